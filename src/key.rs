@@ -1,0 +1,99 @@
+//! Cache keys: Django's default key function and memcached-style key validation.
+
+use crate::pystr::py_repr;
+use std::fmt::Write;
+
+/// The longest key, in code points, that memcached accepts.
+pub const MAX_KEY_LENGTH: usize = 250;
+
+/// Django's default key function: `"<prefix>:<version>:<key>"`.
+///
+/// ```
+/// assert_eq!(edgecache::make_key("foo", "", 1), ":1:foo");
+/// assert_eq!(edgecache::make_key("foo", "site1", 2), "site1:2:foo");
+/// ```
+pub fn make_key(key: &str, prefix: &str, version: i64) -> String {
+    let mut out = String::with_capacity(prefix.len() + key.len() + 4);
+    write_key(&mut out, key, prefix, version);
+    out
+}
+
+/// [`make_key`] into a reused buffer (the hot path allocates nothing).
+pub fn write_key(out: &mut String, key: &str, prefix: &str, version: i64) {
+    out.clear();
+    out.push_str(prefix);
+    out.push(':');
+    // Infallible: writing to a String.
+    let _ = write!(out, "{version}");
+    out.push(':');
+    out.push_str(key);
+}
+
+/// True when [`key_warnings`] would report something (a fast byte scan).
+pub fn needs_warning(key: &str) -> bool {
+    // A key of at most 250 bytes has at most 250 code points.
+    (key.len() > MAX_KEY_LENGTH && key.chars().count() > MAX_KEY_LENGTH)
+        || key.bytes().any(|b| b <= 0x20 || b == 0x7f)
+}
+
+/// Django's `memcache_key_warnings`: the messages for a key, in Django's order.
+///
+/// ```
+/// let long = "a".repeat(251);
+/// let warnings = edgecache::key_warnings(&long);
+/// assert_eq!(warnings[0], format!("Cache key will cause errors if used with memcached: '{long}' (longer than 250)"));
+/// assert_eq!(
+///     edgecache::key_warnings("a b"),
+///     ["Cache key contains characters that will cause errors if used with memcached: 'a b'"]
+/// );
+/// assert!(edgecache::key_warnings("清").is_empty());
+/// ```
+pub fn key_warnings(key: &str) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if !needs_warning(key) {
+        return warnings;
+    }
+    if key.chars().count() > MAX_KEY_LENGTH {
+        warnings.push(format!(
+            "Cache key will cause errors if used with memcached: {} (longer than {MAX_KEY_LENGTH})",
+            py_repr(key)
+        ));
+    }
+    if key.chars().any(|c| (c as u32) <= 0x20 || c as u32 == 0x7f) {
+        warnings.push(format!(
+            "Cache key contains characters that will cause errors if used with memcached: {}",
+            py_repr(key)
+        ));
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn length_counts_code_points_not_bytes() {
+        let key = "清".repeat(250);
+        assert!(key_warnings(&key).is_empty());
+        let key = "清".repeat(251);
+        assert_eq!(key_warnings(&key).len(), 1);
+    }
+
+    #[test]
+    fn both_warnings_in_order() {
+        let key = format!("{} ", "x".repeat(250));
+        let w = key_warnings(&key);
+        assert_eq!(w.len(), 2);
+        assert!(w[0].ends_with("(longer than 250)"));
+        assert!(w[1].starts_with("Cache key contains characters"));
+    }
+
+    #[test]
+    fn control_and_delete_characters_warn() {
+        for key in ["a\x00", "a\x7f", "a\n", "a\t", "\x20"] {
+            assert_eq!(key_warnings(key).len(), 1, "{key:?}");
+        }
+        assert!(key_warnings("\u{a0}").is_empty());
+    }
+}

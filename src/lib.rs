@@ -1,0 +1,33 @@
+//! edgecache: Django's cache framework as a WebAssembly cache for JavaScript edge runtimes.
+//!
+//! The crate root is a pure Rust core (no JS types): the [`Store`], Django's
+//! [`LocMemCache`] semantics, keys, timeouts and the value [`codec`]. Time comes from an
+//! injected [`Clock`]. The JS binding lives in `src/wasm/` and is compiled only for wasm32.
+#![warn(missing_docs)]
+
+pub mod bigint;
+mod cache;
+mod clock;
+pub mod codec;
+mod error;
+mod hash;
+mod key;
+mod locations;
+mod pystr;
+mod stats;
+mod store;
+mod timeout;
+
+pub use cache::{CacheConfig, EntryInfo, LocMemCache};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, Result};
+pub use hash::hash_key;
+pub use key::{key_warnings, make_key, needs_warning, write_key, MAX_KEY_LENGTH};
+pub use locations::shared_store;
+pub use pystr::{py_float_repr, py_number_str, py_repr};
+pub use stats::{Counters, Stats};
+pub use store::{entry_size, Entry, Store, ENTRY_OVERHEAD};
+pub use timeout::{is_expired, Timeout};
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

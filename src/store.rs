@@ -1,0 +1,430 @@
+//! The entry store: key and value bytes in one allocation per entry, a slab of fixed-size
+//! slots, a hash index of `u32` slot ids and an intrusive doubly linked recency list.
+//!
+//! The store knows nothing of Django: no timeouts, no culling. [`crate::LocMemCache`] adds them.
+
+use crate::hash::{hash_key, widen};
+use hashbrown::HashTable;
+
+const NIL: u32 = u32::MAX;
+
+/// Accounted bytes per entry beyond its key and value: the 32-byte slot (as laid out on
+/// wasm32), 8 bytes for the index (a 4-byte id and a control byte at 7/8 load, rounded up)
+/// and dlmalloc's 4-byte chunk header. [`entry_size`] also rounds the allocation to 8 bytes.
+pub const ENTRY_OVERHEAD: usize = 32 + 8;
+
+/// The accounted size of an entry, in bytes, as the wasm allocator really uses it.
+///
+/// ```
+/// // 20 B key + 100 B value: 120 payload + 4 header rounded to 128, plus 40 of overhead.
+/// assert_eq!(edgecache::entry_size(20, 100), 168);
+/// ```
+pub fn entry_size(key_len: usize, value_len: usize) -> usize {
+    // dlmalloc: 4-byte header, 8-byte granularity, 16-byte minimum chunk.
+    let chunk = ((key_len + value_len + 4).div_ceil(8) * 8).max(16);
+    chunk + ENTRY_OVERHEAD
+}
+
+#[derive(Debug)]
+struct Slot {
+    /// Key bytes followed by value bytes.
+    data: Box<[u8]>,
+    /// Absolute expiry in seconds; infinity for never.
+    expires: f64,
+    prev: u32,
+    next: u32,
+    hash: u32,
+    key_len: u32,
+}
+
+#[cfg(target_arch = "wasm32")]
+const _: () = assert!(std::mem::size_of::<Slot>() == 32);
+
+impl Slot {
+    fn key(&self) -> &[u8] {
+        &self.data[..self.key_len as usize]
+    }
+    fn value(&self) -> &[u8] {
+        &self.data[self.key_len as usize..]
+    }
+    fn size(&self) -> usize {
+        entry_size(self.key_len as usize, self.data.len() - self.key_len as usize)
+    }
+}
+
+/// A borrowed view of one stored entry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry<'a> {
+    /// The stored key.
+    pub key: &'a [u8],
+    /// The stored value bytes.
+    pub value: &'a [u8],
+    /// Absolute expiry in seconds (`f64::INFINITY` = never).
+    pub expires: f64,
+}
+
+/// An LRU-ordered map from key bytes to value bytes with an expiry and exact byte accounting.
+///
+/// ```
+/// use edgecache::Store;
+/// let mut store = Store::with_seed(1);
+/// store.insert(b"a", b"1", f64::INFINITY);
+/// store.insert(b"b", b"2", f64::INFINITY);
+/// assert_eq!(store.get(b"a").map(|e| e.value), Some(&b"1"[..])); // moves "a" to the front
+/// assert_eq!(store.lru_key(), Some(&b"b"[..]));
+/// assert!(store.remove(b"b"));
+/// assert_eq!(store.len(), 1);
+/// ```
+#[derive(Debug)]
+pub struct Store {
+    slots: Vec<Slot>,
+    index: HashTable<u32>,
+    /// Most recently used.
+    head: u32,
+    /// Least recently used.
+    tail: u32,
+    /// Free slots, linked through `next`.
+    free: u32,
+    len: usize,
+    bytes: usize,
+    seed: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+impl Store {
+    /// An empty store with a random hash seed (HashDoS: keys often come from requests).
+    pub fn new() -> Self {
+        let mut seed = [0u8; 8];
+        // A failed seed read leaves a fixed seed: still correct, only less collision-proof.
+        let _ = getrandom::getrandom(&mut seed);
+        Store::with_seed(u64::from_le_bytes(seed))
+    }
+
+    /// An empty store with a fixed hash seed (deterministic tests).
+    pub fn with_seed(seed: u64) -> Self {
+        Store {
+            slots: Vec::new(),
+            index: HashTable::new(),
+            head: NIL,
+            tail: NIL,
+            free: NIL,
+            len: 0,
+            bytes: 0,
+            seed,
+        }
+    }
+
+    /// Number of entries, expired ones included until they are removed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Accounted bytes of all entries (see [`entry_size`]).
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    fn hash(&self, key: &[u8]) -> u32 {
+        // Keep the low 32 bits: slots store a u32, and `widen` restores a full-width hash.
+        hash_key(key, self.seed) as u32
+    }
+
+    fn find(&self, key: &[u8]) -> Option<u32> {
+        let h = self.hash(key);
+        let slots = &self.slots;
+        self.index
+            .find(widen(h), |&id| {
+                let s = &slots[id as usize];
+                s.hash == h && s.key() == key
+            })
+            .copied()
+    }
+
+    fn entry(&self, id: u32) -> Entry<'_> {
+        let s = &self.slots[id as usize];
+        Entry {
+            key: s.key(),
+            value: s.value(),
+            expires: s.expires,
+        }
+    }
+
+    /// The entry for `key`, leaving its recency unchanged.
+    pub fn peek(&self, key: &[u8]) -> Option<Entry<'_>> {
+        self.find(key).map(|id| self.entry(id))
+    }
+
+    /// The entry for `key`, moved to the front (most recently used).
+    pub fn get(&mut self, key: &[u8]) -> Option<Entry<'_>> {
+        let id = self.find(key)?;
+        self.move_to_front(id);
+        Some(self.entry(id))
+    }
+
+    /// Moves `key` to the front; false when absent.
+    pub fn promote(&mut self, key: &[u8]) -> bool {
+        match self.find(key) {
+            Some(id) => {
+                self.move_to_front(id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Inserts or replaces `key` at the front with `value` and `expires`.
+    pub fn insert(&mut self, key: &[u8], value: &[u8], expires: f64) {
+        let data = join(key, value);
+        match self.find(key) {
+            Some(id) => {
+                let slot = &mut self.slots[id as usize];
+                self.bytes -= slot.size();
+                slot.data = data;
+                slot.expires = expires;
+                self.bytes += self.slots[id as usize].size();
+                self.move_to_front(id);
+            }
+            None => {
+                let h = self.hash(key);
+                let slot = Slot {
+                    data,
+                    expires,
+                    prev: NIL,
+                    next: NIL,
+                    hash: h,
+                    key_len: key.len() as u32,
+                };
+                self.bytes += slot.size();
+                let id = self.alloc_slot(slot);
+                let slots = &self.slots;
+                self.index
+                    .insert_unique(widen(h), id, |&i| widen(slots[i as usize].hash));
+                self.link_front(id);
+                self.len += 1;
+            }
+        }
+    }
+
+    /// Replaces the value of an existing `key`, keeping its expiry and recency; false when absent.
+    pub fn replace_value(&mut self, key: &[u8], value: &[u8]) -> bool {
+        let Some(id) = self.find(key) else {
+            return false;
+        };
+        let slot = &mut self.slots[id as usize];
+        self.bytes -= slot.size();
+        if slot.value().len() == value.len() {
+            let start = slot.key_len as usize;
+            slot.data[start..].copy_from_slice(value);
+        } else {
+            slot.data = join(key, value);
+        }
+        self.bytes += self.slots[id as usize].size();
+        true
+    }
+
+    /// Sets the expiry of an existing `key` without changing recency; false when absent.
+    pub fn set_expires(&mut self, key: &[u8], expires: f64) -> bool {
+        match self.find(key) {
+            Some(id) => {
+                self.slots[id as usize].expires = expires;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes `key`; true if it was present.
+    pub fn remove(&mut self, key: &[u8]) -> bool {
+        match self.find(key) {
+            Some(id) => {
+                self.remove_id(id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The least recently used key.
+    pub fn lru_key(&self) -> Option<&[u8]> {
+        (self.tail != NIL).then(|| self.slots[self.tail as usize].key())
+    }
+
+    /// Removes the least recently used entry; false when empty.
+    pub fn pop_lru(&mut self) -> bool {
+        if self.tail == NIL {
+            return false;
+        }
+        self.remove_id(self.tail);
+        true
+    }
+
+    /// Removes every entry and releases the memory.
+    pub fn clear(&mut self) {
+        self.slots = Vec::new();
+        self.index = HashTable::new();
+        self.head = NIL;
+        self.tail = NIL;
+        self.free = NIL;
+        self.len = 0;
+        self.bytes = 0;
+    }
+
+    /// Entries from most to least recently used.
+    pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> + '_ {
+        let mut id = self.head;
+        std::iter::from_fn(move || {
+            if id == NIL {
+                return None;
+            }
+            let entry = self.entry(id);
+            id = self.slots[id as usize].next;
+            Some(entry)
+        })
+    }
+
+    fn alloc_slot(&mut self, slot: Slot) -> u32 {
+        if self.free != NIL {
+            let id = self.free;
+            self.free = self.slots[id as usize].next;
+            self.slots[id as usize] = slot;
+            id
+        } else {
+            self.slots.push(slot);
+            (self.slots.len() - 1) as u32
+        }
+    }
+
+    fn remove_id(&mut self, id: u32) {
+        let h = self.slots[id as usize].hash;
+        if let Ok(found) = self.index.find_entry(widen(h), |&i| i == id) {
+            found.remove();
+        }
+        self.unlink(id);
+        let slot = &mut self.slots[id as usize];
+        self.bytes -= slot.size();
+        slot.data = Box::default();
+        slot.key_len = 0;
+        slot.next = self.free;
+        self.free = id;
+        self.len -= 1;
+    }
+
+    fn unlink(&mut self, id: u32) {
+        let (prev, next) = {
+            let s = &self.slots[id as usize];
+            (s.prev, s.next)
+        };
+        match prev {
+            NIL => self.head = next,
+            p => self.slots[p as usize].next = next,
+        }
+        match next {
+            NIL => self.tail = prev,
+            n => self.slots[n as usize].prev = prev,
+        }
+        let s = &mut self.slots[id as usize];
+        s.prev = NIL;
+        s.next = NIL;
+    }
+
+    fn link_front(&mut self, id: u32) {
+        let old = self.head;
+        {
+            let s = &mut self.slots[id as usize];
+            s.prev = NIL;
+            s.next = old;
+        }
+        match old {
+            NIL => self.tail = id,
+            o => self.slots[o as usize].prev = id,
+        }
+        self.head = id;
+    }
+
+    fn move_to_front(&mut self, id: u32) {
+        if self.head != id {
+            self.unlink(id);
+            self.link_front(id);
+        }
+    }
+}
+
+fn join(key: &[u8], value: &[u8]) -> Box<[u8]> {
+    let mut data = Vec::with_capacity(key.len() + value.len());
+    data.extend_from_slice(key);
+    data.extend_from_slice(value);
+    data.into_boxed_slice()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(store: &Store) -> Vec<String> {
+        store
+            .iter()
+            .map(|e| String::from_utf8_lossy(e.key).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn insert_get_and_recency() {
+        let mut s = Store::with_seed(0);
+        for k in ["a", "b", "c"] {
+            s.insert(k.as_bytes(), b"v", 1.0);
+        }
+        assert_eq!(keys(&s), ["c", "b", "a"]);
+        s.get(b"a");
+        assert_eq!(keys(&s), ["a", "c", "b"]);
+        s.peek(b"b");
+        assert_eq!(keys(&s), ["a", "c", "b"]);
+        assert!(s.pop_lru());
+        assert_eq!(keys(&s), ["a", "c"]);
+    }
+
+    #[test]
+    fn bytes_are_exact_through_every_change() {
+        let mut s = Store::with_seed(0);
+        s.insert(b"key", b"value", 1.0);
+        assert_eq!(s.bytes(), entry_size(3, 5));
+        s.insert(b"key", &[0u8; 100], 1.0);
+        assert_eq!(s.bytes(), entry_size(3, 100));
+        s.replace_value(b"key", b"x");
+        assert_eq!(s.bytes(), entry_size(3, 1));
+        s.insert(b"k2", b"", 1.0);
+        assert_eq!(s.bytes(), entry_size(3, 1) + entry_size(2, 0));
+        s.remove(b"key");
+        assert_eq!(s.bytes(), entry_size(2, 0));
+        s.clear();
+        assert_eq!((s.bytes(), s.len()), (0, 0));
+    }
+
+    #[test]
+    fn slots_are_reused_after_removal() {
+        let mut s = Store::with_seed(0);
+        for i in 0..100u32 {
+            s.insert(&i.to_le_bytes(), b"v", 1.0);
+        }
+        for i in 0..100u32 {
+            assert!(s.remove(&i.to_le_bytes()));
+        }
+        for i in 100..200u32 {
+            s.insert(&i.to_le_bytes(), b"v", 1.0);
+        }
+        assert_eq!(s.slots.len(), 100);
+        assert_eq!(s.len(), 100);
+        for i in 100..200u32 {
+            assert!(s.peek(&i.to_le_bytes()).is_some());
+        }
+    }
+}
