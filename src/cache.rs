@@ -262,6 +262,26 @@ impl LocMemCache {
         Ok(sum)
     }
 
+    /// Django's `incr_version` after the keys are made: moves the value of `from` to `to`
+    /// with the default timeout. False (and nothing changes) when `from` misses.
+    ///
+    /// ```
+    /// use edgecache::{CacheConfig, LocMemCache, SystemClock, Timeout};
+    /// use std::rc::Rc;
+    /// let mut cache = LocMemCache::new(CacheConfig::default(), Rc::new(SystemClock));
+    /// cache.insert(":1:k", b"v", Timeout::Never);
+    /// assert!(cache.move_version(":1:k", ":2:k"));
+    /// assert_eq!((cache.get(":1:k"), cache.get(":2:k")), (None, Some(b"v".to_vec())));
+    /// ```
+    pub fn move_version(&mut self, from: &str, to: &str) -> bool {
+        let Some(value) = self.get(from) else {
+            return false;
+        };
+        self.insert(to, &value, Timeout::Default);
+        self.remove(from);
+        true
+    }
+
     /// Django's `clear`: empties the whole store, whatever the prefix or version.
     pub fn clear(&mut self) {
         self.store.borrow_mut().clear();

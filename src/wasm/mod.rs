@@ -1,1 +1,15 @@
+//! The JS binding: the only code that touches wasm-bindgen and js-sys. It converts at the
+//! boundary and delegates every rule to the core.
 
+mod alloc;
+mod args;
+mod clock;
+mod dummy_cache;
+mod errors;
+mod iterables;
+mod keys;
+mod memory_cache;
+mod options;
+mod registry;
+mod types;
+mod values;

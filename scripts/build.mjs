@@ -1,0 +1,45 @@
+// Builds the npm package into pkg/ from the matrix in wasm-pack.toml:
+// wasm-pack (cargo + wasm-bindgen), binaryen's wasm-opt, the js/ loaders, package.json.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "smol-toml";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const matrix = parse(readFileSync(join(root, "wasm-pack.toml"), "utf8"));
+const cargo = parse(readFileSync(join(root, "Cargo.toml"), "utf8"));
+const { name, out_dir: outDir } = matrix.package;
+const out = join(root, outDir);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+
+const features = matrix.wasm.features ?? [];
+run("wasm-pack", [
+  "build", "--target", matrix.wasm.target, `--${matrix.wasm.profile}`,
+  "--out-dir", outDir, "--out-name", name, "--no-pack",
+  ...(features.length ? ["--", "--features", features.join(",")] : []),
+]);
+
+const wasm = join(out, `${name}_bg.wasm`);
+const before = statSync(wasm).size;
+run(join(root, "node_modules", ".bin", "wasm-opt"), [...matrix.wasm.wasm_opt, wasm, "-o", wasm]);
+console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
+
+for (const file of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", file), join(out, file));
+rmSync(join(out, ".gitignore"), { force: true });
+
+const conditions = Object.fromEntries(Object.entries(matrix.entries).map(([k, v]) => [k, `./${v}`]));
+const pkg = {
+  name,
+  version: cargo.package.version,
+  description: cargo.package.description,
+  license: cargo.package.license,
+  type: "module",
+  keywords: cargo.package.keywords,
+  files: readdirSync(out).filter((f) => f !== "package.json"),
+  types: conditions.types,
+  exports: { ".": conditions, "./edgecache_bg.wasm": `./${name}_bg.wasm` },
+  sideEffects: ["./node.js", "./deno.js", "./workerd.js", "./browser.js"],
+};
+writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+console.log(`built ${outDir}/ (${pkg.files.length} files)`);

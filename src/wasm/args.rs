@@ -1,0 +1,180 @@
+//! Argument parsing at the boundary: every bad argument is a `TypeError` naming it.
+
+use crate::codec::Numeric;
+use crate::{py_number_str, Error, Timeout};
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// `typeof`, with `null` and arrays named as such, for messages.
+pub fn type_name(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else if js_sys::Array::is_array(v) {
+        "array".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// A property of an options object (`undefined` when absent).
+pub fn prop(obj: &JsValue, name: &str) -> Result<JsValue, Error> {
+    Reflect::get(obj, &JsValue::from_str(name))
+        .map_err(|_| Error::invalid("INVALID_OPTIONS", format!("cannot read option '{name}'")))
+}
+
+/// A cache key: a string, or a number printed as Python's `str()` would.
+pub fn key(v: &JsValue) -> Result<String, Error> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    match v.as_f64() {
+        Some(x) => Ok(py_number_str(x)),
+        None => Err(Error::invalid(
+            "INVALID_KEY",
+            format!("key must be a string or a number, got {}", type_name(v)),
+        )),
+    }
+}
+
+/// A timeout: `undefined` = the default, `null` = forever, else seconds.
+pub fn timeout(v: &JsValue) -> Result<Timeout, Error> {
+    if v.is_undefined() {
+        return Ok(Timeout::Default);
+    }
+    if v.is_null() {
+        return Ok(Timeout::Never);
+    }
+    match v.as_f64() {
+        Some(t) if !t.is_nan() => Ok(Timeout::Seconds(t)),
+        _ => Err(Error::invalid(
+            "INVALID_TIMEOUT",
+            format!(
+                "timeout must be a number of seconds or null, got {}",
+                describe(v)
+            ),
+        )),
+    }
+}
+
+/// A key version: `undefined` = the cache's, else a safe integer.
+pub fn version(v: &JsValue) -> Result<Option<i64>, Error> {
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && x.abs() <= MAX_SAFE => Ok(Some(x as i64)),
+        _ => Err(Error::invalid(
+            "INVALID_VERSION",
+            format!("version must be an integer, got {}", describe(v)),
+        )),
+    }
+}
+
+/// `{ version }` options of reads and deletes.
+pub fn key_options(v: &JsValue) -> Result<Option<i64>, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    if !v.is_object() {
+        return Err(Error::invalid(
+            "INVALID_OPTIONS",
+            format!("options must be an object like {{ version }}, got {}", type_name(v)),
+        ));
+    }
+    version(&prop(v, "version")?)
+}
+
+/// The `timeoutOrOptions` argument of writes: a timeout, or `{ timeout, version }`.
+pub fn write_options(v: &JsValue) -> Result<(Timeout, Option<i64>), Error> {
+    if v.is_object() && !js_sys::Array::is_array(v) {
+        return Ok((timeout(&prop(v, "timeout")?)?, version(&prop(v, "version")?)?));
+    }
+    Ok((timeout(v)?, None))
+}
+
+/// The `delta` of incr/decr: `undefined` = 1, a number, or a bigint.
+pub fn delta(v: &JsValue) -> Result<Numeric, Error> {
+    if v.is_undefined() {
+        return Ok(Numeric::Float(1.0));
+    }
+    if let Some(x) = v.as_f64() {
+        if !x.is_nan() {
+            return Ok(Numeric::Float(x));
+        }
+    }
+    if v.is_bigint() {
+        return bigint_bytes(v).map(Numeric::Big);
+    }
+    Err(Error::invalid(
+        "INVALID_DELTA",
+        format!("delta must be a number or a bigint, got {}", describe(v)),
+    ))
+}
+
+/// The integer delta of incrVersion/decrVersion.
+pub fn version_delta(v: &JsValue) -> Result<i64, Error> {
+    if v.is_undefined() {
+        return Ok(1);
+    }
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && x.abs() <= MAX_SAFE => Ok(x as i64),
+        _ => Err(Error::invalid(
+            "INVALID_DELTA",
+            format!("delta must be an integer, got {}", describe(v)),
+        )),
+    }
+}
+
+/// A bigint as two's-complement bytes, through its hex text.
+pub fn bigint_bytes(v: &JsValue) -> Result<Vec<u8>, Error> {
+    let big: &js_sys::BigInt = v.unchecked_ref();
+    big.to_string(16)
+        .ok()
+        .and_then(|s| s.as_string())
+        .and_then(|s| crate::bigint::from_hex(&s))
+        .ok_or_else(|| Error::invalid("INVALID_DELTA", "unreadable bigint"))
+}
+
+/// Two's-complement bytes as a JS bigint.
+pub fn bigint_value(bytes: &[u8]) -> JsValue {
+    let (negative, hex) = crate::bigint::to_hex(bytes);
+    let text = JsValue::from_str(&format!("0x{hex}"));
+    let magnitude = js_sys::BigInt::new(&text).unwrap_or_else(|_| js_sys::BigInt::from(0u32));
+    if negative {
+        (-magnitude).into()
+    } else {
+        magnitude.into()
+    }
+}
+
+/// A number as JS sees it: a JS number or bigint.
+pub fn numeric_value(n: &Numeric) -> JsValue {
+    match n {
+        Numeric::Float(x) => JsValue::from_f64(*x),
+        Numeric::Big(b) => bigint_value(b),
+    }
+}
+
+/// A value for a message: its type, and the value itself when it is short and printable.
+fn describe(v: &JsValue) -> String {
+    match v.as_string() {
+        Some(s) if s.chars().count() <= 40 => format!("string {}", crate::py_repr(&s)),
+        _ if v.as_f64().is_some() => format!("{}", v.as_f64().unwrap_or_default()),
+        _ => type_name(v),
+    }
+}
+
+/// True for objects whose prototype is Object.prototype or null.
+pub fn is_plain_object(v: &JsValue) -> bool {
+    if !v.is_object() {
+        return false;
+    }
+    let proto: JsValue = Object::get_prototype_of(v).into();
+    proto.is_null() || OBJECT_PROTOTYPE.with(|p| proto == *p)
+}
+
+thread_local! {
+    static OBJECT_PROTOTYPE: JsValue = Object::get_prototype_of(&Object::new()).into();
+}

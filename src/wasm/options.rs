@@ -1,0 +1,158 @@
+//! The constructor options of MemoryCache and DummyCache, checked one by one.
+
+use super::args::{prop, type_name};
+use super::clock::JsClock;
+use crate::{CacheConfig, Error};
+use js_sys::{Function, Object};
+use wasm_bindgen::{JsCast, JsValue};
+
+const KNOWN: [&str; 12] = [
+    "timeout",
+    "maxEntries",
+    "cullFrequency",
+    "maxBytes",
+    "keyPrefix",
+    "version",
+    "keyFunction",
+    "location",
+    "onWarning",
+    "strictKeys",
+    "clock",
+    "backend",
+];
+
+/// Parsed options.
+pub struct Options {
+    pub config: CacheConfig,
+    pub location: Option<String>,
+    pub key_function: Option<Function>,
+    pub on_warning: Option<Function>,
+    pub strict_keys: bool,
+    pub clock: JsClock,
+}
+
+fn bad(name: &str, wanted: &str, got: &JsValue) -> Error {
+    Error::invalid(
+        "INVALID_OPTION",
+        format!("option '{name}' must be {wanted}, got {}", type_name(got)),
+    )
+}
+
+fn count(options: &JsValue, name: &str, default: usize, min: f64) -> Result<usize, Error> {
+    let v = prop(options, name)?;
+    if v.is_undefined() {
+        return Ok(default);
+    }
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && x >= min && x <= 4_294_967_295.0 => Ok(x as usize),
+        _ => Err(bad(
+            name,
+            &format!("an integer of at least {min}"),
+            &v,
+        )),
+    }
+}
+
+fn function(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
+    let v = prop(options, name)?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.dyn_into::<Function>()
+        .map(Some)
+        .map_err(|v| bad(name, "a function", &v))
+}
+
+/// Reads and checks an options object (`undefined` means all defaults).
+pub fn parse(options: &JsValue) -> Result<Options, Error> {
+    let defaults = CacheConfig::default();
+    if options.is_undefined() || options.is_null() {
+        return Ok(Options {
+            config: defaults,
+            location: None,
+            key_function: None,
+            on_warning: None,
+            strict_keys: false,
+            clock: JsClock::system(),
+        });
+    }
+    if !options.is_object() {
+        return Err(Error::invalid(
+            "INVALID_OPTIONS",
+            format!("options must be an object, got {}", type_name(options)),
+        ));
+    }
+    for name in Object::keys(options.unchecked_ref::<Object>()).iter() {
+        let name = name.as_string().unwrap_or_default();
+        if !KNOWN.contains(&name.as_str()) {
+            return Err(Error::invalid(
+                "UNKNOWN_OPTION",
+                format!("unknown option '{name}' (known: {})", KNOWN.join(", ")),
+            ));
+        }
+    }
+    let timeout = prop(options, "timeout")?;
+    let default_timeout = if timeout.is_undefined() {
+        defaults.default_timeout
+    } else if timeout.is_null() {
+        None
+    } else {
+        match timeout.as_f64() {
+            Some(t) if !t.is_nan() => Some(t),
+            _ => return Err(bad("timeout", "a number of seconds or null", &timeout)),
+        }
+    };
+    let max_bytes = prop(options, "maxBytes")?;
+    let max_bytes = if max_bytes.is_undefined() || max_bytes.is_null() {
+        None
+    } else {
+        match max_bytes.as_f64() {
+            Some(x) if x.fract() == 0.0 && x >= 1.0 && x <= 4_294_967_295.0 => Some(x as usize),
+            _ => return Err(bad("maxBytes", "a positive integer (bytes)", &max_bytes)),
+        }
+    };
+    let string = |name: &str, default: &str| -> Result<String, Error> {
+        let v = prop(options, name)?;
+        if v.is_undefined() {
+            return Ok(default.to_string());
+        }
+        v.as_string().ok_or_else(|| bad(name, "a string", &v))
+    };
+    let version_value = prop(options, "version")?;
+    let version = super::args::version(&version_value)
+        .map_err(|_| bad("version", "an integer", &version_value))?
+        .unwrap_or(defaults.version);
+    let location = prop(options, "location")?;
+    let location = if location.is_undefined() {
+        None
+    } else {
+        Some(location.as_string().ok_or_else(|| bad("location", "a string", &location))?)
+    };
+    let strict = prop(options, "strictKeys")?;
+    let strict_keys = if strict.is_undefined() {
+        false
+    } else {
+        strict.as_bool().ok_or_else(|| bad("strictKeys", "a boolean", &strict))?
+    };
+    let clock = prop(options, "clock")?;
+    let clock = if clock.is_undefined() {
+        JsClock::system()
+    } else {
+        JsClock::from_object(&clock).ok_or_else(|| bad("clock", "an object with now()", &clock))?
+    };
+    Ok(Options {
+        config: CacheConfig {
+            default_timeout,
+            key_prefix: string("keyPrefix", "")?,
+            version,
+            max_entries: count(options, "maxEntries", defaults.max_entries, 0.0)?,
+            cull_frequency: count(options, "cullFrequency", defaults.cull_frequency, 0.0)?,
+            max_bytes,
+        },
+        location,
+        key_function: function(options, "keyFunction")?,
+        on_warning: function(options, "onWarning")?,
+        strict_keys,
+        clock,
+    })
+}

@@ -1,0 +1,101 @@
+//! Django's CACHES: `configureCaches({ alias: { backend, ...options } })` and `getCache(alias)`.
+
+use super::args::{is_plain_object, prop, type_name};
+use super::dummy_cache::DummyCache;
+use super::errors::{to_js, IntoJs};
+use super::memory_cache::MemoryCache;
+use super::options;
+use crate::Error;
+use js_sys::Object;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[derive(Clone, Copy)]
+enum Backend {
+    Memory,
+    Dummy,
+}
+
+thread_local! {
+    /// `None` until configured: then only `default`, a MemoryCache, exists.
+    static CONFIG: RefCell<Option<HashMap<String, (Backend, JsValue)>>> = const { RefCell::new(None) };
+    static INSTANCES: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+}
+
+fn backend(options: &JsValue) -> Result<Backend, Error> {
+    let name = prop(options, "backend")?;
+    match name.as_string().as_deref() {
+        None if name.is_undefined() => Ok(Backend::Memory),
+        Some("memory") => Ok(Backend::Memory),
+        Some("dummy") => Ok(Backend::Dummy),
+        Some(other) => Err(Error::invalid(
+            "UNKNOWN_BACKEND",
+            format!("Could not find backend '{other}': use \"memory\" or \"dummy\""),
+        )),
+        None => Err(Error::invalid(
+            "UNKNOWN_BACKEND",
+            format!("backend must be a string, got {}", type_name(&name)),
+        )),
+    }
+}
+
+/// Replaces the cache configuration; existing instances are forgotten.
+#[wasm_bindgen(js_name = configureCaches)]
+pub fn configure_caches(
+    #[wasm_bindgen(unchecked_param_type = "CachesConfig")] caches: JsValue,
+) -> Result<(), JsValue> {
+    if !is_plain_object(&caches) {
+        return Err(to_js(Error::invalid(
+            "INVALID_ARGUMENT",
+            format!("caches must be an object of aliases, got {}", type_name(&caches)),
+        )));
+    }
+    let mut parsed = HashMap::new();
+    for pair in Object::entries(caches.unchecked_ref()).iter() {
+        let pair: js_sys::Array = pair.unchecked_into();
+        let alias = pair.get(0).as_string().unwrap_or_default();
+        let settings = pair.get(1);
+        if !settings.is_object() {
+            return Err(to_js(Error::invalid(
+                "INVALID_ARGUMENT",
+                format!("cache '{alias}' must be an options object, got {}", type_name(&settings)),
+            )));
+        }
+        let backend = backend(&settings).js()?;
+        options::parse(&settings).js()?; // fail now, not at first use
+        parsed.insert(alias, (backend, settings));
+    }
+    if !parsed.contains_key("default") {
+        return Err(to_js(Error::invalid(
+            "MISSING_DEFAULT_CACHE",
+            "You must define a 'default' cache in your CACHES setting.",
+        )));
+    }
+    CONFIG.with(|c| *c.borrow_mut() = Some(parsed));
+    INSTANCES.with(|i| i.borrow_mut().clear());
+    Ok(())
+}
+
+/// The cache for `alias`, created on first use; the same instance every time.
+#[wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache")]
+pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
+    if let Some(existing) = INSTANCES.with(|i| i.borrow().get(alias).cloned()) {
+        return Ok(existing);
+    }
+    let settings = CONFIG.with(|c| match &*c.borrow() {
+        Some(config) => config.get(alias).cloned(),
+        None if alias == "default" => Some((Backend::Memory, JsValue::UNDEFINED)),
+        None => None,
+    });
+    // No borrow is held from here on: option getters are user code.
+    let (backend, settings) =
+        settings.ok_or_else(|| to_js(Error::UnknownAlias(alias.to_string())))?;
+    let instance: JsValue = match backend {
+        Backend::Memory => MemoryCache::new(settings)?.into(),
+        Backend::Dummy => DummyCache::new(settings)?.into(),
+    };
+    INSTANCES.with(|i| i.borrow_mut().insert(alias.to_string(), instance.clone()));
+    Ok(instance)
+}
