@@ -115,7 +115,7 @@ pub fn to_hex(a: &[u8]) -> (bool, String) {
     (negative, hex)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -30,4 +30,4 @@ pub use store::{entry_size, Entry, Store, ENTRY_OVERHEAD};
 pub use timeout::{is_expired, Timeout};
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

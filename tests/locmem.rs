@@ -1,4 +1,5 @@
 //! Django's LocMemCache behaviours (spec sections 1.2-1.5) on the native core.
+#![cfg(not(target_arch = "wasm32"))]
 
 use edgecache::codec::{encode_string, Numeric};
 use edgecache::{

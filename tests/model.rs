@@ -1,5 +1,6 @@
 //! Model-based test (moka style): random operation sequences run against the real cache and
 //! a deliberately naive reference (a Vec in recency order, linear scans); any divergence fails.
+#![cfg(not(target_arch = "wasm32"))]
 
 use edgecache::codec::Numeric;
 use edgecache::{entry_size, CacheConfig, Error, LocMemCache, ManualClock, Store, Timeout};

@@ -13,3 +13,7 @@ mod options;
 mod registry;
 mod types;
 mod values;
+
+pub use dummy_cache::DummyCache;
+pub use memory_cache::MemoryCache;
+pub use registry::{configure_caches, get_cache};

@@ -75,7 +75,13 @@ fn encode_object(v: &JsValue, e: &mut Encoder, ancestors: &mut Vec<JsValue>) -> 
         let len = array.length();
         e.array(len as usize);
         for i in 0..len {
-            encode_token(&array.get(i), e, ancestors)?;
+            let item = array.get(i);
+            // Only an undefined read can be a hole; `in` tells them apart.
+            if item.is_undefined() && !Reflect::has(array, &JsValue::from(i)).unwrap_or(true) {
+                e.hole();
+            } else {
+                encode_token(&item, e, ancestors)?;
+            }
         }
     } else if let Some(date) = v.dyn_ref::<Date>() {
         e.date(date.get_time());
@@ -198,6 +204,8 @@ fn build(d: &mut Decoder<'_>, depth: usize) -> Result<JsValue, Error> {
     }
     Ok(match d.next_token()? {
         Token::Undefined => JsValue::UNDEFINED,
+        // Only meaningful inside an array, where `build_array` skips it.
+        Token::Hole => JsValue::UNDEFINED,
         Token::Null => JsValue::NULL,
         Token::Bool(b) => JsValue::from_bool(b),
         Token::Number(x) => JsValue::from_f64(x),
@@ -208,6 +216,9 @@ fn build(d: &mut Decoder<'_>, depth: usize) -> Result<JsValue, Error> {
         Token::Array(n) => {
             let array = Array::new_with_length(n as u32);
             for i in 0..n {
+                if d.peek_hole() {
+                    continue;
+                }
                 array.set(i as u32, build(d, depth + 1)?);
             }
             array.into()

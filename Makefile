@@ -1,0 +1,17 @@
+# The two commands of the README: `make demo` and `make test`. Both set up what is missing.
+.PHONY: setup build test demo bench
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	node scripts/build.mjs
+
+test: build
+	bash scripts/test.sh
+
+demo: build
+	node www/serve.mjs
+
+bench: build
+	node --expose-gc bench/run.mjs
