@@ -14,6 +14,9 @@ fn not_iterable(name: &str, wanted: &str, v: &JsValue) -> Error {
 
 /// The items of any iterable (arrays, Sets, generators).
 pub fn items(v: &JsValue, name: &str) -> Result<Vec<JsValue>, JsValue> {
+    if !v.is_object() {
+        return Err(super::errors::to_js(not_iterable(name, "an iterable of keys", v)));
+    }
     let iter = js_sys::try_iter(v)?
         .ok_or_else(|| super::errors::to_js(not_iterable(name, "an iterable of keys", v)))?;
     iter.collect()
@@ -22,6 +25,9 @@ pub fn items(v: &JsValue, name: &str) -> Result<Vec<JsValue>, JsValue> {
 /// The pairs of a Map, an iterable of `[key, value]` pairs, or a plain object's own entries.
 pub fn pairs(v: &JsValue) -> Result<Vec<(JsValue, JsValue)>, JsValue> {
     let wanted = "a Map, an object or an iterable of [key, value] pairs";
+    if !v.is_object() {
+        return Err(super::errors::to_js(not_iterable("entries", wanted, v)));
+    }
     let list: Vec<JsValue> = if let Some(map) = v.dyn_ref::<Map>() {
         map.entries().into_iter().collect::<Result<_, _>>()?
     } else if let Some(iter) = js_sys::try_iter(v)? {
