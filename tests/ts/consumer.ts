@@ -1,0 +1,72 @@
+// A user's TypeScript file, compiled with `tsc --strict --noEmit` against pkg/'s types.
+// The @ts-expect-error lines prove the types reject misuse (tsc fails if they stop erroring).
+import {
+  MemoryCache,
+  DummyCache,
+  cache,
+  configureCaches,
+  getCache,
+  type CacheStats,
+  type CacheValue,
+  type MemoryCacheOptions,
+} from "edgecache";
+
+const options: MemoryCacheOptions = {
+  timeout: 60,
+  maxEntries: 1000,
+  cullFrequency: 3,
+  maxBytes: 1 << 20,
+  keyPrefix: "site",
+  version: 2,
+  keyFunction: (key, prefix, version) => `${prefix}|${version}|${key}`,
+  location: "shared",
+  onWarning: (message) => console.log(message.length),
+  strictKeys: false,
+  clock: { now: () => Date.now() },
+};
+const memory = new MemoryCache(options);
+memory.set("user:1", { name: "Ada", tags: ["a"] }, 30);
+memory.set("forever", "x", null);
+memory.set(42, new Uint8Array([1]), { timeout: 5, version: 3 });
+const value: CacheValue | undefined = memory.get("user:1");
+const withDefault = memory.get("missing", "fallback", { version: 1 });
+const added: boolean = memory.add("k", 1);
+const made: CacheValue = memory.getOrSet("k", () => ({ fresh: true }), 10);
+const many: Map<string | number, CacheValue> = memory.getMany(["a", 1]);
+const failed: (string | number)[] = memory.setMany({ a: 1, b: "two" });
+memory.setMany(new Map([["c", 3]]));
+memory.setMany([["d", 4] as const]);
+const removed: boolean = memory.delete("a");
+memory.deleteMany(new Set(["b"]));
+const live: boolean = memory.has("c") && memory.touch("c", null);
+const counter: number | bigint = memory.incr("n", 2) ?? memory.decr("n", 1n);
+const version: number = memory.incrVersion("k") + memory.decrVersion("k", 1, { version: 2 });
+const key: string = memory.makeKey("k", 3);
+const stats: CacheStats = memory.stats();
+const ratio: number = stats.hitRatio + memory.size;
+const maxBytes: number | null = stats.maxBytes;
+for (const entry of memory.entries()) {
+  const ttl: number | null = entry.ttl;
+  console.log(entry.key, ttl, entry.bytes);
+}
+memory.clear();
+
+configureCaches({ default: { backend: "memory", timeout: 300 }, off: { backend: "dummy" } });
+const aliased: MemoryCache | DummyCache = getCache("off");
+cache.set("proxied", true);
+new DummyCache().set("k", 1);
+
+// @ts-expect-error keys are strings or numbers
+memory.set({}, 1);
+// @ts-expect-error maxEntries is a number
+new MemoryCache({ maxEntries: "300" });
+// @ts-expect-error timeouts are seconds or null, not strings
+memory.set("k", 1, "60");
+// @ts-expect-error the backend is "memory" or "dummy"
+configureCaches({ default: { backend: "redis" } });
+// @ts-expect-error a default alias is required
+configureCaches({ other: {} });
+// @ts-expect-error getOrSet needs its default
+memory.getOrSet("k");
+
+console.log(value, withDefault, added, made, many, failed, removed, live, counter, version, key, ratio, maxBytes, aliased);
