@@ -142,7 +142,10 @@ mod tests {
         assert_eq!(to_hex(&[]), (false, "0".into()));
         let big = from_hex("ffffffffffffffffffffffffffffffff").unwrap();
         let bigger = add(&big, &from_i64(1));
-        assert_eq!(to_hex(&bigger), (false, "100000000000000000000000000000000".into()));
+        assert_eq!(
+            to_hex(&bigger),
+            (false, "100000000000000000000000000000000".into())
+        );
         assert_eq!(from_hex("xyz"), None);
         assert_eq!(from_hex(""), None);
     }

@@ -91,7 +91,11 @@ impl LocMemCache {
     }
 
     /// A cache over `store`, which other caches may share (Django's LOCATION).
-    pub fn with_store(config: CacheConfig, clock: Rc<dyn Clock>, store: Rc<RefCell<Store>>) -> Self {
+    pub fn with_store(
+        config: CacheConfig,
+        clock: Rc<dyn Clock>,
+        store: Rc<RefCell<Store>>,
+    ) -> Self {
         LocMemCache {
             store,
             config,
@@ -326,7 +330,7 @@ impl LocMemCache {
             .iter()
             .map(|e| EntryInfo {
                 key: String::from_utf8_lossy(e.key).into_owned(),
-                ttl: e.expires.is_finite().then(|| e.expires - now),
+                ttl: e.expires.is_finite().then_some(e.expires - now),
                 bytes: entry_size(e.key.len(), e.value.len()),
                 value: e.value.to_vec(),
             })

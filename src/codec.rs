@@ -367,7 +367,10 @@ impl<'a> Decoder<'a> {
     }
 
     fn byte(&mut self) -> Result<u8> {
-        let (&b, rest) = self.rest.split_first().ok_or_else(|| corrupt("truncated"))?;
+        let (&b, rest) = self
+            .rest
+            .split_first()
+            .ok_or_else(|| corrupt("truncated"))?;
         self.rest = rest;
         Ok(b)
     }
@@ -531,7 +534,10 @@ mod tests {
     fn incr_rules() {
         let one = Numeric::Float(1.0);
         let big = Numeric::Big(crate::bigint::from_i64(10));
-        assert_eq!(one.checked_add(&Numeric::Float(0.5)), Some(Numeric::Float(1.5)));
+        assert_eq!(
+            one.checked_add(&Numeric::Float(0.5)),
+            Some(Numeric::Float(1.5))
+        );
         assert_eq!(
             big.checked_add(&one),
             Some(Numeric::Big(crate::bigint::from_i64(11)))

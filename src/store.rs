@@ -48,7 +48,10 @@ impl Slot {
         &self.data[self.key_len as usize..]
     }
     fn size(&self) -> usize {
-        entry_size(self.key_len as usize, self.data.len() - self.key_len as usize)
+        entry_size(
+            self.key_len as usize,
+            self.data.len() - self.key_len as usize,
+        )
     }
 }
 

@@ -27,7 +27,7 @@ impl Timeout {
             // A configured default of 0 is not rewritten: now + 0 is expired too.
             Timeout::Default => default.map_or(f64::INFINITY, |t| now + t),
             Timeout::Never => f64::INFINITY,
-            Timeout::Seconds(t) if t == 0.0 => now - 1.0,
+            Timeout::Seconds(0.0) => now - 1.0,
             Timeout::Seconds(t) if t == f64::INFINITY => f64::INFINITY,
             Timeout::Seconds(t) => now + t,
         }

@@ -214,7 +214,13 @@ fn run(config: CacheConfig, ops: Vec<Op>) -> Result<(), TestCaseError> {
         let actual: Vec<(String, Vec<u8>, f64)> = cache
             .entries()
             .into_iter()
-            .map(|e| (e.key, e.value, e.ttl.map_or(f64::INFINITY, |t| t + model.now)))
+            .map(|e| {
+                (
+                    e.key,
+                    e.value,
+                    e.ttl.map_or(f64::INFINITY, |t| t + model.now),
+                )
+            })
             .collect();
         prop_assert_eq!(&actual, &model.entries);
         prop_assert_eq!(cache.stats().bytes, model.bytes());

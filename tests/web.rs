@@ -45,7 +45,10 @@ fn deep_equal(a: &JsValue, b: &JsValue) -> bool {
 }
 
 fn code(err: &JsValue) -> String {
-    Reflect::get(err, &"code".into()).unwrap().as_string().unwrap_or_default()
+    Reflect::get(err, &"code".into())
+        .unwrap()
+        .as_string()
+        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -134,7 +137,11 @@ fn mutating_the_original_or_the_result_never_changes_the_cache() {
 fn proto_keys_stay_data_and_never_pollute() {
     let mut cache = MemoryCache::new(U).unwrap();
     cache
-        .set("p".into(), js(r#"JSON.parse('{"__proto__": {"polluted": 1}}')"#), U)
+        .set(
+            "p".into(),
+            js(r#"JSON.parse('{"__proto__": {"polluted": 1}}')"#),
+            U,
+        )
         .unwrap();
     let back = cache.get("p".into(), U, U).unwrap();
     assert_eq!(
@@ -184,9 +191,14 @@ fn bad_arguments_name_the_problem_with_a_code() {
         ),
         (
             "INVALID_VERSION",
-            cache.get("k".into(), U, js("({ version: 1.5 })")).unwrap_err(),
+            cache
+                .get("k".into(), U, js("({ version: 1.5 })"))
+                .unwrap_err(),
         ),
-        ("INVALID_DELTA", cache.incr("k".into(), "1".into(), U).unwrap_err()),
+        (
+            "INVALID_DELTA",
+            cache.incr("k".into(), "1".into(), U).unwrap_err(),
+        ),
     ];
     for (expected, err) in cases {
         assert!(err.is_instance_of::<js_sys::TypeError>());
@@ -194,7 +206,10 @@ fn bad_arguments_name_the_problem_with_a_code() {
     }
     let err = MemoryCache::new(js("({ maxEntries: -1 })")).err().unwrap();
     assert_eq!(code(&err), "INVALID_OPTION");
-    let message = Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
+    let message = Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
     assert!(message.contains("maxEntries"), "{message}");
     let err = MemoryCache::new(js("({ maxEntry: 1 })")).err().unwrap();
     assert_eq!(code(&err), "UNKNOWN_OPTION");

@@ -85,6 +85,6 @@ unsafe impl GlobalAlloc for GlobalDlmalloc {
 }
 
 #[global_allocator]
-static ALLOCATOR: GlobalDlmalloc = GlobalDlmalloc(UnsafeCell::new(
-    Dlmalloc::new_with_allocator(GeometricGrowth),
-));
+static ALLOCATOR: GlobalDlmalloc = GlobalDlmalloc(UnsafeCell::new(Dlmalloc::new_with_allocator(
+    GeometricGrowth,
+)));

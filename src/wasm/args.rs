@@ -80,7 +80,10 @@ pub fn key_options(v: &JsValue) -> Result<Option<i64>, Error> {
     if !v.is_object() {
         return Err(Error::invalid(
             "INVALID_OPTIONS",
-            format!("options must be an object like {{ version }}, got {}", type_name(v)),
+            format!(
+                "options must be an object like {{ version }}, got {}",
+                type_name(v)
+            ),
         ));
     }
     version(&prop(v, "version")?)
@@ -89,7 +92,10 @@ pub fn key_options(v: &JsValue) -> Result<Option<i64>, Error> {
 /// The `timeoutOrOptions` argument of writes: a timeout, or `{ timeout, version }`.
 pub fn write_options(v: &JsValue) -> Result<(Timeout, Option<i64>), Error> {
     if v.is_object() && !js_sys::Array::is_array(v) {
-        return Ok((timeout(&prop(v, "timeout")?)?, version(&prop(v, "version")?)?));
+        return Ok((
+            timeout(&prop(v, "timeout")?)?,
+            version(&prop(v, "version")?)?,
+        ));
     }
     Ok((timeout(v)?, None))
 }

@@ -61,7 +61,8 @@ impl DummyCache {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue")] _value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<(), JsValue> {
         let (_, version) = args::write_options(&timeout_or_options).js()?;
         self.check(&key, version)?;
@@ -73,7 +74,8 @@ impl DummyCache {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
         self.set(key, value, timeout_or_options)?;
         Ok(true)
@@ -86,7 +88,8 @@ impl DummyCache {
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue | (() => CacheValue)")]
         default_or_factory: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
         if default_or_factory.is_undefined() {
             return Err(to_js(Error::invalid(
@@ -122,10 +125,14 @@ impl DummyCache {
             unchecked_param_type = "Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>"
         )]
         entries: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<Array, JsValue> {
         let (_, version) = args::write_options(&timeout_or_options).js()?;
-        let keys: Vec<JsValue> = iterables::pairs(&entries)?.into_iter().map(|p| p.0).collect();
+        let keys: Vec<JsValue> = iterables::pairs(&entries)?
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
         self.check_all(&keys, version)?;
         Ok(Array::new())
     }
@@ -165,7 +172,8 @@ impl DummyCache {
     pub fn touch(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
         let (_, version) = args::write_options(&timeout_or_options).js()?;
         self.check(&key, version)?;

@@ -15,7 +15,11 @@ fn not_iterable(name: &str, wanted: &str, v: &JsValue) -> Error {
 /// The items of any iterable (arrays, Sets, generators).
 pub fn items(v: &JsValue, name: &str) -> Result<Vec<JsValue>, JsValue> {
     if !v.is_object() {
-        return Err(super::errors::to_js(not_iterable(name, "an iterable of keys", v)));
+        return Err(super::errors::to_js(not_iterable(
+            name,
+            "an iterable of keys",
+            v,
+        )));
     }
     let iter = js_sys::try_iter(v)?
         .ok_or_else(|| super::errors::to_js(not_iterable(name, "an iterable of keys", v)))?;
@@ -40,7 +44,11 @@ pub fn pairs(v: &JsValue) -> Result<Vec<(JsValue, JsValue)>, JsValue> {
     list.into_iter()
         .map(|pair| {
             if !Array::is_array(&pair) {
-                return Err(super::errors::to_js(not_iterable("each entry", "a [key, value] pair", &pair)));
+                return Err(super::errors::to_js(not_iterable(
+                    "each entry",
+                    "a [key, value] pair",
+                    &pair,
+                )));
             }
             let pair: Array = pair.unchecked_into();
             Ok((pair.get(0), pair.get(1)))

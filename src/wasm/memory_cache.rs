@@ -120,7 +120,8 @@ impl MemoryCache {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<(), JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         let made = self.keys.make(self.core.config(), &key, version)?;
@@ -134,7 +135,8 @@ impl MemoryCache {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         let made = self.keys.make(self.core.config(), &key, version)?;
@@ -150,7 +152,8 @@ impl MemoryCache {
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue | (() => CacheValue)")]
         default_or_factory: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
         if default_or_factory.is_undefined() {
             return Err(to_js(Error::invalid(
@@ -159,7 +162,10 @@ impl MemoryCache {
             )));
         }
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
-        let made = self.keys.make(self.core.config(), &key, version)?.to_string();
+        let made = self
+            .keys
+            .make(self.core.config(), &key, version)?
+            .to_string();
         if let Some(hit) = self.read(&made)? {
             return Ok(hit);
         }
@@ -183,7 +189,11 @@ impl MemoryCache {
         let keys = iterables::items(&keys, "keys")?;
         let mut made = Vec::with_capacity(keys.len());
         for key in &keys {
-            made.push(self.keys.make(self.core.config(), key, version)?.to_string());
+            made.push(
+                self.keys
+                    .make(self.core.config(), key, version)?
+                    .to_string(),
+            );
         }
         let found = Map::new();
         for (key, made) in keys.iter().zip(&made) {
@@ -202,13 +212,17 @@ impl MemoryCache {
             unchecked_param_type = "Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>"
         )]
         entries: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<Array, JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         // Make every key and encode every value first: a bad one changes nothing.
         let mut prepared = Vec::new();
         for (key, value) in iterables::pairs(&entries)? {
-            let made = self.keys.make(self.core.config(), &key, version)?.to_string();
+            let made = self
+                .keys
+                .make(self.core.config(), &key, version)?
+                .to_string();
             prepared.push((key, made, values::encode(&value).js()?));
         }
         let failed = Array::new();
@@ -241,7 +255,11 @@ impl MemoryCache {
         let version = args::key_options(&options).js()?;
         let mut made = Vec::new();
         for key in iterables::items(&keys, "keys")? {
-            made.push(self.keys.make(self.core.config(), &key, version)?.to_string());
+            made.push(
+                self.keys
+                    .make(self.core.config(), &key, version)?
+                    .to_string(),
+            );
         }
         for key in made {
             self.core.remove(&key);
@@ -264,7 +282,8 @@ impl MemoryCache {
     pub fn touch(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")] timeout_or_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         let made = self.keys.make(self.core.config(), &key, version)?;
@@ -331,14 +350,25 @@ impl MemoryCache {
         self.shift_version(key, -delta, options)
     }
 
-    fn shift_version(&mut self, key: JsValue, delta: i64, options: JsValue) -> Result<f64, JsValue> {
+    fn shift_version(
+        &mut self,
+        key: JsValue,
+        delta: i64,
+        options: JsValue,
+    ) -> Result<f64, JsValue> {
         let version = args::key_options(&options)
             .js()?
             .unwrap_or(self.config().version);
         let raw = args::key(&key).js()?;
         let config = self.core.config().clone();
-        let from = self.keys.make_raw(&config, &raw, Some(version))?.to_string();
-        let to = self.keys.make_raw(&config, &raw, Some(version + delta))?.to_string();
+        let from = self
+            .keys
+            .make_raw(&config, &raw, Some(version))?
+            .to_string();
+        let to = self
+            .keys
+            .make_raw(&config, &raw, Some(version + delta))?
+            .to_string();
         if !self.core.move_version(&from, &to) {
             return Err(to_js(Error::KeyNotFound(raw)));
         }

@@ -45,11 +45,7 @@ fn count(options: &JsValue, name: &str, default: usize, min: f64) -> Result<usiz
     }
     match v.as_f64() {
         Some(x) if x.fract() == 0.0 && x >= min && x <= 4_294_967_295.0 => Ok(x as usize),
-        _ => Err(bad(
-            name,
-            &format!("an integer of at least {min}"),
-            &v,
-        )),
+        _ => Err(bad(name, &format!("an integer of at least {min}"), &v)),
     }
 }
 
@@ -107,7 +103,7 @@ pub fn parse(options: &JsValue) -> Result<Options, Error> {
         None
     } else {
         match max_bytes.as_f64() {
-            Some(x) if x.fract() == 0.0 && x >= 1.0 && x <= 4_294_967_295.0 => Some(x as usize),
+            Some(x) if x.fract() == 0.0 && (1.0..=4_294_967_295.0).contains(&x) => Some(x as usize),
             _ => return Err(bad("maxBytes", "a positive integer (bytes)", &max_bytes)),
         }
     };
@@ -126,13 +122,19 @@ pub fn parse(options: &JsValue) -> Result<Options, Error> {
     let location = if location.is_undefined() {
         None
     } else {
-        Some(location.as_string().ok_or_else(|| bad("location", "a string", &location))?)
+        Some(
+            location
+                .as_string()
+                .ok_or_else(|| bad("location", "a string", &location))?,
+        )
     };
     let strict = prop(options, "strictKeys")?;
     let strict_keys = if strict.is_undefined() {
         false
     } else {
-        strict.as_bool().ok_or_else(|| bad("strictKeys", "a boolean", &strict))?
+        strict
+            .as_bool()
+            .ok_or_else(|| bad("strictKeys", "a boolean", &strict))?
     };
     let clock = prop(options, "clock")?;
     let clock = if clock.is_undefined() {

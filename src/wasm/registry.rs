@@ -49,7 +49,10 @@ pub fn configure_caches(
     if !is_plain_object(&caches) {
         return Err(to_js(Error::invalid(
             "INVALID_ARGUMENT",
-            format!("caches must be an object of aliases, got {}", type_name(&caches)),
+            format!(
+                "caches must be an object of aliases, got {}",
+                type_name(&caches)
+            ),
         )));
     }
     let mut parsed = HashMap::new();
@@ -60,7 +63,10 @@ pub fn configure_caches(
         if !settings.is_object() {
             return Err(to_js(Error::invalid(
                 "INVALID_ARGUMENT",
-                format!("cache '{alias}' must be an options object, got {}", type_name(&settings)),
+                format!(
+                    "cache '{alias}' must be an options object, got {}",
+                    type_name(&settings)
+                ),
             )));
         }
         let backend = backend(&settings).js()?;

@@ -105,7 +105,10 @@ fn encode_object(v: &JsValue, e: &mut Encoder, ancestors: &mut Vec<JsValue>) -> 
         for key in keys.iter() {
             let name = key.as_string().unwrap_or_default();
             let value = Reflect::get(v, &key).map_err(|_| {
-                unserializable(&format!("property {} could not be read", crate::py_repr(&name)))
+                unserializable(&format!(
+                    "property {} could not be read",
+                    crate::py_repr(&name)
+                ))
             })?;
             e.string(&name);
             encode_token(&value, e, ancestors)?;
@@ -143,7 +146,9 @@ fn binary(v: &JsValue) -> Option<(BinaryKind, Vec<u8>)> {
     let kind = if v.is_instance_of::<DataView>() {
         BinaryKind::DataView
     } else {
-        let tag = Reflect::get(v, &js_sys::Symbol::to_string_tag()).ok()?.as_string()?;
+        let tag = Reflect::get(v, &js_sys::Symbol::to_string_tag())
+            .ok()?
+            .as_string()?;
         BinaryKind::ALL
             .into_iter()
             .find(|k| format!("{k:?}") == tag)?
@@ -281,14 +286,30 @@ fn make_binary(kind: BinaryKind, bytes: &[u8]) -> JsValue {
         BinaryKind::ArrayBuffer => buffer.into(),
         BinaryKind::Int8Array => Int8Array::new(&buffer).into(),
         BinaryKind::Uint8ClampedArray => Uint8ClampedArray::new(&buffer).into(),
-        BinaryKind::Int16Array => Int16Array::new_with_byte_offset_and_length(&buffer, 0, elements(2)).into(),
-        BinaryKind::Uint16Array => Uint16Array::new_with_byte_offset_and_length(&buffer, 0, elements(2)).into(),
-        BinaryKind::Int32Array => Int32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into(),
-        BinaryKind::Uint32Array => Uint32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into(),
-        BinaryKind::Float32Array => Float32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into(),
-        BinaryKind::Float64Array => Float64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into(),
-        BinaryKind::BigInt64Array => BigInt64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into(),
-        BinaryKind::BigUint64Array => BigUint64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into(),
+        BinaryKind::Int16Array => {
+            Int16Array::new_with_byte_offset_and_length(&buffer, 0, elements(2)).into()
+        }
+        BinaryKind::Uint16Array => {
+            Uint16Array::new_with_byte_offset_and_length(&buffer, 0, elements(2)).into()
+        }
+        BinaryKind::Int32Array => {
+            Int32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into()
+        }
+        BinaryKind::Uint32Array => {
+            Uint32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into()
+        }
+        BinaryKind::Float32Array => {
+            Float32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into()
+        }
+        BinaryKind::Float64Array => {
+            Float64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into()
+        }
+        BinaryKind::BigInt64Array => {
+            BigInt64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into()
+        }
+        BinaryKind::BigUint64Array => {
+            BigUint64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into()
+        }
         BinaryKind::DataView => DataView::new(&buffer, 0, bytes.len()).into(),
     }
 }
