@@ -6,7 +6,7 @@ use crate::codec::Numeric;
 use crate::error::{Error, Result};
 use crate::key::write_key;
 use crate::stats::{Counters, Stats};
-use crate::store::{entry_size, Store};
+use crate::store::{entry_size, Lookup, Store};
 use crate::timeout::{is_expired, Timeout};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -135,20 +135,17 @@ impl LocMemCache {
     /// expired entry is deleted. Counts a hit or a miss.
     pub fn get_with<R>(&mut self, key: &str, read: impl FnOnce(&[u8]) -> R) -> Option<R> {
         let now = self.clock.now();
-        let mut store = self.store.borrow_mut();
-        let expires = store.peek(key.as_bytes()).map(|e| e.expires);
-        match expires {
-            Some(exp) if !is_expired(exp, now) => {
+        match self.store.borrow_mut().get_live(key.as_bytes(), now) {
+            Lookup::Hit(entry) => {
                 self.counters.hits += 1;
-                store.get(key.as_bytes()).map(|e| read(e.value))
+                Some(read(entry.value))
             }
-            Some(_) => {
-                store.remove(key.as_bytes());
+            Lookup::Expired => {
                 self.counters.expirations += 1;
                 self.counters.misses += 1;
                 None
             }
-            None => {
+            Lookup::Missing => {
                 self.counters.misses += 1;
                 None
             }

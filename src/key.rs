@@ -1,7 +1,6 @@
 //! Cache keys: Django's default key function and memcached-style key validation.
 
 use crate::pystr::py_repr;
-use std::fmt::Write;
 
 /// The longest key, in code points, that memcached accepts.
 pub const MAX_KEY_LENGTH: usize = 250;
@@ -23,10 +22,30 @@ pub fn write_key(out: &mut String, key: &str, prefix: &str, version: i64) {
     out.clear();
     out.push_str(prefix);
     out.push(':');
-    // Infallible: writing to a String.
-    let _ = write!(out, "{version}");
+    push_decimal(out, version);
     out.push(':');
     out.push_str(key);
+}
+
+/// Appends `n` in decimal without the formatting machinery (this is on every call's path).
+fn push_decimal(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
 }
 
 /// True when [`key_warnings`] would report something (a fast byte scan).
@@ -87,6 +106,13 @@ mod tests {
         assert_eq!(w.len(), 2);
         assert!(w[0].ends_with("(longer than 250)"));
         assert!(w[1].starts_with("Cache key contains characters"));
+    }
+
+    #[test]
+    fn versions_print_like_python_ints() {
+        for v in [0, 1, -1, 42, i64::MIN, i64::MAX] {
+            assert_eq!(make_key("k", "p", v), format!("p:{v}:k"));
+        }
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub use key::{key_warnings, make_key, needs_warning, write_key, MAX_KEY_LENGTH};
 pub use locations::shared_store;
 pub use pystr::{py_float_repr, py_number_str, py_repr};
 pub use stats::{Counters, Stats};
-pub use store::{entry_size, Entry, Store, ENTRY_OVERHEAD};
+pub use store::{entry_size, Entry, Lookup, Store, ENTRY_OVERHEAD};
 pub use timeout::{is_expired, Timeout};
 
 #[cfg(target_arch = "wasm32")]

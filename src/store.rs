@@ -66,6 +66,17 @@ pub struct Entry<'a> {
     pub expires: f64,
 }
 
+/// The outcome of [`Store::get_live`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lookup<'a> {
+    /// A live entry, now the most recently used.
+    Hit(Entry<'a>),
+    /// An expired entry, which was removed.
+    Expired,
+    /// No entry.
+    Missing,
+}
+
 /// An LRU-ordered map from key bytes to value bytes with an expiry and exact byte accounting.
 ///
 /// ```
@@ -172,6 +183,29 @@ impl Store {
         let id = self.find(key)?;
         self.move_to_front(id);
         Some(self.entry(id))
+    }
+
+    /// One lookup for a read at `now`: a live entry is moved to the front and returned, an
+    /// expired one is removed (Django's expiry test, `expires <= now`).
+    ///
+    /// ```
+    /// use edgecache::{Lookup, Store};
+    /// let mut store = Store::with_seed(1);
+    /// store.insert(b"k", b"v", 10.0);
+    /// assert!(matches!(store.get_live(b"k", 9.0), Lookup::Hit(_)));
+    /// assert!(matches!(store.get_live(b"k", 10.0), Lookup::Expired));
+    /// assert!(matches!(store.get_live(b"k", 10.0), Lookup::Missing));
+    /// ```
+    pub fn get_live(&mut self, key: &[u8], now: f64) -> Lookup<'_> {
+        let Some(id) = self.find(key) else {
+            return Lookup::Missing;
+        };
+        if self.slots[id as usize].expires <= now {
+            self.remove_id(id);
+            return Lookup::Expired;
+        }
+        self.move_to_front(id);
+        Lookup::Hit(self.entry(id))
     }
 
     /// Moves `key` to the front; false when absent.
