@@ -14,4 +14,4 @@ demo: build
 	node www/serve.mjs
 
 bench: build
-	node --expose-gc bench/run.mjs
+	node --expose-gc --max-old-space-size=8192 bench/run.mjs
