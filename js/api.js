@@ -1,6 +1,9 @@
 // The public API every runtime loader re-exports: the generated bindings, plus `cache`,
 // Django's proxy for the "default" alias (it follows configureCaches).
 import { getCache } from "./edgecache.js";
+import "./fast.js";
+
+export { attachMemory } from "./fast.js";
 
 export { MemoryCache, DummyCache, configureCaches, getCache } from "./edgecache.js";
 

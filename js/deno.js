@@ -1,11 +1,12 @@
 // Deno: read the module synchronously when it is a local file (npm: and file: imports),
 // else fetch it once at import.
 import { initSync } from "./edgecache.js";
+import { attachMemory } from "./api.js";
 
 const url = new URL("./edgecache_bg.wasm", import.meta.url);
 const bytes = url.protocol === "file:"
   ? Deno.readFileSync(url)
   : new Uint8Array(await (await fetch(url)).arrayBuffer());
-initSync({ module: bytes });
+attachMemory(initSync({ module: bytes }).memory);
 
-export * from "./api.js";
+export { MemoryCache, DummyCache, configureCaches, getCache, cache } from "./api.js";

@@ -2,6 +2,9 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./edgecache.js";
 
-initSync({ module: readFileSync(new URL("./edgecache_bg.wasm", import.meta.url)) });
+import { attachMemory } from "./api.js";
 
-export * from "./api.js";
+const { memory } = initSync({ module: readFileSync(new URL("./edgecache_bg.wasm", import.meta.url)) });
+attachMemory(memory);
+
+export { MemoryCache, DummyCache, configureCaches, getCache, cache } from "./api.js";

@@ -3,6 +3,8 @@
 import wasmModule from "./edgecache_bg.wasm";
 import { initSync } from "./edgecache.js";
 
-initSync({ module: wasmModule });
+import { attachMemory } from "./api.js";
 
-export * from "./api.js";
+attachMemory(initSync({ module: wasmModule }).memory);
+
+export { MemoryCache, DummyCache, configureCaches, getCache, cache } from "./api.js";

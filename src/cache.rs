@@ -134,8 +134,10 @@ impl LocMemCache {
     /// Reads `key`: a hit moves it to the front and passes the value bytes to `read`; an
     /// expired entry is deleted. Counts a hit or a miss.
     pub fn get_with<R>(&mut self, key: &str, read: impl FnOnce(&[u8]) -> R) -> Option<R> {
-        let now = self.clock.now();
-        match self.store.borrow_mut().get_live(key.as_bytes(), now) {
+        let eager = self.eager_now();
+        let clock = &self.clock;
+        let now = || eager.unwrap_or_else(|| clock.now());
+        match self.store.borrow_mut().get_live_with(key.as_bytes(), now) {
             Lookup::Hit(entry) => {
                 self.counters.hits += 1;
                 Some(read(entry.value))
@@ -157,12 +159,18 @@ impl LocMemCache {
         self.get_with(key, <[u8]>::to_vec)
     }
 
+    /// The time, read now unless the clock is pure (then it is read only when needed).
+    fn eager_now(&self) -> Option<f64> {
+        (!self.clock.is_pure()).then(|| self.clock.now())
+    }
+
     /// Django's `has_key`: true when live; deletes an expired entry; recency unchanged.
     pub fn contains(&mut self, key: &str) -> bool {
-        let now = self.clock.now();
+        let eager = self.eager_now();
         let mut store = self.store.borrow_mut();
         match store.peek(key.as_bytes()).map(|e| e.expires) {
-            Some(exp) if !is_expired(exp, now) => true,
+            Some(f64::INFINITY) => true,
+            Some(exp) if !is_expired(exp, eager.unwrap_or_else(|| self.clock.now())) => true,
             Some(_) => {
                 store.remove(key.as_bytes());
                 self.counters.expirations += 1;

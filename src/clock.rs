@@ -7,6 +7,12 @@ use std::rc::Rc;
 pub trait Clock {
     /// The current time in seconds.
     fn now(&self) -> f64;
+
+    /// True when reading the clock runs no user code, so the cache may read it lazily (only
+    /// for entries that can expire) while its store is borrowed. Default false.
+    fn is_pure(&self) -> bool {
+        false
+    }
 }
 
 /// The machine's wall clock (native builds; the wasm binding reads `Date.now()` instead).
@@ -19,6 +25,9 @@ impl Clock for SystemClock {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs_f64())
             .unwrap_or(0.0)
+    }
+    fn is_pure(&self) -> bool {
+        true
     }
 }
 
@@ -58,5 +67,8 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> f64 {
         self.now.get()
+    }
+    fn is_pure(&self) -> bool {
+        true
     }
 }

@@ -197,10 +197,16 @@ impl Store {
     /// assert!(matches!(store.get_live(b"k", 10.0), Lookup::Missing));
     /// ```
     pub fn get_live(&mut self, key: &[u8], now: f64) -> Lookup<'_> {
+        self.get_live_with(key, || now)
+    }
+
+    /// [`Store::get_live`] reading the time only for an entry that can expire.
+    pub fn get_live_with(&mut self, key: &[u8], now: impl FnOnce() -> f64) -> Lookup<'_> {
         let Some(id) = self.find(key) else {
             return Lookup::Missing;
         };
-        if self.slots[id as usize].expires <= now {
+        let expires = self.slots[id as usize].expires;
+        if expires.is_finite() && expires <= now() {
             self.remove_id(id);
             return Lookup::Expired;
         }

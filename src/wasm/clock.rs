@@ -38,4 +38,7 @@ impl Clock for JsClock {
         };
         ms / 1000.0
     }
+    fn is_pure(&self) -> bool {
+        self.user.is_none()
+    }
 }

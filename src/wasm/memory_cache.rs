@@ -78,6 +78,16 @@ impl MemoryCache {
         self.core.config()
     }
 
+    /// The core and the made, validated key for a raw string key (the fast path's entry).
+    pub fn parts(
+        &mut self,
+        raw: &str,
+        version: Option<i64>,
+    ) -> Result<(&mut LocMemCache, &str), JsValue> {
+        let made = self.keys.make_raw(self.core.config(), raw, version)?;
+        Ok((&mut self.core, made))
+    }
+
     /// Reads a made key: the decoded value, or `None` on a miss.
     fn read(&mut self, made: &str) -> Result<Option<JsValue>, JsValue> {
         match self.core.get_with(made, values::read) {

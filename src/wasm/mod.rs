@@ -6,6 +6,7 @@ mod args;
 mod clock;
 mod dummy_cache;
 mod errors;
+mod fast;
 mod iterables;
 mod keys;
 mod memory_cache;

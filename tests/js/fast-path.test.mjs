@@ -1,0 +1,92 @@
+// The string fast path (js/fast.js) must behave exactly like the general methods.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { MemoryCache } from "../../pkg/node.js";
+import { manualClock, warnings } from "./helpers.mjs";
+
+test("non-ASCII, long and empty keys and values round-trip through the scratch buffer", () => {
+  const cache = new MemoryCache({ maxEntries: 10_000 });
+  const cases = [
+    ["", ""],
+    ["清水", "ñandú 😀"],
+    ["k".repeat(63) + "é", "v".repeat(65) + "清"],
+    ["x".repeat(200), "😀".repeat(5000)],
+    ["mixed-ascii-then-清-then-ascii", "a\u0000b"],
+  ];
+  for (const [k, v] of cases) {
+    cache.set(k, v);
+    assert.equal(cache.get(k), v);
+    assert.equal(cache.has(k), true);
+    // The general path sees the same entry.
+    assert.equal(cache.get(k, undefined, { version: 1 }), v);
+  }
+  cache.set(5, "number key, general path");
+  assert.equal(cache.get("5"), "number key, general path");
+});
+
+test("views stay valid when wasm memory grows under them", () => {
+  const cache = new MemoryCache({ maxEntries: 100_000, timeout: null });
+  const big = "z".repeat(64 * 1024);
+  for (let i = 0; i < 300; i++) cache.set(`big${i}`, big + i); // ~20 MB: memory grows many times
+  for (let i = 0; i < 300; i += 37) assert.equal(cache.get(`big${i}`), big + i);
+  assert.equal(cache.get("absent", "d"), "d");
+});
+
+test("warnings, strictKeys and keyFunction apply on the fast path", () => {
+  const { seen, onWarning } = warnings();
+  const cache = new MemoryCache({ onWarning });
+  cache.set("a b", "v");
+  cache.get("a b");
+  cache.has("a b");
+  assert.equal(seen.length, 3);
+  const strict = new MemoryCache({ strictKeys: true });
+  assert.throws(() => strict.set("a b", "v"), { name: "InvalidCacheKey" });
+  assert.throws(() => strict.get("a\nb"), { name: "InvalidCacheKey" });
+  const custom = new MemoryCache({ keyFunction: (k, p, v) => `${k}#${v}` });
+  custom.set("k", "v");
+  assert.deepEqual(custom.entries().map((e) => e.key), ["k#1"]);
+  assert.equal(custom.get("k"), "v");
+});
+
+test("timeouts on the fast path: default, null, seconds, 0; bad ones go to the general path", () => {
+  const clock = manualClock();
+  const cache = new MemoryCache({ clock, timeout: 10 });
+  cache.set("d", "v");
+  cache.set("n", "v", null);
+  cache.set("s", "v", 2.5);
+  cache.set("z", "v", 0);
+  assert.equal(cache.get("z"), undefined);
+  clock.advance(2.5);
+  assert.equal(cache.has("s"), false);
+  clock.advance(7.5);
+  assert.equal(cache.get("d"), undefined);
+  assert.equal(cache.get("n"), "v");
+  assert.throws(() => cache.set("k", "v", NaN), { code: "INVALID_TIMEOUT" });
+  assert.throws(() => cache.set("k", "v", "1"), { code: "INVALID_TIMEOUT" });
+  assert.equal(cache.has("k"), false);
+});
+
+test("stats and recency are counted once per call on the fast path", () => {
+  const cache = new MemoryCache({ clock: manualClock() });
+  cache.set("a", "1");
+  cache.set("b", "2");
+  cache.get("a");
+  cache.get("zz");
+  const s = cache.stats();
+  assert.deepEqual([s.sets, s.hits, s.misses], [2, 1, 1]);
+  assert.deepEqual(cache.entries().map((e) => e.key), [":1:a", ":1:b"]);
+});
+
+test("a re-entrant keyFunction sees consistent keys", () => {
+  let inner;
+  const cache = new MemoryCache({
+    keyFunction: (k, p, v) => {
+      if (k === "outer") inner.get("something-else"); // writes the scratch buffer meanwhile
+      return `${p}:${v}:${k}`;
+    },
+  });
+  inner = new MemoryCache();
+  cache.set("outer", "value");
+  assert.equal(cache.get("outer"), "value");
+  assert.deepEqual(cache.entries().map((e) => e.key), [":1:outer"]);
+});
