@@ -100,6 +100,17 @@ pub fn write_options(v: &JsValue) -> Result<(Timeout, Option<i64>), Error> {
     Ok((timeout(v)?, None))
 }
 
+/// getOrSet's second argument is required (Django raises TypeError without it).
+pub fn required_default(v: &JsValue) -> Result<(), Error> {
+    if v.is_undefined() {
+        return Err(Error::invalid(
+            "MISSING_ARGUMENT",
+            "getOrSet() missing 1 required argument: 'defaultOrFactory'",
+        ));
+    }
+    Ok(())
+}
+
 /// The `delta` of incr/decr: `undefined` = 1, a number, or a bigint.
 pub fn delta(v: &JsValue) -> Result<Numeric, Error> {
     if v.is_undefined() {

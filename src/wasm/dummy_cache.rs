@@ -91,12 +91,7 @@ impl DummyCache {
         #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
         timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        if default_or_factory.is_undefined() {
-            return Err(to_js(Error::invalid(
-                "MISSING_ARGUMENT",
-                "getOrSet() missing 1 required argument: 'defaultOrFactory'",
-            )));
-        }
+        args::required_default(&default_or_factory).js()?;
         let (_, version) = args::write_options(&timeout_or_options).js()?;
         self.check(&key, version)?;
         match default_or_factory.dyn_ref::<Function>() {

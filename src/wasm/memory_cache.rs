@@ -165,12 +165,7 @@ impl MemoryCache {
         #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
         timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        if default_or_factory.is_undefined() {
-            return Err(to_js(Error::invalid(
-                "MISSING_ARGUMENT",
-                "getOrSet() missing 1 required argument: 'defaultOrFactory'",
-            )));
-        }
+        args::required_default(&default_or_factory).js()?;
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         let made = self
             .keys
