@@ -8,7 +8,6 @@ use super::options::{self, Options};
 use super::values;
 use crate::{shared_store, CacheConfig, Error, LocMemCache};
 use js_sys::{Array, Function, Map, Object, Reflect};
-use serde::Serialize;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -20,43 +19,35 @@ pub struct MemoryCache {
 }
 
 /// The stats object returned to JS.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatsJs {
-    hits: f64,
-    misses: f64,
-    sets: f64,
-    adds: f64,
-    deletes: f64,
-    evictions: f64,
-    expirations: f64,
-    rejected: f64,
-    entries: f64,
-    bytes: f64,
-    max_bytes: Option<f64>,
-    hit_ratio: f64,
-}
+pub struct StatsJs;
 
 impl StatsJs {
-    /// The JS object for a core stats snapshot.
+    /// The JS object for a core stats snapshot (`maxBytes` is null without a budget).
     pub fn from_core(s: &crate::Stats) -> JsValue {
         let c = s.counters;
-        let js = StatsJs {
-            hits: c.hits as f64,
-            misses: c.misses as f64,
-            sets: c.sets as f64,
-            adds: c.adds as f64,
-            deletes: c.deletes as f64,
-            evictions: c.evictions as f64,
-            expirations: c.expirations as f64,
-            rejected: c.rejected as f64,
-            entries: s.entries as f64,
-            bytes: s.bytes as f64,
-            max_bytes: s.max_bytes.map(|b| b as f64),
-            hit_ratio: s.hit_ratio(),
-        };
-        let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-        js.serialize(&serializer).unwrap_or(JsValue::NULL)
+        let object = Object::new();
+        let max_bytes = s
+            .max_bytes
+            .map_or(JsValue::NULL, |b| JsValue::from_f64(b as f64));
+        let fields = [
+            ("hits", JsValue::from_f64(c.hits as f64)),
+            ("misses", JsValue::from_f64(c.misses as f64)),
+            ("sets", JsValue::from_f64(c.sets as f64)),
+            ("adds", JsValue::from_f64(c.adds as f64)),
+            ("deletes", JsValue::from_f64(c.deletes as f64)),
+            ("evictions", JsValue::from_f64(c.evictions as f64)),
+            ("expirations", JsValue::from_f64(c.expirations as f64)),
+            ("rejected", JsValue::from_f64(c.rejected as f64)),
+            ("entries", JsValue::from_f64(s.entries as f64)),
+            ("bytes", JsValue::from_f64(s.bytes as f64)),
+            ("maxBytes", max_bytes),
+            ("hitRatio", JsValue::from_f64(s.hit_ratio())),
+        ];
+        for (name, value) in fields {
+            // Defining a property on a fresh plain object cannot fail.
+            let _ = Reflect::set(&object, &name.into(), &value);
+        }
+        object.into()
     }
 }
 
