@@ -3,8 +3,6 @@
 import { getCache } from "./edgecache.js";
 import "./fast.js";
 
-export { attachMemory } from "./fast.js";
-
 export { MemoryCache, DummyCache, configureCaches, getCache } from "./edgecache.js";
 
 export const cache = new Proxy(Object.create(null), {

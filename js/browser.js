@@ -1,9 +1,9 @@
 // Browsers: compilation must be asynchronous, so this module awaits it at the top level;
 // `import { MemoryCache } from "edgecache"` resolves once the cache is ready to use.
 import init from "./edgecache.js";
-import { attachMemory } from "./api.js";
+import { attachMemory } from "./fast.js";
 
 const { memory } = await init({ module_or_path: new URL("./edgecache_bg.wasm", import.meta.url) });
 attachMemory(memory);
 
-export { MemoryCache, DummyCache, configureCaches, getCache, cache } from "./api.js";
+export * from "./api.js";

@@ -1,7 +1,7 @@
 // Deno: read the module synchronously when it is a local file (npm: and file: imports),
 // else fetch it once at import.
 import { initSync } from "./edgecache.js";
-import { attachMemory } from "./api.js";
+import { attachMemory } from "./fast.js";
 
 const url = new URL("./edgecache_bg.wasm", import.meta.url);
 const bytes = url.protocol === "file:"
@@ -9,4 +9,4 @@ const bytes = url.protocol === "file:"
   : new Uint8Array(await (await fetch(url)).arrayBuffer());
 attachMemory(initSync({ module: bytes }).memory);
 
-export { MemoryCache, DummyCache, configureCaches, getCache, cache } from "./api.js";
+export * from "./api.js";

@@ -2,9 +2,8 @@
 // import over as a compiled WebAssembly.Module, which instantiates synchronously.
 import wasmModule from "./edgecache_bg.wasm";
 import { initSync } from "./edgecache.js";
-
-import { attachMemory } from "./api.js";
+import { attachMemory } from "./fast.js";
 
 attachMemory(initSync({ module: wasmModule }).memory);
 
-export { MemoryCache, DummyCache, configureCaches, getCache, cache } from "./api.js";
+export * from "./api.js";

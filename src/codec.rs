@@ -80,6 +80,25 @@ impl BinaryKind {
         BinaryKind::DataView,
     ];
 
+    /// The JS constructor name (`Symbol.toStringTag` of typed arrays).
+    pub fn name(self) -> &'static str {
+        match self {
+            BinaryKind::Uint8Array => "Uint8Array",
+            BinaryKind::ArrayBuffer => "ArrayBuffer",
+            BinaryKind::Int8Array => "Int8Array",
+            BinaryKind::Uint8ClampedArray => "Uint8ClampedArray",
+            BinaryKind::Int16Array => "Int16Array",
+            BinaryKind::Uint16Array => "Uint16Array",
+            BinaryKind::Int32Array => "Int32Array",
+            BinaryKind::Uint32Array => "Uint32Array",
+            BinaryKind::Float32Array => "Float32Array",
+            BinaryKind::Float64Array => "Float64Array",
+            BinaryKind::BigInt64Array => "BigInt64Array",
+            BinaryKind::BigUint64Array => "BigUint64Array",
+            BinaryKind::DataView => "DataView",
+        }
+    }
+
     /// The kind for a code byte.
     pub fn from_code(code: u8) -> Option<Self> {
         Self::ALL.get(code as usize).copied()

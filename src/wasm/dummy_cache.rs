@@ -4,7 +4,7 @@ use super::args;
 use super::errors::{to_js, IntoJs};
 use super::iterables;
 use super::keys::KeyRules;
-use super::memory_cache::StatsJs;
+use super::memory_cache::stats_object;
 use super::options;
 use crate::{CacheConfig, Error, Stats};
 use js_sys::{Array, Function, Map};
@@ -243,7 +243,7 @@ impl DummyCache {
     /// All zero.
     #[wasm_bindgen(unchecked_return_type = "CacheStats")]
     pub fn stats(&self) -> JsValue {
-        StatsJs::from_core(&Stats {
+        stats_object(&Stats {
             counters: Default::default(),
             entries: 0,
             bytes: 0,

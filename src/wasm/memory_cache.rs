@@ -18,37 +18,32 @@ pub struct MemoryCache {
     keys: KeyRules,
 }
 
-/// The stats object returned to JS.
-pub struct StatsJs;
-
-impl StatsJs {
-    /// The JS object for a core stats snapshot (`maxBytes` is null without a budget).
-    pub fn from_core(s: &crate::Stats) -> JsValue {
-        let c = s.counters;
-        let object = Object::new();
-        let max_bytes = s
-            .max_bytes
-            .map_or(JsValue::NULL, |b| JsValue::from_f64(b as f64));
-        let fields = [
-            ("hits", JsValue::from_f64(c.hits as f64)),
-            ("misses", JsValue::from_f64(c.misses as f64)),
-            ("sets", JsValue::from_f64(c.sets as f64)),
-            ("adds", JsValue::from_f64(c.adds as f64)),
-            ("deletes", JsValue::from_f64(c.deletes as f64)),
-            ("evictions", JsValue::from_f64(c.evictions as f64)),
-            ("expirations", JsValue::from_f64(c.expirations as f64)),
-            ("rejected", JsValue::from_f64(c.rejected as f64)),
-            ("entries", JsValue::from_f64(s.entries as f64)),
-            ("bytes", JsValue::from_f64(s.bytes as f64)),
-            ("maxBytes", max_bytes),
-            ("hitRatio", JsValue::from_f64(s.hit_ratio())),
-        ];
-        for (name, value) in fields {
-            // Defining a property on a fresh plain object cannot fail.
-            let _ = Reflect::set(&object, &name.into(), &value);
-        }
-        object.into()
+/// The JS object for a core stats snapshot (`maxBytes` is null without a budget).
+pub fn stats_object(s: &crate::Stats) -> JsValue {
+    let c = s.counters;
+    let object = Object::new();
+    let max_bytes = s
+        .max_bytes
+        .map_or(JsValue::NULL, |b| JsValue::from_f64(b as f64));
+    let fields = [
+        ("hits", JsValue::from_f64(c.hits as f64)),
+        ("misses", JsValue::from_f64(c.misses as f64)),
+        ("sets", JsValue::from_f64(c.sets as f64)),
+        ("adds", JsValue::from_f64(c.adds as f64)),
+        ("deletes", JsValue::from_f64(c.deletes as f64)),
+        ("evictions", JsValue::from_f64(c.evictions as f64)),
+        ("expirations", JsValue::from_f64(c.expirations as f64)),
+        ("rejected", JsValue::from_f64(c.rejected as f64)),
+        ("entries", JsValue::from_f64(s.entries as f64)),
+        ("bytes", JsValue::from_f64(s.bytes as f64)),
+        ("maxBytes", max_bytes),
+        ("hitRatio", JsValue::from_f64(s.hit_ratio())),
+    ];
+    for (name, value) in fields {
+        // Defining a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &name.into(), &value);
     }
+    object.into()
 }
 
 impl MemoryCache {
@@ -384,16 +379,18 @@ impl MemoryCache {
         #[wasm_bindgen(unchecked_optional_param_type = "number")] version: JsValue,
     ) -> Result<String, JsValue> {
         let version = args::version(&version).js()?;
-        let config = self.core.config().clone();
         let raw = args::key(&key).js()?;
-        Ok(self.keys.make_raw(&config, &raw, version)?.to_string())
+        Ok(self
+            .keys
+            .make_raw(self.core.config(), &raw, version)?
+            .to_string())
     }
 
     /// Counters and occupancy: hits, misses, sets, adds, deletes, evictions, expirations,
     /// rejected, entries, bytes, maxBytes, hitRatio.
     #[wasm_bindgen(unchecked_return_type = "CacheStats")]
     pub fn stats(&self) -> JsValue {
-        StatsJs::from_core(&self.core.stats())
+        stats_object(&self.core.stats())
     }
 
     /// Live (unexpired) entries.

@@ -149,9 +149,7 @@ fn binary(v: &JsValue) -> Option<(BinaryKind, Vec<u8>)> {
         let tag = Reflect::get(v, &js_sys::Symbol::to_string_tag())
             .ok()?
             .as_string()?;
-        BinaryKind::ALL
-            .into_iter()
-            .find(|k| format!("{k:?}") == tag)?
+        BinaryKind::ALL.into_iter().find(|k| k.name() == tag)?
     };
     let view = |name: &str| Reflect::get(v, &name.into()).ok().and_then(|x| x.as_f64());
     let buffer: ArrayBuffer = Reflect::get(v, &"buffer".into()).ok()?.dyn_into().ok()?;
