@@ -65,6 +65,12 @@ test("incrVersion / decrVersion follow Django, default timeout on the new entry"
   assert.equal(cache.incrVersion("answer"), 2);
   assert.equal(cache.get("answer"), undefined);
   assert.equal(cache.get("answer", undefined, { version: 2 }), 42);
+  // The moved entry gets the default timeout (300 s), not the old one (forever).
+  clock.advance(299);
+  assert.equal(cache.get("answer", undefined, { version: 2 }), 42);
+  clock.advance(1);
+  assert.equal(cache.get("answer", undefined, { version: 2 }), undefined);
+  cache.set("answer", 42, { timeout: null, version: 2 });
   assert.equal(cache.decrVersion("answer", 1, { version: 2 }), 1);
   assert.equal(cache.get("answer"), 42);
   cache.set("none", null);
