@@ -34,6 +34,13 @@ pub enum Error {
     Corrupt(String),
     /// A registry alias that was never configured.
     UnknownAlias(String),
+    /// A value larger than the store takes, with chunking off.
+    ValueTooLarge {
+        /// Bytes the record would take.
+        size: usize,
+        /// The store's value limit in bytes.
+        limit: usize,
+    },
 }
 
 impl Error {
@@ -47,6 +54,7 @@ impl Error {
             Error::Unserializable(_) => "UNSERIALIZABLE_VALUE",
             Error::Corrupt(_) => "CORRUPT_VALUE",
             Error::UnknownAlias(_) => "UNKNOWN_ALIAS",
+            Error::ValueTooLarge { .. } => "VALUE_TOO_LARGE",
         }
     }
 
@@ -80,6 +88,10 @@ impl fmt::Display for Error {
             Error::Unserializable(message) => f.write_str(message),
             Error::Corrupt(message) => write!(f, "corrupt value: {message}"),
             Error::UnknownAlias(alias) => write!(f, "The connection '{alias}' doesn't exist."),
+            Error::ValueTooLarge { size, limit } => write!(
+                f,
+                "value too large for the store: the record takes {size} bytes, the limit is {limit} bytes (chunking is off)"
+            ),
         }
     }
 }

@@ -13,9 +13,12 @@ mod error;
 mod hash;
 mod key;
 mod locations;
+pub mod persist;
 mod pystr;
+pub mod record;
 mod stats;
 mod store;
+mod store_key;
 mod timeout;
 
 pub use cache::{CacheConfig, EntryInfo, LocMemCache};
@@ -27,6 +30,7 @@ pub use locations::shared_store;
 pub use pystr::{py_float_repr, py_number_str, py_repr};
 pub use stats::{Counters, Stats};
 pub use store::{entry_size, Entry, Lookup, Store, ENTRY_OVERHEAD};
+pub use store_key::{chunk_key, md5_hex, store_key, MIN_KEY_LIMIT};
 pub use timeout::{is_expired, Timeout};
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,313 @@
+//! The record: what the async `Cache` writes to a KV store for one value.
+//!
+//! Self-describing, versioned and checksummed, so bytes read back from a shared store are
+//! trusted only after [`decode`] accepts them. Layout (integers little-endian):
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 3 | magic `ECR` |
+//! | 1 | format version ([`FORMAT`]) |
+//! | 1 | flags: bit 0 compressed payload, bit 1 chunk manifest |
+//! | 1 | value type: the first byte of the value encoding ([`crate::codec`]) |
+//! | 8 | created, ms since the epoch (f64) |
+//! | 8 | logical expiry, ms (f64; +infinity = never) |
+//! | 8 | stale-until, ms (f64; reserved for serve-stale, equal to the expiry today) |
+//! | 2 + n | tag count, then each tag as a u16 length and UTF-8 bytes |
+//! | 4 + n | payload length and payload: the value encoding (maybe deflated), or a manifest |
+//! | 8 | checksum: [`crate::hash_key`] of every byte before it, seed [`CHECKSUM_SEED`] |
+//!
+//! A manifest payload (a value split into chunks stored under derived keys) is the chunk
+//! count (u32), the total body length (u32) and the hash of the whole body (u64).
+
+use crate::error::{Error, Result};
+use crate::hash_key;
+
+/// The three magic bytes that open every record.
+pub const MAGIC: [u8; 3] = *b"ECR";
+/// The record format version this build writes and reads.
+pub const FORMAT: u8 = 1;
+/// Fixed seed of the record checksum (records outlive processes: never change it).
+pub const CHECKSUM_SEED: u64 = 0x6564_6765_6361_6368;
+/// Bytes a record adds around its payload when it has no tags.
+pub const OVERHEAD: usize = 3 + 1 + 1 + 1 + 24 + 2 + 4 + 8;
+
+const COMPRESSED: u8 = 1;
+const MANIFEST: u8 = 2;
+
+/// Where a record's value is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// The value bytes inline (deflated when `compressed`).
+    Inline(Vec<u8>),
+    /// The value bytes split into chunks stored under derived keys.
+    Chunked(Manifest),
+}
+
+/// How a chunked body is reassembled and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Manifest {
+    /// Number of chunks.
+    pub chunks: u32,
+    /// Total length of the body once the chunks are joined.
+    pub length: u32,
+    /// [`crate::hash_key`] of the joined body with [`CHECKSUM_SEED`].
+    pub hash: u64,
+}
+
+/// One decoded record.
+///
+/// ```
+/// use edgecache::record::{self, Body, Record};
+/// let r = Record::new(b"\x01hi".to_vec(), 1000.0, 61_000.0);
+/// let bytes = record::encode(&r);
+/// assert_eq!(record::decode(&bytes), Ok(r));
+/// let mut corrupt = bytes.clone();
+/// corrupt[40] ^= 1;
+/// assert!(record::decode(&corrupt).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The first byte of the value encoding (string, binary or structured).
+    pub value_type: u8,
+    /// Whether the body is deflated.
+    pub compressed: bool,
+    /// Creation time, ms.
+    pub created: f64,
+    /// Logical expiry, ms; `f64::INFINITY` for never.
+    pub expires: f64,
+    /// End of the serve-stale window, ms (reserved: equal to `expires`).
+    pub stale_until: f64,
+    /// Tags (reserved for tag invalidation).
+    pub tags: Vec<String>,
+    /// The value.
+    pub body: Body,
+}
+
+impl Record {
+    /// An uncompressed, untagged record of the value encoding `value`.
+    pub fn new(value: Vec<u8>, created: f64, expires: f64) -> Record {
+        Record {
+            value_type: value.first().copied().unwrap_or(0),
+            compressed: false,
+            created,
+            expires,
+            stale_until: expires,
+            tags: Vec::new(),
+            body: Body::Inline(value),
+        }
+    }
+
+    /// True when the logical expiry is at or before `now_ms` (Django's rule).
+    pub fn is_expired(&self, now_ms: f64) -> bool {
+        self.expires <= now_ms
+    }
+}
+
+/// The bytes of `record`.
+pub fn encode(record: &Record) -> Vec<u8> {
+    let payload = match &record.body {
+        Body::Inline(bytes) => bytes.clone(),
+        Body::Chunked(m) => {
+            let mut p = Vec::with_capacity(16);
+            p.extend_from_slice(&m.chunks.to_le_bytes());
+            p.extend_from_slice(&m.length.to_le_bytes());
+            p.extend_from_slice(&m.hash.to_le_bytes());
+            p
+        }
+    };
+    let tag_bytes: usize = record.tags.iter().map(|t| 2 + t.len()).sum();
+    let mut out = Vec::with_capacity(OVERHEAD + tag_bytes + payload.len());
+    out.extend_from_slice(&MAGIC);
+    out.push(FORMAT);
+    let mut flags = 0;
+    if record.compressed {
+        flags |= COMPRESSED;
+    }
+    if matches!(record.body, Body::Chunked(_)) {
+        flags |= MANIFEST;
+    }
+    out.push(flags);
+    out.push(record.value_type);
+    out.extend_from_slice(&record.created.to_le_bytes());
+    out.extend_from_slice(&record.expires.to_le_bytes());
+    out.extend_from_slice(&record.stale_until.to_le_bytes());
+    out.extend_from_slice(&(record.tags.len() as u16).to_le_bytes());
+    for tag in &record.tags {
+        out.extend_from_slice(&(tag.len() as u16).to_le_bytes());
+        out.extend_from_slice(tag.as_bytes());
+    }
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.extend_from_slice(&payload);
+    let sum = hash_key(&out, CHECKSUM_SEED);
+    out.extend_from_slice(&sum.to_le_bytes());
+    out
+}
+
+/// True when `bytes` opens like a record of any format version (used to tell "foreign"
+/// from "corrupt" in error reports).
+pub fn looks_like_record(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
+/// Decodes and verifies a record. Never panics; anything but an intact record of this
+/// format is an [`Error::Corrupt`] whose message says what was wrong.
+pub fn decode(bytes: &[u8]) -> Result<Record> {
+    if !looks_like_record(bytes) {
+        return Err(corrupt("not an edgecache record (foreign bytes)"));
+    }
+    if bytes.len() < OVERHEAD {
+        return Err(corrupt("truncated record"));
+    }
+    if bytes[3] != FORMAT {
+        return Err(corrupt("unknown record format version"));
+    }
+    let (content, sum) = bytes.split_at(bytes.len() - 8);
+    if read_u64(sum) != Some(hash_key(content, CHECKSUM_SEED)) {
+        return Err(corrupt("checksum mismatch"));
+    }
+    let mut r = Reader {
+        bytes: content,
+        at: 4,
+    };
+    let flags = r.byte()?;
+    if flags & !(COMPRESSED | MANIFEST) != 0 {
+        return Err(corrupt("unknown record flags"));
+    }
+    let value_type = r.byte()?;
+    let created = r.f64()?;
+    let expires = r.f64()?;
+    let stale_until = r.f64()?;
+    if expires.is_nan() || created.is_nan() || stale_until.is_nan() {
+        return Err(corrupt("record time is not a number"));
+    }
+    let tag_count = r.u16()?;
+    let mut tags = Vec::with_capacity(usize::from(tag_count).min(64));
+    for _ in 0..tag_count {
+        let n = usize::from(r.u16()?);
+        let tag = std::str::from_utf8(r.take(n)?).map_err(|_| corrupt("tag is not UTF-8"))?;
+        tags.push(tag.to_string());
+    }
+    let length = r.u32()? as usize;
+    let payload = r.take(length)?;
+    if r.at != content.len() {
+        return Err(corrupt("trailing bytes in record"));
+    }
+    let body = if flags & MANIFEST != 0 {
+        let mut m = Reader {
+            bytes: payload,
+            at: 0,
+        };
+        let manifest = Manifest {
+            chunks: m.u32()?,
+            length: m.u32()?,
+            hash: m.u64()?,
+        };
+        if m.at != payload.len() {
+            return Err(corrupt("bad chunk manifest"));
+        }
+        Body::Chunked(manifest)
+    } else {
+        Body::Inline(payload.to_vec())
+    };
+    Ok(Record {
+        value_type,
+        compressed: flags & COMPRESSED != 0,
+        created,
+        expires,
+        stale_until,
+        tags,
+        body,
+    })
+}
+
+fn corrupt(why: &str) -> Error {
+    Error::Corrupt(why.to_string())
+}
+
+fn read_u64(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.try_into().ok()?))
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(|| corrupt("truncated record"))?;
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+    fn byte(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16> {
+        let b = self.take(2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Result<u32> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64> {
+        read_u64(self.take(8)?).ok_or_else(|| corrupt("truncated record"))
+    }
+    fn f64(&mut self) -> Result<f64> {
+        Ok(f64::from_bits(self.u64()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Record {
+        let mut r = Record::new(b"\x01hello".to_vec(), 5.0, f64::INFINITY);
+        r.tags = vec!["a".into(), "bé".into()];
+        r
+    }
+
+    #[test]
+    fn round_trips_tags_infinity_and_manifests() {
+        let r = sample();
+        assert_eq!(decode(&encode(&r)), Ok(r));
+        let mut m = Record::new(Vec::new(), 1.0, 2.0);
+        m.body = Body::Chunked(Manifest {
+            chunks: 3,
+            length: 9,
+            hash: 7,
+        });
+        m.compressed = true;
+        assert_eq!(decode(&encode(&m)), Ok(m));
+    }
+
+    #[test]
+    fn every_truncation_and_bit_flip_is_rejected() {
+        let bytes = encode(&sample());
+        for n in 0..bytes.len() {
+            assert!(decode(&bytes[..n]).is_err(), "truncated to {n}");
+        }
+        for i in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut b = bytes.clone();
+                b[i] ^= 1 << bit;
+                assert!(decode(&b).is_err(), "flip {i}:{bit}");
+            }
+        }
+    }
+
+    #[test]
+    fn foreign_bytes_are_rejected() {
+        assert!(decode(b"{\"value\":1}").is_err());
+        assert!(decode(b"").is_err());
+        let mut other = encode(&sample());
+        other[3] = 2;
+        assert!(decode(&other).is_err());
+    }
+}
