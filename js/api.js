@@ -1,9 +1,11 @@
-// The public API every runtime loader re-exports: the generated bindings, plus `cache`,
-// Django's proxy for the "default" alias (it follows configureCaches).
+// The public API every runtime loader re-exports: the generated bindings, the async Cache
+// and its store adapters, plus `cache`, Django's proxy for the "default" alias.
 import { getCache } from "./edgecache.js";
 import "./fast.js";
 
 export { MemoryCache, DummyCache, configureCaches, getCache } from "./edgecache.js";
+export { Cache } from "./cache.js";
+export { stores } from "./stores/index.js";
 
 export const cache = new Proxy(Object.create(null), {
   get(_, name) {

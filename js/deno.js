@@ -1,12 +1,12 @@
 // Deno: read the module synchronously when it is a local file (npm: and file: imports),
 // else fetch it once at import.
 import { initSync } from "./edgecache.js";
-import { attachMemory } from "./fast.js";
+import { ready } from "./ready.js";
 
 const url = new URL("./edgecache_bg.wasm", import.meta.url);
 const bytes = url.protocol === "file:"
   ? Deno.readFileSync(url)
   : new Uint8Array(await (await fetch(url)).arrayBuffer());
-attachMemory(initSync({ module: bytes }).memory);
+ready(initSync({ module: bytes }));
 
 export * from "./api.js";

@@ -2,8 +2,8 @@
 // import over as a compiled WebAssembly.Module, which instantiates synchronously.
 import wasmModule from "./edgecache_bg.wasm";
 import { initSync } from "./edgecache.js";
-import { attachMemory } from "./fast.js";
+import { ready } from "./ready.js";
 
-attachMemory(initSync({ module: wasmModule }).memory);
+ready(initSync({ module: wasmModule }));
 
 export * from "./api.js";

@@ -1,7 +1,7 @@
 // Builds the npm package into pkg/ from the matrix in wasm-pack.toml:
 // wasm-pack (cargo + wasm-bindgen), binaryen's wasm-opt, the js/ loaders, package.json.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
@@ -25,7 +25,7 @@ const before = statSync(wasm).size;
 run(join(root, "node_modules", ".bin", "wasm-opt"), [...matrix.wasm.wasm_opt, wasm, "-o", wasm]);
 console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
 
-for (const file of readdirSync(join(root, "js"))) copyFileSync(join(root, "js", file), join(out, file));
+cpSync(join(root, "js"), out, { recursive: true });
 rmSync(join(out, ".gitignore"), { force: true });
 
 const conditions = Object.fromEntries(Object.entries(matrix.entries).map(([k, v]) => [k, `./${v}`]));

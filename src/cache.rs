@@ -104,6 +104,11 @@ impl LocMemCache {
         }
     }
 
+    /// The store, to share it with another cache (a memory tier over a user's cache).
+    pub fn store(&self) -> Rc<RefCell<Store>> {
+        Rc::clone(&self.store)
+    }
+
     /// The settings.
     pub fn config(&self) -> &CacheConfig {
         &self.config

@@ -60,6 +60,11 @@ impl MemoryCache {
         }
     }
 
+    /// The core cache (for a memory tier sharing its store).
+    pub fn core(&self) -> &LocMemCache {
+        &self.core
+    }
+
     fn config(&self) -> &CacheConfig {
         self.core.config()
     }

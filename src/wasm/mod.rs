@@ -3,10 +3,12 @@
 
 mod alloc;
 mod args;
+mod cache_core;
 mod clock;
 mod dummy_cache;
 mod errors;
 mod fast;
+mod hashing;
 mod iterables;
 mod keys;
 mod memory_cache;
@@ -15,6 +17,7 @@ mod registry;
 mod types;
 mod values;
 
+pub use cache_core::CacheCore;
 pub use dummy_cache::DummyCache;
 pub use memory_cache::MemoryCache;
 pub use registry::{configure_caches, get_cache};

@@ -31,7 +31,7 @@ pub struct Options {
     pub clock: JsClock,
 }
 
-fn bad(name: &str, wanted: &str, got: &JsValue) -> Error {
+pub fn bad(name: &str, wanted: &str, got: &JsValue) -> Error {
     Error::invalid(
         "INVALID_OPTION",
         format!("option '{name}' must be {wanted}, got {}", type_name(got)),
@@ -61,6 +61,11 @@ fn function(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
 
 /// Reads and checks an options object (`undefined` means all defaults).
 pub fn parse(options: &JsValue) -> Result<Options, Error> {
+    parse_with(options, &KNOWN)
+}
+
+/// [`parse`] accepting the option names `known` (other options are refused).
+pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
     let defaults = CacheConfig::default();
     if options.is_undefined() || options.is_null() {
         return Ok(Options {
@@ -80,10 +85,10 @@ pub fn parse(options: &JsValue) -> Result<Options, Error> {
     }
     for name in Object::keys(options.unchecked_ref::<Object>()).iter() {
         let name = name.as_string().unwrap_or_default();
-        if !KNOWN.contains(&name.as_str()) {
+        if !known.contains(&name.as_str()) {
             return Err(Error::invalid(
                 "UNKNOWN_OPTION",
-                format!("unknown option '{name}' (known: {})", KNOWN.join(", ")),
+                format!("unknown option '{name}' (known: {})", known.join(", ")),
             ));
         }
     }

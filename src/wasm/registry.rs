@@ -16,12 +16,22 @@ use wasm_bindgen::JsCast;
 enum Backend {
     Memory,
     Dummy,
+    /// The async Cache over `settings.store`, built by the JS factory.
+    Kv,
 }
 
 thread_local! {
     /// `None` until configured: then only `default`, a MemoryCache, exists.
     static CONFIG: RefCell<Option<HashMap<String, (Backend, JsValue)>>> = const { RefCell::new(None) };
     static INSTANCES: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+    /// `(settings) => new Cache(settings)`, set by js/api.js (Cache is written in JS).
+    static KV_FACTORY: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Registers the constructor of `backend: "kv"` caches (called once by the package entry).
+#[wasm_bindgen(js_name = __setKvFactory)]
+pub fn set_kv_factory(factory: js_sys::Function) {
+    KV_FACTORY.with(|f| *f.borrow_mut() = Some(factory));
 }
 
 fn backend(options: &JsValue) -> Result<Backend, Error> {
@@ -30,9 +40,10 @@ fn backend(options: &JsValue) -> Result<Backend, Error> {
         None if name.is_undefined() => Ok(Backend::Memory),
         Some("memory") => Ok(Backend::Memory),
         Some("dummy") => Ok(Backend::Dummy),
+        Some("kv") => Ok(Backend::Kv),
         Some(other) => Err(Error::invalid(
             "UNKNOWN_BACKEND",
-            format!("Could not find backend '{other}': use \"memory\" or \"dummy\""),
+            format!("Could not find backend '{other}': use \"memory\", \"dummy\" or \"kv\""),
         )),
         None => Err(Error::invalid(
             "UNKNOWN_BACKEND",
@@ -70,7 +81,16 @@ pub fn configure_caches(
             )));
         }
         let backend = backend(&settings).js()?;
-        options::parse(&settings).js()?; // fail now, not at first use
+        if matches!(backend, Backend::Kv) {
+            if !prop(&settings, "store").js()?.is_object() {
+                return Err(to_js(Error::invalid(
+                    "INVALID_STORE",
+                    format!("cache '{alias}' has backend \"kv\" but no 'store' adapter"),
+                )));
+            }
+        } else {
+            options::parse(&settings).js()?; // fail now, not at first use
+        }
         parsed.insert(alias, (backend, settings));
     }
     if !parsed.contains_key("default") {
@@ -85,7 +105,7 @@ pub fn configure_caches(
 }
 
 /// The cache for `alias`, created on first use; the same instance every time.
-#[wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache")]
+#[wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache | Cache")]
 pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
     if let Some(existing) = INSTANCES.with(|i| i.borrow().get(alias).cloned()) {
         return Ok(existing);
@@ -101,6 +121,15 @@ pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
     let instance: JsValue = match backend {
         Backend::Memory => MemoryCache::new(settings)?.into(),
         Backend::Dummy => DummyCache::new(settings)?.into(),
+        Backend::Kv => {
+            let factory = KV_FACTORY.with(|f| f.borrow().clone()).ok_or_else(|| {
+                to_js(Error::invalid(
+                    "UNKNOWN_BACKEND",
+                    "backend \"kv\" needs the package entry (import from \"edgecache\")",
+                ))
+            })?;
+            factory.call1(&JsValue::NULL, &settings)?
+        }
     };
     INSTANCES.with(|i| i.borrow_mut().insert(alias.to_string(), instance.clone()));
     Ok(instance)

@@ -1,0 +1,389 @@
+// The async Cache: Django's API over a KV store adapter, with a memory tier in front.
+// Every rule (keys, records, expiry, the tier) is in Rust (CacheCore); this file only
+// awaits the store between CacheCore calls, bounds each store call in time and routes
+// store failures to onError and the stats.
+import { CacheCore, MemoryCache } from "./edgecache.js";
+
+const FAILED = Symbol("store call failed");
+const CAS_ATTEMPTS = 8;
+const DEFAULT_MEMORY = { maxEntries: 1000, timeout: null };
+
+function typeError(code, message) {
+  const error = new TypeError(message);
+  error.code = code;
+  return error;
+}
+
+function timeoutError(op, seconds) {
+  const error = new Error(`store ${op} took longer than storeTimeout (${seconds} s)`);
+  error.name = "StoreTimeoutError";
+  error.code = "STORE_TIMEOUT";
+  return error;
+}
+
+/** Checks an adapter at construction, so a broken one fails early and clearly. */
+export function checkStore(store) {
+  if (store === null || typeof store !== "object") {
+    throw typeError("INVALID_STORE", `option 'store' must be a store adapter object, got ${store === null ? "null" : typeof store}`);
+  }
+  for (const method of ["get", "put", "delete"]) {
+    if (typeof store[method] !== "function") {
+      throw typeError("INVALID_STORE", `the store adapter has no ${method}() method (an adapter needs get, put and delete)`);
+    }
+  }
+  return store;
+}
+
+function asBytes(value) {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  // Anything else (a string from a misconfigured store) cannot be a record: CacheCore
+  // reports it as foreign bytes.
+  return typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(0);
+}
+
+function memoryTier(memory, clock) {
+  if (memory === false) return undefined;
+  if (memory instanceof MemoryCache) return memory;
+  if (memory === undefined) return new MemoryCache(clock ? { ...DEFAULT_MEMORY, clock } : DEFAULT_MEMORY);
+  if (memory !== null && typeof memory === "object") return new MemoryCache(clock && !memory.clock ? { ...memory, clock } : memory);
+  throw typeError("INVALID_OPTION", "option 'memory' must be MemoryCache options, a MemoryCache or false");
+}
+
+/** Django's cache API, async, over a KV store adapter (see `stores`). */
+export class Cache {
+  #core;
+  #store;
+  #onError;
+  #storeTimeout;
+  #strict;
+  #counts = { hits: 0, misses: 0, storeReads: 0, storeHits: 0, storeMisses: 0, storeWrites: 0, storeErrors: 0, corruptRecords: 0 };
+
+  constructor(options) {
+    if (options === null || typeof options !== "object") {
+      throw typeError("INVALID_OPTIONS", "Cache options must be an object with at least a 'store'");
+    }
+    const { store, memory, onError, storeTimeout = 1, strict = false, ...rest } = options;
+    this.#store = checkStore(store);
+    if (onError !== undefined && typeof onError !== "function") {
+      throw typeError("INVALID_OPTION", "option 'onError' must be a function");
+    }
+    if (typeof storeTimeout !== "number" || !(storeTimeout > 0)) {
+      throw typeError("INVALID_OPTION", "option 'storeTimeout' must be a positive number of seconds");
+    }
+    if (typeof strict !== "boolean") throw typeError("INVALID_OPTION", "option 'strict' must be a boolean");
+    this.#core = new CacheCore(rest, store.limits ?? {});
+    const tier = memoryTier(memory, rest.clock);
+    if (tier) this.#core.useMemory(tier);
+    this.#onError = onError;
+    this.#storeTimeout = storeTimeout;
+    this.#strict = strict;
+  }
+
+  /** True when add/incr/decr/touch are atomic across instances on this store. */
+  get atomic() {
+    return typeof this.#store.compareAndSwap === "function";
+  }
+
+  #report(error, op, key) {
+    if (this.#onError) this.#onError(error, { op, key });
+  }
+
+  /** Runs one store call, bounded by storeTimeout; a failure is FAILED (or thrown if strict). */
+  async #call(op, key, run, strict = this.#strict) {
+    let timer;
+    try {
+      const limit = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(timeoutError(op, this.#storeTimeout)), this.#storeTimeout * 1000);
+      });
+      return await Promise.race([Promise.resolve().then(run), limit]);
+    } catch (error) {
+      this.#counts.storeErrors++;
+      this.#report(error, op, key);
+      if (strict) throw error;
+      return FAILED;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Like #call, but a failure always throws (for operations that must return a result). */
+  #must(op, key, run) {
+    return this.#call(op, key, run, true);
+  }
+
+  async #fetch(op, made, keys) {
+    const store = this.#store;
+    this.#counts.storeReads += keys.length;
+    const raw = typeof store.getMany === "function" && keys.length > 1
+      ? await this.#call(op, made, () => store.getMany(keys))
+      : await this.#call(op, made, () => Promise.all(keys.map((k) => store.get(k))));
+    return raw === FAILED ? FAILED : raw.map(asBytes);
+  }
+
+  /** Opens a record read from the store (fetching chunks); undefined or { value }. */
+  async #open(op, made, bytes) {
+    let r = this.#core.open(made, bytes);
+    if (r?.chunks) {
+      const parts = await this.#fetch(op, made, r.chunks);
+      r = parts === FAILED ? undefined : this.#core.assemble(made, bytes, parts.map((p) => p ?? null));
+    }
+    if (r?.corrupt) {
+      this.#counts.corruptRecords++;
+      this.#report(r.corrupt, op, made);
+      r = undefined;
+    }
+    if (r === undefined) this.#counts.storeMisses++;
+    else this.#counts.storeHits++;
+    return r;
+  }
+
+  /** The memory tier, then the store: undefined or { value }. */
+  async #read(op, made) {
+    const local = this.#core.local(made);
+    if (local !== undefined) return local ?? undefined;
+    const fetched = await this.#fetch(op, made, [this.#core.storeKey(made)]);
+    if (fetched === FAILED) return undefined;
+    if (fetched[0] === undefined) {
+      this.#counts.storeMisses++;
+      return undefined;
+    }
+    return this.#open(op, made, fetched[0]);
+  }
+
+  #count(found) {
+    if (found === undefined) this.#counts.misses++;
+    else this.#counts.hits++;
+    return found;
+  }
+
+  /** Writes a sealed record (chunks first); false when the store failed. */
+  async #write(op, made, sealed, expected, strict = this.#strict) {
+    const store = this.#store;
+    const key = this.#core.storeKey(made);
+    if (sealed.expired) {
+      this.#core.tombstone(made);
+      return (await this.#call(op, made, () => store.delete(key), strict)) !== FAILED;
+    }
+    const options = sealed.ttl === undefined ? {} : { ttl: sealed.ttl };
+    if (sealed.chunks.length > 0) {
+      this.#counts.storeWrites += sealed.chunks.length;
+      const done = await this.#call(op, made, () => Promise.all(sealed.chunks.map(([k, v]) => store.put(k, v, options))), strict);
+      if (done === FAILED) return false;
+    }
+    this.#counts.storeWrites++;
+    if (expected !== undefined) {
+      return this.#call(op, made, () => store.compareAndSwap(key, expected, sealed.record, options), strict);
+    }
+    return (await this.#call(op, made, () => store.put(key, sealed.record, options), strict)) !== FAILED;
+  }
+
+  /** The value of `key`, or `defaultValue` (else `undefined`). */
+  async get(key, defaultValue, options) {
+    const made = this.#core.key(key, options);
+    const found = this.#count(await this.#read("get", made));
+    return found === undefined ? defaultValue : found.value;
+  }
+
+  /** Stores `value` (overwrites) with a timeout (seconds, null = forever) or `{ timeout, version }`. */
+  async set(key, value, timeout) {
+    const made = this.#core.writeKey(key, timeout);
+    await this.#write("set", made, this.#core.seal(made, value, timeout, true));
+  }
+
+  /** Stores `value` only if `key` is missing or expired; true if it stored. */
+  async add(key, value, timeout) {
+    const made = this.#core.writeKey(key, timeout);
+    const sealed = this.#core.seal(made, value, timeout, false);
+    const key_ = this.#core.storeKey(made);
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const [current] = await this.#mustFetch("add", made, key_);
+      if ((await this.#open("add", made, current)) !== undefined) return false;
+      const stored = await this.#write("add", made, sealed, this.atomic ? current ?? null : undefined);
+      if (stored === true) {
+        this.#core.remember(made, sealed.record);
+        return true;
+      }
+      if (stored === FAILED || !this.atomic) return false;
+    }
+    return false;
+  }
+
+  async #mustFetch(op, made, key) {
+    this.#counts.storeReads++;
+    const bytes = await this.#must(op, made, () => this.#store.get(key));
+    return [asBytes(bytes)];
+  }
+
+  /** The value of `key`; on a miss, adds `defaultOrFactory` (awaited if a function) and returns what is cached. */
+  async getOrSet(key, defaultOrFactory, timeout) {
+    this.#core.checkDefault(defaultOrFactory);
+    const made = this.#core.writeKey(key, timeout);
+    const found = this.#count(await this.#read("getOrSet", made));
+    if (found !== undefined) return found.value;
+    const value = typeof defaultOrFactory === "function" ? await defaultOrFactory() : defaultOrFactory;
+    await this.add(key, value, timeout);
+    const now = await this.#read("getOrSet", made);
+    return now === undefined ? value : now.value;
+  }
+
+  /** The hits among `keys`, as a Map in request order. */
+  async getMany(keys, options) {
+    const list = [...keys];
+    const made = list.map((k) => this.#core.key(k, options));
+    const found = new Map();
+    const results = made.map((m) => this.#core.local(m));
+    const missing = [];
+    results.forEach((r, i) => {
+      if (r === undefined) missing.push(i);
+    });
+    if (missing.length > 0) {
+      const bytes = await this.#fetch("getMany", made[missing[0]], missing.map((i) => this.#core.storeKey(made[i])));
+      if (bytes !== FAILED) {
+        await Promise.all(missing.map(async (i, n) => {
+          if (bytes[n] === undefined) this.#counts.storeMisses++;
+          else results[i] = await this.#open("getMany", made[i], bytes[n]);
+        }));
+      }
+    }
+    results.forEach((r, i) => {
+      if (this.#count(r ?? undefined) !== undefined) found.set(list[i], r.value);
+    });
+    return found;
+  }
+
+  /** Stores every pair; returns the keys whose store write failed. */
+  async setMany(entries, timeout) {
+    const pairs = entries instanceof Map || Symbol.iterator in Object(entries) ? [...entries] : Object.entries(entries);
+    const sealed = pairs.map(([key, value]) => {
+      const made = this.#core.writeKey(key, timeout);
+      return [key, made, this.#core.seal(made, value, timeout, true)];
+    });
+    const failed = [];
+    await Promise.all(sealed.map(async ([key, made, s]) => {
+      if (!(await this.#write("setMany", made, s))) failed.push(key);
+    }));
+    return failed;
+  }
+
+  /** Removes `key`; true if the store had it (when the store can tell). */
+  async delete(key, options) {
+    const made = this.#core.key(key, options);
+    this.#core.tombstone(made);
+    const key_ = this.#core.storeKey(made);
+    const result = await this.#call("delete", made, () => this.#store.delete(key_));
+    return result === FAILED ? false : result !== false;
+  }
+
+  /** Removes every key in `keys`. */
+  async deleteMany(keys, options) {
+    await Promise.all([...keys].map((k) => this.delete(k, options)));
+  }
+
+  /** True when `key` has a live value. */
+  async has(key, options) {
+    const made = this.#core.key(key, options);
+    return (await this.#read("has", made)) !== undefined;
+  }
+
+  /** A new timeout from now for a live `key`; true if it was live. */
+  async touch(key, timeout) {
+    const made = this.#core.writeKey(key, timeout);
+    const key_ = this.#core.storeKey(made);
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const [current] = await this.#mustFetch("touch", made, key_);
+      const sealed = this.#core.retime(made, current, timeout);
+      if (sealed === undefined) return false;
+      if (sealed === null) {
+        // A chunked value: rewrite it whole with the new timeout.
+        const found = await this.#open("touch", made, current);
+        if (found === undefined) return false;
+        return this.#write("touch", made, this.#core.seal(made, found.value, timeout, true));
+      }
+      const stored = await this.#write("touch", made, sealed, this.atomic ? current : undefined);
+      if (stored === true || !this.atomic) return stored === true;
+    }
+    return false;
+  }
+
+  async #addDelta(op, key, delta, negate, options) {
+    const made = this.#core.key(key, options);
+    const key_ = this.#core.storeKey(made);
+    for (let attempt = 0; ; attempt++) {
+      const [current] = await this.#mustFetch(op, made, key_);
+      const next = this.#core.incr(made, current, delta, negate);
+      const atomic = this.atomic && attempt < CAS_ATTEMPTS;
+      const stored = await this.#mustWrite(op, made, next, atomic ? current ?? null : undefined);
+      if (stored === true || !atomic) return next.value;
+      this.#core.forget(made);
+    }
+  }
+
+  #mustWrite(op, made, sealed, expected) {
+    return this.#write(op, made, sealed, expected, true);
+  }
+
+  /** Adds `delta` (default 1) to a number or bigint, keeping its expiry; atomic where the store allows. */
+  incr(key, delta, options) {
+    return this.#addDelta("incr", key, delta, false, options);
+  }
+
+  /** Subtracts `delta` (default 1). */
+  decr(key, delta, options) {
+    return this.#addDelta("decr", key, delta, true, options);
+  }
+
+  async #shiftVersion(key, delta, negate, options) {
+    const [from, to, version] = this.#core.versionKeys(key, delta, negate, options);
+    const found = await this.#read("incrVersion", from);
+    if (found === undefined) throw this.#core.missingKey(key);
+    await this.#write("incrVersion", to, this.#core.seal(to, found.value, undefined, true));
+    this.#core.tombstone(from);
+    await this.#call("incrVersion", from, () => this.#store.delete(this.#core.storeKey(from)));
+    return version;
+  }
+
+  /** Moves `key` to version + `delta` (default 1); returns the new version. */
+  incrVersion(key, delta, options) {
+    return this.#shiftVersion(key, delta, false, options);
+  }
+
+  /** Moves `key` to version - `delta`. */
+  decrVersion(key, delta, options) {
+    return this.#shiftVersion(key, delta, true, options);
+  }
+
+  /** Removes this cache's keys (its prefix) from the store, by listing; and empties the memory tier. */
+  async clear() {
+    this.#core.clearLocal();
+    const store = this.#store;
+    if (typeof store.list !== "function") {
+      const error = new Error("this store adapter cannot list keys, so clear() cannot find this cache's keys");
+      error.code = "UNSUPPORTED_OPERATION";
+      throw error;
+    }
+    const prefix = this.#core.listPrefix;
+    await this.#must("clear", prefix, async () => {
+      const batch = [];
+      for await (const key of store.list(prefix)) {
+        batch.push(key);
+        if (batch.length >= 100) await Promise.all(batch.splice(0).map((k) => store.delete(k)));
+      }
+      await Promise.all(batch.map((k) => store.delete(k)));
+    });
+  }
+
+  /** The key stored for `key` (`prefix:version:key`, before store-key shortening). */
+  makeKey(key, version) {
+    return this.#core.makeKey(key, version);
+  }
+
+  /** Counters of this cache, its store traffic and faults, and the memory tier's stats. */
+  stats() {
+    const c = this.#counts;
+    const total = c.hits + c.misses;
+    return { ...c, hitRatio: total === 0 ? 0 : c.hits / total, memory: this.#core.tierStats() };
+  }
+}

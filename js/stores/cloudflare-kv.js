@@ -1,0 +1,56 @@
+// stores.cloudflareKV(namespace): a Workers KV binding.
+import { fromBase64, toBase64 } from "./base64.js";
+
+const BULK = 100; // keys per bulk read (Workers KV, 2025)
+
+/**
+ * A store adapter over a Workers KV namespace binding. KV is eventually consistent (up to
+ * 60 s between locations), has a 60 s minimum TTL (logical expiry is still exact: the
+ * record carries it) and no compare-and-swap: add/incr/touch are not atomic across instances.
+ * `encoding: "base64"` stores text so getMany can use bulk reads of 100 keys (values grow
+ * by a third); the default "binary" reads each key with get(key, "arrayBuffer").
+ * @param {KVNamespace} namespace
+ * @param {{ encoding?: "binary" | "base64" }} [options]
+ */
+export function cloudflareKV(namespace, { encoding = "binary" } = {}) {
+  if (namespace === null || typeof namespace !== "object" || typeof namespace.get !== "function") {
+    const error = new TypeError("stores.cloudflareKV() needs a KV namespace binding (env.MY_KV)");
+    error.code = "INVALID_STORE";
+    throw error;
+  }
+  const text = encoding === "base64";
+  const decode = (v) => (v === null ? null : text ? fromBase64(v) : v);
+  const adapter = {
+    name: "cloudflareKV",
+    limits: { maxKeyBytes: 512, maxValueBytes: text ? 18 * 1024 * 1024 : 25 * 1024 * 1024, minTtl: 60 },
+    async get(key) {
+      return decode(await namespace.get(key, text ? "text" : "arrayBuffer"));
+    },
+    async put(key, value, { ttl } = {}) {
+      await namespace.put(key, text ? toBase64(value) : value, ttl === undefined ? {} : { expirationTtl: ttl });
+    },
+    async delete(key) {
+      await namespace.delete(key); // KV cannot tell whether the key existed
+    },
+    async *list(prefix) {
+      let cursor;
+      do {
+        const page = await namespace.list({ prefix, cursor });
+        for (const key of page.keys) yield key.name;
+        cursor = page.list_complete ? undefined : page.cursor;
+      } while (cursor);
+    },
+  };
+  if (text) {
+    adapter.getMany = async (keys) => {
+      const out = [];
+      for (let i = 0; i < keys.length; i += BULK) {
+        const batch = keys.slice(i, i + BULK);
+        const found = await namespace.get(batch, "text");
+        for (const key of batch) out.push(decode(found.get(key) ?? null));
+      }
+      return out;
+    };
+  }
+  return adapter;
+}

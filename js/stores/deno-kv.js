@@ -1,0 +1,58 @@
+// stores.denoKV(kv): a Deno.Kv, with atomic compare-and-swap (versionstamp checks).
+import { sameBytes } from "./base64.js";
+
+const GET_MANY = 10; // Deno KV's getMany limit
+
+/**
+ * A store adapter over a `Deno.Kv` (Deno.openKv(), Deno Deploy, or @deno/kv in Node). Keys
+ * are `[...prefix, storeKey]`; expiry uses `expireIn` (lazy in Deno KV: the record's own
+ * expiry keeps reads exact); add/incr/touch are atomic.
+ * @param {Deno.Kv} kv
+ * @param {{ prefix?: Deno.KvKey }} [options] key prefix tuple, default ["edgecache"]
+ */
+export function denoKV(kv, { prefix = ["edgecache"] } = {}) {
+  if (kv === null || typeof kv !== "object" || typeof kv.atomic !== "function") {
+    const error = new TypeError("stores.denoKV() needs a Deno.Kv (await Deno.openKv())");
+    error.code = "INVALID_STORE";
+    throw error;
+  }
+  const full = (key) => [...prefix, key];
+  const options = (ttl) => (ttl === undefined ? undefined : { expireIn: ttl * 1000 });
+  return {
+    name: "denoKV",
+    // 2 KiB per key, minus room for the prefix; 64 KiB per value, minus the clone header.
+    limits: { maxKeyBytes: 1900, maxValueBytes: 65000, minTtl: 0 },
+    async get(key) {
+      return (await kv.get(full(key))).value ?? null;
+    },
+    async getMany(keys) {
+      const out = [];
+      for (let i = 0; i < keys.length; i += GET_MANY) {
+        const entries = await kv.getMany(keys.slice(i, i + GET_MANY).map(full));
+        for (const entry of entries) out.push(entry.value ?? null);
+      }
+      return out;
+    },
+    async put(key, value, { ttl } = {}) {
+      await kv.set(full(key), value, options(ttl));
+    },
+    async delete(key) {
+      const entry = await kv.get(full(key));
+      if (entry.versionstamp === null) return false;
+      await kv.delete(full(key));
+      return true;
+    },
+    async *list(keyPrefix) {
+      for await (const entry of kv.list({ prefix })) {
+        const name = entry.key[prefix.length];
+        if (entry.key.length === prefix.length + 1 && typeof name === "string" && name.startsWith(keyPrefix)) yield name;
+      }
+    },
+    async compareAndSwap(key, expected, value, { ttl } = {}) {
+      const current = await kv.get(full(key));
+      if (!sameBytes(current.value, expected)) return false;
+      const result = await kv.atomic().check(current).set(full(key), value, options(ttl)).commit();
+      return result.ok;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// stores.redis(client): Redis (node-redis 4+, ioredis, or any function sending a command).
+const BLOB_STRING = 36; // RESP_TYPES.BLOB_STRING in node-redis 5+: return Buffers, not strings
+const SCAN_COUNT = 500;
+
+// Compare-and-swap in one server-side step: ARGV = [expectAbsent, expected, value, ttl].
+const CAS = `local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if cur then return 0 end
+elseif cur ~= ARGV[2] then
+  return 0
+end
+if ARGV[4] == '' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4]) end
+return 1`;
+
+// Clients take Buffers (a Uint8Array subclass in Node, Bun and Deno) for binary arguments.
+const toBuffer = (a) => (a instanceof Uint8Array && globalThis.Buffer && !globalThis.Buffer.isBuffer(a) ? globalThis.Buffer.from(a.buffer, a.byteOffset, a.byteLength) : a);
+
+/** A function sending one command (an array of strings and bytes) to a client. */
+function sender(client) {
+  if (typeof client === "function") return client;
+  const send = clientSender(client);
+  return (args) => send(args.map(toBuffer));
+}
+
+function clientSender(client) {
+  if (client && typeof client.callBuffer === "function") {
+    return (args) => client.callBuffer(args[0], ...args.slice(1)); // ioredis
+  }
+  if (client && typeof client.sendCommand === "function") {
+    const options = { typeMapping: { [BLOB_STRING]: globalThis.Buffer }, returnBuffers: true };
+    return (args) => client.sendCommand(args, options); // node-redis
+  }
+  const error = new TypeError("stores.redis() needs a node-redis or ioredis client, or a function (args) => Promise<reply>");
+  error.code = "INVALID_STORE";
+  throw error;
+}
+
+function bytes(reply) {
+  if (reply === null || reply === undefined) return null;
+  if (typeof reply === "string") return new TextEncoder().encode(reply); // not binary-safe: refused as a record
+  return reply;
+}
+
+// SCAN MATCH treats * ? [ ] \ as glob syntax: escape them in a literal prefix.
+const glob = (prefix) => prefix.replace(/[*?[\]\\]/g, "\\$&") + "*";
+
+/**
+ * A store adapter over Redis. Writes (and compare-and-swap) go to `client`; reads go to
+ * the `readFrom` replicas in turn when given (the leader + read-replica setup), so a read
+ * may lag a write by the replication delay: the memory tier keeps this instance's own
+ * writes. Expiry is exact (EX); add/incr/touch are atomic (a Lua compare-and-swap).
+ * @param {object | ((args: (string | Uint8Array)[]) => Promise<unknown>)} client
+ * @param {{ readFrom?: Array<object> }} [options]
+ */
+export function redis(client, { readFrom = [] } = {}) {
+  const write = sender(client);
+  const readers = readFrom.length > 0 ? readFrom.map(sender) : [write];
+  let turn = 0;
+  const read = (args) => readers[turn++ % readers.length](args);
+  return {
+    name: "redis",
+    limits: { maxKeyBytes: 4096, maxValueBytes: 64 * 1024 * 1024, minTtl: 0 },
+    async get(key) {
+      return bytes(await read(["GET", key]));
+    },
+    async getMany(keys) {
+      return (await read(["MGET", ...keys])).map(bytes);
+    },
+    async put(key, value, { ttl } = {}) {
+      await write(ttl === undefined ? ["SET", key, value] : ["SET", key, value, "EX", String(ttl)]);
+    },
+    async delete(key) {
+      return Number(await write(["DEL", key])) > 0;
+    },
+    async *list(prefix) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await write(["SCAN", cursor, "MATCH", glob(prefix), "COUNT", String(SCAN_COUNT)]);
+        cursor = String(next);
+        for (const key of keys) yield String(key);
+      } while (cursor !== "0");
+    },
+    async compareAndSwap(key, expected, value, { ttl } = {}) {
+      const args = [expected === null ? "1" : "0", expected ?? "", value, ttl === undefined ? "" : String(ttl)];
+      return Number(await write(["EVAL", CAS, "1", key, ...args])) === 1;
+    },
+  };
+}
