@@ -5,7 +5,16 @@
 import { CacheCore, MemoryCache } from "./edgecache.js";
 
 const FAILED = Symbol("store call failed");
-const CAS_ATTEMPTS = 8;
+const CAS_ATTEMPTS = 64;
+
+// After a lost compare-and-swap, wait a little (growing, jittered) before trying again.
+const backoff = (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** (attempt / 4))));
+
+function conflict(op, key) {
+  const error = new Error(`${op} on '${key}' lost ${CAS_ATTEMPTS} compare-and-swap races in a row`);
+  error.code = "WRITE_CONFLICT";
+  return error;
+}
 const DEFAULT_MEMORY = { maxEntries: 1000, timeout: null };
 
 function typeError(code, message) {
@@ -207,8 +216,9 @@ export class Cache {
         return true;
       }
       if (stored === FAILED || !this.atomic) return false;
+      await backoff(attempt);
     }
-    return false;
+    throw conflict("add", made);
   }
 
   async #mustFetch(op, made, key) {
@@ -304,21 +314,23 @@ export class Cache {
       }
       const stored = await this.#write("touch", made, sealed, this.atomic ? current : undefined);
       if (stored === true || !this.atomic) return stored === true;
+      await backoff(attempt);
     }
-    return false;
+    throw conflict("touch", made);
   }
 
   async #addDelta(op, key, delta, negate, options) {
     const made = this.#core.key(key, options);
     const key_ = this.#core.storeKey(made);
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const [current] = await this.#mustFetch(op, made, key_);
       const next = this.#core.incr(made, current, delta, negate);
-      const atomic = this.atomic && attempt < CAS_ATTEMPTS;
-      const stored = await this.#mustWrite(op, made, next, atomic ? current ?? null : undefined);
-      if (stored === true || !atomic) return next.value;
+      const stored = await this.#mustWrite(op, made, next, this.atomic ? current ?? null : undefined);
+      if (stored === true || !this.atomic) return next.value;
       this.#core.forget(made);
+      await backoff(attempt);
     }
+    throw conflict(op, made);
   }
 
   #mustWrite(op, made, sealed, expected) {

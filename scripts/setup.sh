@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, idempotently (seconds when everything is present):
 # the wasm32 target, wasm-bindgen-cli matching Cargo.lock, wasm-pack, Debian's chromium and
-# chromedriver, and the npm dev dependencies (binaryen's wasm-opt, miniflare/workerd, deno...).
+# chromedriver, redis-server (the Redis store tests), and the npm dev dependencies (binaryen's wasm-opt, miniflare/workerd, deno...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -28,6 +28,7 @@ fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if ((${#missing[@]})); then
   log "installing ${missing[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive

@@ -17,8 +17,7 @@ const toBuffer = (a) => (a instanceof Uint8Array && globalThis.Buffer && !global
 
 /** A function sending one command (an array of strings and bytes) to a client. */
 function sender(client) {
-  if (typeof client === "function") return client;
-  const send = clientSender(client);
+  const send = typeof client === "function" ? client : clientSender(client);
   return (args) => send(args.map(toBuffer));
 }
 

@@ -1,0 +1,40 @@
+// A real redis-server (Debian's) on a free loopback port, with an optional replica.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts redis-server; resolves to { port, stop() } once it accepts connections. */
+export async function startRedis({ replicaOf } = {}) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "edgecache-redis-"));
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
+  if (replicaOf) args.push("--replicaof", "127.0.0.1", String(replicaOf));
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise((resolve, reject) => {
+    let log = "";
+    child.stdout.on("data", (d) => {
+      log += d;
+      if (/Ready to accept connections/.test(log)) resolve();
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`redis-server exited (${code}): ${log}`)));
+  });
+  return {
+    port,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,293 @@
+// The behavioural suite of the async Cache, run against every store adapter in its own
+// runtime (Node, workerd, Deno, Chromium). No test framework: each case is an async
+// function that throws on failure; runSuite returns one result per case.
+//
+// `makeStore()` returns a fresh adapter (or the same shared one: every case uses its own
+// key prefix). Time is the injected clock, so logical expiry is tested without sleeping.
+
+export function makeClock(start = 1_700_000_000_000) {
+  const clock = { t: start, now: () => clock.t, advance: (s) => (clock.t += s * 1000) };
+  return clock;
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function same(actual, expected, message) {
+  const a = JSON.stringify(actual, (_, v) => (typeof v === "bigint" ? `${v}n` : v instanceof Map ? [...v] : v));
+  const e = JSON.stringify(expected, (_, v) => (typeof v === "bigint" ? `${v}n` : v instanceof Map ? [...v] : v));
+  if (a !== e) throw new Error(`${message}: expected ${e}, got ${a}`);
+}
+
+async function rejects(promise, code, message) {
+  try {
+    await promise;
+  } catch (error) {
+    if (error.code === code) return error;
+    throw new Error(`${message}: expected code ${code}, got ${error.code} (${error.message})`);
+  }
+  throw new Error(`${message}: expected a rejection with ${code}`);
+}
+
+/** A store wrapper with smaller limits (so chunking and key shortening are exercised). */
+function limited(store, limits) {
+  return { ...store, limits: { ...store.limits, ...limits } };
+}
+
+/** A store wrapper counting the bytes written. */
+function counting(store) {
+  const counter = { bytes: 0 };
+  const wrapped = { ...store, put: (k, v, o) => ((counter.bytes += v.length), store.put(k, v, o)) };
+  return [wrapped, counter];
+}
+
+export function cases({ Cache, makeStore, atomic }) {
+  let n = 0;
+  const setup = (options = {}) => {
+    const clock = makeClock();
+    const prefix = `t${Date.now().toString(36)}${(n++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const store = options.store ?? makeStore();
+    const make = (extra = {}) => new Cache({ store, clock, keyPrefix: prefix, ...options.cache, ...extra });
+    // `a` has the default memory tier; `b` reads the store directly: what `b` sees has
+    // gone through the store.
+    return { clock, store, a: make(), b: make({ memory: false }), make, prefix };
+  };
+
+  const list = {
+    async "values round-trip through the store as copies of every type"() {
+      const { a, b } = setup();
+      const values = {
+        s: "héllo ✓",
+        n: -0.5,
+        big: 12345678901234567890n,
+        nil: null,
+        bytes: new Uint8Array([0, 1, 254, 255]),
+        nested: { list: [1, "two", { three: true }], when: new Date(86_400_000), map: new Map([["k", 1]]) },
+      };
+      for (const [k, v] of Object.entries(values)) await a.set(k, v);
+      for (const [k, v] of Object.entries(values)) same(await b.get(k), v, `value of ${k}`);
+      const bytes = await b.get("bytes");
+      check(bytes instanceof Uint8Array, "a Uint8Array comes back as a Uint8Array");
+      check((await b.get("nested")).when instanceof Date, "a Date comes back as a Date");
+    },
+
+    async "logical expiry is exact whatever the store's TTL rules"() {
+      const { a, b, clock } = setup();
+      await a.set("k", "v", 10);
+      clock.advance(9.999);
+      same(await b.get("k"), "v", "just before the timeout");
+      clock.advance(0.001);
+      same(await b.get("k", "gone"), "gone", "at the timeout (Django: expiry <= now)");
+      same(await a.get("k", "gone"), "gone", "the memory tier expires with it");
+    },
+
+    async "null is forever and 0 deletes"() {
+      const { a, b, clock } = setup();
+      await a.set("forever", 1, null);
+      await a.set("zero", 1);
+      await a.set("zero", 2, 0);
+      clock.advance(10 * 365 * 86400);
+      same(await b.get("forever"), 1, "timeout null never expires");
+      same(await b.get("zero", "none"), "none", "timeout 0 removes the old value");
+      same(await a.get("zero", "none"), "none", "and this instance sees it at once");
+    },
+
+    async "the default timeout is 300 s"() {
+      const { a, b, clock } = setup();
+      await a.set("k", "v");
+      clock.advance(299);
+      same(await b.get("k"), "v", "alive at 299 s");
+      clock.advance(1);
+      same(await b.get("k"), undefined, "expired at 300 s");
+    },
+
+    async "add stores only when missing or expired"() {
+      const { a, b, clock } = setup();
+      same(await a.add("k", 1, 5), true, "first add");
+      same(await b.add("k", 2), false, "add over a live value (another instance)");
+      same(await b.get("k"), 1, "value kept");
+      clock.advance(5);
+      same(await b.add("k", 3), true, "add over an expired value");
+      same(await a.get("k"), 3, "the adding instance's value");
+    },
+
+    async "getOrSet awaits an async factory once"() {
+      const { a, b } = setup();
+      let calls = 0;
+      const factory = async () => (calls++, { made: true });
+      same(await a.getOrSet("k", factory, 60), { made: true }, "miss: the factory's value");
+      same(await b.getOrSet("k", factory), { made: true }, "hit from the store");
+      same(calls, 1, "factory calls");
+      await rejects(a.getOrSet("x"), "MISSING_ARGUMENT", "getOrSet without a default");
+    },
+
+    async "incr and decr keep the expiry and follow Django's errors"() {
+      const { a, b, clock } = setup();
+      await a.set("n", 10, 100);
+      same(await a.incr("n"), 11, "incr by 1");
+      same(await b.incr("n", 5), 16, "incr on another instance");
+      same(await b.decr("n", 20), -4, "decr");
+      same(await b.incr("big", 1).catch((e) => e.code), "KEY_NOT_FOUND", "incr on a missing key");
+      await a.set("s", "text");
+      await rejects(b.incr("s"), "NOT_A_NUMBER", "incr on a string");
+      await a.set("b", 2n ** 64n);
+      same(await b.incr("b", 1n), 2n ** 64n + 1n, "bigint incr");
+      clock.advance(100);
+      await rejects(b.incr("n"), "KEY_NOT_FOUND", "incr after the original expiry");
+    },
+
+    async "getMany and setMany follow request order and skip misses"() {
+      const { a, b } = setup();
+      same(await a.setMany({ x: 1, y: 2, z: 3 }), [], "no failed keys");
+      const found = await b.getMany(["z", "missing", "x"]);
+      same([...found], [["z", 3], ["x", 1]], "hits in request order");
+      await b.setMany(new Map([["x", 10]]));
+      same(await b.get("x"), 10, "setMany from a Map");
+    },
+
+    async "delete removes everywhere and reads its own deletes"() {
+      const { a, b } = setup();
+      await b.set("k", "v");
+      same(await a.get("k"), "v", "read fills a's memory tier");
+      await a.delete("k");
+      same(await a.get("k"), undefined, "a sees its delete at once");
+      same(await b.get("k"), undefined, "the store lost it");
+      same(await a.has("k"), false, "has");
+      await a.setMany({ p: 1, q: 2 });
+      await a.deleteMany(["p", "q"]);
+      same([...(await b.getMany(["p", "q"]))], [], "deleteMany");
+    },
+
+    async "touch gives a live key a new expiry"() {
+      const { a, b, clock } = setup();
+      await a.set("k", "v", 10);
+      same(await b.touch("k", 100), true, "touch a live key");
+      clock.advance(50);
+      same(await b.get("k"), "v", "alive past its first timeout");
+      same(await a.touch("missing"), false, "touch a missing key");
+      clock.advance(50);
+      same(await b.get("k"), undefined, "expired at the new timeout");
+    },
+
+    async "incrVersion moves a value to the next version"() {
+      const { a, b } = setup();
+      await a.set("k", "v");
+      same(await a.incrVersion("k"), 2, "new version");
+      same(await b.get("k"), undefined, "gone at version 1");
+      same(await b.get("k", undefined, { version: 2 }), "v", "present at version 2");
+      same(await b.decrVersion("k", 1, { version: 2 }), 1, "back to version 1");
+      await rejects(a.incrVersion("nope"), "KEY_NOT_FOUND", "incrVersion on a missing key");
+    },
+
+    async "clear removes only this cache's keys"() {
+      const { a, b, store, clock, prefix } = setup();
+      const neighbour = new Cache({ store, clock, keyPrefix: `${prefix}x`, memory: false });
+      await a.setMany({ k1: 1, k2: 2 });
+      await neighbour.set("k1", "kept");
+      await a.clear();
+      same(await b.get("k1"), undefined, "this cache's key is gone");
+      same(await a.get("k2"), undefined, "and from the memory tier");
+      same(await neighbour.get("k1"), "kept", "a cache with another prefix keeps its keys");
+    },
+
+    async "keys over the store's limit are shortened without collisions"() {
+      const { a, b } = setup();
+      const long = "k".repeat(3000);
+      await a.set(`${long}1`, "one");
+      await a.set(`${long}2`, "two");
+      same(await b.get(`${long}1`), "one", "first long key");
+      same(await b.get(`${long}2`), "two", "second long key");
+    },
+
+    async "values over the store's limit are chunked, or refused without chunking"() {
+      const base = makeStore();
+      const { a, b } = setup({ store: limited(base, { maxValueBytes: 1024 }) });
+      const value = "0123456789abcdef".repeat(1000);
+      await a.set("big", value);
+      same(await b.get("big"), value, "reassembled from chunks");
+      const { a: strict } = setup({ store: limited(base, { maxValueBytes: 1024 }), cache: { chunking: false } });
+      const error = await rejects(strict.set("big", value), "VALUE_TOO_LARGE", "chunking off");
+      check(/limit is 1024 bytes/.test(error.message), "the error names the limit");
+    },
+
+    async "compression shrinks what is written and reads back the same"() {
+      const [store, written] = counting(makeStore());
+      const { a, b } = setup({ store, cache: { compress: { threshold: 100, level: 6 } } });
+      const value = "abc".repeat(10_000);
+      await a.set("k", value);
+      check(written.bytes < 1000, `compressed record is small (${written.bytes} bytes)`);
+      same(await b.get("k"), value, "inflated on read");
+    },
+
+    async "a corrupt or foreign record is a counted miss, reported to onError"() {
+      const errors = [];
+      const { store, make } = setup();
+      const c = make({ memory: false, onError: (e, ctx) => errors.push([e.code, ctx.op]) });
+      await c.set("k", "v");
+      const key = c.makeKey("k");
+      const record = await store.get(key);
+      const flipped = new Uint8Array(record);
+      flipped[flipped.length - 12] ^= 0xff;
+      await store.put(key, flipped, {});
+      same(await c.get("k", "default"), "default", "corrupt record");
+      await store.put(key, new TextEncoder().encode('{"value":"forged"}'), {});
+      same(await c.get("k", "default"), "default", "foreign record");
+      same(c.stats().corruptRecords, 2, "counted");
+      same(errors, [["CORRUPT_VALUE", "get"], ["CORRUPT_VALUE", "get"]], "reported");
+    },
+
+    async "the memory tier serves reads and is bounded by localTimeout"() {
+      const { a, b, clock } = setup({ cache: { localTimeout: 30 } });
+      await b.set("k", "v1", 3600);
+      same(await a.get("k"), "v1", "first read from the store");
+      const reads = a.stats().storeReads;
+      same(await a.get("k"), "v1", "second read");
+      same(a.stats().storeReads, reads, "served from memory");
+      await b.set("k", "v2", 3600);
+      same(await a.get("k"), "v1", "another instance's write is not seen yet");
+      clock.advance(30);
+      same(await a.get("k"), "v2", "seen after localTimeout");
+    },
+
+    async "bad arguments are TypeErrors with codes"() {
+      const { a } = setup();
+      for (const [promise, code] of [
+        [a.get({}), "INVALID_KEY"],
+        [a.set("k", "v", "soon"), "INVALID_TIMEOUT"],
+        [a.set("k", () => 1), "UNSERIALIZABLE_VALUE"],
+        [a.incr("k", "1"), "INVALID_DELTA"],
+      ]) {
+        const error = await rejects(promise, code, code);
+        check(error instanceof TypeError, `${code} is a TypeError`);
+      }
+    },
+  };
+
+  if (atomic) {
+    list["add and incr are atomic across instances"] = async () => {
+      const { make } = setup();
+      const caches = Array.from({ length: 8 }, () => make({ memory: false }));
+      const added = await Promise.all(caches.map((c, i) => c.add("once", i)));
+      same(added.filter(Boolean).length, 1, "exactly one add wins");
+      await caches[0].set("n", 0);
+      await Promise.all(caches.flatMap((c) => [c.incr("n"), c.incr("n")]));
+      same(await caches[0].get("n"), 16, "no lost increments");
+    };
+  }
+  return list;
+}
+
+/** Runs every case; resolves to [{ name, ok, error }]. */
+export async function runSuite(options) {
+  const results = [];
+  for (const [name, run] of Object.entries(cases(options))) {
+    try {
+      await run();
+      results.push({ name, ok: true });
+    } catch (error) {
+      results.push({ name, ok: false, error: String(error?.stack ?? error) });
+    }
+  }
+  return results;
+}
