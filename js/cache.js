@@ -139,14 +139,17 @@ export class Cache {
       const parts = await this.#fetch(op, made, r.chunks);
       r = parts === FAILED ? undefined : this.#core.assemble(made, bytes, parts.map((p) => p ?? null));
     }
-    if (r?.corrupt) {
-      this.#counts.corruptRecords++;
-      this.#report(r.corrupt, op, made);
-      r = undefined;
-    }
+    if (r?.corrupt) r = this.#corrupt(r.corrupt, op, made);
     if (r === undefined) this.#counts.storeMisses++;
     else this.#counts.storeHits++;
     return r;
+  }
+
+  /** Counts and reports a record that failed its checks; it reads as a miss. */
+  #corrupt(error, op, made) {
+    this.#counts.corruptRecords++;
+    this.#report(error, op, made);
+    return undefined;
   }
 
   /** The memory tier, then the store: undefined or { value }. */
@@ -208,8 +211,10 @@ export class Cache {
     const sealed = this.#core.seal(made, value, timeout, false);
     const key_ = this.#core.storeKey(made);
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const [current] = await this.#mustFetch("add", made, key_);
-      if ((await this.#open("add", made, current)) !== undefined) return false;
+      const fetched = await this.#fetch("add", made, [key_]);
+      if (fetched === FAILED) return false;
+      const [current] = fetched;
+      if (current !== undefined && (await this.#open("add", made, current)) !== undefined) return false;
       const stored = await this.#write("add", made, sealed, this.atomic ? current ?? null : undefined);
       if (stored === true) {
         this.#core.remember(made, sealed.record);
@@ -303,8 +308,11 @@ export class Cache {
     const made = this.#core.writeKey(key, timeout);
     const key_ = this.#core.storeKey(made);
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const [current] = await this.#mustFetch("touch", made, key_);
+      const fetched = await this.#fetch("touch", made, [key_]);
+      if (fetched === FAILED) return false;
+      const [current] = fetched;
       const sealed = this.#core.retime(made, current, timeout);
+      if (sealed?.corrupt) return this.#corrupt(sealed.corrupt, "touch", made) ?? false;
       if (sealed === undefined) return false;
       if (sealed === null) {
         // A chunked value: rewrite it whole with the new timeout.

@@ -380,7 +380,8 @@ impl CacheCore {
     }
 
     /// A live record with a new expiry from now (`touch`): `{ record, chunks, ttl }`,
-    /// `undefined` when absent or expired, `null` for a chunked record (rewrite it whole).
+    /// `undefined` when absent or expired, `null` for a chunked record (rewrite it whole),
+    /// `{ corrupt }` for bytes that are not a record.
     pub fn retime(
         &mut self,
         made: &str,
@@ -388,8 +389,10 @@ impl CacheCore {
         timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (timeout, _) = args::write_options(&timeout_or_options).js()?;
-        let Ok(Some(mut r)) = self.live(bytes) else {
-            return Ok(JsValue::UNDEFINED);
+        let mut r = match self.live(bytes) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(JsValue::UNDEFINED),
+            Err(e) => return Ok(Self::corrupt(e)),
         };
         let Ok(Opened::Value(value)) = persist::open(made, &r, &self.limits) else {
             return Ok(JsValue::NULL);

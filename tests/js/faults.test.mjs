@@ -1,0 +1,126 @@
+// Fault injection: a store that throws, rejects, hangs past storeTimeout, or returns
+// corrupted and foreign bytes, in the middle of a random workload of three instances.
+// The caller never sees an exception, never a value that was not written to that key, and
+// the stats count every fault once.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Cache, stores } from "../../pkg/node.js";
+
+function rng(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+/** Wraps `store`: each call fails with probability `rate`, in one of four ways. */
+function faulty(store, random, rate) {
+  const faults = { thrown: 0, rejected: 0, hung: 0, corrupt: 0 };
+  const kind = () => (random() < rate ? ["thrown", "rejected", "hung"][Math.floor(random() * 3)] : null);
+  const fail = (k) => {
+    faults[k]++;
+    if (k === "thrown") throw new Error("injected: thrown");
+    if (k === "rejected") return Promise.reject(new Error("injected: rejected"));
+    return new Promise(() => {}); // hung: only storeTimeout ends it
+  };
+  const spoil = (bytes) => {
+    faults.corrupt++;
+    if (bytes === null || random() < 0.5) return new TextEncoder().encode("foreign bytes");
+    const out = bytes.slice();
+    out[Math.floor(random() * out.length)] ^= 1 + Math.floor(random() * 255);
+    return out;
+  };
+  const wrapped = {
+    limits: store.limits,
+    get(key) {
+      const k = kind();
+      if (k) return fail(k);
+      return store.get(key).then((b) => (random() < rate / 2 ? spoil(b) : b));
+    },
+    async getMany(keys) {
+      const k = kind();
+      if (k) return fail(k);
+      const values = await Promise.all(keys.map((key) => store.get(key)));
+      if (random() < rate / 2) {
+        const i = Math.floor(random() * values.length);
+        values[i] = spoil(values[i]);
+      }
+      return values;
+    },
+    put(key, value, options) {
+      const k = kind();
+      return k ? fail(k) : store.put(key, value, options);
+    },
+    delete(key) {
+      const k = kind();
+      return k ? fail(k) : store.delete(key);
+    },
+  };
+  return { store: wrapped, faults };
+}
+
+test("faults mid-workload: no exception, no wrong value, every fault counted", async () => {
+  const random = rng(20261123);
+  const { store, faults } = faulty(stores.memory(), random, 0.15);
+  const reported = [];
+  const caches = [0, 1, 2].map((i) => new Cache({
+    store,
+    storeTimeout: 0.02,
+    memory: i === 2 ? false : { maxEntries: 8 },
+    onError: (error, { op }) => reported.push([error.code ?? error.message, op]),
+  }));
+  const written = new Map(); // key -> every value ever written to it
+  const remember = (key, value) => written.set(key, (written.get(key) ?? new Set()).add(value));
+  const allowed = (key, value) => value === undefined || written.get(key)?.has(value);
+  for (let step = 0; step < 1500; step++) {
+    const c = caches[Math.floor(random() * 3)];
+    const key = `k${Math.floor(random() * 12)}`;
+    const value = `${key}=${step}`;
+    const op = Math.floor(random() * 8);
+    if (op === 0) {
+      remember(key, value);
+      await c.set(key, value, random() < 0.2 ? null : 60);
+    } else if (op === 1) {
+      remember(key, value);
+      assert.equal(typeof (await c.add(key, value)), "boolean");
+    } else if (op === 2) {
+      await c.delete(key);
+    } else if (op === 3) {
+      const many = await c.getMany([key, "k1", "k2"]);
+      for (const [k, v] of many) assert.ok(allowed(k, v), `getMany ${k} -> ${v}`);
+    } else if (op === 4) {
+      remember(key, value);
+      const got = await c.getOrSet(key, async () => value);
+      assert.ok(allowed(key, got), `getOrSet ${key} -> ${got}`);
+    } else if (op === 5) {
+      assert.equal(typeof (await c.touch(key, 30)), "boolean");
+    } else {
+      const got = await c.get(key);
+      assert.ok(allowed(key, got), `get ${key} -> ${got}`);
+    }
+  }
+  const stats = caches.map((c) => c.stats());
+  const storeErrors = stats.reduce((n, s) => n + s.storeErrors, 0);
+  const corrupt = stats.reduce((n, s) => n + s.corruptRecords, 0);
+  assert.ok(faults.thrown > 20 && faults.rejected > 20 && faults.hung > 20 && faults.corrupt > 20, JSON.stringify(faults));
+  assert.equal(storeErrors, faults.thrown + faults.rejected + faults.hung);
+  assert.equal(corrupt, faults.corrupt);
+  assert.equal(reported.length, storeErrors + corrupt);
+  assert.equal(reported.filter(([code]) => code === "STORE_TIMEOUT").length, faults.hung);
+});
+
+test("strict: store errors reach the caller unchanged", async () => {
+  const boom = new Error("adapter down");
+  const store = { get: async () => { throw boom; }, put: async () => { throw boom; }, delete: async () => { throw boom; } };
+  const c = new Cache({ store, strict: true, memory: false });
+  await assert.rejects(c.get("k"), (e) => e === boom);
+  await assert.rejects(c.set("k", 1), (e) => e === boom);
+  const lenient = new Cache({ store });
+  await lenient.set("k", 1);
+  assert.equal(await lenient.get("k"), 1, "the memory tier keeps the write the store lost");
+  assert.equal(lenient.stats().storeErrors, 1);
+  await assert.rejects(lenient.incr("k"), (e) => e === boom, "incr must return a number: it throws");
+});
