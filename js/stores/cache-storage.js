@@ -43,7 +43,8 @@ export function cacheStorage(cache, { clock } = {}) {
       return cache.delete(url(key));
     },
   };
-  if (typeof cache.keys === "function") {
+  // workerd's Cache has keys() but throws "not implemented": list only where it works.
+  if (typeof cache.keys === "function" && globalThis.navigator?.userAgent !== "Cloudflare-Workers") {
     adapter.list = async function* list(prefix) {
       for (const request of await cache.keys()) {
         const key = decodeURIComponent(request.url.slice(ORIGIN.length));

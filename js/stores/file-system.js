@@ -4,8 +4,17 @@ import { md5Hex } from "../edgecache.js";
 const SUFFIX = ".djcache";
 const HEADER = 12; // expiry (f64 ms, +Infinity = never) and the key's byte length (u32)
 
-let fsp; // node:fs/promises, loaded on first use so browsers and workerd never import it
-const fs = async () => (fsp ??= await import("node:fs/promises"));
+// node:fs/promises through process.getBuiltinModule (Node 20.16+, Deno 2, Bun): no import
+// statement, so bundles for workerd and browsers never see a node: module.
+async function fs() {
+  const fsp = globalThis.process?.getBuiltinModule?.("node:fs/promises");
+  if (!fsp) {
+    const error = new Error("stores.fileSystem() needs node:fs (Node 20.16+, Deno 2 or Bun)");
+    error.code = "UNSUPPORTED_RUNTIME";
+    throw error;
+  }
+  return fsp;
+}
 
 function encodeFile(key, value, expires) {
   const name = new TextEncoder().encode(key);

@@ -12,17 +12,17 @@ import { Cache, stores } from "../../pkg/node.js";
 import { cases } from "../suite/cache-suite.mjs";
 import { startRedis } from "./redis-server.mjs";
 
-function suite(label, makeStore, atomic) {
-  for (const [name, run] of Object.entries(cases({ Cache, makeStore: () => makeStore(), atomic }))) {
+function suite(label, makeStore, capabilities = {}) {
+  for (const [name, run] of Object.entries(cases({ Cache, makeStore, ...capabilities }))) {
     test(`${label}: ${name}`, run);
   }
 }
 
-suite("memory", () => stores.memory(), true);
+suite("memory", () => stores.memory());
 
 const dir = mkdtempSync(join(tmpdir(), "edgecache-fs-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-suite("fileSystem", () => stores.fileSystem(dir, { maxEntries: 10_000 }), false);
+suite("fileSystem", () => stores.fileSystem(dir, { maxEntries: 10_000 }));
 
 let leader, replica, nodeRedis, ioLeader, ioReplica;
 before(async () => {
@@ -43,8 +43,9 @@ after(async () => {
   await replica?.stop();
   await leader?.stop();
 });
-suite("redis (node-redis)", () => stores.redis(nodeRedis), true);
-suite("redis (ioredis)", () => stores.redis(ioLeader), true);
+// The clients connect in before(): the stores are made inside each case.
+suite("redis (node-redis)", () => stores.redis(nodeRedis), { atomic: true, listable: true });
+suite("redis (ioredis)", () => stores.redis(ioLeader), { atomic: true, listable: true });
 
 test("redis readFrom: reads go to the replica, writes to the leader", async () => {
   const sent = [];

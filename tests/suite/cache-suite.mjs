@@ -42,7 +42,13 @@ function counting(store) {
   return [wrapped, counter];
 }
 
-export function cases({ Cache, makeStore, atomic }) {
+/** The cases for a store; `atomic` and `listable` default to what `makeStore()` offers. */
+export function cases({ Cache, makeStore, atomic, listable }) {
+  if (atomic === undefined || listable === undefined) {
+    const sample = makeStore();
+    atomic ??= typeof sample.compareAndSwap === "function";
+    listable ??= typeof sample.list === "function";
+  }
   let n = 0;
   const setup = (options = {}) => {
     const clock = makeClock();
@@ -264,6 +270,7 @@ export function cases({ Cache, makeStore, atomic }) {
     },
   };
 
+  if (!listable) delete list["clear removes only this cache's keys"];
   if (atomic) {
     list["add and incr are atomic across instances"] = async () => {
       const { make } = setup();
