@@ -1,7 +1,10 @@
 // Types of every entry point (node, deno, workerd, browser): the same API everywhere.
 import type { DummyCache, MemoryCache } from "./edgecache.js";
+import type { Cache } from "./cache.js";
 
 export { MemoryCache, DummyCache, configureCaches, getCache } from "./edgecache.js";
+export { Cache, stores } from "./cache.js";
+export type { CacheOptions, AsyncCacheStats, StoreAdapter, StoreLimits, StorePutOptions, StoreBytes, SqlStore } from "./cache.js";
 export type {
   CacheKey,
   CacheValue,

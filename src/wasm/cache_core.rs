@@ -33,8 +33,8 @@ const KNOWN: [&str; 12] = [
 /// A memory-tier entry that says "deleted here": reads miss without asking the store.
 const TOMBSTONE: &[u8] = &[0];
 
-/// Keys, records and the memory tier of one async Cache.
-#[wasm_bindgen]
+/// Keys, records and the memory tier of one async Cache (internal: js/cache.js wraps it).
+#[wasm_bindgen(skip_typescript)]
 pub struct CacheCore {
     config: CacheConfig,
     keys: KeyRules,

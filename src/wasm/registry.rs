@@ -105,7 +105,7 @@ pub fn configure_caches(
 }
 
 /// The cache for `alias`, created on first use; the same instance every time.
-#[wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache | Cache")]
+#[wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache | import(\"./cache.js\").Cache")]
 pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
     if let Some(existing) = INSTANCES.with(|i| i.borrow().get(alias).cloned()) {
         return Ok(existing);

@@ -90,11 +90,10 @@ export interface CacheEntry {
   value: CacheValue;
 }
 
-/** One alias of configureCaches. */
-export interface CacheSettings extends MemoryCacheOptions {
-  /** Default "memory". */
-  backend?: "memory" | "dummy";
-}
+/** One alias of configureCaches: MemoryCache/DummyCache options, or an async Cache over a store. */
+export type CacheSettings =
+  | (MemoryCacheOptions & { /** Default "memory". */ backend?: "memory" | "dummy" })
+  | (import("./cache.js").CacheOptions & { backend: "kv" });
 
 /** Django's CACHES: aliases to settings; `default` is required. */
 export type CachesConfig = { default: CacheSettings } & Record<string, CacheSettings>;

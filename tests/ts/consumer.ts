@@ -52,7 +52,7 @@ for (const entry of memory.entries()) {
 memory.clear();
 
 configureCaches({ default: { backend: "memory", timeout: 300 }, off: { backend: "dummy" } });
-const aliased: MemoryCache | DummyCache = getCache("off");
+const aliased: MemoryCache | DummyCache | Cache = getCache("off");
 cache.set("proxied", true);
 new DummyCache().set("k", 1);
 
@@ -70,3 +70,40 @@ configureCaches({ other: {} });
 memory.getOrSet("k");
 
 console.log(value, withDefault, added, made, many, failed, removed, live, counter, version, key, ratio, maxBytes, aliased);
+
+// The async Cache over a store adapter.
+import { Cache, stores, type CacheOptions, type StoreAdapter, type AsyncCacheStats } from "edgecache";
+
+const adapter: StoreAdapter = stores.memory();
+const asyncOptions: CacheOptions = {
+  store: adapter,
+  memory: { maxEntries: 100 },
+  localTimeout: 30,
+  timeout: 60,
+  storeTimeout: 0.5,
+  compress: { threshold: 512, level: 6 },
+  onError: (error, { op, key }) => console.log(String(error), op.length, key.length),
+};
+const remote = new Cache(asyncOptions);
+async function useRemote(): Promise<void> {
+  await remote.set("k", { a: 1 }, 30);
+  const n: number = await remote.getOrSet("n", async () => 5);
+  const got: string | undefined = await remote.get<string>("s");
+  const withDefault: string = await remote.get<string, string>("s", "fallback");
+  const stats: AsyncCacheStats = remote.stats();
+  console.log(n, got, withDefault, stats.storeErrors, stats.memory?.hits, remote.atomic);
+  const custom: StoreAdapter = {
+    async get() { return null; },
+    async put() {},
+    async delete() { return false; },
+  };
+  new Cache({ store: custom, memory: false });
+  configureCaches({ default: {}, kv: { backend: "kv", store: custom } });
+  // @ts-expect-error: the store is required
+  new Cache({ memory: false });
+  // @ts-expect-error: an adapter needs delete()
+  new Cache({ store: { async get() { return null; }, async put() {} } });
+  // @ts-expect-error: backend "kv" needs a store
+  configureCaches({ default: {}, kv: { backend: "kv" } });
+}
+void useRemote;

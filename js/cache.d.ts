@@ -1,0 +1,190 @@
+// Types of the async Cache and the store adapters (js/cache.js, js/stores/).
+import type { CacheKey, CacheValue, KeyOptions, MemoryCache, MemoryCacheOptions, TimeoutOrOptions, CacheStats } from "./edgecache.js";
+
+/** Bytes as a store returns them. */
+export type StoreBytes = Uint8Array | ArrayBuffer;
+
+/** What a store accepts; the Cache shortens keys, chunks values and raises TTLs to fit. */
+export interface StoreLimits {
+  /** Longest key in UTF-8 bytes (Workers KV 512). Default 512. */
+  maxKeyBytes?: number;
+  /** Largest value in bytes; bigger values are chunked (Deno KV 65,000). Default 25 MiB. */
+  maxValueBytes?: number;
+  /** Shortest TTL the store takes, seconds (Workers KV 60). Default 0. */
+  minTtl?: number;
+}
+
+/** Options of a store write. */
+export interface StorePutOptions {
+  /** Physical TTL in whole seconds; absent = never expires. */
+  ttl?: number;
+}
+
+/**
+ * A KV store adapter: any object with get, put and delete. The optional methods make
+ * operations cheaper (getMany), possible (list, for clear()) or atomic (compareAndSwap,
+ * for add/incr/decr/touch across instances).
+ */
+export interface StoreAdapter {
+  /** The record under `key`, or null. */
+  get(key: string): Promise<StoreBytes | null | undefined>;
+  /** Writes `value` under `key`. */
+  put(key: string, value: Uint8Array, options: StorePutOptions): Promise<unknown>;
+  /** Removes `key`; resolves false when it was absent (anything else counts as removed). */
+  delete(key: string): Promise<boolean | void>;
+  /** The records of `keys`, in order (null for absent keys). */
+  getMany?(keys: string[]): Promise<Array<StoreBytes | null | undefined>>;
+  /** The keys starting with `prefix`. */
+  list?(prefix: string): AsyncIterable<string>;
+  /** Writes `value` only if `key` holds `expected` (null: only if absent); true if written. */
+  compareAndSwap?(key: string, expected: Uint8Array | null, value: Uint8Array, options: StorePutOptions): Promise<boolean>;
+  /** The store's limits. */
+  limits?: StoreLimits;
+}
+
+/** Options of the async Cache. */
+export interface CacheOptions {
+  /** The KV store adapter (see `stores`). Required. */
+  store: StoreAdapter;
+  /** The memory tier: MemoryCache options (default `{ maxEntries: 1000 }`), a MemoryCache, or false for none. */
+  memory?: MemoryCacheOptions | MemoryCache | false;
+  /** Seconds a store read stays in the memory tier at most (how stale another instance's write can look). Default 60. */
+  localTimeout?: number;
+  /** Default timeout in seconds. Default 300; null = never expires. */
+  timeout?: number | null;
+  /** Prefix of every made key. Default "". */
+  keyPrefix?: string;
+  /** Default key version. Default 1. */
+  version?: number;
+  /** Makes the stored key; default `${keyPrefix}:${version}:${key}`. */
+  keyFunction?: (key: string, keyPrefix: string, version: number) => string;
+  /** Receives Django's key warnings. Default console.warn. */
+  onWarning?: (message: string) => void;
+  /** Throw InvalidCacheKey instead of warning. Default false. */
+  strictKeys?: boolean;
+  /** Receives every store failure and corrupt record (they read as misses). */
+  onError?: (error: unknown, context: { op: string; key: string }) => void;
+  /** Seconds before a store call counts as failed (code STORE_TIMEOUT). Default 1. */
+  storeTimeout?: number;
+  /** Throw store errors instead of reading them as misses. Default false. */
+  strict?: boolean;
+  /** Deflate records of at least `threshold` bytes (default 1024) at `level` 0-10 (default 6). Default off. */
+  compress?: boolean | { threshold?: number; level?: number };
+  /** Split values over the store's limit into chunks; false refuses them (VALUE_TOO_LARGE). Default true. */
+  chunking?: boolean;
+  /** The time source: now() in milliseconds. Default Date. */
+  clock?: { now(): number };
+}
+
+/** Stats of an async Cache. */
+export interface AsyncCacheStats {
+  hits: number;
+  misses: number;
+  /** Keys read from the store (chunks included). */
+  storeReads: number;
+  storeHits: number;
+  storeMisses: number;
+  /** Records written to the store (chunks included). */
+  storeWrites: number;
+  /** Store calls that threw, rejected or timed out. */
+  storeErrors: number;
+  /** Records that failed their checks (corrupt, truncated, foreign): read as misses. */
+  corruptRecords: number;
+  hitRatio: number;
+  /** The memory tier's stats, or null without one. */
+  memory: CacheStats | null;
+}
+
+/** Django's cache API, async, over a KV store with a memory tier in front. */
+export declare class Cache {
+  constructor(options: CacheOptions);
+  /** True when add/incr/decr/touch are atomic across instances on this store. */
+  readonly atomic: boolean;
+  get<T extends CacheValue = CacheValue>(key: CacheKey): Promise<T | undefined>;
+  get<T extends CacheValue = CacheValue, D = T>(key: CacheKey, defaultValue: D, options?: KeyOptions): Promise<T | D>;
+  set(key: CacheKey, value: CacheValue, timeout?: TimeoutOrOptions): Promise<void>;
+  add(key: CacheKey, value: CacheValue, timeout?: TimeoutOrOptions): Promise<boolean>;
+  getOrSet<T extends CacheValue>(key: CacheKey, defaultOrFactory: T | (() => T | Promise<T>), timeout?: TimeoutOrOptions): Promise<T>;
+  getMany<T extends CacheValue = CacheValue>(keys: Iterable<CacheKey>, options?: KeyOptions): Promise<Map<CacheKey, T>>;
+  setMany(entries: Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>, timeout?: TimeoutOrOptions): Promise<CacheKey[]>;
+  delete(key: CacheKey, options?: KeyOptions): Promise<boolean>;
+  deleteMany(keys: Iterable<CacheKey>, options?: KeyOptions): Promise<void>;
+  has(key: CacheKey, options?: KeyOptions): Promise<boolean>;
+  touch(key: CacheKey, timeout?: TimeoutOrOptions): Promise<boolean>;
+  incr(key: CacheKey, delta?: number | bigint, options?: KeyOptions): Promise<number | bigint>;
+  decr(key: CacheKey, delta?: number | bigint, options?: KeyOptions): Promise<number | bigint>;
+  incrVersion(key: CacheKey, delta?: number, options?: KeyOptions): Promise<number>;
+  decrVersion(key: CacheKey, delta?: number, options?: KeyOptions): Promise<number>;
+  clear(): Promise<void>;
+  makeKey(key: CacheKey, version?: number): string;
+  stats(): AsyncCacheStats;
+}
+
+/** The part of a Workers KV namespace binding the adapter uses. */
+export interface KVNamespaceLike {
+  get(key: string, type: "arrayBuffer"): Promise<ArrayBuffer | null>;
+  get(key: string, type: "text"): Promise<string | null>;
+  get(keys: string[], type: "text"): Promise<Map<string, string | null>>;
+  put(key: string, value: ArrayBuffer | ArrayBufferView | string, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(options?: { prefix?: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
+}
+
+/** The part of a Deno.Kv the adapter uses. */
+export interface DenoKvLike {
+  get(key: unknown[]): Promise<{ key: unknown[]; value: unknown; versionstamp: string | null }>;
+  getMany(keys: unknown[][]): Promise<Array<{ value: unknown; versionstamp: string | null }>>;
+  set(key: unknown[], value: unknown, options?: { expireIn?: number }): Promise<unknown>;
+  delete(key: unknown[]): Promise<void>;
+  list(selector: { prefix: unknown[] }): AsyncIterable<{ key: unknown[]; value: unknown }>;
+  atomic(): unknown;
+}
+
+/** The part of a D1 database (or any client of its shape) the adapter uses. */
+export interface D1Like {
+  prepare(query: string): {
+    bind(...values: unknown[]): { run(): Promise<{ meta?: { changes?: number } }>; all(): Promise<{ results: any[] }>; first(): Promise<any> };
+    run(): Promise<unknown>;
+    first(): Promise<any>;
+  };
+}
+
+/** A store adapter over SQL, with Django's createcachetable. */
+export interface SqlStore extends StoreAdapter {
+  createCacheTable(): Promise<void>;
+}
+
+/** Options of a clock-aware adapter (tests). */
+interface ClockOption {
+  clock?: { now(): number };
+}
+
+/** The store adapters. */
+export declare const stores: {
+  /** A Map in this isolate: tests and examples. */
+  memory(options?: ClockOption): StoreAdapter;
+  /** Workers KV; `encoding: "base64"` enables bulk reads of 100 keys. Not atomic. */
+  cloudflareKV(namespace: KVNamespaceLike, options?: { encoding?: "binary" | "base64" }): StoreAdapter;
+  /** Deno KV under a key prefix (default ["edgecache"]); atomic. */
+  denoKV(kv: DenoKvLike, options?: { prefix?: unknown[] }): StoreAdapter;
+  /** Redis: node-redis, ioredis, or a function sending a command; reads from `readFrom` replicas; atomic. */
+  redis(client: object | ((args: Array<string | Uint8Array>) => Promise<unknown>), options?: { readFrom?: Array<object | ((args: Array<string | Uint8Array>) => Promise<unknown>)> }): StoreAdapter;
+  /** Django's database cache on D1; atomic. */
+  sql(db: D1Like, options?: { table?: string; maxEntries?: number; cullFrequency?: number } & ClockOption): SqlStore;
+  /** Django's file cache (Node, Deno, Bun). Not atomic. */
+  fileSystem(dir: string, options?: { maxEntries?: number; cullFrequency?: number } & ClockOption): StoreAdapter;
+  /** Web Storage (records as base64); atomic within one page. */
+  localStorage(storage?: Storage, options?: { prefix?: string } & ClockOption): StoreAdapter;
+  /** IndexedDB; atomic across tabs. */
+  indexedDB(name?: string, options?: { indexedDB?: IDBFactory } & ClockOption): StoreAdapter & { close(): Promise<void> };
+  /** The Cache API (per data center in Workers; list only in browsers). Not atomic. */
+  cacheStorage(cache: Cache_, options?: ClockOption): StoreAdapter;
+};
+
+/** The Cache API's Cache (named apart from the edgecache Cache class). */
+type Cache_ = {
+  match(request: string): Promise<Response | undefined>;
+  put(request: string, response: Response): Promise<void>;
+  delete(request: string): Promise<boolean>;
+  keys?(): Promise<readonly Request[]>;
+};
