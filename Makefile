@@ -15,3 +15,4 @@ demo: build
 
 bench: build
 	node --expose-gc --max-old-space-size=8192 bench/run.mjs
+	node bench/store-tier.mjs

@@ -239,7 +239,9 @@ export class Cache {
     const found = this.#count(await this.#read("getOrSet", made));
     if (found !== undefined) return found.value;
     const value = typeof defaultOrFactory === "function" ? await defaultOrFactory() : defaultOrFactory;
-    await this.add(key, value, timeout);
+    // Django re-reads after add() to return the winner's value; when this add won, the
+    // value is ours and the read would only cost a store round trip.
+    if (await this.add(key, value, timeout)) return value;
     const now = await this.#read("getOrSet", made);
     return now === undefined ? value : now.value;
   }
