@@ -105,3 +105,18 @@ test("configureCaches: backend kv builds an async Cache", async () => {
   assert.throws(() => configureCaches({ default: {}, bad: { backend: "kv" } }), { code: "INVALID_STORE" });
   configureCaches({ default: {} });
 });
+
+test("memory: an existing MemoryCache serves as the memory tier", async () => {
+  const { MemoryCache } = await import("../../pkg/node.js");
+  const tier = new MemoryCache({ maxEntries: 2, cullFrequency: 0 });
+  const store = stores.memory();
+  const c = new Cache({ store, memory: tier, keyPrefix: "tier" });
+  await c.set("a", 1);
+  assert.equal(tier.get("a", undefined, { version: 1 }), undefined, "the tier holds made keys, not the caller's");
+  assert.deepEqual(tier.entries().map((e) => e.key), ["tier:1:a"]);
+  await c.set("b", 2);
+  await c.set("c", 3); // the tier's own rules: cullFrequency 0 clears it at maxEntries
+  assert.deepEqual(tier.entries().map((e) => e.key), ["tier:1:c"]);
+  assert.equal(await c.get("a"), 1, "still in the store");
+  assert.equal(c.stats().memory.entries, 2);
+});
