@@ -11,6 +11,7 @@ mod clock;
 pub mod codec;
 mod error;
 mod hash;
+pub mod http;
 mod key;
 mod locations;
 pub mod persist;

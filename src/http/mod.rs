@@ -1,0 +1,17 @@
+//! Django's HTTP caching rules (`django.utils.cache` and the cache middleware) as pure
+//! functions over header strings, plus what a shared edge cache adds (RFC 9111 privacy,
+//! conditional requests). The JS binding applies them to `Headers` and `Response` objects.
+
+mod cache_control;
+mod conditional;
+mod date;
+mod keys;
+mod policy;
+mod vary;
+
+pub use cache_control::{max_age, patch_cache_control, Directive, DirectiveValue};
+pub use conditional::{etag_for, not_modified};
+pub use date::{http_date, parse_http_date};
+pub use keys::{header_key, learn_header_list, page_key, KeySuffix};
+pub use policy::{age, store_policy, ResponseFacts, StorePolicy};
+pub use vary::{has_vary_header, patch_vary_headers, split_header};

@@ -1,0 +1,257 @@
+//! What the cache middleware does with a response (Django's UpdateCacheMiddleware), with
+//! the rules a shared cache adds so that no user's private response reaches another.
+
+use super::cache_control::max_age;
+use super::date::parse_http_date;
+use super::vary::has_vary_header;
+
+/// What the middleware knows about a request and its response.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResponseFacts {
+    /// The response status.
+    pub status: u16,
+    /// A body of unknown length (a stream).
+    pub streaming: bool,
+    /// The response sets a cookie.
+    pub sets_cookie: bool,
+    /// The response's `Cache-Control`.
+    pub cache_control: Option<String>,
+    /// The response's `Vary`.
+    pub vary: Option<String>,
+    /// The request had a non-empty `Authorization`.
+    pub authorization: bool,
+    /// The request had a non-empty `Cookie`.
+    pub cookie: bool,
+    /// `cachePage`'s timeout (beats max-age), seconds.
+    pub page_timeout: Option<f64>,
+    /// The middleware's default timeout, seconds.
+    pub cache_timeout: f64,
+    /// Store `public` responses that set cookies, without their `Set-Cookie`.
+    pub strip_set_cookie: bool,
+}
+
+/// The decision for one response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StorePolicy {
+    /// Return the response unchanged (Django's early returns).
+    Untouched,
+    /// Add `Expires`/`max-age` for `timeout`; maybe `Vary: Authorization`; maybe store.
+    Patch {
+        /// Seconds for `patch_response_headers` and the cache entry.
+        timeout: f64,
+        /// Add `Authorization` to `Vary` (the request had one, the response is not public).
+        vary_authorization: bool,
+        /// Store the response (Django's rule and the shared-cache rules agree).
+        store: bool,
+        /// Store it without `Set-Cookie`.
+        strip_set_cookie: bool,
+    },
+}
+
+/// Django's UpdateCacheMiddleware decision, then the shared-cache vetoes: a request with
+/// `Authorization` is stored only for `public`, `s-maxage` or `must-revalidate` responses or
+/// ones that vary on it (RFC 9111 3.5); a request with cookies only for `public` or
+/// `s-maxage` responses or ones with `Vary: Cookie`; a response that sets a cookie never,
+/// unless it is `public` and `strip_set_cookie` is on.
+///
+/// ```
+/// use edgecache::http::{store_policy, ResponseFacts, StorePolicy};
+/// let ok = ResponseFacts { status: 200, cache_timeout: 600.0, ..Default::default() };
+/// assert!(matches!(store_policy(&ok), StorePolicy::Patch { timeout: 600.0, store: true, .. }));
+/// let private = ResponseFacts { cache_control: Some("Private".into()), ..ok.clone() };
+/// assert_eq!(store_policy(&private), StorePolicy::Untouched);
+/// let signed_in = ResponseFacts { authorization: true, ..ok };
+/// assert!(matches!(store_policy(&signed_in), StorePolicy::Patch { store: false, vary_authorization: true, .. }));
+/// ```
+pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
+    if f.streaming || !(f.status == 200 || f.status == 304) {
+        return StorePolicy::Untouched;
+    }
+    let vary = f.vary.as_deref();
+    if f.sets_cookie && has_vary_header(vary, "cookie") {
+        return StorePolicy::Untouched;
+    }
+    let cc = f.cache_control.as_deref().unwrap_or("").to_lowercase();
+    if ["private", "no-cache", "no-store"]
+        .iter()
+        .any(|d| cc.contains(d))
+    {
+        return StorePolicy::Untouched;
+    }
+    if has_vary_header(vary, "*") {
+        return StorePolicy::Untouched;
+    }
+    let timeout = match f.page_timeout {
+        Some(t) => t,
+        None => match max_age(f.cache_control.as_deref()) {
+            Some(0) => return StorePolicy::Untouched,
+            Some(m) => m as f64,
+            None => f.cache_timeout,
+        },
+    };
+    let public = cc.contains("public");
+    let shared_ok = public || cc.contains("s-maxage");
+    let auth_ok = !f.authorization
+        || shared_ok
+        || cc.contains("must-revalidate")
+        || has_vary_header(vary, "authorization");
+    let cookie_ok = !f.cookie || shared_ok || has_vary_header(vary, "cookie");
+    let set_cookie_ok = !f.sets_cookie || (public && f.strip_set_cookie);
+    StorePolicy::Patch {
+        timeout,
+        vary_authorization: f.authorization && !public,
+        store: timeout > 0.0 && f.status == 200 && auth_ok && cookie_ok && set_cookie_ok,
+        strip_set_cookie: f.sets_cookie,
+    }
+}
+
+/// The `Age` of a cached response at `now` (seconds): `max-age - (Expires - now)`, at least
+/// 0; `None` without both headers (Django's FetchFromCacheMiddleware).
+///
+/// ```
+/// assert_eq!(edgecache::http::age(Some("max-age=60"), Some("Thu, 01 Jan 1970 00:01:00 GMT"), 10.5), Some(10));
+/// assert_eq!(edgecache::http::age(Some("max-age=60"), None, 10.0), None);
+/// ```
+pub fn age(cache_control: Option<&str>, expires: Option<&str>, now: f64) -> Option<i64> {
+    let max_age = max_age(cache_control)?;
+    let expires = parse_http_date(expires?)?;
+    Some((max_age - (expires - now.floor() as i64)).max(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> ResponseFacts {
+        ResponseFacts {
+            status: 200,
+            cache_timeout: 600.0,
+            ..Default::default()
+        }
+    }
+
+    fn stored(f: &ResponseFacts) -> bool {
+        matches!(store_policy(f), StorePolicy::Patch { store: true, .. })
+    }
+
+    #[test]
+    fn djangos_early_returns() {
+        for f in [
+            ResponseFacts {
+                streaming: true,
+                ..base()
+            },
+            ResponseFacts {
+                status: 404,
+                ..base()
+            },
+            ResponseFacts {
+                sets_cookie: true,
+                vary: Some("Cookie".into()),
+                ..base()
+            },
+            ResponseFacts {
+                cache_control: Some("no-cache=Set-Cookie".into()),
+                ..base()
+            },
+            ResponseFacts {
+                cache_control: Some("NO-store".into()),
+                ..base()
+            },
+            ResponseFacts {
+                vary: Some("Accept, *".into()),
+                ..base()
+            },
+            ResponseFacts {
+                cache_control: Some("max-age=0".into()),
+                ..base()
+            },
+        ] {
+            assert_eq!(store_policy(&f), StorePolicy::Untouched, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn timeouts_304s_and_zero_page_timeouts() {
+        let p = |f: ResponseFacts| store_policy(&f);
+        assert!(matches!(
+            p(ResponseFacts {
+                page_timeout: Some(5.0),
+                cache_control: Some("max-age=100".into()),
+                ..base()
+            }),
+            StorePolicy::Patch {
+                timeout: 5.0,
+                store: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            p(ResponseFacts {
+                cache_control: Some("max-age=100".into()),
+                ..base()
+            }),
+            StorePolicy::Patch { timeout: 100.0, .. }
+        ));
+        assert!(matches!(
+            p(ResponseFacts {
+                status: 304,
+                ..base()
+            }),
+            StorePolicy::Patch { store: false, .. }
+        ));
+        assert!(matches!(
+            p(ResponseFacts {
+                page_timeout: Some(0.0),
+                ..base()
+            }),
+            StorePolicy::Patch {
+                timeout: 0.0,
+                store: false,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn private_requests_are_stored_only_when_the_response_allows() {
+        assert!(!stored(&ResponseFacts {
+            cookie: true,
+            ..base()
+        }));
+        assert!(stored(&ResponseFacts {
+            cookie: true,
+            vary: Some("Cookie".into()),
+            ..base()
+        }));
+        assert!(stored(&ResponseFacts {
+            cookie: true,
+            cache_control: Some("public".into()),
+            ..base()
+        }));
+        assert!(!stored(&ResponseFacts {
+            authorization: true,
+            ..base()
+        }));
+        assert!(stored(&ResponseFacts {
+            authorization: true,
+            cache_control: Some("s-maxage=60".into()),
+            ..base()
+        }));
+        assert!(!stored(&ResponseFacts {
+            sets_cookie: true,
+            ..base()
+        }));
+        assert!(!stored(&ResponseFacts {
+            sets_cookie: true,
+            cache_control: Some("public".into()),
+            ..base()
+        }));
+        assert!(stored(&ResponseFacts {
+            sets_cookie: true,
+            cache_control: Some("public".into()),
+            strip_set_cookie: true,
+            ..base()
+        }));
+    }
+}
