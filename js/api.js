@@ -6,6 +6,18 @@ import "./fast.js";
 export { MemoryCache, DummyCache, configureCaches, getCache } from "./edgecache.js";
 export { Cache } from "./cache.js";
 export { stores } from "./stores/index.js";
+export {
+  cachePage,
+  cacheMiddleware,
+  patchCacheControl,
+  getMaxAge,
+  patchResponseHeaders,
+  addNeverCacheHeaders,
+  patchVaryHeaders,
+  hasVaryHeader,
+  getCacheKey,
+  learnCacheKey,
+} from "./http.js";
 
 export const cache = new Proxy(Object.create(null), {
   get(_, name) {

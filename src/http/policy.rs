@@ -28,6 +28,9 @@ pub struct ResponseFacts {
     pub cache_timeout: f64,
     /// Store `public` responses that set cookies, without their `Set-Cookie`.
     pub strip_set_cookie: bool,
+    /// The request carried a host or URL override the key does not include
+    /// (`X-Forwarded-Host`, `X-Host`, `X-Original-URL`, `X-Rewrite-URL`).
+    pub unkeyed_override: bool,
 }
 
 /// The decision for one response.
@@ -52,7 +55,8 @@ pub enum StorePolicy {
 /// `Authorization` is stored only for `public`, `s-maxage` or `must-revalidate` responses or
 /// ones that vary on it (RFC 9111 3.5); a request with cookies only for `public` or
 /// `s-maxage` responses or ones with `Vary: Cookie`; a response that sets a cookie never,
-/// unless it is `public` and `strip_set_cookie` is on.
+/// unless it is `public` and `strip_set_cookie` is on; a request with a host or URL override
+/// that the key ignores never (a classic poisoning vector).
 ///
 /// ```
 /// use edgecache::http::{store_policy, ResponseFacts, StorePolicy};
@@ -100,7 +104,12 @@ pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
     StorePolicy::Patch {
         timeout,
         vary_authorization: f.authorization && !public,
-        store: timeout > 0.0 && f.status == 200 && auth_ok && cookie_ok && set_cookie_ok,
+        store: timeout > 0.0
+            && f.status == 200
+            && auth_ok
+            && cookie_ok
+            && set_cookie_ok
+            && !f.unkeyed_override,
         strip_set_cookie: f.sets_cookie,
     }
 }

@@ -9,6 +9,7 @@ mod dummy_cache;
 mod errors;
 mod fast;
 mod hashing;
+mod http;
 mod iterables;
 mod keys;
 mod memory_cache;

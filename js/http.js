@@ -1,0 +1,266 @@
+// Django's HTTP cache helpers and cache middleware for fetch handlers. Every rule (header
+// parsing and patching, keys, what may be stored, Age, 304s) is in Rust (src/http/); this
+// file reads and writes Headers and Responses and awaits the cache.
+import {
+  getCache,
+  __patchCacheControl,
+  __maxAge,
+  __patchVary,
+  __hasVary,
+  __httpDate,
+  __headerKey,
+  __pageKey,
+  __learnList,
+  __storePolicy,
+  __age,
+  __notModified,
+  __etag,
+} from "./edgecache.js";
+
+const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
+
+function typeError(code, message) {
+  const error = new TypeError(message);
+  error.code = code;
+  return error;
+}
+
+/** The Headers of a Response, or the Headers object itself. */
+function headersOf(target) {
+  if (typeof Headers !== "undefined" && target instanceof Headers) return target;
+  if (target && target.headers && typeof target.headers.get === "function") return target.headers;
+  throw typeError("INVALID_ARGUMENT", "expected a Response or a Headers object");
+}
+
+const header = (h, name) => h.get(name) ?? undefined;
+const nowSeconds = (clock) => (clock ? clock.now() : Date.now()) / 1000;
+
+/** Django's `patch_cache_control`: sets `directives` (`{ maxAge: 60, public: true }`) on Cache-Control. */
+export function patchCacheControl(target, directives) {
+  const h = headersOf(target);
+  h.set("Cache-Control", __patchCacheControl(header(h, "cache-control"), directives));
+}
+
+/** Django's `get_max_age`: the max-age directive as an integer, or null. */
+export function getMaxAge(response) {
+  return __maxAge(header(headersOf(response), "cache-control")) ?? null;
+}
+
+/** Django's `patch_response_headers`: Expires (if absent) and max-age for `timeout` seconds (default 600). */
+export function patchResponseHeaders(response, timeout = DEFAULT_SECONDS, { clock } = {}) {
+  const h = headersOf(response);
+  const t = Math.max(0, timeout ?? DEFAULT_SECONDS);
+  if (!h.has("expires")) h.set("Expires", __httpDate(nowSeconds(clock) + t));
+  patchCacheControl(h, { max_age: t });
+}
+
+/** Django's `add_never_cache_headers`. */
+export function addNeverCacheHeaders(response, options) {
+  patchResponseHeaders(response, -1, options);
+  patchCacheControl(response, { no_cache: true, no_store: true, must_revalidate: true, private: true });
+}
+
+/** Django's `patch_vary_headers`. */
+export function patchVaryHeaders(response, names) {
+  const h = headersOf(response);
+  h.set("Vary", __patchVary(header(h, "vary"), [...names].map(String)));
+}
+
+/** Django's `has_vary_header`. */
+export function hasVaryHeader(response, name) {
+  return __hasVary(header(headersOf(response), "vary"), String(name));
+}
+
+function resolveCache(cache) {
+  if (cache === undefined || cache === null) return getCache("default");
+  if (typeof cache === "string") return getCache(cache);
+  if (typeof cache.get === "function" && typeof cache.set === "function") return cache;
+  throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
+}
+
+/** `HTTP_ACCEPT_ENCODING` -> `accept-encoding`. */
+const headerName = (meta) => meta.slice(5).replace(/_/g, "-").toLowerCase();
+
+function keyOptions(o) {
+  return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined };
+}
+
+/**
+ * Django's `get_cache_key`: the page key of `request` from the header list learned for its
+ * URL, or null when nothing was learned.
+ */
+export async function getCacheKey(request, { keyPrefix, method = "GET", cache, language, timeZone } = {}) {
+  const k = keyOptions({ keyPrefix, language, timeZone });
+  const c = resolveCache(cache);
+  const list = await c.get(__headerKey(k.prefix, request.url, k.language, k.timeZone));
+  if (list === undefined || list === null) return null;
+  return pageKeyFor(request, method, list, k);
+}
+
+function pageKeyFor(request, method, list, k) {
+  const values = list.map((name) => request.headers.get(headerName(name)));
+  return __pageKey(k.prefix, method, request.url, values, k.language, k.timeZone);
+}
+
+/**
+ * Django's `learn_cache_key`: stores the response's Vary header list for the request's URL
+ * and returns the page key for the request's method.
+ */
+export async function learnCacheKey(request, response, { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone } = {}) {
+  const k = keyOptions({ keyPrefix, language, timeZone });
+  const list = __learnList(header(headersOf(response), "vary"), k.language !== undefined);
+  await resolveCache(cache).set(__headerKey(k.prefix, request.url, k.language, k.timeZone), list, timeout);
+  return pageKeyFor(request, request.method, list, k);
+}
+
+function streaming(response) {
+  const h = response.headers;
+  if (response.body === null || h.has("content-length")) return false;
+  return /^text\/event-stream/i.test(h.get("content-type") ?? "") || /chunked/i.test(h.get("transfer-encoding") ?? "");
+}
+
+/** A Response from a stored entry, each time a new one (bodies can be read once). */
+function fromEntry(entry, request, extra) {
+  const headers = new Headers(entry.headers);
+  for (const [name, value] of extra) headers.set(name, value);
+  const body = request.method === "HEAD" ? null : entry.body;
+  return new Response(body, { status: entry.status, statusText: entry.statusText, headers });
+}
+
+// Request headers that override the host or URL a handler sees but are not in the key.
+const UNKEYED = ["x-forwarded-host", "x-host", "x-original-url", "x-rewrite-url"];
+
+// The headers a 304 carries (RFC 9110 15.4.5).
+const NOT_MODIFIED_HEADERS = ["cache-control", "content-location", "date", "etag", "expires", "last-modified", "vary", "age"];
+
+/**
+ * The cache middleware (Django's CacheMiddleware) around a fetch handler
+ * `(request, ...rest) => Response | Promise<Response>`.
+ */
+export function cacheMiddleware(handler, options = {}) {
+  if (typeof handler !== "function") throw typeError("INVALID_ARGUMENT", "cacheMiddleware needs a handler function");
+  const {
+    cacheTimeout = DEFAULT_SECONDS,
+    pageTimeout,
+    keyPrefix,
+    cache,
+    language,
+    timeZone,
+    clock,
+    cacheStatusHeader,
+    etag = false,
+    stripSetCookie = false,
+  } = options;
+  const k = keyOptions({ keyPrefix, language, timeZone });
+  const inflight = new Map(); // coalescing: one handler call per key at a time
+
+  const withStatus = (response, status) => {
+    if (cacheStatusHeader) {
+      const copy = new Response(response.body, response);
+      copy.headers.set(cacheStatusHeader, status);
+      return copy;
+    }
+    return response;
+  };
+
+  async function fetchFromCache(c, request) {
+    const list = await c.get(__headerKey(k.prefix, request.url, k.language, k.timeZone));
+    if (list === undefined || list === null) return undefined;
+    let entry = await c.get(pageKeyFor(request, "GET", list, k));
+    if ((entry === undefined || entry === null) && request.method === "HEAD") {
+      entry = await c.get(pageKeyFor(request, "HEAD", list, k));
+    }
+    return entry ?? undefined;
+  }
+
+  function serve(entry, request) {
+    const extra = [];
+    const age = __age(entry.headers.find(([n]) => n === "cache-control")?.[1], entry.headers.find(([n]) => n === "expires")?.[1], nowSeconds(clock));
+    if (age !== undefined) extra.push(["Age", String(age)]);
+    if (cacheStatusHeader) extra.push([cacheStatusHeader, "HIT"]);
+    const lookup = (name) => entry.headers.find(([n]) => n === name)?.[1];
+    if (__notModified(request.headers.get("if-none-match") ?? undefined, request.headers.get("if-modified-since") ?? undefined, lookup("etag"), lookup("last-modified"))) {
+      const headers = new Headers(entry.headers.filter(([n]) => NOT_MODIFIED_HEADERS.includes(n)));
+      for (const [name, value] of extra) headers.set(name, value);
+      return new Response(null, { status: 304, headers });
+    }
+    return fromEntry(entry, request, extra);
+  }
+
+  /** Django's UpdateCacheMiddleware: patches headers and stores; resolves to [response, stored entry or undefined]. */
+  async function updateCache(c, request, response) {
+    const policy = __storePolicy({
+      status: response.status,
+      streaming: streaming(response),
+      setsCookie: response.headers.has("set-cookie"),
+      cacheControl: response.headers.get("cache-control") ?? undefined,
+      vary: response.headers.get("vary") ?? undefined,
+      authorization: Boolean(request.headers.get("authorization")),
+      cookie: Boolean(request.headers.get("cookie")),
+      pageTimeout: pageTimeout ?? undefined,
+      cacheTimeout,
+      stripSetCookie,
+      unkeyedOverride: UNKEYED.some((name) => request.headers.has(name)),
+    });
+    if (policy === null) return [withStatus(response, "BYPASS"), undefined];
+    // Responses from fetch() can have immutable headers: work on a copy.
+    const body = request.method === "HEAD" || response.body === null ? null : new Uint8Array(await response.arrayBuffer());
+    const headers = new Headers(response.headers);
+    patchResponseHeaders(headers, policy.timeout, { clock });
+    if (policy.varyAuthorization) patchVaryHeaders(headers, ["Authorization"]);
+    if (etag && policy.store && body !== null && !headers.has("etag")) headers.set("ETag", __etag(body));
+    const out = new Response(body, { status: response.status, statusText: response.statusText, headers });
+    if (!policy.store) return [withStatus(out, "BYPASS"), undefined];
+    const stored = [...headers].filter(([n]) => !(policy.stripSetCookie && n === "set-cookie"));
+    const entry = { status: response.status, statusText: response.statusText, headers: stored, body: body ?? new Uint8Array(0) };
+    const list = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
+    await c.set(__headerKey(k.prefix, request.url, k.language, k.timeZone), list, policy.timeout);
+    const key = pageKeyFor(request, request.method, list, k);
+    await c.set(key, entry, policy.timeout);
+    return [withStatus(out, "MISS"), { entry, list, key }];
+  }
+
+  return async function cached(request, ...rest) {
+    if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
+    const c = resolveCache(cache);
+    const hit = await fetchFromCache(c, request);
+    if (hit !== undefined) return serve(hit, request);
+    // Concurrent misses for one URL share a handler call when the result would be served
+    // to each of them anyway (same page key under the learned Vary list, stored).
+    const flight = `${request.method} ${request.url}`;
+    const leader = inflight.get(flight);
+    if (leader !== undefined) {
+      const shared = await leader.catch(() => undefined);
+      if (shared !== undefined && pageKeyFor(request, request.method, shared.list, k) === shared.key) {
+        return serve(shared.entry, request);
+      }
+      return finish(c, request, rest);
+    }
+    let settle;
+    inflight.set(flight, new Promise((resolve) => (settle = resolve)));
+    try {
+      const [response, stored] = await finish(c, request, rest, true);
+      settle(stored);
+      return response;
+    } catch (error) {
+      settle(undefined);
+      throw error;
+    } finally {
+      inflight.delete(flight);
+    }
+  };
+
+  async function finish(c, request, rest, withStored = false) {
+    const response = await handler(request, ...rest);
+    const result = await updateCache(c, request, response);
+    return withStored ? result : result[0];
+  }
+}
+
+/** Django's `cache_page(timeout)`: the middleware with a page timeout that beats max-age. */
+export function cachePage(handler, { timeout, cache, keyPrefix, ...rest } = {}) {
+  if (typeof timeout !== "number" && timeout !== null) {
+    throw typeError("INVALID_TIMEOUT", "cachePage needs { timeout } in seconds");
+  }
+  return cacheMiddleware(handler, { ...rest, pageTimeout: timeout ?? undefined, cache, keyPrefix });
+}
