@@ -15,6 +15,7 @@ import {
   __age,
   __notModified,
   __etag,
+  __mayServe,
 } from "./edgecache.js";
 
 const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
@@ -152,6 +153,8 @@ export function cacheMiddleware(handler, options = {}) {
     stripSetCookie = false,
   } = options;
   const k = keyOptions({ keyPrefix, language, timeZone });
+  if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
+  else if (cache !== undefined && typeof cache !== "string") throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
   const inflight = new Map(); // coalescing: one handler call per key at a time
 
   const withStatus = (response, status) => {
@@ -170,7 +173,9 @@ export function cacheMiddleware(handler, options = {}) {
     if ((entry === undefined || entry === null) && request.method === "HEAD") {
       entry = await c.get(pageKeyFor(request, "HEAD", list, k));
     }
-    return entry ?? undefined;
+    if (entry === undefined || entry === null) return undefined;
+    const lookup = (name) => entry.headers.find(([n]) => n === name)?.[1];
+    return __mayServe(Boolean(request.headers.get("authorization")), lookup("cache-control"), lookup("vary")) ? entry : undefined;
   }
 
   function serve(entry, request) {

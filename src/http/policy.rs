@@ -114,6 +114,26 @@ pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
     }
 }
 
+/// Whether a stored response may answer a request: one with `Authorization` only gets a
+/// response that is `public`, `s-maxage` or `must-revalidate`, or that varies on it (else an
+/// anonymous page would answer a signed-in request).
+///
+/// ```
+/// use edgecache::http::may_serve;
+/// assert!(may_serve(false, None, None));
+/// assert!(!may_serve(true, Some("max-age=60"), None));
+/// assert!(may_serve(true, Some("max-age=60"), Some("Accept, Authorization")));
+/// assert!(may_serve(true, Some("public, max-age=60"), None));
+/// ```
+pub fn may_serve(authorization: bool, cache_control: Option<&str>, vary: Option<&str>) -> bool {
+    let cc = cache_control.unwrap_or("").to_lowercase();
+    !authorization
+        || ["public", "s-maxage", "must-revalidate"]
+            .iter()
+            .any(|d| cc.contains(d))
+        || has_vary_header(vary, "authorization")
+}
+
 /// The `Age` of a cached response at `now` (seconds): `max-age - (Expires - now)`, at least
 /// 0; `None` without both headers (Django's FetchFromCacheMiddleware).
 ///

@@ -194,6 +194,12 @@ pub fn age(cache_control: Option<String>, expires: Option<String>, now: f64) -> 
     http::age(cache_control.as_deref(), expires.as_deref(), now).map(|a| a as f64)
 }
 
+/// Whether a stored response (its Cache-Control and Vary) may answer a request.
+#[wasm_bindgen(js_name = __mayServe, skip_typescript)]
+pub fn may_serve(authorization: bool, cache_control: Option<String>, vary: Option<String>) -> bool {
+    http::may_serve(authorization, cache_control.as_deref(), vary.as_deref())
+}
+
 /// True when the request's validators match the cached response (answer 304).
 #[wasm_bindgen(js_name = __notModified, skip_typescript)]
 pub fn not_modified(

@@ -1,0 +1,340 @@
+// Django's HTTP cache helpers, page keys and cache middleware (spec sections 1.9-1.11),
+// with exact strings, an injected clock, and the shared-cache privacy rules.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import {
+  MemoryCache,
+  Cache,
+  stores,
+  cachePage,
+  cacheMiddleware,
+  patchCacheControl,
+  getMaxAge,
+  patchResponseHeaders,
+  addNeverCacheHeaders,
+  patchVaryHeaders,
+  hasVaryHeader,
+  getCacheKey,
+  learnCacheKey,
+} from "../../pkg/node.js";
+import { manualClock } from "./helpers.mjs";
+
+const md5 = (text) => createHash("md5").update(text).digest("hex");
+const cc = (value) => new Response("", value === undefined ? {} : { headers: { "cache-control": value } });
+
+test("patchCacheControl follows Django's parsing, order and quirks", () => {
+  const cases = [
+    [undefined, { no_cache: true }, "no-cache"],
+    [undefined, { no_cache: "Set-Cookie" }, "no-cache=Set-Cookie"],
+    ["no-cache=Set-Cookie", { no_cache: true }, "no-cache"],
+    ["no-cache=Set-Cookie, no-cache=Link", { no_cache: true }, "no-cache"],
+    ["no-cache=Set-Cookie", { no_cache: "Link" }, "no-cache=Set-Cookie, no-cache=Link"],
+    ["private", { public: true }, "public"],
+    ["public", { private: true }, "private"],
+    ["public", { private: true, public: true }, "private, public"],
+    ["Max-Age=10, MUST-revalidate", { no_store: false }, "max-age=10, must-revalidate, no-store=False"],
+    ["max-age=100, public", { maxAge: 60 }, "max-age=60, public"],
+    ["max-age=10", { "max-age": 60, s_maxage: 5 }, "max-age=10, s-maxage=5"],
+    [undefined, {}, ""],
+  ];
+  for (const [existing, directives, expected] of cases) {
+    const r = cc(existing);
+    patchCacheControl(r, directives);
+    assert.equal(r.headers.get("cache-control"), expected, `${existing} + ${JSON.stringify(directives)}`);
+  }
+  const h = new Headers();
+  patchCacheControl(h, { max_age: 1.5, stale: null });
+  assert.equal(h.get("cache-control"), "max-age=1.5, stale=None");
+  assert.throws(() => patchCacheControl({}, {}), { name: "TypeError", code: "INVALID_ARGUMENT" });
+});
+
+test("getMaxAge: integers only, a bare max-age is 1", () => {
+  const cases = [["max-age=60", 60], ["public, MAX-AGE=5", 5], ["max-age=-5", -5], ["max-age", 1], ["max-age=abc", null], ["max-age=60.5", null], ["max-age = 60", null], ['max-age="60"', null], [undefined, null]];
+  for (const [value, expected] of cases) assert.equal(getMaxAge(cc(value)), expected, String(value));
+});
+
+test("patchResponseHeaders and addNeverCacheHeaders with an exact clock", () => {
+  const clock = manualClock(1_700_000_000_900);
+  const r = cc();
+  patchResponseHeaders(r, 60, { clock });
+  assert.equal(r.headers.get("expires"), "Tue, 14 Nov 2023 22:14:20 GMT");
+  assert.equal(r.headers.get("cache-control"), "max-age=60");
+  patchResponseHeaders(r, 10, { clock });
+  assert.equal(r.headers.get("expires"), "Tue, 14 Nov 2023 22:14:20 GMT", "Expires is kept when present");
+  assert.equal(r.headers.get("cache-control"), "max-age=10");
+  const never = cc("public, max-age=60");
+  addNeverCacheHeaders(never, { clock });
+  assert.equal(never.headers.get("cache-control"), "max-age=0, no-cache, no-store, must-revalidate, private");
+  assert.equal(never.headers.get("expires"), "Tue, 14 Nov 2023 22:13:20 GMT");
+});
+
+test("patchVaryHeaders and hasVaryHeader: Django's cases", () => {
+  const cases = [
+    [undefined, ["Accept-Encoding"], "Accept-Encoding"],
+    ["Accept-Encoding", ["accept-encoding"], "Accept-Encoding"],
+    ["Cookie", ["Accept-Encoding"], "Cookie, Accept-Encoding"],
+    ["Cookie, Accept-Encoding", ["Accept-Encoding", "cookie"], "Cookie, Accept-Encoding"],
+    [undefined, ["Accept-Encoding", "COOKIE"], "Accept-Encoding, COOKIE"],
+    ["Cookie,     Accept-Encoding", ["Accept-Encoding", "cookie"], "Cookie, Accept-Encoding"],
+    ["Cookie", ["Accept-Encoding", "accept-encoding"], "Cookie, Accept-Encoding, accept-encoding"],
+    ["*", ["Accept-Language", "Cookie"], "*"],
+    ["Accept-Language, Cookie", ["*", "Accept-Encoding"], "*"],
+  ];
+  for (const [existing, names, expected] of cases) {
+    const r = new Response("", existing === undefined ? {} : { headers: { vary: existing } });
+    patchVaryHeaders(r, names);
+    assert.equal(r.headers.get("vary"), expected, `${existing} + ${names}`);
+  }
+  const r = new Response("", { headers: { vary: "Accept, *" } });
+  assert.equal(hasVaryHeader(r, "*"), true);
+  assert.equal(hasVaryHeader(r, " ACCEPT "), true);
+  assert.equal(hasVaryHeader(cc(), "accept"), false);
+});
+
+test("learnCacheKey and getCacheKey give Django's exact keys", async () => {
+  const cache = new MemoryCache();
+  const url = "http://www.example.com/test/?b=2&a=1";
+  const request = new Request(url, { headers: { "accept-encoding": "gzip", cookie: "" } });
+  const response = new Response("", { headers: { vary: "Cookie, Accept-Encoding, X-Missing" } });
+  const key = await learnCacheKey(request, response, { cache, keyPrefix: "pfx" });
+  // Sorted list: HTTP_ACCEPT_ENCODING, HTTP_COOKIE (present but empty: adds nothing), HTTP_X_MISSING (absent: "-,").
+  assert.equal(key, `views.decorators.cache.cache_page.pfx.GET.${md5(url)}.${md5("gzip-,")}`);
+  assert.deepEqual(cache.get(`views.decorators.cache.cache_header.pfx.${md5(url)}`), ["HTTP_ACCEPT_ENCODING", "HTTP_COOKIE", "HTTP_X_MISSING"]);
+  assert.equal(await getCacheKey(request, { cache, keyPrefix: "pfx" }), key);
+  assert.equal(await getCacheKey(request, { cache, keyPrefix: "pfx", method: "HEAD" }), key.replace(".GET.", ".HEAD."));
+  assert.equal(await getCacheKey(new Request("http://www.example.com/other"), { cache }), null);
+  const head = new Request(url, { method: "HEAD" });
+  const plain = await learnCacheKey(head, new Response(""), { cache, language: "en-us", timeZone: "America/Chicago" });
+  assert.equal(plain, `views.decorators.cache.cache_page..HEAD.${md5(url)}.d41d8cd98f00b204e9800998ecf8427e.en-us.America/Chicago`);
+  const i18n = await learnCacheKey(request, new Response("", { headers: { vary: "Accept-Language" } }), { cache, language: "fr" });
+  assert.equal(i18n, `views.decorators.cache.cache_page..GET.${md5(url)}.d41d8cd98f00b204e9800998ecf8427e.fr`, "Accept-Language is redundant with the language suffix");
+});
+
+/** A handler counting its calls; `make(request, n)` builds the response. */
+function counted(make) {
+  const handler = async (request) => {
+    handler.calls++;
+    return make(request, handler.calls);
+  };
+  handler.calls = 0;
+  return handler;
+}
+
+function setup(make, options = {}) {
+  const clock = manualClock(1_700_000_000_000);
+  const cache = new MemoryCache({ clock });
+  const handler = counted(make);
+  const page = (options.middleware ? cacheMiddleware : cachePage)(handler, { timeout: 60, cache, clock, cacheStatusHeader: "X-Cache", ...options });
+  return { clock, cache, handler, page, get: (url = "http://site.test/p", init) => page(new Request(url, init)) };
+}
+
+test("cachePage: a miss stores, a hit serves a new Response with Age, Expires unchanged", async () => {
+  const { handler, get, clock } = setup((_, n) => new Response(`body ${n}`, { headers: { "content-type": "text/plain" } }));
+  const first = await get();
+  assert.equal(first.headers.get("x-cache"), "MISS");
+  assert.equal(first.headers.get("expires"), "Tue, 14 Nov 2023 22:14:20 GMT");
+  assert.equal(first.headers.get("cache-control"), "max-age=60");
+  assert.equal(await first.text(), "body 1");
+  clock.advance(25.7);
+  const second = await get();
+  assert.equal(second.headers.get("x-cache"), "HIT");
+  assert.equal(second.headers.get("age"), "25");
+  assert.equal(second.headers.get("expires"), "Tue, 14 Nov 2023 22:14:20 GMT");
+  assert.equal(await second.text(), "body 1");
+  assert.equal(await (await get()).text(), "body 1", "each hit has its own body stream");
+  assert.equal(handler.calls, 1);
+  clock.advance(35);
+  assert.equal(await (await get()).text(), "body 2", "expired after the page timeout");
+});
+
+test("cachePage: GET and HEAD entries, methods, statuses", async () => {
+  const { handler, get } = setup((request, n) => new Response(request.method === "HEAD" ? null : `n=${n}`, { status: new URL(request.url).pathname === "/missing" ? 404 : 200 }));
+  const head = await get("http://site.test/h", { method: "HEAD" });
+  assert.equal(head.headers.get("x-cache"), "MISS");
+  assert.equal((await get("http://site.test/h", { method: "HEAD" })).headers.get("x-cache"), "HIT", "HEAD reads its own entry");
+  assert.equal(await (await get("http://site.test/h")).text(), "n=2", "GET does not read the HEAD entry");
+  const headFromGet = await get("http://site.test/h", { method: "HEAD" });
+  assert.equal(headFromGet.headers.get("x-cache"), "HIT");
+  assert.equal(headFromGet.body, null, "HEAD is served without a body");
+  await get("http://site.test/missing");
+  await get("http://site.test/missing");
+  assert.equal(handler.calls, 4, "404 is not stored");
+  await get("http://site.test/h", { method: "POST", body: "x" });
+  assert.equal(handler.calls, 5, "POST goes to the handler");
+});
+
+test("UpdateCache rules: untouched responses get no headers", async () => {
+  const untouched = [
+    { "set-cookie": "a=1", vary: "Cookie" },
+    { "cache-control": "Private" },
+    { "cache-control": "no-cache=Set-Cookie" },
+    { "cache-control": "NO-store" },
+    { vary: "Accept, *" },
+  ];
+  for (const headers of untouched) {
+    const { handler, get } = setup(() => new Response("x", { headers }), { middleware: true });
+    const res = await get();
+    assert.equal(res.headers.get("expires"), null, JSON.stringify(headers));
+    assert.equal(res.headers.get("x-cache"), "BYPASS");
+    await get();
+    assert.equal(handler.calls, 2, JSON.stringify(headers));
+  }
+  const { handler, get } = setup(() => new Response("x", { headers: { "cache-control": "max-age=0" } }), { middleware: true });
+  assert.equal((await get()).headers.get("expires"), null, "max-age=0 returns the response unchanged");
+  await get();
+  assert.equal(handler.calls, 2);
+});
+
+test("timeouts: the page timeout beats max-age; the middleware uses max-age, then cacheTimeout", async () => {
+  const page = setup(() => new Response("x", { headers: { "cache-control": "max-age=3600" } }), { timeout: 10 });
+  const res = await page.get();
+  assert.equal(res.headers.get("cache-control"), "max-age=10");
+  page.clock.advance(10);
+  await page.get();
+  assert.equal(page.handler.calls, 2, "stored for the page timeout, not max-age");
+  const mw = setup(() => new Response("x", { headers: { "cache-control": "max-age=30" } }), { middleware: true, cacheTimeout: 300 });
+  await mw.get();
+  mw.clock.advance(29);
+  await mw.get();
+  assert.equal(mw.handler.calls, 1);
+  mw.clock.advance(1);
+  await mw.get();
+  assert.equal(mw.handler.calls, 2);
+  const zero = setup(() => new Response("x"), { timeout: 0 });
+  assert.equal((await zero.get()).headers.get("cache-control"), "max-age=0", "a page timeout of 0 patches headers");
+  await zero.get();
+  assert.equal(zero.handler.calls, 2, "but stores nothing");
+  const notModified = setup(() => new Response(null, { status: 304 }));
+  assert.equal((await notModified.get()).headers.get("cache-control"), "max-age=60");
+  await notModified.get();
+  assert.equal(notModified.handler.calls, 2, "304 gets headers, is not stored");
+});
+
+test("fetch() responses with immutable headers are copied, not mutated", async () => {
+  const { get } = setup(() => {
+    const r = new Response("x");
+    Object.defineProperty(r.headers, "set", { value: () => { throw new TypeError("immutable"); } });
+    Object.defineProperty(r.headers, "append", { value: () => { throw new TypeError("immutable"); } });
+    return r;
+  });
+  const res = await get();
+  assert.equal(res.headers.get("cache-control"), "max-age=60");
+});
+
+test("conditional requests: If-None-Match and If-Modified-Since get 304 from a hit; etag option", async () => {
+  const { get } = setup(() => new Response("hello", { headers: { "last-modified": "Tue, 14 Nov 2023 00:00:00 GMT" } }), { etag: true });
+  const first = await get();
+  const etag = first.headers.get("etag");
+  assert.equal(etag, `"${md5("hello")}"`);
+  const byTag = await get("http://site.test/p", { headers: { "if-none-match": `W/${etag}` } });
+  assert.equal(byTag.status, 304);
+  assert.equal(await byTag.text(), "");
+  assert.equal(byTag.headers.get("etag"), etag);
+  const other = await get("http://site.test/p", { headers: { "if-none-match": '"other"' } });
+  assert.equal(other.status, 200);
+  const bySince = await get("http://site.test/p", { headers: { "if-modified-since": "Tue, 14 Nov 2023 01:00:00 GMT" } });
+  assert.equal(bySince.status, 304);
+  const older = await get("http://site.test/p", { headers: { "if-modified-since": "Mon, 13 Nov 2023 00:00:00 GMT" } });
+  assert.equal(older.status, 200);
+});
+
+test("coalescing: concurrent misses call the handler once, each gets its own Response", async () => {
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const { handler, page } = setup(async (_, n) => {
+    await gate;
+    return new Response(`shared ${n}`);
+  });
+  const pending = Array.from({ length: 5 }, () => page(new Request("http://site.test/c")));
+  release();
+  const bodies = await Promise.all((await Promise.all(pending)).map((r) => r.text()));
+  assert.deepEqual(bodies, Array(5).fill("shared 1"));
+  assert.equal(handler.calls, 1);
+});
+
+test("coalescing never shares a response the key would not share", async () => {
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const { handler, page } = setup(async (request, n) => {
+    await gate;
+    return new Response(`for ${request.headers.get("accept-language")} #${n}`, { headers: { vary: "Accept-Language" } });
+  });
+  const en = page(new Request("http://site.test/v", { headers: { "accept-language": "en" } }));
+  const fr = page(new Request("http://site.test/v", { headers: { "accept-language": "fr" } }));
+  release();
+  assert.equal(await (await en).text(), "for en #1");
+  assert.equal(await (await fr).text(), "for fr #2");
+  assert.equal(handler.calls, 2);
+});
+
+// What must and must not be served from another request's entry.
+test("privacy and poisoning: Authorization, Cookie, Set-Cookie, Accept-Language, Host, X-Forwarded-Host, query order", async () => {
+  const echo = (request, n) => new Response(`auth=${request.headers.get("authorization")} cookie=${request.headers.get("cookie")} host=${request.headers.get("x-forwarded-host") ?? new URL(request.url).host} #${n}`);
+  // Authorization: Vary: Authorization is added, and the response is not stored without public.
+  let s = setup(echo);
+  const alice = await s.get("http://site.test/a", { headers: { authorization: "Bearer alice" } });
+  assert.equal(alice.headers.get("vary"), "Authorization");
+  assert.match(await (await s.get("http://site.test/a")).text(), /auth=null/, "anonymous does not get Alice's page");
+  assert.match(await (await s.get("http://site.test/a", { headers: { authorization: "Bearer bob" } })).text(), /auth=Bearer bob/);
+  // ...unless the response is public: then it is shared on purpose.
+  s = setup((r, n) => new Response(`public #${n}`, { headers: { "cache-control": "public" } }));
+  await s.get("http://site.test/a", { headers: { authorization: "Bearer alice" } });
+  assert.equal(await (await s.get("http://site.test/a")).text(), "public #1");
+  // Cookie without Vary: Cookie: not stored; with it: stored per cookie value.
+  s = setup(echo);
+  await s.get("http://site.test/a", { headers: { cookie: "session=alice" } });
+  assert.match(await (await s.get("http://site.test/a")).text(), /cookie=null/);
+  s = setup((r, n) => new Response(`cookie=${r.headers.get("cookie")} #${n}`, { headers: { vary: "Cookie" } }));
+  await s.get("http://site.test/a", { headers: { cookie: "session=alice" } });
+  assert.equal(await (await s.get("http://site.test/a", { headers: { cookie: "session=bob" } })).text(), "cookie=session=bob #2");
+  assert.equal(await (await s.get("http://site.test/a", { headers: { cookie: "session=alice" } })).text(), "cookie=session=alice #1");
+  // Set-Cookie: never stored by default; public + stripSetCookie stores it without the cookie.
+  s = setup((r, n) => new Response(`n=${n}`, { headers: { "set-cookie": "id=alice", "cache-control": "public" } }));
+  await s.get();
+  const second = await s.get();
+  assert.equal(second.headers.get("set-cookie"), "id=alice");
+  assert.equal(await second.text(), "n=2");
+  s = setup((r, n) => new Response(`n=${n}`, { headers: { "set-cookie": "id=alice", "cache-control": "public" } }), { stripSetCookie: true });
+  assert.equal((await s.get()).headers.get("set-cookie"), "id=alice", "the first caller gets its cookie");
+  const stripped = await s.get();
+  assert.equal(stripped.headers.get("set-cookie"), null, "others never get it");
+  assert.equal(await stripped.text(), "n=1");
+  // Accept-Language with Vary: separate entries.
+  s = setup((r, n) => new Response(`${r.headers.get("accept-language")} #${n}`, { headers: { vary: "Accept-Language" } }));
+  await s.get("http://site.test/l", { headers: { "accept-language": "en" } });
+  assert.equal(await (await s.get("http://site.test/l", { headers: { "accept-language": "fr" } })).text(), "fr #2");
+  // Host: part of the URL, so part of the key.
+  s = setup(echo);
+  await s.get("http://one.test/a");
+  assert.match(await (await s.get("http://two.test/a")).text(), /host=two.test/);
+  // X-Forwarded-Host is not in the key: a response to it is never stored (poisoning).
+  s = setup(echo);
+  await s.get("http://site.test/a", { headers: { "x-forwarded-host": "evil.test" } });
+  assert.match(await (await s.get("http://site.test/a")).text(), /host=site.test/);
+  // Query-string order is not normalised (as Django): two entries, each correct.
+  s = setup((r, n) => new Response(`${new URL(r.url).search} #${n}`));
+  await s.get("http://site.test/q?a=1&b=2");
+  assert.equal(await (await s.get("http://site.test/q?b=2&a=1")).text(), "?b=2&a=1 #2");
+  assert.equal(await (await s.get("http://site.test/q?a=1&b=2")).text(), "?a=1&b=2 #1");
+});
+
+test("cachePage over the async Cache and a store", async () => {
+  const clock = manualClock(1_700_000_000_000);
+  const store = stores.memory();
+  const handler = counted((_, n) => new Response(new Uint8Array([n, 0, 255])));
+  const page = cachePage(handler, { timeout: 120, cache: new Cache({ store, clock }), clock });
+  await page(new Request("http://site.test/bin"));
+  // Another instance (no memory tier) reads the stored response from the store.
+  const other = cachePage(handler, { timeout: 120, cache: new Cache({ store, clock, memory: false }), clock });
+  const hit = await other(new Request("http://site.test/bin"));
+  assert.deepEqual(new Uint8Array(await hit.arrayBuffer()), new Uint8Array([1, 0, 255]));
+  assert.equal(handler.calls, 1);
+});
+
+test("cachePage validates its arguments", () => {
+  assert.throws(() => cachePage(() => new Response(""), {}), { name: "TypeError", code: "INVALID_TIMEOUT" });
+  assert.throws(() => cacheMiddleware("nope"), { name: "TypeError", code: "INVALID_ARGUMENT" });
+  assert.throws(() => cachePage(() => new Response(""), { timeout: 1, cache: 5 }), { name: "TypeError", code: "INVALID_OPTION" });
+  assert.throws(() => cachePage(() => new Response(""), { timeout: 1, cache: {} }), { name: "TypeError", code: "INVALID_OPTION" });
+});
