@@ -4,6 +4,19 @@ import type { Cache } from "./cache.js";
 
 export { MemoryCache, DummyCache, configureCaches, getCache } from "./edgecache.js";
 export { Cache, stores } from "./cache.js";
+export {
+  cachePage,
+  cacheMiddleware,
+  patchCacheControl,
+  getMaxAge,
+  patchResponseHeaders,
+  addNeverCacheHeaders,
+  patchVaryHeaders,
+  hasVaryHeader,
+  getCacheKey,
+  learnCacheKey,
+} from "./http.js";
+export type { FetchHandler, CacheTarget, Directives, PageKeyOptions, CacheMiddlewareOptions, CachePageOptions } from "./http.js";
 export type { CacheOptions, AsyncCacheStats, StoreAdapter, StoreLimits, StorePutOptions, StoreBytes, SqlStore } from "./cache.js";
 export type {
   CacheKey,

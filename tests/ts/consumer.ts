@@ -107,3 +107,28 @@ async function useRemote(): Promise<void> {
   configureCaches({ default: {}, kv: { backend: "kv" } });
 }
 void useRemote;
+
+// Response caching.
+import { cachePage, cacheMiddleware, patchCacheControl, getMaxAge, getCacheKey, type CachePageOptions } from "edgecache";
+
+interface Env { KV: unknown }
+interface Ctx { waitUntil(p: Promise<unknown>): void }
+const handler = async (request: Request, env: Env, ctx: Ctx): Promise<Response> => {
+  ctx.waitUntil(Promise.resolve(env));
+  return new Response(request.url);
+};
+const pageOptions: CachePageOptions = { timeout: 60, cache: memory, cacheStatusHeader: "X-Cache", etag: true };
+const cachedHandler: (request: Request, env: Env, ctx: Ctx) => Promise<Response> = cachePage(handler, pageOptions);
+const site = cacheMiddleware(handler, { cacheTimeout: 600, cache: "default", language: "en-us" });
+async function useHttp(): Promise<void> {
+  const response = await cachedHandler(new Request("http://x.test/"), { KV: null }, { waitUntil() {} });
+  patchCacheControl(response, { maxAge: 60, public: true, no_cache: "Set-Cookie" });
+  const maxAge: number | null = getMaxAge(response);
+  const key: string | null = await getCacheKey(new Request("http://x.test/"), { cache: remote });
+  console.log(maxAge, key, site.length);
+  // @ts-expect-error: cachePage needs a timeout
+  cachePage(handler, {});
+  // @ts-expect-error: directives are booleans, numbers or strings
+  patchCacheControl(response, { maxAge: [60] });
+}
+void useHttp;

@@ -1,0 +1,66 @@
+// Types of the response-caching API (js/http.js).
+import type { MemoryCache } from "./edgecache.js";
+import type { Cache } from "./cache.js";
+
+/** A fetch handler: a Request (and whatever the runtime passes after it) to a Response. */
+export type FetchHandler<Rest extends unknown[] = unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
+
+/** A cache alias of configureCaches, a MemoryCache, or an async Cache. */
+export type CacheTarget = string | MemoryCache | Cache;
+
+/** Cache-Control directives: `true` prints the bare name; names in camelCase or snake_case. */
+export type Directives = Record<string, boolean | number | string | null>;
+
+/** Options of the page key (Django's key prefix and i18n/tz suffixes, off by default). */
+export interface PageKeyOptions {
+  /** Django's key_prefix. Default "". */
+  keyPrefix?: string;
+  /** Appended to keys as `.<language>`; also drops Accept-Language from the learned Vary list. */
+  language?: string;
+  /** Appended to keys as `.<time zone>`. */
+  timeZone?: string;
+  /** Where the keys are stored. Default: the "default" alias. */
+  cache?: CacheTarget;
+}
+
+/** Options of cacheMiddleware. */
+export interface CacheMiddlewareOptions extends PageKeyOptions {
+  /** Seconds when the response has no max-age (Django's CACHE_MIDDLEWARE_SECONDS). Default 600. */
+  cacheTimeout?: number;
+  /** Seconds that beat the response's max-age (cachePage's timeout). */
+  pageTimeout?: number;
+  /** The time source for Expires and Age: now() in milliseconds. Default Date. */
+  clock?: { now(): number };
+  /** Adds this header (e.g. "X-Cache") with HIT, MISS or BYPASS. Default none. */
+  cacheStatusHeader?: string;
+  /** Adds a strong ETag (md5 of the body) to stored responses without one. Default false. */
+  etag?: boolean;
+  /** Stores `public` responses that set cookies, without Set-Cookie (the caller still gets it). Default false. */
+  stripSetCookie?: boolean;
+}
+
+/** Options of cachePage: `timeout` in seconds is required, as in Django's cache_page(timeout). */
+export interface CachePageOptions extends Omit<CacheMiddlewareOptions, "pageTimeout"> {
+  timeout: number | null;
+}
+
+/** Django's cache_page around a fetch handler. */
+export declare function cachePage<Rest extends unknown[]>(handler: FetchHandler<Rest>, options: CachePageOptions): (request: Request, ...rest: Rest) => Promise<Response>;
+/** Django's CacheMiddleware around a fetch handler. */
+export declare function cacheMiddleware<Rest extends unknown[]>(handler: FetchHandler<Rest>, options?: CacheMiddlewareOptions): (request: Request, ...rest: Rest) => Promise<Response>;
+/** Django's patch_cache_control. */
+export declare function patchCacheControl(target: Response | Headers, directives: Directives): void;
+/** Django's get_max_age: an integer or null. */
+export declare function getMaxAge(response: Response | Headers): number | null;
+/** Django's patch_response_headers (timeout in seconds, default 600). */
+export declare function patchResponseHeaders(response: Response | Headers, timeout?: number, options?: { clock?: { now(): number } }): void;
+/** Django's add_never_cache_headers. */
+export declare function addNeverCacheHeaders(response: Response | Headers, options?: { clock?: { now(): number } }): void;
+/** Django's patch_vary_headers. */
+export declare function patchVaryHeaders(response: Response | Headers, names: Iterable<string>): void;
+/** Django's has_vary_header. */
+export declare function hasVaryHeader(response: Response | Headers, name: string): boolean;
+/** Django's get_cache_key: the page key for the request, or null when nothing was learned. */
+export declare function getCacheKey(request: Request, options?: PageKeyOptions & { method?: string }): Promise<string | null>;
+/** Django's learn_cache_key: stores the Vary header list and returns the page key. */
+export declare function learnCacheKey(request: Request, response: Response, options?: PageKeyOptions & { timeout?: number }): Promise<string>;
