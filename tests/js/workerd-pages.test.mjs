@@ -1,0 +1,68 @@
+// cachePage inside the real workerd runtime (miniflare) over a KV-backed Cache.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const options = {
+  modules: true,
+  modulesRoot: root,
+  scriptPath: `${root}tests/runtimes/worker-pages.mjs`,
+  modulesRules: [
+    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+    { type: "CompiledWasm", include: ["**/*.wasm"] },
+  ],
+  compatibilityDate: "2026-04-01",
+  kvNamespaces: ["KV"],
+};
+const mf = new Miniflare(options);
+after(() => mf.dispose());
+
+const fetchPage = (path, init) => mf.dispatchFetch(`http://site.test${path}`, init);
+const calls = async () => (await (await fetchPage("/calls")).json()).calls;
+
+test("workerd: miss, hit, HEAD from the GET entry, 304 by ETag", async () => {
+  const before = await calls();
+  const miss = await fetchPage("/home");
+  assert.equal(miss.headers.get("x-cache"), "MISS");
+  const body = await miss.text();
+  const hit = await fetchPage("/home");
+  assert.equal(hit.headers.get("x-cache"), "HIT");
+  assert.equal(await hit.text(), body);
+  assert.match(hit.headers.get("cache-control"), /max-age=300/);
+  const head = await fetchPage("/home", { method: "HEAD" });
+  assert.equal(head.headers.get("x-cache"), "HIT");
+  assert.equal(await head.text(), "");
+  const etag = hit.headers.get("etag");
+  assert.ok(etag);
+  const notModified = await fetchPage("/home", { headers: { "if-none-match": etag } });
+  assert.equal(notModified.status, 304);
+  assert.equal(await calls(), before + 1);
+});
+
+test("workerd: Vary splits entries; private and Set-Cookie responses are never shared", async () => {
+  const before = await calls();
+  assert.match(await (await fetchPage("/vary", { headers: { "accept-language": "en" } })).text(), /lang=en/);
+  assert.match(await (await fetchPage("/vary", { headers: { "accept-language": "fr" } })).text(), /lang=fr/);
+  assert.match(await (await fetchPage("/vary", { headers: { "accept-language": "en" } })).text(), /lang=en/);
+  assert.equal(await calls(), before + 2);
+  await fetchPage("/private");
+  assert.equal((await fetchPage("/private")).headers.get("x-cache"), "BYPASS");
+  const cookie = await fetchPage("/cookie");
+  await cookie.text();
+  const again = await fetchPage("/cookie");
+  assert.equal(again.headers.get("x-cache"), "BYPASS");
+  assert.equal(await calls(), before + 6);
+  const alice = await fetchPage("/me", { headers: { authorization: "Bearer alice" } });
+  assert.match(await alice.text(), /auth=Bearer alice/);
+  assert.match(await (await fetchPage("/me")).text(), /auth=null/, "anonymous never gets Alice's page");
+});
+
+test("workerd: a new isolate reads the stored page from KV", async () => {
+  await (await fetchPage("/shared")).text();
+  await mf.setOptions(options); // restarts workerd: module state (the memory tier, the counter) is gone, KV stays
+  const hit = await fetchPage("/shared");
+  assert.equal(hit.headers.get("x-cache"), "HIT");
+  assert.equal(await calls(), 0);
+});
