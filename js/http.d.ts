@@ -31,12 +31,18 @@ export interface CacheMiddlewareOptions extends PageKeyOptions {
   pageTimeout?: number;
   /** The time source for Expires and Age: now() in milliseconds. Default Date. */
   clock?: { now(): number };
-  /** Adds this header (e.g. "X-Cache") with HIT, MISS or BYPASS. Default none. */
+  /** Adds this header (e.g. "X-Cache") with HIT, MISS, STALE or BYPASS. Default none. */
   cacheStatusHeader?: string;
   /** Adds a strong ETag (md5 of the body) to stored responses without one. Default false. */
   etag?: boolean;
   /** Stores `public` responses that set cookies, without Set-Cookie (the caller still gets it). Default false. */
   stripSetCookie?: boolean;
+  /** Seconds past the timeout a response is served stale while one background call refreshes it; a response's `stale-while-revalidate` wins. Default 0. */
+  staleWhileRevalidate?: number;
+  /** Seconds past the timeout a response answers when the handler throws or returns 5xx; a response's `stale-if-error` wins. Default 0. */
+  staleIfError?: number;
+  /** Keeps background refreshes alive (Workers: found in the handler's arguments as `ctx.waitUntil`). */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** Options of cachePage: `timeout` in seconds is required, as in Django's cache_page(timeout). */

@@ -16,9 +16,12 @@ import {
   __notModified,
   __etag,
   __mayServe,
+  __freshness,
+  __staleWindows,
 } from "./edgecache.js";
 
 const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
+const [FRESH, STALE, STALE_IF_ERROR] = [0, 1, 2]; // __freshness
 
 function typeError(code, message) {
   const error = new TypeError(message);
@@ -151,11 +154,15 @@ export function cacheMiddleware(handler, options = {}) {
     cacheStatusHeader,
     etag = false,
     stripSetCookie = false,
+    staleWhileRevalidate = 0,
+    staleIfError = 0,
+    waitUntil,
   } = options;
   const k = keyOptions({ keyPrefix, language, timeZone });
   if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
   else if (cache !== undefined && typeof cache !== "string") throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
   const inflight = new Map(); // coalescing: one handler call per key at a time
+  const refreshing = new Set(); // one background refresh per URL at a time
 
   const withStatus = (response, status) => {
     if (cacheStatusHeader) {
@@ -178,11 +185,11 @@ export function cacheMiddleware(handler, options = {}) {
     return __mayServe(Boolean(request.headers.get("authorization")), lookup("cache-control"), lookup("vary")) ? entry : undefined;
   }
 
-  function serve(entry, request) {
+  function serve(entry, request, status = "HIT") {
     const extra = [];
     const age = __age(entry.headers.find(([n]) => n === "cache-control")?.[1], entry.headers.find(([n]) => n === "expires")?.[1], nowSeconds(clock));
     if (age !== undefined) extra.push(["Age", String(age)]);
-    if (cacheStatusHeader) extra.push([cacheStatusHeader, "HIT"]);
+    if (cacheStatusHeader) extra.push([cacheStatusHeader, status]);
     const lookup = (name) => entry.headers.find(([n]) => n === name)?.[1];
     if (__notModified(request.headers.get("if-none-match") ?? undefined, request.headers.get("if-modified-since") ?? undefined, lookup("etag"), lookup("last-modified"))) {
       const headers = new Headers(entry.headers.filter(([n]) => NOT_MODIFIED_HEADERS.includes(n)));
@@ -218,10 +225,16 @@ export function cacheMiddleware(handler, options = {}) {
     if (!policy.store) return [withStatus(out, "BYPASS"), undefined];
     const stored = [...headers].filter(([n]) => !(policy.stripSetCookie && n === "set-cookie"));
     const entry = { status: response.status, statusText: response.statusText, headers: stored, body: body ?? new Uint8Array(0) };
+    // Kept past its timeout for the stale windows; `fresh` says until when it is fresh.
+    const [swr, sie] = __staleWindows(headers.get("cache-control") ?? undefined, staleWhileRevalidate, staleIfError);
+    entry.fresh = nowSeconds(clock) + policy.timeout;
+    entry.swr = swr;
+    entry.sie = sie;
+    const keep = policy.timeout + Math.max(swr, sie);
     const list = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
-    await c.set(__headerKey(k.prefix, request.url, k.language, k.timeZone), list, policy.timeout);
+    await c.set(__headerKey(k.prefix, request.url, k.language, k.timeZone), list, keep);
     const key = pageKeyFor(request, request.method, list, k);
-    await c.set(key, entry, policy.timeout);
+    await c.set(key, entry, keep);
     return [withStatus(out, "MISS"), { entry, list, key }];
   }
 
@@ -229,7 +242,23 @@ export function cacheMiddleware(handler, options = {}) {
     if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
     const c = resolveCache(cache);
     const hit = await fetchFromCache(c, request);
-    if (hit !== undefined) return serve(hit, request);
+    if (hit !== undefined) {
+      const state = __freshness(nowSeconds(clock), hit.fresh ?? Infinity, hit.swr ?? 0, hit.sie ?? 0);
+      if (state === FRESH) return serve(hit, request);
+      if (state === STALE) {
+        refresh(c, request, rest);
+        return serve(hit, request, "STALE");
+      }
+      if (state === STALE_IF_ERROR) {
+        try {
+          const response = await finish(c, request, rest);
+          if (response.status < 500) return response;
+        } catch {
+          // the origin failed: the stale response answers instead
+        }
+        return serve(hit, request, "STALE");
+      }
+    }
     // Concurrent misses for one URL share a handler call when the result would be served
     // to each of them anyway (same page key under the learned Vary list, stored).
     const flight = `${request.method} ${request.url}`;
@@ -254,6 +283,21 @@ export function cacheMiddleware(handler, options = {}) {
       inflight.delete(flight);
     }
   };
+
+  /** Refreshes a stale entry in the background (kept alive by the runtime's waitUntil). */
+  function refresh(c, request, rest) {
+    const flight = `${request.method} ${request.url}`;
+    if (refreshing.has(flight)) return;
+    refreshing.add(flight);
+    const work = finish(c, request, rest)
+      .then((response) => response.body?.cancel())
+      .catch(() => {}) // a failed refresh leaves the stale entry for the next request
+      .finally(() => refreshing.delete(flight));
+    // Workers pass ctx after env: its waitUntil keeps the isolate alive for the refresh.
+    const ctx = rest.find((arg) => arg && typeof arg.waitUntil === "function");
+    if (waitUntil) waitUntil(work);
+    else if (ctx) ctx.waitUntil(work);
+  }
 
   async function finish(c, request, rest, withStored = false) {
     const response = await handler(request, ...rest);

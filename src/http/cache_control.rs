@@ -66,10 +66,15 @@ fn py_int(text: &str) -> Option<i64> {
 /// assert_eq!(max_age(None), None);
 /// ```
 pub fn max_age(cache_control: Option<&str>) -> Option<i64> {
+    max_age_like(cache_control, "max-age")
+}
+
+/// An integer directive read as `get_max_age` reads `max-age`.
+pub(crate) fn max_age_like(cache_control: Option<&str>, directive: &str) -> Option<i64> {
     let mut found = None;
     for field in split_header(cache_control?) {
         let (name, value) = parse_field(field);
-        if name == "max-age" {
+        if name == directive {
             found = Some(value);
         }
     }

@@ -7,6 +7,7 @@ mod conditional;
 mod date;
 mod keys;
 mod policy;
+mod stale;
 mod vary;
 
 pub use cache_control::{max_age, patch_cache_control, Directive, DirectiveValue};
@@ -14,4 +15,5 @@ pub use conditional::{etag_for, not_modified};
 pub use date::{http_date, parse_http_date};
 pub use keys::{header_key, learn_header_list, page_key, KeySuffix};
 pub use policy::{age, may_serve, store_policy, ResponseFacts, StorePolicy};
+pub use stale::{freshness, stale_windows, Freshness};
 pub use vary::{has_vary_header, patch_vary_headers, split_header};

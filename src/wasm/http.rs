@@ -216,6 +216,19 @@ pub fn not_modified(
     )
 }
 
+/// Where a stored response stands: 0 fresh, 1 stale (serve, refresh), 2 stale if error, 3 expired.
+#[wasm_bindgen(js_name = __freshness, skip_typescript)]
+pub fn freshness(now: f64, fresh_until: f64, swr: f64, sie: f64) -> u8 {
+    http::freshness(now, fresh_until, swr, sie) as u8
+}
+
+/// `[staleWhileRevalidate, staleIfError]` of a response, the options as defaults.
+#[wasm_bindgen(js_name = __staleWindows, skip_typescript)]
+pub fn stale_windows(cache_control: Option<String>, swr: f64, sie: f64) -> Vec<f64> {
+    let (swr, sie) = http::stale_windows(cache_control.as_deref(), swr, sie);
+    vec![swr, sie]
+}
+
 /// A strong ETag for a body.
 #[wasm_bindgen(js_name = __etag, skip_typescript)]
 pub fn etag(body: &[u8]) -> String {

@@ -338,3 +338,63 @@ test("cachePage validates its arguments", () => {
   assert.throws(() => cachePage(() => new Response(""), { timeout: 1, cache: 5 }), { name: "TypeError", code: "INVALID_OPTION" });
   assert.throws(() => cachePage(() => new Response(""), { timeout: 1, cache: {} }), { name: "TypeError", code: "INVALID_OPTION" });
 });
+
+test("stale-while-revalidate: serves stale, one background refresh through waitUntil", async () => {
+  const kept = [];
+  let release;
+  const gate = new Promise((r) => (release = r));
+  const { handler, get, clock } = setup(async (_, n) => {
+    if (n > 1) await gate; // the refresh is still running during the second stale read
+    return new Response(`v${n}`);
+  }, { timeout: 60, staleWhileRevalidate: 30, waitUntil: (p) => kept.push(p) });
+  await (await get()).text();
+  clock.advance(60);
+  const stale = await get();
+  assert.equal(stale.headers.get("x-cache"), "STALE");
+  assert.equal(await stale.text(), "v1");
+  assert.equal((await get()).headers.get("x-cache"), "STALE", "a second stale read while refreshing");
+  assert.equal(kept.length, 1, "one refresh per key at a time");
+  release();
+  await Promise.all(kept);
+  assert.equal(handler.calls, 2);
+  const fresh = await get();
+  assert.equal(fresh.headers.get("x-cache"), "HIT");
+  assert.equal(await fresh.text(), "v2");
+  clock.advance(60 + 30);
+  assert.equal((await get()).headers.get("x-cache"), "MISS", "past both windows");
+});
+
+test("stale-while-revalidate from the response's Cache-Control, with ctx.waitUntil found in the arguments", async () => {
+  const clock = manualClock(1_700_000_000_000);
+  const handler = counted((_, n) => new Response(`v${n}`, { headers: { "cache-control": "max-age=10, stale-while-revalidate=20" } }));
+  const page = cacheMiddleware(handler, { cache: new MemoryCache({ clock }), clock, cacheStatusHeader: "X-Cache" });
+  const kept = [];
+  const ctx = { waitUntil: (p) => kept.push(p) };
+  await page(new Request("http://site.test/"), {}, ctx);
+  clock.advance(15);
+  assert.equal((await page(new Request("http://site.test/"), {}, ctx)).headers.get("x-cache"), "STALE");
+  await Promise.all(kept);
+  assert.equal(await (await page(new Request("http://site.test/"), {}, ctx)).text(), "v2");
+});
+
+test("stale-if-error: a failing or 5xx origin is answered by the stale response", async () => {
+  let mode = "ok";
+  const { get, clock } = setup((_, n) => {
+    if (mode === "throw") throw new Error("origin down");
+    return new Response(`v${n}`, { status: mode === "500" ? 500 : 200 });
+  }, { timeout: 60, staleIfError: 300 });
+  await (await get()).text();
+  clock.advance(100);
+  mode = "throw";
+  const a = await get();
+  assert.equal(a.headers.get("x-cache"), "STALE");
+  assert.equal(await a.text(), "v1");
+  mode = "500";
+  assert.equal(await (await get()).text(), "v1");
+  mode = "ok";
+  const fresh = await get();
+  assert.equal(await fresh.text(), "v4");
+  clock.advance(400);
+  mode = "throw";
+  await assert.rejects(get(), /origin down/, "past the window the error reaches the caller");
+});

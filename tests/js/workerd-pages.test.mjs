@@ -59,6 +59,27 @@ test("workerd: Vary splits entries; private and Set-Cookie responses are never s
   assert.match(await (await fetchPage("/me")).text(), /auth=null/, "anonymous never gets Alice's page");
 });
 
+test("workerd: stale-while-revalidate refreshes through ctx.waitUntil", async () => {
+  const first = await (await fetchPage("/swr")).text();
+  const before = await calls();
+  await fetchPage("/advance?s=301");
+  const stale = await fetchPage("/swr");
+  assert.equal(stale.headers.get("x-cache"), "STALE");
+  assert.equal(await stale.text(), first);
+  // The refresh runs after the response, kept alive by waitUntil: wait for it to land.
+  for (let i = 0; i < 100 && (await calls()) === before; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(await calls(), before + 1);
+  let fresh;
+  for (let i = 0; i < 100; i++) {
+    fresh = await fetchPage("/swr");
+    if (fresh.headers.get("x-cache") === "HIT") break;
+    await fresh.text();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(fresh.headers.get("x-cache"), "HIT");
+  assert.notEqual(await fresh.text(), first);
+});
+
 test("workerd: a new isolate reads the stored page from KV", async () => {
   await (await fetchPage("/shared")).text();
   await mf.setOptions(options); // restarts workerd: module state (the memory tier, the counter) is gone, KV stays

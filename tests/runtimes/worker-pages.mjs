@@ -4,6 +4,8 @@ import { Cache, cachePage, stores } from "../../pkg/workerd.js";
 
 let calls = 0;
 let page;
+let offset = 0; // ms added to the clock by /advance (TTL tests without sleeping)
+const clock = { now: () => Date.now() + offset };
 
 async function origin(request) {
   calls++;
@@ -17,9 +19,21 @@ async function origin(request) {
 }
 
 export default {
-  async fetch(request, env) {
-    if (new URL(request.url).pathname === "/calls") return Response.json({ calls });
-    page ??= cachePage(origin, { timeout: 300, cache: new Cache({ store: stores.cloudflareKV(env.KV), keyPrefix: "pages" }), cacheStatusHeader: "X-Cache", etag: true });
-    return page(request, env);
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (url.pathname === "/calls") return Response.json({ calls });
+    if (url.pathname === "/advance") {
+      offset += Number(url.searchParams.get("s")) * 1000;
+      return new Response("ok");
+    }
+    page ??= cachePage(origin, {
+      timeout: 300,
+      staleWhileRevalidate: 60,
+      clock,
+      cache: new Cache({ store: stores.cloudflareKV(env.KV), keyPrefix: "pages", clock }),
+      cacheStatusHeader: "X-Cache",
+      etag: true,
+    });
+    return page(request, env, ctx);
   },
 };
