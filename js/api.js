@@ -17,6 +17,7 @@ export {
   hasVaryHeader,
   getCacheKey,
   learnCacheKey,
+  honoCache,
 } from "./http.js";
 
 export const cache = new Proxy(Object.create(null), {

@@ -70,3 +70,13 @@ export declare function hasVaryHeader(response: Response | Headers, name: string
 export declare function getCacheKey(request: Request, options?: PageKeyOptions & { method?: string }): Promise<string | null>;
 /** Django's learn_cache_key: stores the Vary header list and returns the page key. */
 export declare function learnCacheKey(request: Request, response: Response, options?: PageKeyOptions & { timeout?: number }): Promise<string>;
+
+/** The part of Hono's Context the middleware uses. */
+export interface HonoContextLike {
+  req: { raw: Request };
+  res: Response;
+  readonly executionCtx?: { waitUntil(promise: Promise<unknown>): void };
+}
+
+/** The cache middleware for Hono: with `timeout`, cachePage; without, cacheMiddleware. */
+export declare function honoCache(options?: Omit<CacheMiddlewareOptions, "pageTimeout"> & { timeout?: number | null }): (c: HonoContextLike, next: () => Promise<void>) => Promise<Response>;

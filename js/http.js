@@ -313,3 +313,28 @@ export function cachePage(handler, { timeout, cache, keyPrefix, ...rest } = {}) 
   }
   return cacheMiddleware(handler, { ...rest, pageTimeout: timeout ?? undefined, cache, keyPrefix });
 }
+
+/**
+ * The cache middleware as a Hono middleware: `app.use("/products/*", honoCache({ timeout: 60 }))`.
+ * `timeout` makes it cachePage; without it, cacheMiddleware (max-age, then `cacheTimeout`).
+ */
+export function honoCache(options = {}) {
+  const { timeout, ...rest } = options;
+  const settings = timeout === undefined ? rest : { ...rest, pageTimeout: timeout ?? undefined };
+  // The handler runs the rest of Hono's chain for this request (passed as an argument).
+  const middleware = cacheMiddleware((request, run) => run(), settings);
+  return async function edgecache(c, next) {
+    let ctx;
+    try {
+      ctx = c.executionCtx; // a getter that throws outside Workers
+    } catch {
+      ctx = undefined;
+    }
+    const response = await middleware(c.req.raw, async () => {
+      await next();
+      return c.res;
+    }, ctx);
+    c.res = response;
+    return response;
+  };
+}

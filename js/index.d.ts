@@ -15,6 +15,7 @@ export {
   hasVaryHeader,
   getCacheKey,
   learnCacheKey,
+  honoCache,
 } from "./http.js";
 export type { FetchHandler, CacheTarget, Directives, PageKeyOptions, CacheMiddlewareOptions, CachePageOptions } from "./http.js";
 export type { CacheOptions, AsyncCacheStats, StoreAdapter, StoreLimits, StorePutOptions, StoreBytes, SqlStore } from "./cache.js";
