@@ -41,6 +41,8 @@ export interface CacheMiddlewareOptions extends PageKeyOptions {
   staleWhileRevalidate?: number;
   /** Seconds past the timeout a response answers when the handler throws or returns 5xx; a response's `stale-if-error` wins. Default 0. */
   staleIfError?: number;
+  /** Adds `Server-Timing: edgecache;desc=HIT` (MISS, STALE, BYPASS), visible in browser devtools. Default false. */
+  serverTiming?: boolean;
   /** Keeps background refreshes alive (Workers: found in the handler's arguments as `ctx.waitUntil`). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }

@@ -157,6 +157,7 @@ export function cacheMiddleware(handler, options = {}) {
     staleWhileRevalidate = 0,
     staleIfError = 0,
     waitUntil,
+    serverTiming = false,
   } = options;
   const k = keyOptions({ keyPrefix, language, timeZone });
   if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
@@ -165,12 +166,11 @@ export function cacheMiddleware(handler, options = {}) {
   const refreshing = new Set(); // one background refresh per URL at a time
 
   const withStatus = (response, status) => {
-    if (cacheStatusHeader) {
-      const copy = new Response(response.body, response);
-      copy.headers.set(cacheStatusHeader, status);
-      return copy;
-    }
-    return response;
+    if (!cacheStatusHeader && !serverTiming) return response;
+    const copy = new Response(response.body, response);
+    if (cacheStatusHeader) copy.headers.set(cacheStatusHeader, status);
+    if (serverTiming) copy.headers.append("Server-Timing", `edgecache;desc=${status}`);
+    return copy;
   };
 
   async function fetchFromCache(c, request) {
@@ -190,6 +190,7 @@ export function cacheMiddleware(handler, options = {}) {
     const age = __age(entry.headers.find(([n]) => n === "cache-control")?.[1], entry.headers.find(([n]) => n === "expires")?.[1], nowSeconds(clock));
     if (age !== undefined) extra.push(["Age", String(age)]);
     if (cacheStatusHeader) extra.push([cacheStatusHeader, status]);
+    if (serverTiming) extra.push(["Server-Timing", `edgecache;desc=${status}`]);
     const lookup = (name) => entry.headers.find(([n]) => n === name)?.[1];
     if (__notModified(request.headers.get("if-none-match") ?? undefined, request.headers.get("if-modified-since") ?? undefined, lookup("etag"), lookup("last-modified"))) {
       const headers = new Headers(entry.headers.filter(([n]) => NOT_MODIFIED_HEADERS.includes(n)));

@@ -398,3 +398,9 @@ test("stale-if-error: a failing or 5xx origin is answered by the stale response"
   mode = "throw";
   await assert.rejects(get(), /origin down/, "past the window the error reaches the caller");
 });
+
+test("serverTiming adds the cache status to Server-Timing", async () => {
+  const { get } = setup(() => new Response("x", { headers: { "server-timing": "db;dur=5" } }), { serverTiming: true });
+  assert.equal((await get()).headers.get("server-timing"), "db;dur=5, edgecache;desc=MISS");
+  assert.equal((await get()).headers.get("server-timing"), "edgecache;desc=HIT");
+});
