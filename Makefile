@@ -16,3 +16,4 @@ demo: build
 bench: build
 	node --expose-gc --max-old-space-size=8192 bench/run.mjs
 	node bench/store-tier.mjs
+	node bench/page-hit.mjs
