@@ -26,8 +26,8 @@ pub type Directive = (String, DirectiveValue);
 /// Django's directive split: at the first `=`, name lowercased; no `=` is bare.
 fn parse_field(field: &str) -> (String, DirectiveValue) {
     match field.split_once('=') {
-        Some((name, value)) => (name.to_lowercase(), DirectiveValue::Text(value.to_string())),
-        None => (field.to_lowercase(), DirectiveValue::Bare),
+        Some((name, value)) => (name.to_ascii_lowercase(), DirectiveValue::Text(value.to_string())),
+        None => (field.to_ascii_lowercase(), DirectiveValue::Bare),
     }
 }
 

@@ -90,7 +90,7 @@ pub fn learn_header_list(vary: Option<&str>, language: bool) -> Vec<String> {
     };
     let mut list: Vec<String> = split_header(vary)
         .into_iter()
-        .map(|h| h.to_uppercase().replace('-', "_"))
+        .map(|h| h.to_ascii_uppercase().replace('-', "_"))
         .filter(|h| !(language && h == "ACCEPT_LANGUAGE"))
         .map(|h| format!("HTTP_{h}"))
         .collect();

@@ -1,6 +1,8 @@
 //! Django's HTTP caching rules (`django.utils.cache` and the cache middleware) as pure
 //! functions over header strings, plus what a shared edge cache adds (RFC 9111 privacy,
 //! conditional requests). The JS binding applies them to `Headers` and `Response` objects.
+//! Case rules are ASCII (header names and directives are ASCII; Unicode case tables would
+//! add tens of KB to the wasm module), where Python's `lower()` is Unicode.
 
 mod cache_control;
 mod conditional;

@@ -75,7 +75,7 @@ pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
     if f.sets_cookie && has_vary_header(vary, "cookie") {
         return StorePolicy::Untouched;
     }
-    let cc = f.cache_control.as_deref().unwrap_or("").to_lowercase();
+    let cc = f.cache_control.as_deref().unwrap_or("").to_ascii_lowercase();
     if ["private", "no-cache", "no-store"]
         .iter()
         .any(|d| cc.contains(d))
@@ -126,7 +126,7 @@ pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
 /// assert!(may_serve(true, Some("public, max-age=60"), None));
 /// ```
 pub fn may_serve(authorization: bool, cache_control: Option<&str>, vary: Option<&str>) -> bool {
-    let cc = cache_control.unwrap_or("").to_lowercase();
+    let cc = cache_control.unwrap_or("").to_ascii_lowercase();
     !authorization
         || ["public", "s-maxage", "must-revalidate"]
             .iter()

@@ -28,9 +28,9 @@ pub fn split_header(header: &str) -> Vec<&str> {
 /// ```
 pub fn patch_vary_headers(existing: Option<&str>, names: &[&str]) -> String {
     let mut vary: Vec<&str> = existing.map(split_header).unwrap_or_default();
-    let known: Vec<String> = vary.iter().map(|h| h.to_lowercase()).collect();
+    let known: Vec<String> = vary.iter().map(|h| h.to_ascii_lowercase()).collect();
     for name in names {
-        if !known.contains(&name.to_lowercase()) {
+        if !known.contains(&name.to_ascii_lowercase()) {
             vary.push(name);
         }
     }
@@ -48,10 +48,10 @@ pub fn patch_vary_headers(existing: Option<&str>, names: &[&str]) -> String {
 /// assert!(!edgecache::http::has_vary_header(None, "cookie"));
 /// ```
 pub fn has_vary_header(vary: Option<&str>, name: &str) -> bool {
-    let wanted = name.trim().to_lowercase();
+    let wanted = name.trim().to_ascii_lowercase();
     vary.is_some_and(|v| {
         split_header(v)
             .iter()
-            .any(|h| h.trim().to_lowercase() == wanted)
+            .any(|h| h.trim().to_ascii_lowercase() == wanted)
     })
 }
