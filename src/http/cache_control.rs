@@ -26,7 +26,10 @@ pub type Directive = (String, DirectiveValue);
 /// Django's directive split: at the first `=`, name lowercased; no `=` is bare.
 fn parse_field(field: &str) -> (String, DirectiveValue) {
     match field.split_once('=') {
-        Some((name, value)) => (name.to_ascii_lowercase(), DirectiveValue::Text(value.to_string())),
+        Some((name, value)) => (
+            name.to_ascii_lowercase(),
+            DirectiveValue::Text(value.to_string()),
+        ),
         None => (field.to_ascii_lowercase(), DirectiveValue::Bare),
     }
 }

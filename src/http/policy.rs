@@ -75,7 +75,11 @@ pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
     if f.sets_cookie && has_vary_header(vary, "cookie") {
         return StorePolicy::Untouched;
     }
-    let cc = f.cache_control.as_deref().unwrap_or("").to_ascii_lowercase();
+    let cc = f
+        .cache_control
+        .as_deref()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if ["private", "no-cache", "no-store"]
         .iter()
         .any(|d| cc.contains(d))
