@@ -2,7 +2,7 @@
 // interleaved process; memory, GC and cold start in fresh processes. Writes RESULTS.md and
 // results.json next to this file. Run: `make bench` (node --expose-gc bench/run.mjs).
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { gzipSync } from "node:zlib";
 import { throughput, bytesVersusCopy } from "./throughput.mjs";
@@ -48,7 +48,8 @@ for (let i = 0; i < 7; i++) {
   cold.push(JSON.parse(execFileSync(process.execPath, [new URL("coldstart-child.mjs", here).pathname], { encoding: "utf8" })).ms);
 }
 cold.sort((a, b) => a - b);
-const files = ["edgecache_bg.wasm", "edgecache.js", "api.js", "node.js"];
+// Everything the Node entry loads: the module, the glue and every JS file it imports.
+const files = ["edgecache_bg.wasm", "edgecache.js", "api.js", "node.js", "fast.js", "ready.js", "errors.js", "cache.js", "http.js", ...readdirSync(pkgFile("stores")).map((f) => `stores/${f}`)];
 const bytes = Buffer.concat(files.map((f) => readFileSync(pkgFile(f))));
 results.size = { files, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, wasmRaw: readFileSync(pkgFile("edgecache_bg.wasm")).length, coldStartMs: cold[3] };
 

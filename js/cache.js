@@ -2,6 +2,7 @@
 // Every rule (keys, records, expiry, the tier) is in Rust (CacheCore); this file only
 // awaits the store between CacheCore calls, bounds each store call in time and routes
 // store failures to onError and the stats.
+import { codedError, typeError } from "./errors.js";
 import { CacheCore, MemoryCache } from "./edgecache.js";
 
 const FAILED = Symbol("store call failed");
@@ -11,23 +12,12 @@ const CAS_ATTEMPTS = 64;
 const backoff = (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** (attempt / 4))));
 
 function conflict(op, key) {
-  const error = new Error(`${op} on '${key}' lost ${CAS_ATTEMPTS} compare-and-swap races in a row`);
-  error.code = "WRITE_CONFLICT";
-  return error;
+  return codedError("WRITE_CONFLICT", `${op} on '${key}' lost ${CAS_ATTEMPTS} compare-and-swap races in a row`);
 }
 const DEFAULT_MEMORY = { maxEntries: 1000, timeout: null };
 
-function typeError(code, message) {
-  const error = new TypeError(message);
-  error.code = code;
-  return error;
-}
-
 function timeoutError(op, seconds) {
-  const error = new Error(`store ${op} took longer than storeTimeout (${seconds} s)`);
-  error.name = "StoreTimeoutError";
-  error.code = "STORE_TIMEOUT";
-  return error;
+  return codedError("STORE_TIMEOUT", `store ${op} took longer than storeTimeout (${seconds} s)`, "StoreTimeoutError");
 }
 
 /** Checks an adapter at construction, so a broken one fails early and clearly. */
@@ -382,9 +372,7 @@ export class Cache {
     this.#core.clearLocal();
     const store = this.#store;
     if (typeof store.list !== "function") {
-      const error = new Error("this store adapter cannot list keys, so clear() cannot find this cache's keys");
-      error.code = "UNSUPPORTED_OPERATION";
-      throw error;
+      throw codedError("UNSUPPORTED_OPERATION", "this store adapter cannot list keys, so clear() cannot find this cache's keys");
     }
     const prefix = this.#core.listPrefix;
     await this.#must("clear", prefix, async () => {

@@ -1,6 +1,7 @@
 // Django's HTTP cache helpers and cache middleware for fetch handlers. Every rule (header
 // parsing and patching, keys, what may be stored, Age, 304s) is in Rust (src/http/); this
 // file reads and writes Headers and Responses and awaits the cache.
+import { typeError } from "./errors.js";
 import {
   getCache,
   __patchCacheControl,
@@ -22,12 +23,6 @@ import {
 
 const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
 const [FRESH, STALE, STALE_IF_ERROR] = [0, 1, 2]; // __freshness
-
-function typeError(code, message) {
-  const error = new TypeError(message);
-  error.code = code;
-  return error;
-}
 
 /** The Headers of a Response, or the Headers object itself. */
 function headersOf(target) {
@@ -123,6 +118,9 @@ function streaming(response) {
   return /^text\/event-stream/i.test(h.get("content-type") ?? "") || /chunked/i.test(h.get("transfer-encoding") ?? "");
 }
 
+/** A header of a stored entry (names are lowercase, as Headers iterates them). */
+const stored = (entry, name) => entry.headers.find(([n]) => n === name)?.[1];
+
 /** A Response from a stored entry, each time a new one (bodies can be read once). */
 function fromEntry(entry, request, extra) {
   const headers = new Headers(entry.headers);
@@ -181,18 +179,16 @@ export function cacheMiddleware(handler, options = {}) {
       entry = await c.get(pageKeyFor(request, "HEAD", list, k));
     }
     if (entry === undefined || entry === null) return undefined;
-    const lookup = (name) => entry.headers.find(([n]) => n === name)?.[1];
-    return __mayServe(Boolean(request.headers.get("authorization")), lookup("cache-control"), lookup("vary")) ? entry : undefined;
+    return __mayServe(Boolean(request.headers.get("authorization")), stored(entry, "cache-control"), stored(entry, "vary")) ? entry : undefined;
   }
 
   function serve(entry, request, status = "HIT") {
     const extra = [];
-    const age = __age(entry.headers.find(([n]) => n === "cache-control")?.[1], entry.headers.find(([n]) => n === "expires")?.[1], nowSeconds(clock));
+    const age = __age(stored(entry, "cache-control"), stored(entry, "expires"), nowSeconds(clock));
     if (age !== undefined) extra.push(["Age", String(age)]);
     if (cacheStatusHeader) extra.push([cacheStatusHeader, status]);
     if (serverTiming) extra.push(["Server-Timing", `edgecache;desc=${status}`]);
-    const lookup = (name) => entry.headers.find(([n]) => n === name)?.[1];
-    if (__notModified(request.headers.get("if-none-match") ?? undefined, request.headers.get("if-modified-since") ?? undefined, lookup("etag"), lookup("last-modified"))) {
+    if (__notModified(request.headers.get("if-none-match") ?? undefined, request.headers.get("if-modified-since") ?? undefined, stored(entry, "etag"), stored(entry, "last-modified"))) {
       const headers = new Headers(entry.headers.filter(([n]) => NOT_MODIFIED_HEADERS.includes(n)));
       for (const [name, value] of extra) headers.set(name, value);
       return new Response(null, { status: 304, headers });

@@ -105,14 +105,15 @@ impl Record {
 
 /// The bytes of `record`.
 pub fn encode(record: &Record) -> Vec<u8> {
-    let payload = match &record.body {
-        Body::Inline(bytes) => bytes.clone(),
+    // The manifest is built here; an inline payload is copied once, into the output.
+    let mut manifest = [0u8; 16];
+    let payload: &[u8] = match &record.body {
+        Body::Inline(bytes) => bytes,
         Body::Chunked(m) => {
-            let mut p = Vec::with_capacity(16);
-            p.extend_from_slice(&m.chunks.to_le_bytes());
-            p.extend_from_slice(&m.length.to_le_bytes());
-            p.extend_from_slice(&m.hash.to_le_bytes());
-            p
+            manifest[..4].copy_from_slice(&m.chunks.to_le_bytes());
+            manifest[4..8].copy_from_slice(&m.length.to_le_bytes());
+            manifest[8..].copy_from_slice(&m.hash.to_le_bytes());
+            &manifest
         }
     };
     let tag_bytes: usize = record.tags.iter().map(|t| 2 + t.len()).sum();
@@ -137,7 +138,7 @@ pub fn encode(record: &Record) -> Vec<u8> {
         out.extend_from_slice(tag.as_bytes());
     }
     out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&payload);
+    out.extend_from_slice(payload);
     let sum = hash_key(&out, CHECKSUM_SEED);
     out.extend_from_slice(&sum.to_le_bytes());
     out

@@ -1,5 +1,6 @@
 // stores.cacheStorage(cache): the Cache API (caches.default or caches.open(name) in
 // Workers, CacheStorage in pages and service workers).
+import { typeError } from "../errors.js";
 
 const ORIGIN = "https://edgecache.invalid/";
 const EXPIRES = "x-edgecache-expires";
@@ -14,9 +15,7 @@ const EXPIRES = "x-edgecache-expires";
  */
 export function cacheStorage(cache, { clock } = {}) {
   if (cache === null || typeof cache !== "object" || typeof cache.match !== "function") {
-    const error = new TypeError("stores.cacheStorage() needs a Cache (await caches.open(name) or caches.default)");
-    error.code = "INVALID_STORE";
-    throw error;
+    throw typeError("INVALID_STORE", "stores.cacheStorage() needs a Cache (await caches.open(name) or caches.default)");
   }
   const now = () => (clock ? clock.now() : Date.now());
   const url = (key) => ORIGIN + encodeURIComponent(key);

@@ -1,4 +1,5 @@
 // stores.cloudflareKV(namespace): a Workers KV binding.
+import { typeError } from "../errors.js";
 import { fromBase64, toBase64 } from "./base64.js";
 
 const BULK = 100; // keys per bulk read (Workers KV, 2025)
@@ -14,9 +15,7 @@ const BULK = 100; // keys per bulk read (Workers KV, 2025)
  */
 export function cloudflareKV(namespace, { encoding = "binary" } = {}) {
   if (namespace === null || typeof namespace !== "object" || typeof namespace.get !== "function") {
-    const error = new TypeError("stores.cloudflareKV() needs a KV namespace binding (env.MY_KV)");
-    error.code = "INVALID_STORE";
-    throw error;
+    throw typeError("INVALID_STORE", "stores.cloudflareKV() needs a KV namespace binding (env.MY_KV)");
   }
   const text = encoding === "base64";
   const decode = (v) => (v === null ? null : text ? fromBase64(v) : v);

@@ -1,4 +1,5 @@
 // stores.denoKV(kv): a Deno.Kv, with atomic compare-and-swap (versionstamp checks).
+import { typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 
 const GET_MANY = 10; // Deno KV's getMany limit
@@ -12,9 +13,7 @@ const GET_MANY = 10; // Deno KV's getMany limit
  */
 export function denoKV(kv, { prefix = ["edgecache"] } = {}) {
   if (kv === null || typeof kv !== "object" || typeof kv.atomic !== "function") {
-    const error = new TypeError("stores.denoKV() needs a Deno.Kv (await Deno.openKv())");
-    error.code = "INVALID_STORE";
-    throw error;
+    throw typeError("INVALID_STORE", "stores.denoKV() needs a Deno.Kv (await Deno.openKv())");
   }
   const full = (key) => [...prefix, key];
   const options = (ttl) => (ttl === undefined ? undefined : { expireIn: ttl * 1000 });

@@ -1,4 +1,5 @@
 // stores.fileSystem(dir): Django's file-based cache for Node, Deno and Bun servers.
+import { codedError, typeError } from "../errors.js";
 import { md5Hex } from "../edgecache.js";
 
 const SUFFIX = ".djcache";
@@ -9,9 +10,7 @@ const HEADER = 12; // expiry (f64 ms, +Infinity = never) and the key's byte leng
 async function fs() {
   const fsp = globalThis.process?.getBuiltinModule?.("node:fs/promises");
   if (!fsp) {
-    const error = new Error("stores.fileSystem() needs node:fs (Node 20.16+, Deno 2 or Bun)");
-    error.code = "UNSUPPORTED_RUNTIME";
-    throw error;
+    throw codedError("UNSUPPORTED_RUNTIME", "stores.fileSystem() needs node:fs (Node 20.16+, Deno 2 or Bun)");
   }
   return fsp;
 }
@@ -49,9 +48,7 @@ function decodeFile(bytes) {
  */
 export function fileSystem(dir, { maxEntries = 300, cullFrequency = 3, clock } = {}) {
   if (typeof dir !== "string" || dir === "") {
-    const error = new TypeError("stores.fileSystem() needs a directory path");
-    error.code = "INVALID_STORE";
-    throw error;
+    throw typeError("INVALID_STORE", "stores.fileSystem() needs a directory path");
   }
   const now = () => (clock ? clock.now() : Date.now());
   const path = (key) => `${dir}/${md5Hex(key)}${SUFFIX}`;

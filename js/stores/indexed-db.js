@@ -1,5 +1,6 @@
 // stores.indexedDB(name): IndexedDB, for pages and workers; transactions make
 // compareAndSwap atomic across tabs of the origin.
+import { typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 
 const STORE = "records";
@@ -25,9 +26,7 @@ const committed = (tx) =>
  */
 export function indexedDB(name = "edgecache", { indexedDB: factory = globalThis.indexedDB, clock } = {}) {
   if (!factory || typeof factory.open !== "function") {
-    const error = new TypeError("stores.indexedDB() needs IndexedDB (not available in this runtime)");
-    error.code = "INVALID_STORE";
-    throw error;
+    throw typeError("INVALID_STORE", "stores.indexedDB() needs IndexedDB (not available in this runtime)");
   }
   const now = () => (clock ? clock.now() : Date.now());
   let opened;

@@ -1,4 +1,5 @@
 // stores.localStorage(storage?): Web Storage (strings only: records are stored as base64).
+import { typeError } from "../errors.js";
 import { fromBase64, sameBytes, toBase64 } from "./base64.js";
 
 /**
@@ -11,9 +12,7 @@ import { fromBase64, sameBytes, toBase64 } from "./base64.js";
  */
 export function localStorage(storage = globalThis.localStorage, { prefix = "edgecache:", clock } = {}) {
   if (storage === null || typeof storage !== "object" || typeof storage.getItem !== "function") {
-    const error = new TypeError("stores.localStorage() needs a Storage (localStorage is not available here)");
-    error.code = "INVALID_STORE";
-    throw error;
+    throw typeError("INVALID_STORE", "stores.localStorage() needs a Storage (localStorage is not available here)");
   }
   const now = () => (clock ? clock.now() : Date.now());
   const read = (key) => {

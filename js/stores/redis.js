@@ -1,4 +1,6 @@
 // stores.redis(client): Redis (node-redis 4+, ioredis, or any function sending a command).
+import { typeError } from "../errors.js";
+
 const BLOB_STRING = 36; // RESP_TYPES.BLOB_STRING in node-redis 5+: return Buffers, not strings
 const SCAN_COUNT = 500;
 
@@ -29,9 +31,7 @@ function clientSender(client) {
     const options = { typeMapping: { [BLOB_STRING]: globalThis.Buffer }, returnBuffers: true };
     return (args) => client.sendCommand(args, options); // node-redis
   }
-  const error = new TypeError("stores.redis() needs a node-redis or ioredis client, or a function (args) => Promise<reply>");
-  error.code = "INVALID_STORE";
-  throw error;
+  throw typeError("INVALID_STORE", "stores.redis() needs a node-redis or ioredis client, or a function (args) => Promise<reply>");
 }
 
 function bytes(reply) {

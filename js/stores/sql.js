@@ -1,5 +1,6 @@
 // stores.sql(db): Django's database cache on Cloudflare D1 (or any client of D1's shape:
 // prepare(sql).bind(...).run() / .all() / .first()).
+import { typeError } from "../errors.js";
 const IN_LIMIT = 100; // D1 binds at most 100 parameters per statement
 
 function blob(value) {
@@ -21,14 +22,10 @@ function blob(value) {
  */
 export function sql(db, { table = "edgecache", maxEntries = 300, cullFrequency = 3, clock } = {}) {
   if (db === null || typeof db !== "object" || typeof db.prepare !== "function") {
-    const error = new TypeError("stores.sql() needs a D1 database binding (or a client with prepare().bind())");
-    error.code = "INVALID_STORE";
-    throw error;
+    throw typeError("INVALID_STORE", "stores.sql() needs a D1 database binding (or a client with prepare().bind())");
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
-    const error = new TypeError(`stores.sql(): table name '${table}' must be a plain SQL identifier`);
-    error.code = "INVALID_OPTION";
-    throw error;
+    throw typeError("INVALID_OPTION", `stores.sql(): table name '${table}' must be a plain SQL identifier`);
   }
   const now = () => (clock ? clock.now() : Date.now());
   const expiry = (ttl) => (ttl === undefined ? null : now() + ttl * 1000);
