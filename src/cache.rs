@@ -5,6 +5,9 @@ use crate::clock::Clock;
 use crate::codec::Numeric;
 use crate::error::{Error, Result};
 use crate::key::write_key;
+use crate::meta::{self, WriteMeta, MARK};
+use crate::removal::{Listener, Removal};
+use crate::rng::{jittered, Rng};
 use crate::stats::{Counters, Stats};
 use crate::store::{entry_size, Lookup, Store};
 use crate::timeout::{is_expired, Timeout};
@@ -26,6 +29,10 @@ pub struct CacheConfig {
     pub cull_frequency: usize,
     /// Exact byte budget (see [`entry_size`]); `None` for no budget.
     pub max_bytes: Option<usize>,
+    /// Spread of each write's timeout, a fraction in `[0, 1]`: 0.1 = up to ±10%. Default 0.
+    pub jitter: f64,
+    /// Seed of the random source (jitter, early refresh); `None` seeds from the OS.
+    pub seed: Option<u64>,
 }
 
 impl Default for CacheConfig {
@@ -37,6 +44,8 @@ impl Default for CacheConfig {
             max_entries: 300,
             cull_frequency: 3,
             max_bytes: None,
+            jitter: 0.0,
+            seed: None,
         }
     }
 }
@@ -52,6 +61,19 @@ pub struct EntryInfo {
     pub bytes: usize,
     /// The value bytes.
     pub value: Vec<u8>,
+}
+
+/// A read that may be stale ([`LocMemCache::get_stale`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaleRead {
+    /// The value encoding.
+    pub value: Vec<u8>,
+    /// When the value turned or turns stale, seconds (+inf = never).
+    pub expires: f64,
+    /// Seconds the value took to compute (0 when unknown).
+    pub delta: f64,
+    /// True when past `expires` (kept only for serve-stale).
+    pub stale: bool,
 }
 
 /// Django's LocMemCache semantics on encoded values.
@@ -73,6 +95,8 @@ pub struct LocMemCache {
     config: CacheConfig,
     clock: Rc<dyn Clock>,
     counters: Counters,
+    rng: Rng,
+    listener: Option<Listener>,
 }
 
 impl std::fmt::Debug for LocMemCache {
@@ -96,17 +120,46 @@ impl LocMemCache {
         clock: Rc<dyn Clock>,
         store: Rc<RefCell<Store>>,
     ) -> Self {
+        let rng = config.seed.map_or_else(Rng::from_entropy, Rng::new);
         LocMemCache {
             store,
             config,
             clock,
             counters: Counters::default(),
+            rng,
+            listener: None,
         }
     }
 
     /// The store, to share it with another cache (a memory tier over a user's cache).
     pub fn store(&self) -> Rc<RefCell<Store>> {
         Rc::clone(&self.store)
+    }
+
+    /// Calls `listener` with every key this cache removes, and why (`None` stops it).
+    pub fn set_listener(&mut self, listener: Option<Listener>) {
+        self.listener = listener;
+    }
+
+    fn emit(&self, key: &[u8], why: Removal) {
+        if let Some(listener) = &self.listener {
+            listener(key, why);
+        }
+    }
+
+    /// The cache's random source (jitter, early refresh).
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    /// The absolute expiry of a write at `now`, jittered by the config.
+    fn expiry(&mut self, timeout: Timeout, now: f64) -> f64 {
+        let expires = timeout.expires_at(self.config.default_timeout, now);
+        if self.config.jitter > 0.0 && expires.is_finite() && expires > now {
+            now + jittered(expires - now, self.config.jitter, &mut self.rng)
+        } else {
+            expires
+        }
     }
 
     /// The settings.
@@ -137,12 +190,25 @@ impl LocMemCache {
     }
 
     /// Reads `key`: a hit moves it to the front and passes the value bytes to `read`; an
-    /// expired entry is deleted. Counts a hit or a miss.
+    /// expired entry is deleted; a stale one (kept for serve-stale) misses. Counts a hit or
+    /// a miss.
     pub fn get_with<R>(&mut self, key: &str, read: impl FnOnce(&[u8]) -> R) -> Option<R> {
         let eager = self.eager_now();
         let clock = &self.clock;
         let now = || eager.unwrap_or_else(|| clock.now());
         match self.store.borrow_mut().get_live_with(key.as_bytes(), now) {
+            Lookup::Hit(entry) if entry.value.first() == Some(&MARK) => {
+                match meta::parse(entry.value) {
+                    Some(v) if v.soft_expires <= now() => {
+                        self.counters.misses += 1;
+                        None
+                    }
+                    view => {
+                        self.counters.hits += 1;
+                        Some(read(view.map_or(entry.value, |v| v.payload)))
+                    }
+                }
+            }
             Lookup::Hit(entry) => {
                 self.counters.hits += 1;
                 Some(read(entry.value))
@@ -150,6 +216,7 @@ impl LocMemCache {
             Lookup::Expired => {
                 self.counters.expirations += 1;
                 self.counters.misses += 1;
+                self.emit(key.as_bytes(), Removal::Expire);
                 None
             }
             Lookup::Missing => {
@@ -157,6 +224,53 @@ impl LocMemCache {
                 None
             }
         }
+    }
+
+    /// Reads `key` even when stale (past its timeout but inside its serve-stale window), with
+    /// when it expires and what it cost to compute. A stale read counts as a miss.
+    ///
+    /// ```
+    /// use edgecache::{meta::WriteMeta, CacheConfig, LocMemCache, ManualClock, Timeout};
+    /// use std::rc::Rc;
+    /// let clock = ManualClock::new(0.0);
+    /// let mut cache = LocMemCache::new(CacheConfig::default(), Rc::new(clock.clone()));
+    /// let m = WriteMeta { stale: 30.0, ..WriteMeta::default() };
+    /// cache.insert_with(":1:k", b"\x01v", Timeout::Seconds(10.0), &m);
+    /// clock.advance(20.0);
+    /// assert_eq!(cache.get(":1:k"), None);
+    /// let read = cache.get_stale(":1:k").unwrap();
+    /// assert!(read.stale && read.expires == 10.0);
+    /// clock.advance(20.0);
+    /// assert_eq!(cache.get_stale(":1:k"), None);
+    /// ```
+    pub fn get_stale(&mut self, key: &str) -> Option<StaleRead> {
+        let now = self.clock.now();
+        let read = match self.store.borrow_mut().get_live(key.as_bytes(), now) {
+            Lookup::Hit(e) => {
+                let (value, expires, delta) = match meta::parse(e.value) {
+                    Some(v) => (v.payload, v.soft_expires, v.delta),
+                    None => (e.value, e.expires, 0.0),
+                };
+                let stale = is_expired(expires, now);
+                Some(StaleRead {
+                    value: value.to_vec(),
+                    expires,
+                    delta,
+                    stale,
+                })
+            }
+            Lookup::Expired => {
+                self.counters.expirations += 1;
+                self.emit(key.as_bytes(), Removal::Expire);
+                None
+            }
+            Lookup::Missing => None,
+        };
+        match &read {
+            Some(r) if !r.stale => self.counters.hits += 1,
+            _ => self.counters.misses += 1,
+        }
+        read
     }
 
     /// The value bytes of `key`, copied (see [`LocMemCache::get_with`]).
@@ -173,12 +287,14 @@ impl LocMemCache {
     pub fn contains(&mut self, key: &str) -> bool {
         let eager = self.eager_now();
         let mut store = self.store.borrow_mut();
-        match store.peek(key.as_bytes()).map(|e| e.expires) {
-            Some(f64::INFINITY) => true,
-            Some(exp) if !is_expired(exp, eager.unwrap_or_else(|| self.clock.now())) => true,
+        let now = || eager.unwrap_or_else(|| self.clock.now());
+        match store.peek(key.as_bytes()) {
+            Some(e) if e.expires == f64::INFINITY && e.value.first() != Some(&MARK) => true,
+            Some(e) if !is_expired(e.expires, now()) => !meta::is_stale(e.value, now()),
             Some(_) => {
                 store.remove(key.as_bytes());
                 self.counters.expirations += 1;
+                self.emit(key.as_bytes(), Removal::Expire);
                 false
             }
             None => false,
@@ -188,44 +304,108 @@ impl LocMemCache {
     /// Django's `set`. Returns false when the value alone exceeds the byte budget: then
     /// nothing is stored, any old value of `key` is removed, and `rejected` is counted.
     pub fn insert(&mut self, key: &str, value: &[u8], timeout: Timeout) -> bool {
-        let expires = timeout.expires_at(self.config.default_timeout, self.clock.now());
-        let stored = self.write(key, value, expires);
+        let now = self.clock.now();
+        let expires = self.expiry(timeout, now);
+        let stored = self.write(key, value, expires, now);
         if stored {
             self.counters.sets += 1;
         }
         stored
     }
 
+    /// [`LocMemCache::insert`] with tags, a serve-stale window or a compute time.
+    pub fn insert_with(
+        &mut self,
+        key: &str,
+        value: &[u8],
+        timeout: Timeout,
+        m: &WriteMeta,
+    ) -> bool {
+        if m.is_empty() {
+            return self.insert(key, value, timeout);
+        }
+        let now = self.clock.now();
+        let (bytes, expires) = self.with_meta(value, timeout, m, now);
+        let stored = self.write(key, &bytes, expires, now);
+        if stored {
+            self.counters.sets += 1;
+        }
+        stored
+    }
+
+    /// The entry bytes and real expiry of a write with metadata.
+    fn with_meta(
+        &mut self,
+        value: &[u8],
+        timeout: Timeout,
+        m: &WriteMeta,
+        now: f64,
+    ) -> (Vec<u8>, f64) {
+        let soft = self.expiry(timeout, now);
+        let expires = if soft > now && m.stale > 0.0 {
+            soft + m.stale
+        } else {
+            soft
+        };
+        (meta::encode(m, soft, value), expires)
+    }
+
     /// Django's `add`: writes only when `key` is missing or expired; true if it wrote.
     pub fn add(&mut self, key: &str, value: &[u8], timeout: Timeout) -> bool {
+        self.add_with(key, value, timeout, &WriteMeta::default())
+    }
+
+    /// [`LocMemCache::add`] with metadata (see [`LocMemCache::insert_with`]).
+    pub fn add_with(&mut self, key: &str, value: &[u8], timeout: Timeout, m: &WriteMeta) -> bool {
         let now = self.clock.now();
-        let live = {
-            let store = self.store.borrow();
-            store
-                .peek(key.as_bytes())
-                .is_some_and(|e| !is_expired(e.expires, now))
-        };
-        if live {
+        if self.is_live(key, now) {
             return false;
         }
-        let expires = timeout.expires_at(self.config.default_timeout, now);
-        let stored = self.write(key, value, expires);
+        let stored = if m.is_empty() {
+            let expires = self.expiry(timeout, now);
+            self.write(key, value, expires, now)
+        } else {
+            let (bytes, expires) = self.with_meta(value, timeout, m, now);
+            self.write(key, &bytes, expires, now)
+        };
         if stored {
             self.counters.adds += 1;
         }
         stored
     }
 
+    /// True when `key` holds a value that is neither expired nor stale.
+    fn is_live(&self, key: &str, now: f64) -> bool {
+        let store = self.store.borrow();
+        store
+            .peek(key.as_bytes())
+            .is_some_and(|e| !is_expired(e.expires, now) && !meta::is_stale(e.value, now))
+    }
+
     /// Django's `touch`: a new expiry from now for a live key; recency unchanged.
     pub fn touch(&mut self, key: &str, timeout: Timeout) -> bool {
         let now = self.clock.now();
+        if !self.is_live(key, now) {
+            return false;
+        }
+        let expires = self.expiry(timeout, now);
         let mut store = self.store.borrow_mut();
-        match store.peek(key.as_bytes()).map(|e| e.expires) {
-            Some(exp) if !is_expired(exp, now) => {
-                let expires = timeout.expires_at(self.config.default_timeout, now);
-                store.set_expires(key.as_bytes(), expires)
+        // An entry with a serve-stale window keeps its window after the new soft expiry.
+        let rewrite = store.peek(key.as_bytes()).and_then(|e| {
+            let v = meta::parse(e.value)?;
+            let window = (e.expires - v.soft_expires).max(0.0);
+            let header = &e.value[..e.value.len() - v.payload.len()];
+            let mut bytes = header.to_vec();
+            bytes[1..9].copy_from_slice(&expires.to_le_bytes());
+            bytes.extend_from_slice(v.payload);
+            Some((bytes, window))
+        });
+        match rewrite {
+            Some((bytes, window)) if expires > now => {
+                store.replace_value(key.as_bytes(), &bytes);
+                store.set_expires(key.as_bytes(), expires + window)
             }
-            _ => false,
+            _ => store.set_expires(key.as_bytes(), expires),
         }
     }
 
@@ -234,6 +414,7 @@ impl LocMemCache {
         let removed = self.store.borrow_mut().remove(key.as_bytes());
         if removed {
             self.counters.deletes += 1;
+            self.emit(key.as_bytes(), Removal::Delete);
         }
         removed
     }
@@ -250,12 +431,21 @@ impl LocMemCache {
     /// ```
     pub fn incr(&mut self, key: &str, delta: &Numeric) -> Result<Numeric> {
         let now = self.clock.now();
-        let mut store = self.store.borrow_mut();
-        let current = match store.peek(key.as_bytes()) {
-            Some(e) if !is_expired(e.expires, now) => Numeric::from_value(e.value),
+        let shared = Rc::clone(&self.store);
+        let mut store = shared.borrow_mut();
+        let (current, header) = match store.peek(key.as_bytes()) {
+            Some(e) if meta::is_stale(e.value, now) && !is_expired(e.expires, now) => {
+                return Err(Error::KeyNotFound(key.to_string()));
+            }
+            Some(e) if !is_expired(e.expires, now) => {
+                let payload = meta::payload(e.value);
+                let header = e.value[..e.value.len() - payload.len()].to_vec();
+                (Numeric::from_value(payload), header)
+            }
             Some(_) => {
                 store.remove(key.as_bytes());
                 self.counters.expirations += 1;
+                self.emit(key.as_bytes(), Removal::Expire);
                 return Err(Error::KeyNotFound(key.to_string()));
             }
             None => return Err(Error::KeyNotFound(key.to_string())),
@@ -264,13 +454,14 @@ impl LocMemCache {
         let sum = current
             .checked_add(delta)
             .ok_or_else(|| Error::NotANumber(key.to_string()))?;
-        store.replace_value(key.as_bytes(), &sum.to_value());
+        let mut bytes = header;
+        bytes.extend_from_slice(&sum.to_value());
+        store.replace_value(key.as_bytes(), &bytes);
         store.promote(key.as_bytes());
         // A bigint can grow: keep the budget by evicting others, never the counter itself.
         if let Some(max) = self.config.max_bytes {
             while store.bytes() > max && store.lru_key() != Some(key.as_bytes()) {
-                store.pop_lru();
-                self.counters.evictions += 1;
+                self.pop_lru(&mut store);
             }
         }
         Ok(sum)
@@ -288,17 +479,65 @@ impl LocMemCache {
     /// assert_eq!((cache.get(":1:k"), cache.get(":2:k")), (None, Some(b"v".to_vec())));
     /// ```
     pub fn move_version(&mut self, from: &str, to: &str) -> bool {
-        let Some(value) = self.get(from) else {
+        let Some(read) = self.get_stale(from).filter(|r| !r.stale) else {
             return false;
         };
-        self.insert(to, &value, Timeout::Default);
+        // Tags move with the value; the timeout becomes the default, as in Django.
+        let tags = {
+            let store = self.store.borrow();
+            store
+                .peek(from.as_bytes())
+                .and_then(|e| meta::parse(e.value))
+                .map(|v| v.tags().map(String::from).collect())
+                .unwrap_or_default()
+        };
+        let m = WriteMeta {
+            tags,
+            ..WriteMeta::default()
+        };
+        self.insert_with(to, &read.value, Timeout::Default, &m);
         self.remove(from);
         true
     }
 
+    /// Removes every entry carrying one of `tags`; returns how many (a scan of the store).
+    ///
+    /// ```
+    /// use edgecache::{meta::WriteMeta, CacheConfig, LocMemCache, SystemClock, Timeout};
+    /// use std::rc::Rc;
+    /// let mut cache = LocMemCache::new(CacheConfig::default(), Rc::new(SystemClock));
+    /// let posts = WriteMeta { tags: vec!["posts".into()], ..WriteMeta::default() };
+    /// cache.insert_with(":1:a", b"\x01a", Timeout::Never, &posts);
+    /// cache.insert(":1:b", b"\x01b", Timeout::Never);
+    /// assert_eq!(cache.invalidate_tags(&["posts".into()]), 1);
+    /// assert_eq!((cache.get(":1:a"), cache.get(":1:b")), (None, Some(b"\x01b".to_vec())));
+    /// ```
+    pub fn invalidate_tags(&mut self, tags: &[String]) -> usize {
+        let mut store = self.store.borrow_mut();
+        let doomed: Vec<Vec<u8>> = store
+            .iter()
+            .filter(|e| meta::parse(e.value).is_some_and(|v| v.has_any_tag(tags)))
+            .map(|e| e.key.to_vec())
+            .collect();
+        for key in &doomed {
+            store.remove(key);
+            self.emit(key, Removal::Invalidate);
+        }
+        self.counters.invalidations += doomed.len() as u64;
+        doomed.len()
+    }
+
     /// Django's `clear`: empties the whole store, whatever the prefix or version.
     pub fn clear(&mut self) {
-        self.store.borrow_mut().clear();
+        let mut store = self.store.borrow_mut();
+        let keys: Vec<Vec<u8>> = match self.listener {
+            Some(_) => store.iter().map(|e| e.key.to_vec()).collect(),
+            None => Vec::new(),
+        };
+        store.clear();
+        for key in &keys {
+            self.emit(key, Removal::Clear);
+        }
     }
 
     /// Entries in the store, expired ones included until met.
@@ -342,17 +581,19 @@ impl LocMemCache {
                 key: String::from_utf8_lossy(e.key).into_owned(),
                 ttl: e.expires.is_finite().then_some(e.expires - now),
                 bytes: entry_size(e.key.len(), e.value.len()),
-                value: e.value.to_vec(),
+                value: meta::payload(e.value).to_vec(),
             })
             .collect()
     }
 
     /// The write path of `set` and a successful `add` (Django's `_set`), plus the byte budget.
-    fn write(&mut self, key: &str, value: &[u8], expires: f64) -> bool {
-        let mut store = self.store.borrow_mut();
+    fn write(&mut self, key: &str, value: &[u8], expires: f64, now: f64) -> bool {
+        // A handle of our own, so evicting (which counts into self) can hold the borrow.
+        let shared = Rc::clone(&self.store);
+        let mut store = shared.borrow_mut();
         let size = entry_size(key.len(), value.len());
         if self.config.max_bytes.is_some_and(|max| size > max) {
-            store.remove(key.as_bytes());
+            self.replace(&mut store, key, now);
             self.counters.rejected += 1;
             return false;
         }
@@ -363,18 +604,47 @@ impl LocMemCache {
                 f => store.len() / f,
             };
             for _ in 0..cull {
-                store.pop_lru();
+                self.pop_lru(&mut store);
             }
-            self.counters.evictions += cull as u64;
         }
+        // The old value goes first: it is replaced, not evicted.
+        self.replace(&mut store, key, now);
         if let Some(max) = self.config.max_bytes {
-            // The old value goes first: it is replaced, not evicted.
-            store.remove(key.as_bytes());
-            while store.bytes() + size > max && store.pop_lru() {
-                self.counters.evictions += 1;
-            }
+            while store.bytes() + size > max && self.pop_lru(&mut store) {}
         }
         store.insert(key.as_bytes(), value, expires);
+        true
+    }
+
+    /// Removes the old entry of a key being written, telling the listener.
+    fn replace(&self, store: &mut Store, key: &str, now: f64) {
+        if self.listener.is_none() {
+            if self.config.max_bytes.is_some() {
+                store.remove(key.as_bytes());
+            }
+            return;
+        }
+        let why = match store.peek(key.as_bytes()) {
+            Some(e) if is_expired(e.expires, now) => Removal::Expire,
+            Some(_) => Removal::Set,
+            None => return,
+        };
+        store.remove(key.as_bytes());
+        self.emit(key.as_bytes(), why);
+    }
+
+    /// Evicts the least recently used entry, counting and telling the listener.
+    fn pop_lru(&mut self, store: &mut Store) -> bool {
+        let key = match (&self.listener, store.lru_key()) {
+            (_, None) => return false,
+            (Some(_), Some(k)) => Some(k.to_vec()),
+            (None, Some(_)) => None,
+        };
+        store.pop_lru();
+        self.counters.evictions += 1;
+        if let Some(key) = key {
+            self.emit(&key, Removal::Evict);
+        }
         true
     }
 }

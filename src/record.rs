@@ -11,7 +11,8 @@
 //! | 1 | value type: the first byte of the value encoding ([`crate::codec`]) |
 //! | 8 | created, ms since the epoch (f64) |
 //! | 8 | logical expiry, ms (f64; +infinity = never) |
-//! | 8 | stale-until, ms (f64; reserved for serve-stale, equal to the expiry today) |
+//! | 8 | stale-until, ms (f64): the value may be served stale until then |
+//! | 4 | compute time, ms (f32): how long the value took to make (XFetch) |
 //! | 2 + n | tag count, then each tag as a u16 length and UTF-8 bytes |
 //! | 4 + n | payload length and payload: the value encoding (maybe deflated), or a manifest |
 //! | 8 | checksum: [`crate::hash_key`] of every byte before it, seed [`CHECKSUM_SEED`] |
@@ -25,11 +26,11 @@ use crate::hash_key;
 /// The three magic bytes that open every record.
 pub const MAGIC: [u8; 3] = *b"ECR";
 /// The record format version this build writes and reads.
-pub const FORMAT: u8 = 1;
+pub const FORMAT: u8 = 2;
 /// Fixed seed of the record checksum (records outlive processes: never change it).
 pub const CHECKSUM_SEED: u64 = 0x6564_6765_6361_6368;
 /// Bytes a record adds around its payload when it has no tags.
-pub const OVERHEAD: usize = 3 + 1 + 1 + 1 + 24 + 2 + 4 + 8;
+pub const OVERHEAD: usize = 3 + 1 + 1 + 1 + 24 + 4 + 2 + 4 + 8;
 
 const COMPRESSED: u8 = 1;
 const MANIFEST: u8 = 2;
@@ -75,9 +76,11 @@ pub struct Record {
     pub created: f64,
     /// Logical expiry, ms; `f64::INFINITY` for never.
     pub expires: f64,
-    /// End of the serve-stale window, ms (reserved: equal to `expires`).
+    /// End of the serve-stale window, ms (equal to `expires` without one).
     pub stale_until: f64,
-    /// Tags (reserved for tag invalidation).
+    /// Milliseconds the value took to compute (0 when unknown).
+    pub delta: f32,
+    /// Tags for tag invalidation.
     pub tags: Vec<String>,
     /// The value.
     pub body: Body,
@@ -92,6 +95,7 @@ impl Record {
             created,
             expires,
             stale_until: expires,
+            delta: 0.0,
             tags: Vec::new(),
             body: Body::Inline(value),
         }
@@ -132,6 +136,7 @@ pub fn encode(record: &Record) -> Vec<u8> {
     out.extend_from_slice(&record.created.to_le_bytes());
     out.extend_from_slice(&record.expires.to_le_bytes());
     out.extend_from_slice(&record.stale_until.to_le_bytes());
+    out.extend_from_slice(&record.delta.to_le_bytes());
     out.extend_from_slice(&(record.tags.len() as u16).to_le_bytes());
     for tag in &record.tags {
         out.extend_from_slice(&(tag.len() as u16).to_le_bytes());
@@ -178,7 +183,12 @@ pub fn decode(bytes: &[u8]) -> Result<Record> {
     let created = r.f64()?;
     let expires = r.f64()?;
     let stale_until = r.f64()?;
-    if expires.is_nan() || created.is_nan() || stale_until.is_nan() {
+    let delta = f32::from_le_bytes(
+        r.take(4)?
+            .try_into()
+            .map_err(|_| corrupt("truncated record"))?,
+    );
+    if expires.is_nan() || created.is_nan() || stale_until.is_nan() || delta.is_nan() {
         return Err(corrupt("record time is not a number"));
     }
     let tag_count = r.u16()?;
@@ -216,6 +226,7 @@ pub fn decode(bytes: &[u8]) -> Result<Record> {
         created,
         expires,
         stale_until,
+        delta,
         tags,
         body,
     })
@@ -308,7 +319,7 @@ mod tests {
         assert!(decode(b"{\"value\":1}").is_err());
         assert!(decode(b"").is_err());
         let mut other = encode(&sample());
-        other[3] = 2;
+        other[3] = FORMAT + 1;
         assert!(decode(&other).is_err());
     }
 }

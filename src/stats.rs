@@ -19,6 +19,8 @@ pub struct Counters {
     pub expirations: u64,
     /// Writes refused because one entry exceeds the byte budget.
     pub rejected: u64,
+    /// Entries removed by tag invalidation.
+    pub invalidations: u64,
 }
 
 /// A snapshot of a cache's counters and occupancy.

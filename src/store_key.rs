@@ -20,9 +20,13 @@ pub const MIN_KEY_LIMIT: usize = SUFFIX + 8;
 /// assert_eq!(edgecache::md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
 /// ```
 pub fn md5_hex(bytes: &[u8]) -> String {
-    let digest = Md5::digest(bytes);
-    let mut out = String::with_capacity(32);
-    for b in digest {
+    hex(&Md5::digest(bytes))
+}
+
+/// Lowercase hex of a digest.
+pub(crate) fn hex(digest: &[u8]) -> String {
+    let mut out = String::with_capacity(digest.len() * 2);
+    for &b in digest {
         out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
         out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
     }

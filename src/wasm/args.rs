@@ -1,6 +1,7 @@
 //! Argument parsing at the boundary: every bad argument is a `TypeError` naming it.
 
 use crate::codec::Numeric;
+use crate::meta::WriteMeta;
 use crate::{py_number_str, Error, Timeout};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -98,6 +99,58 @@ pub fn write_options(v: &JsValue) -> Result<(Timeout, Option<i64>), Error> {
         ));
     }
     Ok((timeout(v)?, None))
+}
+
+/// The tags and serve-stale window of a write's options object (empty for a bare timeout).
+pub fn write_meta(v: &JsValue) -> Result<WriteMeta, Error> {
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return Ok(WriteMeta::default());
+    }
+    let tags = tags(&prop(v, "tags")?)?;
+    let stale = seconds(v, "staleWhileRevalidate")?.max(seconds(v, "staleIfError")?);
+    Ok(WriteMeta {
+        tags,
+        stale,
+        delta: seconds(v, "computeTime")?,
+    })
+}
+
+/// A list of tags: `undefined` = none, else an array of strings within the limits.
+pub fn tags(v: &JsValue) -> Result<Vec<String>, Error> {
+    if v.is_undefined() {
+        return Ok(Vec::new());
+    }
+    let bad = || {
+        Error::invalid(
+            "INVALID_TAGS",
+            format!("tags must be an array of strings, got {}", describe(v)),
+        )
+    };
+    let array = v.dyn_ref::<js_sys::Array>().ok_or_else(bad)?;
+    let mut out = Vec::with_capacity(array.length() as usize);
+    for tag in array.iter() {
+        out.push(tag.as_string().ok_or_else(bad)?);
+    }
+    crate::meta::check_tags(&out)?;
+    Ok(out)
+}
+
+/// An optional non-negative number of seconds in an options object (0 when absent).
+pub fn seconds(v: &JsValue, name: &str) -> Result<f64, Error> {
+    let x = prop(v, name)?;
+    if x.is_undefined() {
+        return Ok(0.0);
+    }
+    match x.as_f64() {
+        Some(t) if t >= 0.0 => Ok(t),
+        _ => Err(Error::invalid(
+            "INVALID_OPTIONS",
+            format!(
+                "{name} must be a non-negative number of seconds, got {}",
+                describe(&x)
+            ),
+        )),
+    }
 }
 
 /// getOrSet's second argument is required (Django raises TypeError without it).

@@ -7,6 +7,7 @@ mod cache_core;
 mod clock;
 mod dummy_cache;
 mod errors;
+mod events;
 mod fast;
 mod hashing;
 mod http;

@@ -6,7 +6,10 @@ use crate::{CacheConfig, Error};
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
-const KNOWN: [&str; 12] = [
+const KNOWN: [&str; 15] = [
+    "jitter",
+    "seed",
+    "onEvict",
     "timeout",
     "maxEntries",
     "cullFrequency",
@@ -29,6 +32,7 @@ pub struct Options {
     pub on_warning: Option<Function>,
     pub strict_keys: bool,
     pub clock: JsClock,
+    pub on_evict: Option<Function>,
 }
 
 pub fn bad(name: &str, wanted: &str, got: &JsValue) -> Error {
@@ -59,6 +63,30 @@ fn function(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
         .map_err(|v| bad(name, "a function", &v))
 }
 
+fn fraction(options: &JsValue, name: &str) -> Result<f64, Error> {
+    let v = prop(options, name)?;
+    if v.is_undefined() {
+        return Ok(0.0);
+    }
+    match v.as_f64() {
+        Some(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(bad(name, "a fraction from 0 to 1", &v)),
+    }
+}
+
+fn seed(options: &JsValue) -> Result<Option<u64>, Error> {
+    let v = prop(options, "seed")?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&x) => {
+            Ok(Some(x as u64))
+        }
+        _ => Err(bad("seed", "a non-negative integer", &v)),
+    }
+}
+
 /// Reads and checks an options object (`undefined` means all defaults).
 pub fn parse(options: &JsValue) -> Result<Options, Error> {
     parse_with(options, &KNOWN)
@@ -75,6 +103,7 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
             on_warning: None,
             strict_keys: false,
             clock: JsClock::system(),
+            on_evict: None,
         });
     }
     if !options.is_object() {
@@ -155,11 +184,14 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
             max_entries: count(options, "maxEntries", defaults.max_entries, 0.0)?,
             cull_frequency: count(options, "cullFrequency", defaults.cull_frequency, 0.0)?,
             max_bytes,
+            jitter: fraction(options, "jitter")?,
+            seed: seed(options)?,
         },
         location,
         key_function: function(options, "keyFunction")?,
         on_warning: function(options, "onWarning")?,
         strict_keys,
         clock,
+        on_evict: function(options, "onEvict")?,
     })
 }
