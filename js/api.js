@@ -2,8 +2,10 @@
 // and its store adapters, plus `cache`, Django's proxy for the "default" alias.
 import { getCache } from "./edgecache.js";
 import "./fast.js";
+import "./extras.js";
 
-export { MemoryCache, DummyCache, configureCaches, getCache } from "./edgecache.js";
+export { MemoryCache, DummyCache, configureCaches, getCache, makeTemplateFragmentKey } from "./edgecache.js";
+export { cacheFragment, streamFragments } from "./fragments.js";
 export { Cache } from "./cache.js";
 export { stores } from "./stores/index.js";
 export {

@@ -4,6 +4,9 @@
 // store failures to onError and the stats.
 import { codedError, typeError } from "./errors.js";
 import { CacheCore, MemoryCache } from "./edgecache.js";
+import { Namespace, invalidateNamespace } from "./namespace.js";
+import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
+import { warm } from "./warm.js";
 
 const FAILED = Symbol("store call failed");
 const CAS_ATTEMPTS = 64;
@@ -58,13 +61,28 @@ export class Cache {
   #onError;
   #storeTimeout;
   #strict;
-  #counts = { hits: 0, misses: 0, storeReads: 0, storeHits: 0, storeMisses: 0, storeWrites: 0, storeErrors: 0, corruptRecords: 0 };
+  #onEvict;
+  /** getOrSet computations in flight, by made key (single flight). */
+  #flights = new Map();
+  #counts = {
+    hits: 0,
+    misses: 0,
+    storeReads: 0,
+    storeHits: 0,
+    storeMisses: 0,
+    storeWrites: 0,
+    storeErrors: 0,
+    corruptRecords: 0,
+    invalidated: 0,
+    staleServed: 0,
+    refreshes: 0,
+  };
 
   constructor(options) {
     if (options === null || typeof options !== "object") {
       throw typeError("INVALID_OPTIONS", "Cache options must be an object with at least a 'store'");
     }
-    const { store, memory, onError, storeTimeout = 1, strict = false, ...rest } = options;
+    const { store, memory, onError, onEvict, storeTimeout = 1, strict = false, ...rest } = options;
     this.#store = checkStore(store);
     if (onError !== undefined && typeof onError !== "function") {
       throw typeError("INVALID_OPTION", "option 'onError' must be a function");
@@ -73,6 +91,10 @@ export class Cache {
       throw typeError("INVALID_OPTION", "option 'storeTimeout' must be a positive number of seconds");
     }
     if (typeof strict !== "boolean") throw typeError("INVALID_OPTION", "option 'strict' must be a boolean");
+    if (onEvict !== undefined && typeof onEvict !== "function") {
+      throw typeError("INVALID_OPTION", "option 'onEvict' must be a function");
+    }
+    this.#onEvict = onEvict;
     this.#core = new CacheCore(rest, store.limits ?? {});
     const tier = memoryTier(memory, rest.clock);
     if (tier) this.#core.useMemory(tier);
@@ -122,12 +144,36 @@ export class Cache {
     return raw === FAILED ? FAILED : raw.map(asBytes);
   }
 
-  /** Opens a record read from the store (fetching chunks); undefined or { value }. */
-  async #open(op, made, bytes) {
-    let r = this.#core.open(made, bytes);
+  #emit(key, reason) {
+    if (this.#onEvict) this.#onEvict(key, reason);
+  }
+
+  /** Reads the invalidation stamps of tags (`[[tag, storeKey]]`) into CacheCore. */
+  async #learnStamps(op, made, stamps) {
+    const bytes = await this.#fetch(op, made, stamps.map(([, key]) => key));
+    if (bytes === FAILED) return;
+    const corrupt = this.#core.learnStamps(stamps.map(([tag], i) => [tag, bytes[i] ?? null]));
+    for (const error of corrupt) this.#corrupt(error, op, made);
+  }
+
+  /** Opens a record read from the store (fetching tag stamps and chunks); undefined or
+   * { value } ({ value, state } with getOrSet's refresh options). */
+  async #open(op, made, bytes, options) {
+    let r = this.#core.open(made, bytes, options);
+    if (r?.stamps) {
+      await this.#learnStamps(op, made, r.stamps);
+      r = this.#core.open(made, bytes, options);
+      // Stamps that could not be read: the record cannot be judged, so it is a miss.
+      if (r?.stamps) r = undefined;
+    }
     if (r?.chunks) {
       const parts = await this.#fetch(op, made, r.chunks);
-      r = parts === FAILED ? undefined : this.#core.assemble(made, bytes, parts.map((p) => p ?? null));
+      r = parts === FAILED ? undefined : this.#core.assemble(made, bytes, parts.map((p) => p ?? null), options);
+    }
+    if (r?.invalidated) {
+      this.#counts.invalidated++;
+      this.#emit(made, "invalidate");
+      r = undefined;
     }
     if (r?.corrupt) r = this.#corrupt(r.corrupt, op, made);
     if (r === undefined) this.#counts.storeMisses++;
@@ -142,9 +188,10 @@ export class Cache {
     return undefined;
   }
 
-  /** The memory tier, then the store: undefined or { value }. */
-  async #read(op, made) {
-    const local = this.#core.local(made);
+  /** The memory tier, then the store: undefined or { value } ({ value, state } with
+   * getOrSet's refresh options). */
+  async #read(op, made, options) {
+    const local = options === undefined ? this.#core.local(made) : this.#core.localStale(made, options);
     if (local !== undefined) return local ?? undefined;
     const fetched = await this.#fetch(op, made, [this.#core.storeKey(made)]);
     if (fetched === FAILED) return undefined;
@@ -152,7 +199,7 @@ export class Cache {
       this.#counts.storeMisses++;
       return undefined;
     }
-    return this.#open(op, made, fetched[0]);
+    return this.#open(op, made, fetched[0], options);
   }
 
   #count(found) {
@@ -222,18 +269,69 @@ export class Cache {
     return [asBytes(bytes)];
   }
 
-  /** The value of `key`; on a miss, adds `defaultOrFactory` (awaited if a function) and returns what is cached. */
-  async getOrSet(key, defaultOrFactory, timeout) {
+  /**
+   * The value of `key`; on a miss, adds `defaultOrFactory` (awaited if a function) and
+   * returns what is cached. Concurrent misses of one key in this instance share one factory
+   * call. Options add serve-stale (`staleWhileRevalidate`, `staleIfError`), XFetch early
+   * refresh (`beta`) and `waitUntil` for background refreshes.
+   */
+  async getOrSet(key, defaultOrFactory, options) {
     this.#core.checkDefault(defaultOrFactory);
-    const made = this.#core.writeKey(key, timeout);
-    const found = this.#count(await this.#read("getOrSet", made));
-    if (found !== undefined) return found.value;
-    const value = typeof defaultOrFactory === "function" ? await defaultOrFactory() : defaultOrFactory;
+    const made = this.#core.writeKey(key, options);
+    const refresh = wantsRefresh(options);
+    const found = await this.#read("getOrSet", made, refresh ? options : undefined);
+    const state = found === undefined ? "miss" : (found.state ?? "fresh");
+    this.#count(state === "fresh" || state === "early" ? found : undefined);
+    if (state === "fresh") return found.value;
+    if (state === "early" || state === "revalidate") {
+      if (state === "revalidate") this.#counts.staleServed++;
+      this.#refreshInBackground(made, key, defaultOrFactory, options);
+      return found.value;
+    }
+    if (state === "miss") return this.#flight(made, () => this.#fill(made, key, defaultOrFactory, options));
+    try {
+      return await this.#flight(made, () => this.#replace(key, defaultOrFactory, options));
+    } catch (error) {
+      this.#report(error, "getOrSet", made);
+      this.#counts.staleServed++;
+      return found.value;
+    }
+  }
+
+  /** Shares one run of `compute` among concurrent callers for `made`. */
+  #flight(made, compute) {
+    const pending = this.#flights.get(made);
+    if (pending !== undefined) return pending;
+    const flight = compute().finally(() => this.#flights.delete(made));
+    this.#flights.set(made, flight);
+    return flight;
+  }
+
+  /** Django's miss path: compute, add, and return what is cached. */
+  async #fill(made, key, defaultOrFactory, options) {
+    const [value, seconds] = await produce(defaultOrFactory);
     // Django re-reads after add() to return the winner's value; when this add won, the
     // value is ours and the read would only cost a store round trip.
-    if (await this.add(key, value, timeout)) return value;
+    if (await this.add(key, value, writeOptions(options, seconds))) return value;
     const now = await this.#read("getOrSet", made);
     return now === undefined ? value : now.value;
+  }
+
+  /** A refresh: compute and overwrite. */
+  async #replace(key, defaultOrFactory, options) {
+    const [value, seconds] = await produce(defaultOrFactory);
+    await this.set(key, value, writeOptions(options, seconds));
+    return value;
+  }
+
+  #refreshInBackground(made, key, defaultOrFactory, options) {
+    if (this.#flights.has(made)) return;
+    this.#counts.refreshes++;
+    const run = this.#flight(made, () => this.#replace(key, defaultOrFactory, options)).catch((error) => {
+      // The stale value stays; the next read tries again.
+      this.#report(error, "refresh", made);
+    });
+    register(options, run);
   }
 
   /** The hits among `keys`, as a Map in request order. */
@@ -281,7 +379,9 @@ export class Cache {
     this.#core.tombstone(made);
     const key_ = this.#core.storeKey(made);
     const result = await this.#call("delete", made, () => this.#store.delete(key_));
-    return result === FAILED ? false : result !== false;
+    const deleted = result === FAILED ? false : result !== false;
+    if (deleted) this.#emit(made, "delete");
+    return deleted;
   }
 
   /** Removes every key in `keys`. */
@@ -383,6 +483,35 @@ export class Cache {
       }
       await Promise.all(batch.map((k) => store.delete(k)));
     });
+    this.#emit(prefix, "clear");
+  }
+
+  /**
+   * Makes every entry tagged with one of `tags` a miss, on every instance sharing the store:
+   * writes each tag's invalidation time (read by other instances at most once per
+   * localTimeout). Throws when the store write fails.
+   */
+  async invalidateTags(tags) {
+    const stamps = this.#core.stampTags(tags);
+    await Promise.all(stamps.map(([key, record]) => {
+      this.#counts.storeWrites++;
+      return this.#must("invalidateTags", key, () => this.#store.put(key, record, {}));
+    }));
+  }
+
+  /** A view whose keys live in namespace `name` (see invalidateNamespace). */
+  namespace(name) {
+    return new Namespace(this, name);
+  }
+
+  /** Makes every key of namespace `name` unreachable, on every instance sharing the store. */
+  invalidateNamespace(name) {
+    return invalidateNamespace(this, name);
+  }
+
+  /** Runs `loaders` (key -> function) with a concurrency limit and stores their values. */
+  warm(loaders, options) {
+    return warm(this, loaders, options);
   }
 
   /** The key stored for `key` (`prefix:version:key`, before store-key shortening). */

@@ -333,6 +333,25 @@ impl LocMemCache {
         stored
     }
 
+    /// Stores a copy of a value known to expire at `soft_expires` (seconds) for `timeout`
+    /// with its metadata, without jitter: a memory tier's copy of a store record.
+    pub fn fill_with(
+        &mut self,
+        key: &str,
+        value: &[u8],
+        timeout: Timeout,
+        soft_expires: f64,
+        m: &WriteMeta,
+    ) -> bool {
+        let now = self.clock.now();
+        let expires = timeout.expires_at(self.config.default_timeout, now);
+        let stored = self.write(key, &meta::encode(m, soft_expires, value), expires, now);
+        if stored {
+            self.counters.sets += 1;
+        }
+        stored
+    }
+
     /// The entry bytes and real expiry of a write with metadata.
     fn with_meta(
         &mut self,

@@ -153,6 +153,41 @@ pub fn seconds(v: &JsValue, name: &str) -> Result<f64, Error> {
     }
 }
 
+/// The serve-stale and early-refresh options of `getOrSet`.
+pub fn refresh_policy(v: &JsValue) -> Result<crate::RefreshPolicy, Error> {
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return Ok(crate::RefreshPolicy::default());
+    }
+    let beta = prop(v, "beta")?;
+    let beta = if beta.is_undefined() {
+        None
+    } else {
+        match beta.as_f64() {
+            Some(b) if b > 0.0 && b.is_finite() => Some(b),
+            _ => {
+                return Err(Error::invalid(
+                    "INVALID_OPTIONS",
+                    format!("beta must be a positive number, got {}", describe(&beta)),
+                ))
+            }
+        }
+    };
+    Ok(crate::RefreshPolicy {
+        stale_while_revalidate: seconds(v, "staleWhileRevalidate")?,
+        stale_if_error: seconds(v, "staleIfError")?,
+        beta,
+    })
+}
+
+/// `{ value, state }` for a read that found something to serve.
+pub fn served(value: JsValue, state: crate::Serve) -> JsValue {
+    let out = Object::new();
+    // Defining properties on a fresh plain object cannot fail.
+    let _ = Reflect::set(&out, &"value".into(), &value);
+    let _ = Reflect::set(&out, &"state".into(), &state.as_str().into());
+    out.into()
+}
+
 /// getOrSet's second argument is required (Django raises TypeError without it).
 pub fn required_default(v: &JsValue) -> Result<(), Error> {
     if v.is_undefined() {

@@ -8,14 +8,18 @@ use super::keys::KeyRules;
 use super::memory_cache::{stats_object, MemoryCache};
 use super::options::{self, bad};
 use super::values;
+use crate::meta::WriteMeta;
 use crate::persist::{self, Opened, Sealed, StoreLimits};
 use crate::record::{self, Record};
-use crate::{codec::Numeric, CacheConfig, Clock, Error, LocMemCache, Timeout};
+use crate::{codec::Numeric, CacheConfig, Clock, Error, LocMemCache, Rng, Timeout};
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-const KNOWN: [&str; 12] = [
+const KNOWN: [&str; 14] = [
+    "jitter",
+    "seed",
     "timeout",
     "keyPrefix",
     "version",
@@ -42,6 +46,15 @@ pub struct CacheCore {
     tier: Option<LocMemCache>,
     limits: StoreLimits,
     local_timeout: f64,
+    rng: Rng,
+    /// Tag invalidation stamps read from the store: tag -> (stamp ms, when read, s).
+    stamps: HashMap<String, (f64, f64)>,
+}
+
+/// A record that passed its checks, and whether its timeout has passed.
+enum Live {
+    Fresh(Record),
+    Stale(Record),
 }
 
 fn set(object: &Object, name: &str, value: &JsValue) {
@@ -110,12 +123,26 @@ fn parse_limits(options: &JsValue, store: &JsValue) -> Result<(StoreLimits, f64)
 }
 
 impl CacheCore {
+    /// The time of a stamp record.
+    fn read_stamp(&self, tag: &str, bytes: &[u8]) -> Result<f64, Error> {
+        let r = record::decode(bytes)?;
+        let key = format!("{}:tag:{tag}", self.config.key_prefix);
+        match persist::open(&key, &r, &self.limits)? {
+            Opened::Value(v) => match Numeric::from_value(&v) {
+                Some(Numeric::Float(at)) if at.is_finite() => Ok(at),
+                _ => Err(Error::Corrupt("tag stamp is not a time".into())),
+            },
+            Opened::Chunks(_) => Err(Error::Corrupt("tag stamp is chunked".into())),
+        }
+    }
+
     fn now_ms(&self) -> f64 {
         self.clock.now() * 1000.0
     }
 
-    /// The JS object of a sealed record: `{ record, chunks: [[key, bytes]], ttl }`.
-    fn sealed_object(&self, sealed: Sealed, expires_ms: f64) -> JsValue {
+    /// The JS object of a sealed record: `{ record, chunks: [[key, bytes]], ttl }`; the
+    /// store keeps it until `keep_ms` (the end of its serve-stale window).
+    fn sealed_object(&self, sealed: Sealed, expires_ms: f64, keep_ms: f64) -> JsValue {
         let out = Object::new();
         set(&out, "record", &Uint8Array::from(&sealed.record[..]).into());
         let chunks = Array::new();
@@ -126,7 +153,7 @@ impl CacheCore {
         set(&out, "chunks", &chunks.into());
         let now = self.now_ms();
         set(&out, "expired", &JsValue::from_bool(expires_ms <= now));
-        let ttl = persist::physical_ttl(expires_ms, now, self.limits.min_ttl);
+        let ttl = persist::physical_ttl(keep_ms.max(expires_ms), now, self.limits.min_ttl);
         set(
             &out,
             "ttl",
@@ -136,27 +163,105 @@ impl CacheCore {
     }
 
     fn seal_record(&self, made: &str, record: Record) -> Result<JsValue, JsValue> {
-        let expires = record.expires;
+        let (expires, keep) = (record.expires, record.stale_until);
         let sealed = persist::seal(made, record, &self.limits).js()?;
-        Ok(self.sealed_object(sealed, expires))
+        Ok(self.sealed_object(sealed, expires, keep))
     }
 
-    /// Copies a live value into the memory tier for at most `localTimeout` seconds.
-    fn fill(&mut self, made: &str, value: &[u8], expires_ms: f64) {
+    /// Copies a live value into the memory tier for at most `localTimeout` seconds, with
+    /// the record's tags (so invalidation finds it) and timing (so XFetch can use it).
+    fn fill(&mut self, made: &str, value: &[u8], r: &Record) {
         let now = self.clock.now();
-        let until = persist::tier_expiry(expires_ms, now, self.local_timeout);
-        if let Some(tier) = &mut self.tier {
-            tier.insert(made, value, Timeout::Seconds(until - now));
+        let until = persist::tier_expiry(r.expires, now, self.local_timeout);
+        let Some(tier) = &mut self.tier else {
+            return;
+        };
+        let timeout = Timeout::Seconds(until - now);
+        if r.tags.is_empty() && r.delta == 0.0 {
+            tier.insert(made, value, timeout);
+        } else {
+            let m = WriteMeta {
+                tags: r.tags.clone(),
+                stale: 0.0,
+                delta: f64::from(r.delta) / 1000.0,
+            };
+            tier.fill_with(made, value, timeout, r.expires / 1000.0, &m);
         }
     }
 
-    /// A live record's value, or `None` when absent, expired or corrupt (`Err`).
-    fn live(&self, bytes: Option<Vec<u8>>) -> Result<Option<Record>, Error> {
+    /// Decodes a record: `None` when absent or past its serve-stale window, `Err` when
+    /// corrupt.
+    fn live(&self, bytes: Option<Vec<u8>>) -> Result<Option<Live>, Error> {
         let Some(bytes) = bytes else {
             return Ok(None);
         };
         let r = record::decode(&bytes)?;
-        Ok((!r.is_expired(self.now_ms())).then_some(r))
+        let now = self.now_ms();
+        Ok(if !r.is_expired(now) {
+            Some(Live::Fresh(r))
+        } else if r.stale_until > now {
+            Some(Live::Stale(r))
+        } else {
+            None
+        })
+    }
+
+    /// A fresh record (stale ones read as absent).
+    fn fresh(&self, bytes: Option<Vec<u8>>) -> Result<Option<Record>, Error> {
+        Ok(match self.live(bytes)? {
+            Some(Live::Fresh(r)) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The tags of `r` whose stamps this instance has not read within `localTimeout`.
+    fn unknown_stamps(&self, r: &Record) -> Vec<String> {
+        let now = self.clock.now();
+        r.tags
+            .iter()
+            .filter(|t| {
+                self.stamps
+                    .get(*t)
+                    .is_none_or(|&(_, read)| read + self.local_timeout <= now)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// True when a tag of `r` was invalidated at or after `r` was written.
+    fn invalidated(&self, r: &Record) -> bool {
+        r.tags
+            .iter()
+            .any(|t| self.stamps.get(t).is_some_and(|&(at, _)| r.created <= at))
+    }
+
+    /// The latest known invalidation of any of `tags`, ms (0 when none).
+    fn latest_stamp(&self, tags: &[String]) -> f64 {
+        tags.iter()
+            .filter_map(|t| self.stamps.get(t).map(|&(at, _)| at))
+            .fold(0.0, f64::max)
+    }
+
+    /// The store key of a tag's invalidation stamp.
+    fn stamp_key(&self, tag: &str) -> String {
+        crate::store_key(
+            &format!("{}:tag:{tag}", self.config.key_prefix),
+            self.limits.max_key_bytes,
+        )
+    }
+
+    /// `{ stamps: [[tag, storeKey]] }`: what to fetch before a tagged record can be judged.
+    fn need_stamps(&self, tags: Vec<String>) -> JsValue {
+        let list: Array = tags
+            .into_iter()
+            .map(|t| {
+                let key = self.stamp_key(&t);
+                JsValue::from(Array::of2(&t.into(), &key.into()))
+            })
+            .collect();
+        let out = Object::new();
+        set(&out, "stamps", &list.into());
+        out.into()
     }
 
     fn hit(value: JsValue) -> JsValue {
@@ -171,14 +276,67 @@ impl CacheCore {
         out.into()
     }
 
-    fn finish_value(&mut self, made: &str, value: Vec<u8>, expires: f64) -> JsValue {
-        match values::decode(&value) {
-            Ok(v) => {
-                self.fill(made, &value, expires);
-                Self::hit(v)
+    fn finish_value(
+        &mut self,
+        made: &str,
+        value: Vec<u8>,
+        live: &Live,
+        options: &JsValue,
+    ) -> JsValue {
+        let decoded = match values::decode(&value) {
+            Ok(v) => v,
+            Err(e) => return Self::corrupt(e),
+        };
+        let r = match live {
+            Live::Fresh(r) => {
+                self.fill(made, &value, r);
+                r
             }
-            Err(e) => Self::corrupt(e),
+            Live::Stale(r) => r,
+        };
+        if options.is_undefined() {
+            return match live {
+                Live::Fresh(_) => Self::hit(decoded),
+                Live::Stale(_) => JsValue::UNDEFINED,
+            };
         }
+        let policy = match args::refresh_policy(options) {
+            Ok(p) => p,
+            Err(e) => return Self::corrupt(e),
+        };
+        let state = crate::serve_state(
+            self.clock.now(),
+            r.expires / 1000.0,
+            f64::from(r.delta) / 1000.0,
+            &policy,
+            &mut self.rng,
+        );
+        if state == crate::Serve::Miss {
+            return JsValue::UNDEFINED;
+        }
+        args::served(decoded, state)
+    }
+
+    /// The checks every record read passes before its body: tags, then expiry.
+    fn judge(&mut self, bytes: Option<Vec<u8>>) -> Result<Option<Live>, JsValue> {
+        let live = match self.live(bytes) {
+            Ok(Some(l)) => l,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(Self::corrupt(e)),
+        };
+        let (Live::Fresh(r) | Live::Stale(r)) = &live;
+        if !r.tags.is_empty() {
+            let unknown = self.unknown_stamps(r);
+            if !unknown.is_empty() {
+                return Err(self.need_stamps(unknown));
+            }
+            if self.invalidated(r) {
+                let out = Object::new();
+                set(&out, "invalidated", &JsValue::TRUE);
+                return Err(out.into());
+            }
+        }
+        Ok(Some(live))
     }
 }
 
@@ -195,12 +353,14 @@ impl CacheCore {
             parse_limits(&options, &limits).js()?
         };
         Ok(CacheCore {
-            config: o.config,
             keys: KeyRules::new(o.key_function, o.on_warning, o.strict_keys),
             clock: Rc::new(o.clock),
+            rng: o.config.seed.map_or_else(Rng::from_entropy, Rng::new),
+            config: o.config,
             tier: None,
             limits,
             local_timeout,
+            stamps: HashMap::new(),
         })
     }
 
@@ -317,36 +477,54 @@ impl CacheCore {
         remember: bool,
     ) -> Result<JsValue, JsValue> {
         let (timeout, _) = args::write_options(&timeout_or_options).js()?;
+        let meta = args::write_meta(&timeout_or_options).js()?;
         let bytes = values::encode(&value).js()?;
         let now = self.clock.now();
-        let expires = timeout.expires_at(self.config.default_timeout, now) * 1000.0;
-        let out = self.seal_record(made, Record::new(bytes.clone(), now * 1000.0, expires))?;
+        let mut expires = timeout.expires_at(self.config.default_timeout, now);
+        if self.config.jitter > 0.0 && expires.is_finite() && expires > now {
+            expires = now + crate::jittered(expires - now, self.config.jitter, &mut self.rng);
+        }
+        let expires = expires * 1000.0;
+        let mut r = Record::new(bytes.clone(), now * 1000.0, expires);
+        if expires > now * 1000.0 {
+            r.stale_until = expires + meta.stale * 1000.0;
+        }
+        r.delta = (meta.delta * 1000.0) as f32;
+        // Written after the last invalidation of its tags that this instance knows of, even
+        // within the same millisecond.
+        r.created = r.created.max(self.latest_stamp(&meta.tags) + 0.001);
+        r.tags = meta.tags;
+        let out = self.seal_record(made, r.clone())?;
         if remember {
-            self.fill(made, &bytes, expires);
+            self.fill(made, &bytes, &r);
         }
         Ok(out)
     }
 
     /// Keeps a record this cache just wrote in the memory tier (after a successful `add`).
     pub fn remember(&mut self, made: &str, bytes: Vec<u8>) {
-        if let Ok(Some(r)) = self.live(Some(bytes)) {
+        if let Ok(Some(r)) = self.fresh(Some(bytes)) {
             if let Ok(Opened::Value(value)) = persist::open(made, &r, &self.limits) {
-                self.fill(made, &value, r.expires);
+                self.fill(made, &value, &r);
             }
         }
     }
 
     /// Opens a record read from the store: `undefined` (absent or expired), `{ value }`
     /// (also kept in the memory tier), `{ chunks }` (store keys to fetch, then
-    /// [`CacheCore::assemble`]) or `{ corrupt }` (an Error to report; a miss).
-    pub fn open(&mut self, made: &str, bytes: Option<Vec<u8>>) -> JsValue {
-        let r = match self.live(bytes) {
-            Ok(Some(r)) => r,
+    /// [`CacheCore::assemble`]), `{ stamps }` (tag stamps to fetch, then
+    /// [`CacheCore::learn_stamps`] and open again), `{ invalidated }` (a miss) or
+    /// `{ corrupt }` (an Error to report; a miss). With getOrSet's `options`, a value is
+    /// `{ value, state }` and a stale one inside its windows is served too.
+    pub fn open(&mut self, made: &str, bytes: Option<Vec<u8>>, options: JsValue) -> JsValue {
+        let live = match self.judge(bytes) {
+            Ok(Some(l)) => l,
             Ok(None) => return JsValue::UNDEFINED,
-            Err(e) => return Self::corrupt(e),
+            Err(answer) => return answer,
         };
-        match persist::open(made, &r, &self.limits) {
-            Ok(Opened::Value(value)) => self.finish_value(made, value, r.expires),
+        let (Live::Fresh(r) | Live::Stale(r)) = &live;
+        match persist::open(made, r, &self.limits) {
+            Ok(Opened::Value(value)) => self.finish_value(made, value, &live, &options),
             Ok(Opened::Chunks(keys)) => {
                 let out = Object::new();
                 let list: Array = keys.into_iter().map(JsValue::from).collect();
@@ -359,12 +537,19 @@ impl CacheCore {
 
     /// Joins the chunks of a chunked record (`null` for a missing chunk): `{ value }`,
     /// `undefined` or `{ corrupt }` as [`CacheCore::open`].
-    pub fn assemble(&mut self, made: &str, bytes: Vec<u8>, chunks: Array) -> JsValue {
-        let r = match self.live(Some(bytes)) {
-            Ok(Some(r)) => r,
+    pub fn assemble(
+        &mut self,
+        made: &str,
+        bytes: Vec<u8>,
+        chunks: Array,
+        options: JsValue,
+    ) -> JsValue {
+        let live = match self.judge(Some(bytes)) {
+            Ok(Some(l)) => l,
             Ok(None) => return JsValue::UNDEFINED,
-            Err(e) => return Self::corrupt(e),
+            Err(answer) => return answer,
         };
+        let (Live::Fresh(r) | Live::Stale(r)) = &live;
         let mut parts = Vec::with_capacity(chunks.length() as usize);
         for c in chunks.iter() {
             match c.dyn_into::<Uint8Array>() {
@@ -373,8 +558,8 @@ impl CacheCore {
             }
         }
         let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        match persist::assemble(&r, &refs) {
-            Ok(value) => self.finish_value(made, value, r.expires),
+        match persist::assemble(r, &refs) {
+            Ok(value) => self.finish_value(made, value, &live, &options),
             Err(e) => Self::corrupt(e),
         }
     }
@@ -389,7 +574,7 @@ impl CacheCore {
         timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (timeout, _) = args::write_options(&timeout_or_options).js()?;
-        let mut r = match self.live(bytes) {
+        let mut r = match self.fresh(bytes) {
             Ok(Some(r)) => r,
             Ok(None) => return Ok(JsValue::UNDEFINED),
             Err(e) => return Ok(Self::corrupt(e)),
@@ -402,9 +587,8 @@ impl CacheCore {
         r.stale_until = r.expires;
         r.body = record::Body::Inline(value.clone());
         r.compressed = false;
-        let expires = r.expires;
-        let out = self.seal_record(made, r)?;
-        self.fill(made, &value, expires);
+        let out = self.seal_record(made, r.clone())?;
+        self.fill(made, &value, &r);
         Ok(out)
     }
 
@@ -419,7 +603,7 @@ impl CacheCore {
     ) -> Result<JsValue, JsValue> {
         let delta = args::delta(&delta).js()?;
         let delta = if negate { delta.negated() } else { delta };
-        let Ok(Some(mut r)) = self.live(bytes) else {
+        let Ok(Some(mut r)) = self.fresh(bytes) else {
             return Err(to_js(Error::KeyNotFound(made.to_string())));
         };
         let current = match persist::open(made, &r, &self.limits) {
@@ -433,10 +617,92 @@ impl CacheCore {
         r.value_type = value[0];
         r.body = record::Body::Inline(value.clone());
         r.compressed = false;
-        let expires = r.expires;
-        let out = self.seal_record(made, r)?;
-        self.fill(made, &value, expires);
+        let out = self.seal_record(made, r.clone())?;
+        self.fill(made, &value, &r);
         set(out.unchecked_ref(), "value", &args::numeric_value(&sum));
+        Ok(out)
+    }
+
+    /// The memory tier's answer for getOrSet with refresh options: `undefined` (ask the
+    /// store), `null` (deleted here) or `{ value, state }`.
+    #[wasm_bindgen(js_name = localStale)]
+    pub fn local_stale(&mut self, made: &str, options: JsValue) -> Result<JsValue, JsValue> {
+        let policy = args::refresh_policy(&options).js()?;
+        let now = self.clock.now();
+        let Some(tier) = &mut self.tier else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let Some(read) = tier.get_stale(made) else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        if read.value == TOMBSTONE {
+            return Ok(JsValue::NULL);
+        }
+        let state = crate::serve_state(now, read.expires, read.delta, &policy, &mut self.rng);
+        if state != crate::Serve::Fresh && state != crate::Serve::Early {
+            // Stale windows are judged on the store's record.
+            return Ok(JsValue::UNDEFINED);
+        }
+        Ok(args::served(values::decode(&read.value).js()?, state))
+    }
+
+    /// Records tag stamps read from the store (`pairs`: `[tag, bytes | null]`); a newer
+    /// stamp drops the tag's entries from the memory tier. Returns the corrupt stamps as
+    /// Errors (each read as "invalidated now").
+    #[wasm_bindgen(js_name = learnStamps)]
+    pub fn learn_stamps(&mut self, pairs: Array) -> Array {
+        let now = self.clock.now();
+        let corrupt = Array::new();
+        for pair in pairs.iter() {
+            let pair: Array = pair.unchecked_into();
+            let Some(tag) = pair.get(0).as_string() else {
+                continue;
+            };
+            let bytes = pair
+                .get(1)
+                .dyn_into::<Uint8Array>()
+                .ok()
+                .map(|b| b.to_vec());
+            let stamp = match bytes.map(|b| self.read_stamp(&tag, &b)) {
+                None => 0.0,
+                Some(Ok(at)) => at,
+                Some(Err(e)) => {
+                    corrupt.push(&to_js(e));
+                    self.now_ms()
+                }
+            };
+            let newer = self.stamps.get(&tag).is_none_or(|&(at, _)| stamp > at);
+            self.stamps.insert(tag.clone(), (stamp, now));
+            if newer && stamp > 0.0 {
+                if let Some(tier) = &mut self.tier {
+                    tier.invalidate_tags(&[tag]);
+                }
+            }
+        }
+        corrupt
+    }
+
+    /// Marks `tags` invalidated now: drops them from the memory tier and returns the stamp
+    /// records to write, `[[storeKey, bytes]]` (stored without expiry).
+    #[wasm_bindgen(js_name = stampTags)]
+    pub fn stamp_tags(&mut self, tags: JsValue) -> Result<Array, JsValue> {
+        let tags = args::tags(&tags).js()?;
+        let now = self.clock.now();
+        let at = self.now_ms().max(self.latest_stamp(&tags) + 0.001);
+        let out = Array::new();
+        for tag in &tags {
+            self.stamps.insert(tag.clone(), (at, now));
+            let value = Numeric::Float(at).to_value();
+            let key = self.stamp_key(tag);
+            let record = record::encode(&Record::new(value, at, f64::INFINITY));
+            out.push(&Array::of2(
+                &key.into(),
+                &Uint8Array::from(&record[..]).into(),
+            ));
+        }
+        if let Some(tier) = &mut self.tier {
+            tier.invalidate_tags(&tags);
+        }
         Ok(out)
     }
 

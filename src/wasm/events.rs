@@ -2,7 +2,7 @@
 //! microtask, after the call that caused them returns, so the hook may use the cache.
 
 use crate::{Listener, Removal};
-use js_sys::{Function, Promise};
+use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -21,18 +21,33 @@ pub fn listener(hook: Function) -> Listener {
         if first {
             let queue = Rc::clone(&queue);
             let hook = hook.clone();
-            let deliver = Closure::once_into_js(move |_: JsValue| -> Result<(), JsValue> {
-                let events = std::mem::take(&mut *queue.borrow_mut());
-                let mut first_error = None;
-                for (key, why) in events {
-                    // Every event is delivered; the first error thrown is rethrown after.
-                    if let Err(e) = hook.call2(&JsValue::NULL, &key.into(), &why.as_str().into()) {
-                        first_error.get_or_insert(e);
-                    }
-                }
-                first_error.map_or(Ok(()), Err)
-            });
-            let _ = Promise::resolve(&JsValue::UNDEFINED).then(deliver.unchecked_ref());
+            let deliver: JsValue =
+                Closure::<dyn FnMut(JsValue) -> Result<(), JsValue>>::once_into_js(
+                    move |_: JsValue| -> Result<(), JsValue> {
+                        let events = std::mem::take(&mut *queue.borrow_mut());
+                        let mut first_error = None;
+                        for (key, why) in events {
+                            // Every event is delivered; the first error thrown is rethrown after.
+                            if let Err(e) =
+                                hook.call2(&JsValue::NULL, &key.into(), &why.as_str().into())
+                            {
+                                first_error.get_or_insert(e);
+                            }
+                        }
+                        first_error.map_or(Ok(()), Err)
+                    },
+                );
+            schedule(&deliver);
         }
     })
+}
+
+/// Runs `task` in a microtask (`Promise.prototype.then`, present in every runtime).
+fn schedule(task: &JsValue) {
+    let promise = Promise::resolve(&JsValue::UNDEFINED);
+    if let Ok(then) = Reflect::get(&promise, &"then".into()) {
+        if let Some(then) = then.dyn_ref::<Function>() {
+            let _ = then.call1(&promise, task);
+        }
+    }
 }

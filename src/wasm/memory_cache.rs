@@ -2,6 +2,7 @@
 
 use super::args;
 use super::errors::{to_js, IntoJs};
+use super::events;
 use super::iterables;
 use super::keys::KeyRules;
 use super::options::{self, Options};
@@ -34,6 +35,7 @@ pub fn stats_object(s: &crate::Stats) -> JsValue {
         ("evictions", JsValue::from_f64(c.evictions as f64)),
         ("expirations", JsValue::from_f64(c.expirations as f64)),
         ("rejected", JsValue::from_f64(c.rejected as f64)),
+        ("invalidations", JsValue::from_f64(c.invalidations as f64)),
         ("entries", JsValue::from_f64(s.entries as f64)),
         ("bytes", JsValue::from_f64(s.bytes as f64)),
         ("maxBytes", max_bytes),
@@ -50,10 +52,11 @@ impl MemoryCache {
     /// A cache from parsed options.
     pub fn from_options(o: Options) -> MemoryCache {
         let clock = Rc::new(o.clock);
-        let core = match &o.location {
+        let mut core = match &o.location {
             Some(location) => LocMemCache::with_store(o.config, clock, shared_store(location)),
             None => LocMemCache::new(o.config, clock),
         };
+        core.set_listener(o.on_evict.map(events::listener));
         MemoryCache {
             core,
             keys: KeyRules::new(o.key_function, o.on_warning, o.strict_keys),
@@ -125,9 +128,10 @@ impl MemoryCache {
         timeout_or_options: JsValue,
     ) -> Result<(), JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
+        let meta = args::write_meta(&timeout_or_options).js()?;
         let made = self.keys.make(self.core.config(), &key, version)?;
         let bytes = values::encode(&value).js()?;
-        self.core.insert(made, &bytes, timeout);
+        self.core.insert_with(made, &bytes, timeout, &meta);
         Ok(())
     }
 
@@ -140,9 +144,10 @@ impl MemoryCache {
         timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
+        let meta = args::write_meta(&timeout_or_options).js()?;
         let made = self.keys.make(self.core.config(), &key, version)?;
         let bytes = values::encode(&value).js()?;
-        Ok(self.core.add(made, &bytes, timeout))
+        Ok(self.core.add_with(made, &bytes, timeout, &meta))
     }
 
     /// The value of `key`; on a miss, stores `defaultOrFactory` (called if a function) with
@@ -158,6 +163,7 @@ impl MemoryCache {
     ) -> Result<JsValue, JsValue> {
         args::required_default(&default_or_factory).js()?;
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
+        let meta = args::write_meta(&timeout_or_options).js()?;
         let made = self
             .keys
             .make(self.core.config(), &key, version)?
@@ -170,7 +176,7 @@ impl MemoryCache {
             None => default_or_factory,
         };
         let bytes = values::encode(&value).js()?;
-        self.core.add(&made, &bytes, timeout);
+        self.core.add_with(&made, &bytes, timeout, &meta);
         Ok(self.read(&made)?.unwrap_or(value))
     }
 
@@ -212,6 +218,7 @@ impl MemoryCache {
         timeout_or_options: JsValue,
     ) -> Result<Array, JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
+        let meta = args::write_meta(&timeout_or_options).js()?;
         // Make every key and encode every value first: a bad one changes nothing.
         let mut prepared = Vec::new();
         for (key, value) in iterables::pairs(&entries)? {
@@ -223,11 +230,44 @@ impl MemoryCache {
         }
         let failed = Array::new();
         for (key, made, bytes) in prepared {
-            if !self.core.insert(&made, &bytes, timeout) {
+            if !self.core.insert_with(&made, &bytes, timeout, &meta) {
                 failed.push(&key);
             }
         }
         Ok(failed)
+    }
+
+    /// Removes every entry tagged with one of `tags` (at once: a scan of the store); returns
+    /// how many.
+    #[wasm_bindgen(js_name = invalidateTags)]
+    pub fn invalidate_tags(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
+    ) -> Result<u32, JsValue> {
+        let tags = args::tags(&tags).js()?;
+        Ok(self.core.invalidate_tags(&tags) as u32)
+    }
+
+    /// For `getOrSet` with refresh options (js/refresh.js): `undefined`, or `{ value, state }`
+    /// with state `fresh | early | revalidate | ifError` (see `serve_state`).
+    #[wasm_bindgen(js_name = __readStale, skip_typescript)]
+    pub fn read_stale(&mut self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let (_, version) = args::write_options(&options).js()?;
+        let policy = args::refresh_policy(&options).js()?;
+        let made = self
+            .keys
+            .make(self.core.config(), &key, version)?
+            .to_string();
+        let Some(read) = self.core.get_stale(&made) else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let now = self.core.now();
+        let state = crate::serve_state(now, read.expires, read.delta, &policy, self.core.rng());
+        if state == crate::Serve::Miss {
+            return Ok(JsValue::UNDEFINED);
+        }
+        let value = values::decode(&read.value).js()?;
+        Ok(args::served(value, state))
     }
 
     /// Removes `key`; true if something was stored (even if expired).

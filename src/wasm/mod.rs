@@ -9,6 +9,7 @@ mod dummy_cache;
 mod errors;
 mod events;
 mod fast;
+mod fragments;
 mod hashing;
 mod http;
 mod iterables;

@@ -1,0 +1,88 @@
+// MemoryCache methods that run user code around the Rust core: getOrSet's refresh options
+// (the state of each read is decided in Rust), namespaces and warming.
+import { MemoryCache } from "./edgecache.js";
+import { Namespace, invalidateNamespace } from "./namespace.js";
+import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
+import { isThenable } from "./maybe.js";
+import { warm } from "./warm.js";
+
+const djangoGetOrSet = MemoryCache.prototype.getOrSet;
+// Background refreshes and async factories in flight, per cache and key (single flight).
+const flights = new WeakMap();
+
+function inFlight(cache) {
+  let map = flights.get(cache);
+  if (map === undefined) flights.set(cache, (map = new Map()));
+  return map;
+}
+
+/** Runs the factory and stores its value; a Promise when the factory returns one. */
+function compute(cache, key, defaultOrFactory, options) {
+  const made = cache.makeKey(key, options?.version);
+  const pending = inFlight(cache).get(made);
+  if (pending !== undefined) return pending;
+  const produced = produce(defaultOrFactory);
+  const store = ([value, seconds]) => {
+    cache.set(key, value, writeOptions(options, seconds));
+    return value;
+  };
+  if (!isThenable(produced)) return store(produced);
+  const flight = produced.then(store).finally(() => inFlight(cache).delete(made));
+  inFlight(cache).set(made, flight);
+  return flight;
+}
+
+function refreshInBackground(cache, key, defaultOrFactory, options) {
+  const made = cache.makeKey(key, options?.version);
+  if (inFlight(cache).has(made)) return;
+  // A failed refresh keeps the stale value; the next read tries again.
+  const run = Promise.resolve()
+    .then(() => compute(cache, key, defaultOrFactory, options))
+    .catch(() => undefined);
+  register(options, run);
+}
+
+Object.defineProperties(MemoryCache.prototype, {
+  getOrSet: {
+    value: function getOrSet(key, defaultOrFactory, options) {
+      if (!wantsRefresh(options)) return djangoGetOrSet.call(this, key, defaultOrFactory, options);
+      if (defaultOrFactory === undefined) return djangoGetOrSet.call(this, key, defaultOrFactory, options);
+      const found = this.__readStale(key, options);
+      if (found?.state === "fresh") return found.value;
+      if (found?.state === "early" || found?.state === "revalidate") {
+        refreshInBackground(this, key, defaultOrFactory, options);
+        return found.value;
+      }
+      if (found?.state !== "ifError") return compute(this, key, defaultOrFactory, options);
+      try {
+        const value = compute(this, key, defaultOrFactory, options);
+        return isThenable(value) ? value.catch(() => found.value) : value;
+      } catch {
+        return found.value;
+      }
+    },
+    writable: true,
+    configurable: true,
+  },
+  namespace: {
+    value: function namespace(name) {
+      return new Namespace(this, name);
+    },
+    writable: true,
+    configurable: true,
+  },
+  invalidateNamespace: {
+    value: function (name) {
+      return invalidateNamespace(this, name);
+    },
+    writable: true,
+    configurable: true,
+  },
+  warm: {
+    value: function (loaders, options) {
+      return warm(this, loaders, options);
+    },
+    writable: true,
+    configurable: true,
+  },
+});
