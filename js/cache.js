@@ -62,7 +62,9 @@ export class Cache {
   #storeTimeout;
   #strict;
   #onEvict;
-  /** getOrSet computations in flight, by made key (single flight). */
+  /** getOrSet calls in progress, by made key (joined by concurrent calls). */
+  #pending = new Map();
+  /** Factory runs in progress, by made key (a refresh runs once). */
   #flights = new Map();
   #counts = {
     hits: 0,
@@ -275,9 +277,25 @@ export class Cache {
    * call. Options add serve-stale (`staleWhileRevalidate`, `staleIfError`), XFetch early
    * refresh (`beta`) and `waitUntil` for background refreshes.
    */
-  async getOrSet(key, defaultOrFactory, options) {
-    this.#core.checkDefault(defaultOrFactory);
-    const made = this.#core.writeKey(key, options);
+  getOrSet(key, defaultOrFactory, options) {
+    try {
+      this.#core.checkDefault(defaultOrFactory);
+      const made = this.#core.writeKey(key, options);
+      // Concurrent calls for one key share one read and one factory call.
+      const joined = this.#pending.get(made);
+      if (joined !== undefined) {
+        this.#counts.hits++;
+        return joined;
+      }
+      const run = this.#getOrSet(made, key, defaultOrFactory, options).finally(() => this.#pending.delete(made));
+      this.#pending.set(made, run);
+      return run;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #getOrSet(made, key, defaultOrFactory, options) {
     const refresh = wantsRefresh(options);
     const found = await this.#read("getOrSet", made, refresh ? options : undefined);
     const state = found === undefined ? "miss" : (found.state ?? "fresh");

@@ -34,12 +34,18 @@ function compute(cache, key, defaultOrFactory, options) {
 
 function refreshInBackground(cache, key, defaultOrFactory, options) {
   const made = cache.makeKey(key, options?.version);
-  if (inFlight(cache).has(made)) return;
-  // A failed refresh keeps the stale value; the next read tries again.
+  const pending = inFlight(cache);
+  if (pending.has(made)) return;
   const run = Promise.resolve()
-    .then(() => compute(cache, key, defaultOrFactory, options))
-    .catch(() => undefined);
-  register(options, run);
+    .then(() => produce(defaultOrFactory))
+    .then(([value, seconds]) => {
+      cache.set(key, value, writeOptions(options, seconds));
+      return value;
+    })
+    .finally(() => pending.delete(made));
+  pending.set(made, run);
+  // A failed refresh keeps the stale value; the next read tries again.
+  register(options, run.catch(() => undefined));
 }
 
 Object.defineProperties(MemoryCache.prototype, {

@@ -271,6 +271,7 @@ export function cases({ Cache, makeStore, atomic, listable }) {
     },
   };
 
+  Object.assign(list, invalidationCases(setup), stampedeCases(setup));
   if (!listable) delete list["clear removes only this cache's keys"];
   if (atomic) {
     list["add and incr are atomic across instances"] = async () => {
@@ -298,4 +299,218 @@ export async function runSuite(options) {
     }
   }
   return results;
+}
+
+/** Tags and namespaces: what one instance invalidates, another sharing the store misses. */
+function invalidationCases(setup) {
+  return {
+    async "invalidateTags reaches another instance within localTimeout"() {
+      const { a, make, clock } = setup();
+      const other = make({ localTimeout: 30 });
+      await a.set("post:1", "p1", { timeout: 600, tags: ["posts", "user:7"] });
+      await a.set("post:2", "p2", { timeout: 600, tags: ["posts"] });
+      await a.set("user", "u", { timeout: 600, tags: ["user:7"] });
+      await a.set("plain", "x", 600);
+      same(await other.get("post:1"), "p1", "the other instance reads (and learns the stamps)");
+      await a.invalidateTags(["posts"]);
+      same(await a.get("post:1"), undefined, "this instance misses at once");
+      same(await a.get("post:2"), undefined, "every entry of the tag");
+      same(await a.get("user"), "u", "other tags are untouched");
+      same(await a.get("plain"), "x", "untagged entries are untouched");
+      clock.advance(30);
+      same(await other.get("post:1"), undefined, "the other instance misses once its stamp copy is older than localTimeout");
+      same(await other.get("post:2"), undefined, "and for the tag's other entries");
+      await other.set("post:1", "new", { timeout: 600, tags: ["posts"] });
+      same(await a.get("post:1"), "new", "an entry written after the invalidation is live");
+      same(a.stats().invalidated >= 1, true, "invalidated reads are counted");
+    },
+
+    async "a write right after invalidateTags in the same millisecond is live"() {
+      const { a, b } = setup();
+      await a.invalidateTags(["t"]);
+      await a.set("k", "v", { tags: ["t"] });
+      same(await a.get("k"), "v", "live in the writer");
+      same(await b.get("k"), "v", "and through the store");
+    },
+
+    async "tags are checked: an array of 1-128 byte strings, at most 16"() {
+      const { a } = setup();
+      await rejects(a.set("k", 1, { tags: "posts" }), "INVALID_TAGS", "a string is not a tag list");
+      await rejects(a.set("k", 1, { tags: [""] }), "INVALID_TAGS", "an empty tag");
+      await rejects(a.set("k", 1, { tags: ["x".repeat(129)] }), "INVALID_TAGS", "a long tag");
+      await rejects(a.set("k", 1, { tags: Array.from({ length: 17 }, (_, i) => `t${i}`) }), "INVALID_TAGS", "too many tags");
+      await rejects(a.invalidateTags([1]), "INVALID_TAGS", "invalidateTags checks too");
+      same(await a.get("k"), undefined, "nothing was written");
+    },
+
+    async "a namespace is invalidated for every instance at once"() {
+      const { a, make, clock } = setup();
+      const other = make({ memory: false });
+      const users = a.namespace("users");
+      await users.set("7", "alice");
+      await users.set("8", "bob");
+      same(await other.namespace("users").get("7"), "alice", "another instance reads the namespace");
+      same(await a.get("7"), undefined, "namespaced keys do not collide with plain ones");
+      await other.invalidateNamespace("users");
+      same(await other.namespace("users").get("7"), undefined, "gone for the invalidating instance");
+      same(await make({ memory: false }).namespace("users").getMany(["7", "8"]), new Map(), "and for a fresh one");
+      clock.advance(60);
+      same(await users.get("7"), undefined, "an instance with a memory tier sees it within localTimeout");
+      await users.set("7", "carol");
+      same(await other.namespace("users").get("7"), "carol", "the namespace is usable again");
+    },
+
+    async "onEvict hears deletes, clears and invalidations"() {
+      const events = [];
+      const { make } = setup();
+      const c = make({ onEvict: (key, reason) => events.push([key.split(":").slice(2).join(":"), reason]) });
+      await c.set("k", 1, { tags: ["t"] });
+      await c.delete("k");
+      await c.set("k", 2, { tags: ["t"] });
+      await c.invalidateTags(["t"]);
+      const fresh = make({ memory: false, onEvict: (key, reason) => events.push([key.split(":").slice(2).join(":"), reason]) });
+      await fresh.get("k");
+      same(events, [["k", "delete"], ["k", "invalidate"]], "delete, then an invalidated record met by a read");
+    },
+  };
+}
+
+/** Single flight, serve-stale, XFetch, jitter and warming. */
+function stampedeCases(setup) {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+  return {
+    async "concurrent getOrSet misses run the factory once"() {
+      const { a } = setup();
+      let calls = 0;
+      let release;
+      const gate = new Promise((resolve) => (release = resolve));
+      const factory = async () => {
+        calls++;
+        await gate;
+        return "v";
+      };
+      const all = Promise.all(Array.from({ length: 20 }, () => a.getOrSet("hot", factory, 60)));
+      await tick();
+      release();
+      same(await all, Array(20).fill("v"), "every caller gets the value");
+      same(calls, 1, "one factory call");
+    },
+
+    async "a throwing factory rejects every waiter and stores nothing"() {
+      const { a, b } = setup();
+      let calls = 0;
+      const factory = async () => {
+        calls++;
+        await tick();
+        throw new Error("origin down");
+      };
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => a.getOrSet("k", factory)));
+      same(results.map((r) => r.status), Array(5).fill("rejected"), "all waiters reject");
+      same(results[0].reason.message, "origin down", "with the factory's error, unchanged");
+      same(calls, 1, "one call");
+      same(await b.get("k"), undefined, "nothing stored");
+    },
+
+    async "staleWhileRevalidate serves the stale value at once and refreshes once"() {
+      const { a, b, clock } = setup();
+      let version = 0;
+      const background = [];
+      const options = { timeout: 10, staleWhileRevalidate: 30, waitUntil: (p) => background.push(p) };
+      const factory = async () => {
+        await tick();
+        return `v${++version}`;
+      };
+      same(await a.getOrSet("k", factory, options), "v1", "a miss computes");
+      clock.advance(15);
+      same(await b.get("k"), undefined, "a plain get treats the stale value as expired");
+      const served = await Promise.all(Array.from({ length: 10 }, () => a.getOrSet("k", factory, options)));
+      same(served, Array(10).fill("v1"), "every reader gets the stale value without waiting");
+      same(background.length, 1, "exactly one refresh, registered with waitUntil");
+      await Promise.all(background);
+      same(version, 2, "the factory ran once more");
+      same(await b.get("k"), "v2", "the refresh stored the new value");
+      clock.advance(50);
+      same(await a.getOrSet("k", factory, options), "v3", "past the window it is a miss");
+    },
+
+    async "staleIfError serves the stale value when the factory fails"() {
+      const { a, clock } = setup();
+      const errors = [];
+      await a.getOrSet("k", () => "good", { timeout: 10, staleIfError: 60 });
+      clock.advance(20);
+      const failing = () => {
+        throw new Error("down");
+      };
+      same(await a.getOrSet("k", failing, { timeout: 10, staleIfError: 60 }), "good", "the stale value");
+      clock.advance(60);
+      await rejects(a.getOrSet("k", async () => {
+        const e = new Error("down");
+        e.code = "ORIGIN";
+        throw e;
+      }, { timeout: 10, staleIfError: 60 }), "ORIGIN", "past staleIfError the error is rethrown");
+      same(errors.length, 0, "no unexpected errors");
+    },
+
+    async "XFetch refreshes early with probability exp(-remaining / (delta * beta))"() {
+      const { make, clock } = setup();
+      const c = make({ seed: 42 });
+      // A write that took 2 s to compute, read 2 s before expiry with beta 1: P = e^-1.
+      await c.set("k", "v", { timeout: 100, computeTime: 2 });
+      clock.advance(98);
+      let early = 0;
+      const trials = 2000;
+      const background = [];
+      for (let i = 0; i < trials; i++) {
+        await c.getOrSet("k", () => "v", { timeout: 100, beta: 1, waitUntil: (p) => background.push(p) });
+        await Promise.all(background.splice(0));
+        // Put the original timing back so every trial sees the same state.
+        await c.set("k", "v", { timeout: 2, computeTime: 2 });
+      }
+      early = c.stats().refreshes;
+      const p = early / trials;
+      check(Math.abs(p - Math.exp(-1)) < 0.04, `refresh rate ${p.toFixed(3)} should be near e^-1 = 0.368`);
+      clock.advance(-90);
+      await c.set("far", "v", { timeout: 100, computeTime: 0.01 });
+      const before = c.stats().refreshes;
+      for (let i = 0; i < 200; i++) await c.getOrSet("far", () => "v", { beta: 1 });
+      same(c.stats().refreshes - before, 0, "far from expiry with a fast factory: never");
+    },
+
+    async "jitter spreads timeouts within its bounds"() {
+      const { make, clock } = setup();
+      const c = make({ jitter: 0.1, seed: 7, memory: false });
+      for (let i = 0; i < 100; i++) await c.set(`k${i}`, i, 100);
+      clock.advance(89.999);
+      const alive = async () => (await c.getMany(Array.from({ length: 100 }, (_, i) => `k${i}`))).size;
+      same(await alive(), 100, "nothing expires before 90% of the timeout");
+      clock.advance(10);
+      const mid = await alive();
+      check(mid > 20 && mid < 80, `about half expire by 100 s (${mid} alive)`);
+      clock.advance(10.002);
+      same(await alive(), 0, "everything expires by 110% of the timeout");
+    },
+
+    async "warm stores what the loaders return and reports failures"() {
+      const { a, b } = setup();
+      let running = 0;
+      let peak = 0;
+      const loader = (value) => async () => {
+        peak = Math.max(peak, ++running);
+        await tick();
+        running--;
+        return value;
+      };
+      const loaders = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`w${i}`, loader(i)]));
+      loaders.bad = async () => {
+        throw new Error("no");
+      };
+      const report = await a.warm(loaders, { concurrency: 3, timeout: 60, tags: ["warm"] });
+      same(report.stored.length, 10, "ten stored");
+      same(report.failed.map((f) => [f.key, f.error.message]), [["bad", "no"]], "the failure is reported");
+      check(peak <= 3, `at most 3 loaders at once (saw ${peak})`);
+      same(await b.get("w4"), 4, "values reached the store");
+      await a.invalidateTags(["warm"]);
+      same(await a.get("w4"), undefined, "with the tags given");
+    },
+  };
 }
