@@ -1,5 +1,19 @@
 // Types of the async Cache and the store adapters (js/cache.js, js/stores/).
-import type { CacheKey, CacheValue, KeyOptions, MemoryCache, MemoryCacheOptions, TimeoutOrOptions, CacheStats } from "./edgecache.js";
+import type {
+  CacheKey,
+  CacheValue,
+  KeyOptions,
+  MemoryCache,
+  MemoryCacheOptions,
+  TimeoutOrOptions,
+  CacheStats,
+  EvictReason,
+  GetOrSetOptions,
+  NamespaceView,
+  Timeout,
+  WarmOptions,
+  WarmReport,
+} from "./edgecache.js";
 
 /** Bytes as a store returns them. */
 export type StoreBytes = Uint8Array | ArrayBuffer;
@@ -74,6 +88,12 @@ export interface CacheOptions {
   chunking?: boolean;
   /** The time source: now() in milliseconds. Default Date. */
   clock?: { now(): number };
+  /** Spreads each write's timeout by ±jitter (0.1 = ±10%). Default 0. */
+  jitter?: number;
+  /** Seed of jitter and XFetch randomness (tests). Default: from the OS. */
+  seed?: number;
+  /** Called for each key this instance deletes ("delete"), once per clear with the key prefix ("clear"), and for each record a read finds invalidated ("invalidate"). */
+  onEvict?: (key: string, reason: EvictReason) => void;
 }
 
 /** Stats of an async Cache. */
@@ -90,6 +110,12 @@ export interface AsyncCacheStats {
   storeErrors: number;
   /** Records that failed their checks (corrupt, truncated, foreign): read as misses. */
   corruptRecords: number;
+  /** Records read that a tag invalidation had made misses. */
+  invalidated: number;
+  /** Stale values served (staleWhileRevalidate, staleIfError). */
+  staleServed: number;
+  /** Background refreshes started (serve-stale and XFetch). */
+  refreshes: number;
   hitRatio: number;
   /** The memory tier's stats, or null without one. */
   memory: CacheStats | null;
@@ -104,7 +130,8 @@ export declare class Cache {
   get<T extends CacheValue = CacheValue, D = T>(key: CacheKey, defaultValue: D, options?: KeyOptions): Promise<T | D>;
   set(key: CacheKey, value: CacheValue, timeout?: TimeoutOrOptions): Promise<void>;
   add(key: CacheKey, value: CacheValue, timeout?: TimeoutOrOptions): Promise<boolean>;
-  getOrSet<T extends CacheValue>(key: CacheKey, defaultOrFactory: T | (() => T | Promise<T>), timeout?: TimeoutOrOptions): Promise<T>;
+  /** Concurrent calls for one key share one read and one factory call; see GetOrSetOptions for serve-stale and early refresh. */
+  getOrSet<T extends CacheValue>(key: CacheKey, defaultOrFactory: T | (() => T | Promise<T>), options?: Timeout | GetOrSetOptions): Promise<T>;
   getMany<T extends CacheValue = CacheValue>(keys: Iterable<CacheKey>, options?: KeyOptions): Promise<Map<CacheKey, T>>;
   setMany(entries: Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>, timeout?: TimeoutOrOptions): Promise<CacheKey[]>;
   delete(key: CacheKey, options?: KeyOptions): Promise<boolean>;
@@ -118,6 +145,14 @@ export declare class Cache {
   clear(): Promise<void>;
   makeKey(key: CacheKey, version?: number): string;
   stats(): AsyncCacheStats;
+  /** Makes entries tagged with any of `tags` misses on every instance sharing the store (others within localTimeout). */
+  invalidateTags(tags: readonly string[]): Promise<void>;
+  /** A view whose keys live in namespace `name`. */
+  namespace(name: string): NamespaceView<true>;
+  /** Makes every key of namespace `name` unreachable; resolves to the new token. */
+  invalidateNamespace(name: string): Promise<string>;
+  /** Runs loaders (key -> function) `concurrency` at a time and stores what they return. */
+  warm(loaders: Record<string, () => CacheValue | Promise<CacheValue>> | Map<CacheKey, () => CacheValue | Promise<CacheValue>>, options?: WarmOptions): Promise<WarmReport>;
 }
 
 /** The part of a Workers KV namespace binding the adapter uses. */

@@ -39,7 +39,7 @@ const pkg = {
   files: readdirSync(out).filter((f) => f !== "package.json"),
   types: conditions.types,
   exports: { ".": conditions, "./edgecache_bg.wasm": `./${name}_bg.wasm` },
-  sideEffects: ["./node.js", "./deno.js", "./workerd.js", "./browser.js"],
+  sideEffects: ["./node.js", "./deno.js", "./workerd.js", "./browser.js", "./fast.js", "./extras.js"],
 };
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`built ${outDir}/ (${pkg.files.length} files)`);

@@ -28,6 +28,57 @@ export interface KeyOptions {
 export interface WriteOptions extends KeyOptions {
   /** Seconds; omitted = the cache's default timeout; null = never expires. */
   timeout?: Timeout;
+  /** Tags for invalidateTags: at most 16, each 1-128 bytes of UTF-8. Default none. */
+  tags?: readonly string[];
+  /** Seconds after the timeout that getOrSet may still serve the value while one refresh runs. Default 0. */
+  staleWhileRevalidate?: number;
+  /** Seconds after the timeout that getOrSet serves the value when its factory fails. Default 0. */
+  staleIfError?: number;
+  /** Seconds the value took to compute (getOrSet measures it); weighs XFetch early refresh. Default 0. */
+  computeTime?: number;
+}
+
+/** getOrSet's options: a write's, plus early refresh and where background refreshes go. */
+export interface GetOrSetOptions extends WriteOptions {
+  /** XFetch early refresh: refresh before expiry with probability exp(-remaining / (computeTime * beta)). 1 is the paper's optimum; omitted = off. */
+  beta?: number;
+  /** Receives each background refresh (e.g. ctx.waitUntil), or an object with waitUntil (an ExecutionContext). */
+  waitUntil?: ((promise: Promise<unknown>) => void) | { waitUntil(promise: Promise<unknown>): void };
+}
+
+/** Why onEvict was called. */
+export type EvictReason = "evict" | "expire" | "delete" | "set" | "clear" | "invalidate";
+
+/** What warm() stored and what failed. */
+export interface WarmReport {
+  stored: CacheKey[];
+  failed: { key: CacheKey; error: unknown }[];
+}
+
+/** Options of warm(): the writes' options plus how many loaders run at once (default 4). */
+export interface WarmOptions extends WriteOptions {
+  concurrency?: number;
+}
+
+/** A view of a cache whose keys live in one namespace (see namespace()). */
+export interface NamespaceView<Async extends boolean> {
+  readonly name: string;
+  get<T extends CacheValue = CacheValue>(key: CacheKey, defaultValue?: T, options?: KeyOptions): Async extends true ? Promise<T | undefined> : T | undefined;
+  set(key: CacheKey, value: CacheValue, timeout?: TimeoutOrOptions): Async extends true ? Promise<void> : void;
+  add(key: CacheKey, value: CacheValue, timeout?: TimeoutOrOptions): Async extends true ? Promise<boolean> : boolean;
+  getOrSet<T extends CacheValue>(key: CacheKey, defaultOrFactory: T | (() => T), options?: Timeout | GetOrSetOptions): Async extends true ? Promise<T> : T;
+  getMany<T extends CacheValue = CacheValue>(keys: Iterable<CacheKey>, options?: KeyOptions): Async extends true ? Promise<Map<CacheKey, T>> : Map<CacheKey, T>;
+  setMany(entries: Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>, timeout?: TimeoutOrOptions): Async extends true ? Promise<CacheKey[]> : CacheKey[];
+  delete(key: CacheKey, options?: KeyOptions): Async extends true ? Promise<boolean> : boolean;
+  deleteMany(keys: Iterable<CacheKey>, options?: KeyOptions): Async extends true ? Promise<void> : void;
+  has(key: CacheKey, options?: KeyOptions): Async extends true ? Promise<boolean> : boolean;
+  touch(key: CacheKey, timeout?: TimeoutOrOptions): Async extends true ? Promise<boolean> : boolean;
+  incr(key: CacheKey, delta?: number | bigint, options?: KeyOptions): Async extends true ? Promise<number | bigint> : number | bigint;
+  decr(key: CacheKey, delta?: number | bigint, options?: KeyOptions): Async extends true ? Promise<number | bigint> : number | bigint;
+  /** The namespace's current token. */
+  token(): Async extends true ? Promise<string> : string;
+  /** Makes every key of the namespace unreachable (invalidateNamespace). */
+  clear(): Async extends true ? Promise<void> : void;
 }
 
 /** A timeout, or `{ timeout, version }`. */
@@ -57,6 +108,12 @@ export interface MemoryCacheOptions {
   strictKeys?: boolean;
   /** The time source: now() in milliseconds, like Date.now(). Default Date. */
   clock?: { now(): number };
+  /** Spreads each write's timeout uniformly by ±jitter (0.1 = ±10%), so keys written together do not expire together. Default 0. */
+  jitter?: number;
+  /** Seed of the random source of jitter and XFetch (for reproducible tests). Default: from the OS. */
+  seed?: number;
+  /** Called with the stored key and the reason for every entry this cache removes, in a microtask after the call that removed it. */
+  onEvict?: (key: string, reason: EvictReason) => void;
 }
 
 /** Counters since creation, and occupancy. */
@@ -72,6 +129,8 @@ export interface CacheStats {
   expirations: number;
   /** Writes refused because one entry exceeds maxBytes. */
   rejected: number;
+  /** Entries removed by invalidateTags. */
+  invalidations: number;
   /** Entries in the store, expired ones included until met. */
   entries: number;
   /** Accounted bytes in the store: key + value + a fixed per-entry overhead. */

@@ -9,6 +9,11 @@ import {
   type CacheStats,
   type CacheValue,
   type MemoryCacheOptions,
+  makeTemplateFragmentKey,
+  cacheFragment,
+  streamFragments,
+  type EvictReason,
+  type WarmReport,
 } from "edgecache";
 
 const options: MemoryCacheOptions = {
@@ -132,3 +137,32 @@ async function useHttp(): Promise<void> {
   patchCacheControl(response, { maxAge: [60] });
 }
 void useHttp;
+
+// Fragments, tags, namespaces, stampede options (issue 5).
+const fragmentKey: string = makeTemplateFragmentKey("sidebar", ["user", 7]);
+const html: string = cacheFragment("sidebar", [7], 30, () => "<aside/>", { using: memory });
+const stream: ReadableStream<Uint8Array> = streamFragments(["<main>", { fragment: "list", timeout: 300, render: async () => "<ul/>" }, "</main>"], {
+  onFragment: (name, { hit }) => console.log(name, hit),
+});
+memory.set("post:1", "p", { timeout: 60, tags: ["posts"] });
+const untagged: number = memory.invalidateTags(["posts"]);
+const users = memory.namespace("users");
+const alice: CacheValue | undefined = users.get("7");
+const token: string = memory.invalidateNamespace("users");
+const tagged = new MemoryCache({ jitter: 0.1, seed: 1, onEvict: (key: string, reason: EvictReason) => console.log(key, reason) });
+const fresh: string = tagged.getOrSet("k", () => "v", { timeout: 10, staleWhileRevalidate: 30, staleIfError: 300, beta: 1 });
+async function useStampede(): Promise<void> {
+  const value: number = await remote.getOrSet("n", async () => 1, { timeout: 10, staleWhileRevalidate: 5, waitUntil: (p) => void p });
+  await remote.invalidateTags(["posts"]);
+  const v: CacheValue | undefined = await remote.namespace("users").get("7");
+  const report: WarmReport = await remote.warm({ a: () => 1, b: async () => "two" }, { concurrency: 2, tags: ["warm"] });
+  const fromCache: string | Promise<string> = cacheFragment("f", [], null, async () => "x", { using: remote, tags: ["t"] });
+  console.log(value, v, report.stored.length, report.failed.length, await fromCache, remote.stats().refreshes);
+  // @ts-expect-error: tags are strings
+  memory.set("k", 1, { tags: [1] });
+  // @ts-expect-error: reasons are a closed set
+  const reason: EvictReason = "gone";
+  void reason;
+}
+void useStampede;
+console.log(fragmentKey, html, stream.locked, untagged, alice, token, fresh);
