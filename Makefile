@@ -17,3 +17,4 @@ bench: build
 	node --expose-gc --max-old-space-size=8192 bench/run.mjs
 	node bench/store-tier.mjs
 	node bench/page-hit.mjs
+	node bench/stampede.mjs
