@@ -18,7 +18,7 @@ pub fn xfetch_due(now: f64, expires: f64, delta: f64, beta: f64, rng: &mut Rng) 
     if now >= expires {
         return true;
     }
-    if !(delta > 0.0 && beta > 0.0) || !expires.is_finite() {
+    if !(delta > 0.0 && beta > 0.0 && expires.is_finite()) {
         return false;
     }
     // 1 - u lies in (0, 1], so ln is finite.
