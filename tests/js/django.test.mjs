@@ -366,6 +366,7 @@ test("stats count every event", () => {
     evictions: 0,
     expirations: 1,
     rejected: 0,
+    invalidations: 0,
     entries: 0,
     bytes: 0,
     maxBytes: null,
