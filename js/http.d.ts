@@ -37,6 +37,8 @@ export interface CacheMiddlewareOptions extends PageKeyOptions {
   etag?: boolean;
   /** Stores `public` responses that set cookies, without Set-Cookie (the caller still gets it). Default false. */
   stripSetCookie?: boolean;
+  /** Tags of stored pages, or a function of the request giving them; `invalidateTags` on the cache drops those pages. Default none. */
+  tags?: readonly string[] | ((request: Request) => readonly string[]);
   /** Seconds past the timeout a response is served stale while one background call refreshes it; a response's `stale-while-revalidate` wins. Default 0. */
   staleWhileRevalidate?: number;
   /** Seconds past the timeout a response answers when the handler throws or returns 5xx; a response's `stale-if-error` wins. Default 0. */

@@ -156,7 +156,11 @@ export function cacheMiddleware(handler, options = {}) {
     staleIfError = 0,
     waitUntil,
     serverTiming = false,
+    tags,
   } = options;
+  if (tags !== undefined && typeof tags !== "function" && !Array.isArray(tags)) {
+    throw typeError("INVALID_TAGS", "option 'tags' must be an array of tags or a function of the request returning one");
+  }
   const k = keyOptions({ keyPrefix, language, timeZone });
   if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
   else if (cache !== undefined && typeof cache !== "string") throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
@@ -231,7 +235,7 @@ export function cacheMiddleware(handler, options = {}) {
     const list = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
     await c.set(__headerKey(k.prefix, request.url, k.language, k.timeZone), list, keep);
     const key = pageKeyFor(request, request.method, list, k);
-    await c.set(key, entry, keep);
+    await c.set(key, entry, tags === undefined ? keep : { timeout: keep, tags: typeof tags === "function" ? tags(request) : tags });
     return [withStatus(out, "MISS"), { entry, list, key }];
   }
 

@@ -404,3 +404,18 @@ test("serverTiming adds the cache status to Server-Timing", async () => {
   assert.equal((await get()).headers.get("server-timing"), "db;dur=5, edgecache;desc=MISS");
   assert.equal((await get()).headers.get("server-timing"), "edgecache;desc=HIT");
 });
+
+test("cachePage tags: invalidateTags drops the tagged pages", async () => {
+  const memory = new MemoryCache();
+  let calls = 0;
+  const handler = (request) => new Response(`${new URL(request.url).pathname} ${++calls}`);
+  const page = cachePage(handler, { timeout: 60, cache: memory, tags: (request) => [new URL(request.url).pathname.split("/")[1]] });
+  const text = async (path) => (await page(new Request(`http://x.test${path}`))).text();
+  assert.equal(await text("/products/1"), "/products/1 1");
+  assert.equal(await text("/products/1"), "/products/1 1", "cached");
+  assert.equal(await text("/blog/1"), "/blog/1 2");
+  assert.equal(memory.invalidateTags(["products"]), 1);
+  assert.equal(await text("/products/1"), "/products/1 3", "re-rendered after invalidation");
+  assert.equal(await text("/blog/1"), "/blog/1 2", "other tags untouched");
+  assert.throws(() => cachePage(handler, { timeout: 60, tags: "products" }), (e) => e instanceof TypeError && e.code === "INVALID_TAGS");
+});
