@@ -126,8 +126,7 @@ impl CacheCore {
     /// The time of a stamp record.
     fn read_stamp(&self, tag: &str, bytes: &[u8]) -> Result<f64, Error> {
         let r = record::decode(bytes)?;
-        let key = format!("{}:tag:{tag}", self.config.key_prefix);
-        match persist::open(&key, &r, &self.limits)? {
+        match persist::open(&self.stamp_made(tag), &r, &self.limits)? {
             Opened::Value(v) => match Numeric::from_value(&v) {
                 Some(Numeric::Float(at)) if at.is_finite() => Ok(at),
                 _ => Err(Error::Corrupt("tag stamp is not a time".into())),
@@ -242,12 +241,14 @@ impl CacheCore {
             .fold(0.0, f64::max)
     }
 
+    /// The made key of a tag's invalidation stamp.
+    fn stamp_made(&self, tag: &str) -> String {
+        format!("{}:tag:{tag}", self.config.key_prefix)
+    }
+
     /// The store key of a tag's invalidation stamp.
     fn stamp_key(&self, tag: &str) -> String {
-        crate::store_key(
-            &format!("{}:tag:{tag}", self.config.key_prefix),
-            self.limits.max_key_bytes,
-        )
+        crate::store_key(&self.stamp_made(tag), self.limits.max_key_bytes)
     }
 
     /// `{ stamps: [[tag, storeKey]] }`: what to fetch before a tagged record can be judged.
