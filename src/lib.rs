@@ -22,6 +22,7 @@ pub mod record;
 mod refresh;
 mod removal;
 mod rng;
+mod session;
 mod stats;
 mod store;
 mod store_key;
@@ -38,6 +39,10 @@ pub use pystr::{py_float_repr, py_number_str, py_repr};
 pub use refresh::{serve_state, xfetch_due, RefreshPolicy, Serve};
 pub use removal::{Listener, Removal};
 pub use rng::{jittered, Rng};
+pub use session::{
+    is_session_key, new_session_key, session_key_from, session_plan, SessionExpiry, SessionFacts,
+    SessionPlan, SESSION_KEY_CHARS, SESSION_KEY_LENGTH,
+};
 pub use stats::{Counters, Stats};
 pub use store::{entry_size, Entry, Lookup, Store, ENTRY_OVERHEAD};
 pub use store_key::{chunk_key, md5_hex, store_key, MIN_KEY_LIMIT};

@@ -6,6 +6,7 @@
 
 mod cache_control;
 mod conditional;
+mod cookie;
 mod date;
 mod keys;
 mod policy;
@@ -14,6 +15,7 @@ mod vary;
 
 pub use cache_control::{max_age, patch_cache_control, Directive, DirectiveValue};
 pub use conditional::{etag_for, not_modified};
+pub use cookie::{cookie_value, CookieSettings};
 pub use date::{http_date, parse_http_date};
 pub use keys::{header_key, learn_header_list, page_key, KeySuffix};
 pub use policy::{age, may_serve, store_policy, ResponseFacts, StorePolicy};

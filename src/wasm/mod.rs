@@ -17,6 +17,7 @@ mod keys;
 mod memory_cache;
 mod options;
 mod registry;
+mod sessions;
 mod types;
 mod values;
 

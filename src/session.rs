@@ -1,0 +1,262 @@
+//! The rules of Django's session framework that do not touch storage: session keys
+//! (`get_random_string(32, VALID_KEY_CHARS)`), expiry (`get_expiry_age`,
+//! `get_expire_at_browser_close`) and what `SessionMiddleware.process_response` does.
+
+/// Length of a session key (Django's).
+pub const SESSION_KEY_LENGTH: usize = 32;
+/// The alphabet of session keys: lowercase ASCII letters and digits (Django's `VALID_KEY_CHARS`).
+pub const SESSION_KEY_CHARS: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// A new session key from the OS's random source (`crypto.getRandomValues` in wasm).
+///
+/// ```
+/// let key = edgecache::new_session_key();
+/// assert!(edgecache::is_session_key(&key));
+/// assert_ne!(key, edgecache::new_session_key());
+/// ```
+pub fn new_session_key() -> String {
+    session_key_from(|buf| {
+        // A failing OS source must not yield a guessable key: fail loudly instead.
+        getrandom::getrandom(buf).expect("the OS random source is unavailable")
+    })
+}
+
+/// A session key from `fill` (a source of random bytes); unbiased by rejection sampling.
+///
+/// ```
+/// let mut n = 0u8;
+/// let key = edgecache::session_key_from(|buf| buf.iter_mut().for_each(|b| { *b = n; n = n.wrapping_add(1) }));
+/// assert_eq!(&key[..4], "abcd");
+/// ```
+pub fn session_key_from(mut fill: impl FnMut(&mut [u8])) -> String {
+    // 252 = 36 * 7: bytes at or above it would favour the first 4 characters.
+    const LIMIT: u8 = 252;
+    let mut key = String::with_capacity(SESSION_KEY_LENGTH);
+    let mut buf = [0u8; 48];
+    while key.len() < SESSION_KEY_LENGTH {
+        fill(&mut buf);
+        for b in buf.iter().filter(|b| **b < LIMIT) {
+            if key.len() == SESSION_KEY_LENGTH {
+                break;
+            }
+            key.push(SESSION_KEY_CHARS[usize::from(*b % 36)] as char);
+        }
+    }
+    key
+}
+
+/// Whether `key` has the form of a session key (32 of `[a-z0-9]`); others are never looked up.
+///
+/// ```
+/// assert!(edgecache::is_session_key("abcdefghijklmnopqrstuvwxyz012345"));
+/// assert!(!edgecache::is_session_key("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"));
+/// assert!(!edgecache::is_session_key("short"));
+/// ```
+pub fn is_session_key(key: &str) -> bool {
+    key.len() == SESSION_KEY_LENGTH && key.bytes().all(|b| SESSION_KEY_CHARS.contains(&b))
+}
+
+/// A session's `_session_expiry`, as `set_expiry` leaves it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SessionExpiry {
+    /// No custom expiry: the cookie age setting applies.
+    Default,
+    /// Seconds of inactivity (`0`: when the browser closes).
+    Seconds(f64),
+    /// A moment, in milliseconds since the epoch.
+    At(f64),
+}
+
+impl SessionExpiry {
+    /// Django's `get_expiry_age`: seconds until expiry from `now_ms`.
+    ///
+    /// ```
+    /// use edgecache::SessionExpiry;
+    /// assert_eq!(SessionExpiry::Default.age(1209600, 0.0), 1209600);
+    /// assert_eq!(SessionExpiry::Seconds(0.0).age(1209600, 0.0), 1209600);
+    /// assert_eq!(SessionExpiry::Seconds(60.0).age(1209600, 0.0), 60);
+    /// assert_eq!(SessionExpiry::At(90_500.0).age(1209600, 30_000.0), 60);
+    /// ```
+    pub fn age(self, cookie_age: i64, now_ms: f64) -> i64 {
+        match self {
+            SessionExpiry::Default => cookie_age,
+            SessionExpiry::Seconds(0.0) => cookie_age,
+            SessionExpiry::Seconds(s) => s.trunc() as i64,
+            // timedelta's days * 86400 + seconds: the floor of the difference.
+            SessionExpiry::At(at) => ((at - now_ms) / 1000.0).floor() as i64,
+        }
+    }
+
+    /// Django's `get_expire_at_browser_close`.
+    ///
+    /// ```
+    /// use edgecache::SessionExpiry;
+    /// assert!(SessionExpiry::Seconds(0.0).at_browser_close(false));
+    /// assert!(!SessionExpiry::Seconds(5.0).at_browser_close(true));
+    /// assert!(SessionExpiry::Default.at_browser_close(true));
+    /// ```
+    pub fn at_browser_close(self, default: bool) -> bool {
+        match self {
+            SessionExpiry::Default => default,
+            SessionExpiry::Seconds(s) => s == 0.0,
+            SessionExpiry::At(_) => false,
+        }
+    }
+}
+
+/// What a request did with its session, as `SessionMiddleware.process_response` sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionFacts {
+    /// The request carried the session cookie (any value).
+    pub had_cookie: bool,
+    /// No session key and no data (Django's `is_empty`).
+    pub empty: bool,
+    /// The handler read or wrote the session.
+    pub accessed: bool,
+    /// The handler changed the session.
+    pub modified: bool,
+    /// Save on every request (`SESSION_SAVE_EVERY_REQUEST`).
+    pub save_every_request: bool,
+    /// The response status.
+    pub status: u16,
+}
+
+/// What the middleware does to the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPlan {
+    /// Add `Cookie` to `Vary`.
+    pub vary_cookie: bool,
+    /// Delete the session cookie (the session was emptied).
+    pub delete_cookie: bool,
+    /// Save the session and set its cookie.
+    pub save: bool,
+}
+
+/// Django's `SessionMiddleware.process_response` decisions.
+///
+/// ```
+/// use edgecache::{session_plan, SessionFacts};
+/// let facts = SessionFacts { had_cookie: false, empty: false, accessed: true, modified: true,
+///     save_every_request: false, status: 200 };
+/// let plan = session_plan(facts);
+/// assert!(plan.save && plan.vary_cookie && !plan.delete_cookie);
+/// assert!(!session_plan(SessionFacts { status: 500, ..facts }).save);
+/// ```
+pub fn session_plan(f: SessionFacts) -> SessionPlan {
+    if f.had_cookie && f.empty {
+        return SessionPlan {
+            vary_cookie: true,
+            delete_cookie: true,
+            save: false,
+        };
+    }
+    SessionPlan {
+        vary_cookie: f.accessed,
+        delete_cookie: false,
+        save: (f.modified || f.save_every_request) && !f.empty && f.status < 500,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_uniform_over_the_alphabet() {
+        let mut state = 7u64;
+        let mut counts = [0u32; 36];
+        for _ in 0..2000 {
+            let key = session_key_from(|buf| {
+                for b in buf.iter_mut() {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    *b = (state >> 56) as u8;
+                }
+            });
+            assert!(is_session_key(&key));
+            for c in key.bytes() {
+                let i = SESSION_KEY_CHARS.iter().position(|x| *x == c).unwrap();
+                counts[i] += 1;
+            }
+        }
+        let mean = 2000.0 * 32.0 / 36.0;
+        for c in counts {
+            assert!((f64::from(c) - mean).abs() < mean * 0.1, "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn bytes_above_the_limit_are_skipped() {
+        let mut calls = 0;
+        let key = session_key_from(|buf| {
+            calls += 1;
+            buf.fill(if calls == 1 { 255 } else { 36 });
+        });
+        assert_eq!(calls, 2);
+        assert_eq!(key, "a".repeat(32));
+    }
+
+    #[test]
+    fn os_keys_are_well_formed_and_distinct() {
+        let keys: std::collections::HashSet<String> = (0..100).map(|_| new_session_key()).collect();
+        assert_eq!(keys.len(), 100);
+        assert!(keys.iter().all(|k| is_session_key(k)));
+    }
+
+    #[test]
+    fn key_form() {
+        assert!(!is_session_key(&"a".repeat(31)));
+        assert!(!is_session_key(&"a".repeat(33)));
+        assert!(!is_session_key(&format!("{}-", "a".repeat(31))));
+        assert!(!is_session_key(&format!("{}é", "a".repeat(30))));
+    }
+
+    #[test]
+    fn middleware_decisions() {
+        let base = SessionFacts {
+            had_cookie: true,
+            empty: false,
+            accessed: false,
+            modified: false,
+            save_every_request: false,
+            status: 200,
+        };
+        let untouched = session_plan(base);
+        assert!(!untouched.vary_cookie && !untouched.save && !untouched.delete_cookie);
+        let emptied = session_plan(SessionFacts {
+            empty: true,
+            ..base
+        });
+        assert!(emptied.delete_cookie && emptied.vary_cookie && !emptied.save);
+        let anonymous = session_plan(SessionFacts {
+            had_cookie: false,
+            empty: true,
+            accessed: true,
+            modified: true,
+            ..base
+        });
+        assert!(anonymous.vary_cookie && !anonymous.save && !anonymous.delete_cookie);
+        assert!(
+            session_plan(SessionFacts {
+                save_every_request: true,
+                ..base
+            })
+            .save
+        );
+        assert!(
+            !session_plan(SessionFacts {
+                modified: true,
+                status: 503,
+                ..base
+            })
+            .save
+        );
+    }
+
+    #[test]
+    fn expiry_at_a_past_moment_is_negative() {
+        assert_eq!(SessionExpiry::At(0.0).age(10, 1500.0), -2);
+        assert_eq!(SessionExpiry::Seconds(-5.0).age(10, 0.0), -5);
+    }
+}
