@@ -7,6 +7,7 @@ import "./extras.js";
 export { MemoryCache, DummyCache, configureCaches, getCache, makeTemplateFragmentKey } from "./edgecache.js";
 export { cacheFragment, streamFragments } from "./fragments.js";
 export { Cache } from "./cache.js";
+export { sessions, getSession, Session } from "./sessions.js";
 export { stores } from "./stores/index.js";
 export {
   cachePage,

@@ -70,7 +70,8 @@ export function hasVaryHeader(response, name) {
   return __hasVary(header(headersOf(response), "vary"), String(name));
 }
 
-function resolveCache(cache) {
+/** The cache an option names: an alias, a MemoryCache or a Cache (default: the "default" alias). */
+export function resolveCache(cache) {
   if (cache === undefined || cache === null) return getCache("default");
   if (typeof cache === "string") return getCache(cache);
   if (typeof cache.get === "function" && typeof cache.set === "function") return cache;

@@ -6,6 +6,8 @@ export { MemoryCache, DummyCache, configureCaches, getCache, makeTemplateFragmen
 export { cacheFragment, streamFragments } from "./fragments.js";
 export type { FragmentOptions, PagePart } from "./fragments.js";
 export { Cache, stores } from "./cache.js";
+export { sessions, getSession, Session } from "./sessions.js";
+export type { SessionOptions, SessionsWrapper, HonoSessionContext } from "./sessions.js";
 export {
   cachePage,
   cacheMiddleware,

@@ -16,3 +16,22 @@ export function warnings() {
   const onWarning = (message) => seen.push(message);
   return { seen, onWarning };
 }
+
+/**
+ * Miniflare options of one Worker from tests/runtimes/, loaded as wrangler bundles it: ES
+ * modules with the `.wasm` imported as a compiled module. `extra` adds bindings.
+ */
+export function workerOptions(script, extra = {}) {
+  const root = new URL("../../", import.meta.url).pathname;
+  return {
+    modules: true,
+    modulesRoot: root,
+    scriptPath: `${root}tests/runtimes/${script}`,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    ...extra,
+  };
+}

@@ -9,20 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { workerOptions } from "./helpers.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const worker = (name) => ({
-  name,
-  modules: true,
-  modulesRoot: root,
-  scriptPath: `${root}tests/runtimes/worker-instance.mjs`,
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: "2026-04-01",
-  kvNamespaces: { KV: "shared-kv" },
-});
+const worker = (name) => ({ name, ...workerOptions("worker-instance.mjs", { kvNamespaces: { KV: "shared-kv" } }) });
 const mf = new Miniflare({ workers: [worker("a"), worker("b")] });
 after(() => mf.dispose());
 

@@ -1,21 +1,10 @@
 // cachePage inside the real workerd runtime (miniflare) over a KV-backed Cache.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { workerOptions } from "./helpers.mjs";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const options = {
-  modules: true,
-  modulesRoot: root,
-  scriptPath: `${root}tests/runtimes/worker-pages.mjs`,
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: "2026-04-01",
-  kvNamespaces: ["KV"],
-};
+const options = workerOptions("worker-pages.mjs", { kvNamespaces: ["KV"] });
 const mf = new Miniflare(options);
 after(() => mf.dispose());
 

@@ -2,22 +2,10 @@
 // Workers KV, D1 and Cache API bindings.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { workerOptions } from "./helpers.mjs";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const mf = new Miniflare({
-  modules: true,
-  modulesRoot: root,
-  scriptPath: `${root}tests/runtimes/worker-stores.mjs`,
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: "2026-04-01",
-  kvNamespaces: ["KV"],
-  d1Databases: ["DB"],
-});
+const mf = new Miniflare(workerOptions("worker-stores.mjs", { kvNamespaces: ["KV"], d1Databases: ["DB"] }));
 after(() => mf.dispose());
 
 const get = async (path) => (await mf.dispatchFetch(`http://localhost${path}`)).json();

@@ -1,20 +1,10 @@
 // The package inside the real workerd runtime (miniflare), imported as a bundled Worker does.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { workerOptions } from "./helpers.mjs";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const mf = new Miniflare({
-  modules: true,
-  modulesRoot: root,
-  scriptPath: `${root}tests/runtimes/worker.mjs`,
-  modulesRules: [
-    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-    { type: "CompiledWasm", include: ["**/*.wasm"] },
-  ],
-  compatibilityDate: "2026-04-01",
-});
+const mf = new Miniflare(workerOptions("worker.mjs"));
 after(() => mf.dispose());
 
 test("MemoryCache works inside workerd", async () => {

@@ -115,6 +115,7 @@ void useRemote;
 
 // Response caching.
 import { cachePage, cacheMiddleware, patchCacheControl, getMaxAge, getCacheKey, type CachePageOptions } from "edgecache";
+import { sessions, getSession, type Session, type SessionOptions } from "edgecache";
 
 interface Env { KV: unknown }
 interface Ctx { waitUntil(p: Promise<unknown>): void }
@@ -166,3 +167,27 @@ async function useStampede(): Promise<void> {
 }
 void useStampede;
 console.log(fragmentKey, html, stream.locked, untagged, alice, token, fresh);
+
+// Sessions: the wrapper, the Hono middleware's shape, and typed reads.
+{
+  const withSessions = sessions({ cache: new MemoryCache(), maxAge: 3600, sameSite: "Strict", secure: true });
+  const handler = withSessions(async (request: Request, env: { KV: unknown }) => {
+    const session: Session | undefined = getSession(request);
+    if (!session) return new Response("no session");
+    const visits = session.get<number>("visits", 0);
+    const n: number = visits + 1;
+    session.set("visits", n);
+    session.setExpiry(new Date(Date.now() + 60_000));
+    const age: number = session.getExpiryAge();
+    const key: string | null = session.sessionKey;
+    await session.cycleKey();
+    await session.flush();
+    return new Response(`${n} ${age} ${key ?? ""} ${String(env.KV)}`);
+  });
+  const r: Promise<Response> = handler(new Request("http://x/"), { KV: null });
+  void r;
+  const options: SessionOptions = { engine: "cachedDb", store: stores.memory(), cookieName: "sid" };
+  void sessions(options).hono;
+  // @ts-expect-error the engine is one of two names
+  sessions({ engine: "db" });
+}

@@ -1,0 +1,338 @@
+// Django's session framework on the cache, for fetch handlers: the "cache" and "cachedDb"
+// engines, the session object, and SessionMiddleware's response handling. The rules (key
+// form and randomness, expiry, what to do with the response, cookie lines) are in Rust
+// (src/session.rs, src/http/cookie.rs); this file awaits the cache and the store.
+import { typeError, codedError } from "./errors.js";
+import {
+  __SessionCookie,
+  __newSessionKey,
+  __isSessionKey,
+  __sessionExpiryAge,
+  __sessionAtBrowserClose,
+  __sessionPlan,
+} from "./edgecache.js";
+import { Cache } from "./cache.js";
+import { patchVaryHeaders, resolveCache } from "./http.js";
+
+const EXPIRY = "_session_expiry"; // Django's key of a custom expiry in the session data
+const PREFIXES = { cache: "django.contrib.sessions.cache", cachedDb: "django.contrib.sessions.cached_db" };
+const [VARY, DELETE, SAVE] = [1, 2, 4]; // __sessionPlan bits
+const CREATE_ATTEMPTS = 10;
+const bySession = new WeakMap();
+
+const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** The session of a request handled by a `sessions()` wrapper, or undefined. */
+export function getSession(request) {
+  return bySession.get(request);
+}
+
+/** [kind, value] of `_session_expiry` for the Rust rules: 0 default, 1 seconds, 2 a moment in ms. */
+function expiryOf(value) {
+  if (typeof value === "number") return [1, value];
+  if (typeof value === "string") return [2, Date.parse(value)];
+  return [0, 0];
+}
+
+/** Where session data lives: the cache alone, or a durable store behind it. */
+class Engine {
+  constructor(cache, prefix, db, clock) {
+    this.cache = cache;
+    this.prefix = prefix;
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** The data of `key`, or null when there is none (or it is not a session record). */
+  async load(key) {
+    let data;
+    try {
+      data = await this.cache.get(this.prefix + key);
+    } catch {
+      data = undefined; // Django's cache engine: a failing cache read resets the session.
+    }
+    if (isRecord(data)) return data;
+    if (!this.db) return null;
+    const row = await this.db.get(`${this.prefix}:db:${key}`);
+    if (!isRecord(row) || !isRecord(row.data) || typeof row.expires !== "number") return null;
+    const age = (row.expires - this.clock.now()) / 1000;
+    if (!(age > 0)) return null;
+    await this.cache.set(this.prefix + key, row.data, age);
+    return row.data;
+  }
+
+  /** Writes `data` under a new key (Django's `create`), retrying on the rare collision. */
+  async create(data, age) {
+    for (let i = 0; i < CREATE_ATTEMPTS; i++) {
+      const key = __newSessionKey();
+      if (this.db) {
+        if (!(await this.db.add(`${this.prefix}:db:${key}`, this.#row(data, age), age))) continue;
+        await this.cache.set(this.prefix + key, data, age);
+        return key;
+      }
+      if (await this.cache.add(this.prefix + key, data, age)) return key;
+    }
+    throw codedError("SESSION_CREATE_FAILED", "unable to create a new session key: the cache is likely unavailable");
+  }
+
+  async save(key, data, age) {
+    if (this.db) await this.db.set(`${this.prefix}:db:${key}`, this.#row(data, age), age);
+    await this.cache.set(this.prefix + key, data, age);
+  }
+
+  async delete(key) {
+    if (this.db) await this.db.delete(`${this.prefix}:db:${key}`);
+    await this.cache.delete(this.prefix + key);
+  }
+
+  #row(data, age) {
+    return { data, expires: this.clock.now() + age * 1000 };
+  }
+}
+
+/** A request's session: Django's SessionBase API over plain data. */
+export class Session {
+  #engine;
+  #settings;
+  #key;
+  #data;
+  #pending = [];
+
+  /** @internal */
+  constructor(engine, settings, key, data) {
+    this.#engine = engine;
+    this.#settings = settings;
+    this.#key = key;
+    this.#data = data;
+    /** True once the handler read or wrote the session. */
+    this.accessed = false;
+    /** True once the handler changed the session. */
+    this.modified = false;
+  }
+
+  /** The session key, or null before the session is first saved. */
+  get sessionKey() {
+    return this.#key;
+  }
+
+  #touch() {
+    this.accessed = true;
+    return this.#data;
+  }
+
+  #name(name) {
+    if (typeof name !== "string") throw typeError("INVALID_SESSION_NAME", `a session name must be a string, got ${typeof name}`);
+    return name;
+  }
+
+  /** The value of `name`, or `defaultValue` (undefined) when unset. */
+  get(name, defaultValue) {
+    const data = this.#touch();
+    return Object.hasOwn(data, this.#name(name)) ? data[name] : defaultValue;
+  }
+
+  /** Sets `name` (any value the cache can store). */
+  set(name, value) {
+    if (value === undefined) throw typeError("INVALID_SESSION_VALUE", `session value of '${name}' is undefined; use delete()`);
+    this.#touch()[this.#name(name)] = value;
+    this.modified = true;
+  }
+
+  /** Removes `name`; true when it was set. */
+  delete(name) {
+    const data = this.#touch();
+    if (!Object.hasOwn(data, this.#name(name))) return false;
+    delete data[name];
+    this.modified = true;
+    return true;
+  }
+
+  /** Whether `name` is set. */
+  has(name) {
+    return Object.hasOwn(this.#touch(), this.#name(name));
+  }
+
+  /** The names that are set. */
+  keys() {
+    return Object.keys(this.#touch());
+  }
+
+  /** Removes every value; the key stays (Django's `clear`). */
+  clear() {
+    this.#data = {};
+    this.accessed = true;
+    this.modified = true;
+  }
+
+  /** No key and no data (Django's `is_empty`). */
+  isEmpty() {
+    return this.#key === null && Object.keys(this.#data).length === 0;
+  }
+
+  /** Deletes the session and its data; the next save issues a new key (sign-out). */
+  flush() {
+    this.clear();
+    const key = this.#key;
+    this.#key = null;
+    return this.#track(key === null ? Promise.resolve() : this.#engine.delete(key));
+  }
+
+  /** Keeps the data under a new key and deletes the old one (call it at sign-in). */
+  cycleKey() {
+    const data = this.#touch();
+    const old = this.#key;
+    const work = (async () => {
+      this.#key = await this.#engine.create(data, this.getExpiryAge());
+      this.modified = true;
+      if (old !== null) await this.#engine.delete(old);
+    })();
+    return this.#track(work);
+  }
+
+  /** Seconds of inactivity before expiry (0: when the browser closes), a Date, or null for the default. */
+  setExpiry(value) {
+    if (value === null || value === undefined) {
+      this.delete(EXPIRY);
+      return;
+    }
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) throw typeError("INVALID_EXPIRY", "setExpiry() got an invalid Date");
+      this.set(EXPIRY, value.toISOString());
+      return;
+    }
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      throw typeError("INVALID_EXPIRY", "setExpiry() takes seconds (a finite number), a Date or null");
+    }
+    this.set(EXPIRY, value);
+  }
+
+  /** Seconds until the session expires (Django's `get_expiry_age`). */
+  getExpiryAge() {
+    const [kind, value] = expiryOf(this.#data[EXPIRY]);
+    return __sessionExpiryAge(kind, value, this.#settings.maxAge, this.#settings.clock.now());
+  }
+
+  /** When the session expires (Django's `get_expiry_date`). */
+  getExpiryDate() {
+    return new Date(this.#settings.clock.now() + this.getExpiryAge() * 1000);
+  }
+
+  /** Whether the cookie ends with the browser session (Django's `get_expire_at_browser_close`). */
+  getExpireAtBrowserClose() {
+    const [kind, value] = expiryOf(this.#data[EXPIRY]);
+    return __sessionAtBrowserClose(kind, value, this.#settings.expireAtBrowserClose);
+  }
+
+  /** Writes the session now (the wrapper does it after the handler when needed). */
+  async save() {
+    await this.settled();
+    const age = this.getExpiryAge();
+    if (this.#key === null) this.#key = await this.#engine.create(this.#data, age);
+    else await this.#engine.save(this.#key, this.#data, age);
+  }
+
+  /** Resolves when the session's pending deletes and key changes are done. */
+  async settled() {
+    while (this.#pending.length) await Promise.all(this.#pending.splice(0));
+  }
+
+  #track(promise) {
+    this.#pending.push(promise);
+    return promise;
+  }
+}
+
+function checkOptions(options) {
+  if (options === null || typeof options !== "object") throw typeError("INVALID_OPTIONS", "sessions() options must be an object");
+  const {
+    cache,
+    engine = "cache",
+    store,
+    cookieName = "sessionid",
+    maxAge = 1209600,
+    secure = false,
+    httpOnly = true,
+    sameSite = "Lax",
+    domain,
+    path = "/",
+    saveEveryRequest = false,
+    expireAtBrowserClose = false,
+    keyPrefix,
+    clock = Date,
+  } = options;
+  if (!Object.hasOwn(PREFIXES, engine)) throw typeError("INVALID_OPTION", `option 'engine' must be "cache" or "cachedDb", got ${String(engine)}`);
+  if (typeof maxAge !== "number" || !Number.isFinite(maxAge)) throw typeError("INVALID_OPTION", "option 'maxAge' must be a number of seconds");
+  for (const [name, value] of Object.entries({ secure, httpOnly, saveEveryRequest, expireAtBrowserClose })) {
+    if (typeof value !== "boolean") throw typeError("INVALID_OPTION", `option '${name}' must be a boolean`);
+  }
+  for (const [name, value] of Object.entries({ cookieName, path })) {
+    if (typeof value !== "string") throw typeError("INVALID_OPTION", `option '${name}' must be a string`);
+  }
+  for (const [name, value] of Object.entries({ domain, keyPrefix })) {
+    if (value !== undefined && typeof value !== "string") throw typeError("INVALID_OPTION", `option '${name}' must be a string`);
+  }
+  if (sameSite !== false && sameSite !== null && typeof sameSite !== "string") {
+    throw typeError("INVALID_OPTION", "option 'sameSite' must be \"Lax\", \"Strict\", \"None\" or false");
+  }
+  if (!clock || typeof clock.now !== "function") throw typeError("INVALID_OPTION", "option 'clock' must have a now() method");
+  if (engine === "cachedDb" && !store) throw typeError("INVALID_OPTION", "engine \"cachedDb\" needs a 'store' (a stores.* adapter or a Cache)");
+  const cookie = new __SessionCookie(cookieName, domain, path, secure, httpOnly, typeof sameSite === "string" ? sameSite : undefined);
+  let db = null;
+  if (engine === "cachedDb") db = store instanceof Cache ? store : new Cache({ store, memory: false, clock, timeout: null });
+  const settings = { maxAge: Math.trunc(maxAge), saveEveryRequest, expireAtBrowserClose, clock };
+  return { cookie, settings, engine: new Engine(resolveCache(cache), keyPrefix ?? PREFIXES[engine], db, clock) };
+}
+
+/**
+ * Django's session middleware for fetch handlers. `sessions(options)(handler)` runs the
+ * handler with `getSession(request)` available; `sessions(options).hono` is the same as a
+ * Hono middleware (`c.get("session")`).
+ */
+export function sessions(options = {}) {
+  const { cookie, settings, engine } = checkOptions(options);
+
+  async function open(request) {
+    const raw = cookie.read(request.headers.get("cookie") ?? undefined);
+    // A value not of the key form is never looked up; one naming no session is dropped.
+    const key = raw !== undefined && __isSessionKey(raw) ? raw : null;
+    const data = key === null ? null : await engine.load(key);
+    const session = new Session(engine, settings, data === null ? null : key, data ?? {});
+    bySession.set(request, session);
+    return { session, hadCookie: raw !== undefined };
+  }
+
+  async function close({ session, hadCookie }, response) {
+    await session.settled();
+    const plan = __sessionPlan(hadCookie, session.isEmpty(), session.accessed, session.modified, settings.saveEveryRequest, response.status);
+    if (plan === 0) return response;
+    // Responses from fetch() can have immutable headers: work on a copy.
+    const out = new Response(response.body, response);
+    if (plan & VARY) patchVaryHeaders(out, ["Cookie"]);
+    if (plan & DELETE) out.headers.append("Set-Cookie", cookie.deleteCookie());
+    if (plan & SAVE) {
+      const age = session.getExpireAtBrowserClose() ? undefined : session.getExpiryAge();
+      await session.save();
+      out.headers.append("Set-Cookie", cookie.setCookie(session.sessionKey, age, settings.clock.now() / 1000));
+    }
+    return out;
+  }
+
+  function wrap(handler) {
+    if (typeof handler !== "function") throw typeError("INVALID_ARGUMENT", "sessions(options)(handler): handler must be a function");
+    return async function withSession(request, ...rest) {
+      const state = await open(request);
+      return close(state, await handler(request, ...rest));
+    };
+  }
+  wrap.hono = async function edgecacheSessions(c, next) {
+    const state = await open(c.req.raw);
+    c.set("session", state.session);
+    await next();
+    const out = await close(state, c.res);
+    // Hono's res setter merges the old response's headers over the new one (Vary,
+    // Set-Cookie): clear it first so the session's headers stand.
+    c.res = undefined;
+    c.res = out;
+  };
+  return wrap;
+}
