@@ -16,7 +16,8 @@ import { patchVaryHeaders, resolveCache } from "./http.js";
 
 const EXPIRY = "_session_expiry"; // Django's key of a custom expiry in the session data
 const PREFIXES = { cache: "django.contrib.sessions.cache", cachedDb: "django.contrib.sessions.cached_db" };
-const [VARY, DELETE, SAVE] = [1, 2, 4]; // __sessionPlan bits
+const [VARY, DELETE, SAVE, DROP] = [1, 2, 4, 8]; // __sessionPlan bits
+const HAS_DATA = Symbol("hasData"); // read by the wrapper without marking the session accessed
 const CREATE_ATTEMPTS = 10;
 const bySession = new WeakMap();
 
@@ -164,6 +165,10 @@ export class Session {
     this.modified = true;
   }
 
+  [HAS_DATA]() {
+    return Object.keys(this.#data).length > 0;
+  }
+
   /** No key and no data (Django's `is_empty`). */
   isEmpty() {
     return this.#key === null && Object.keys(this.#data).length === 0;
@@ -303,8 +308,17 @@ export function sessions(options = {}) {
 
   async function close({ session, hadCookie }, response) {
     await session.settled();
-    const plan = __sessionPlan(hadCookie, session.isEmpty(), session.accessed, session.modified, settings.saveEveryRequest, response.status);
+    const plan = __sessionPlan(
+      hadCookie,
+      session.sessionKey !== null,
+      session[HAS_DATA](),
+      session.accessed,
+      session.modified,
+      settings.saveEveryRequest,
+      response.status,
+    );
     if (plan === 0) return response;
+    if (plan & DROP) await session.flush(); // emptied by the handler: delete, do not save {}
     // Responses from fetch() can have immutable headers: work on a copy.
     const out = new Response(response.body, response);
     if (plan & VARY) patchVaryHeaders(out, ["Cookie"]);

@@ -109,8 +109,10 @@ impl SessionExpiry {
 pub struct SessionFacts {
     /// The request carried the session cookie (any value).
     pub had_cookie: bool,
-    /// No session key and no data (Django's `is_empty`).
-    pub empty: bool,
+    /// The session has a key (loaded or created).
+    pub has_key: bool,
+    /// The session holds data.
+    pub has_data: bool,
     /// The handler read or wrote the session.
     pub accessed: bool,
     /// The handler changed the session.
@@ -128,32 +130,42 @@ pub struct SessionPlan {
     pub vary_cookie: bool,
     /// Delete the session cookie (the session was emptied).
     pub delete_cookie: bool,
+    /// Delete the stored data: the handler emptied a session that has a key.
+    pub delete_data: bool,
     /// Save the session and set its cookie.
     pub save: bool,
 }
 
-/// Django's `SessionMiddleware.process_response` decisions.
+/// Django's `SessionMiddleware.process_response` decisions, plus one: a session the
+/// handler emptied (every value deleted) is deleted with its cookie, not saved empty.
 ///
 /// ```
 /// use edgecache::{session_plan, SessionFacts};
-/// let facts = SessionFacts { had_cookie: false, empty: false, accessed: true, modified: true,
-///     save_every_request: false, status: 200 };
+/// let facts = SessionFacts { had_cookie: false, has_key: false, has_data: true, accessed: true,
+///     modified: true, save_every_request: false, status: 200 };
 /// let plan = session_plan(facts);
 /// assert!(plan.save && plan.vary_cookie && !plan.delete_cookie);
 /// assert!(!session_plan(SessionFacts { status: 500, ..facts }).save);
+/// let emptied = session_plan(SessionFacts { had_cookie: true, has_key: true, has_data: false, ..facts });
+/// assert!(emptied.delete_data && emptied.delete_cookie && !emptied.save);
 /// ```
 pub fn session_plan(f: SessionFacts) -> SessionPlan {
-    if f.had_cookie && f.empty {
+    let emptied = f.modified && !f.has_data;
+    // Django's `is_empty`: no key and no data; an emptied session counts as empty.
+    let empty = emptied || (!f.has_key && !f.has_data);
+    if f.had_cookie && empty {
         return SessionPlan {
             vary_cookie: true,
             delete_cookie: true,
+            delete_data: emptied && f.has_key,
             save: false,
         };
     }
     SessionPlan {
         vary_cookie: f.accessed,
         delete_cookie: false,
-        save: (f.modified || f.save_every_request) && !f.empty && f.status < 500,
+        delete_data: emptied && f.has_key,
+        save: (f.modified || f.save_every_request) && !empty && f.status < 500,
     }
 }
 
@@ -216,7 +228,8 @@ mod tests {
     fn middleware_decisions() {
         let base = SessionFacts {
             had_cookie: true,
-            empty: false,
+            has_key: true,
+            has_data: true,
             accessed: false,
             modified: false,
             save_every_request: false,
@@ -224,14 +237,31 @@ mod tests {
         };
         let untouched = session_plan(base);
         assert!(!untouched.vary_cookie && !untouched.save && !untouched.delete_cookie);
-        let emptied = session_plan(SessionFacts {
-            empty: true,
+        let flushed = session_plan(SessionFacts {
+            has_key: false,
+            has_data: false,
             ..base
         });
-        assert!(emptied.delete_cookie && emptied.vary_cookie && !emptied.save);
+        assert!(flushed.delete_cookie && flushed.vary_cookie && !flushed.save);
+        assert!(!flushed.delete_data);
+        let emptied = session_plan(SessionFacts {
+            has_data: false,
+            modified: true,
+            ..base
+        });
+        assert!(emptied.delete_cookie && emptied.delete_data && !emptied.save);
+        let kept = session_plan(SessionFacts {
+            has_data: false,
+            ..base
+        });
+        assert!(
+            !kept.delete_cookie && !kept.delete_data,
+            "untouched: left alone"
+        );
         let anonymous = session_plan(SessionFacts {
             had_cookie: false,
-            empty: true,
+            has_key: false,
+            has_data: false,
             accessed: true,
             modified: true,
             ..base

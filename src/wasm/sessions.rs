@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 const VARY: u8 = 1;
 const DELETE: u8 = 2;
 const SAVE: u8 = 4;
+const DROP: u8 = 8;
 
 /// The session cookie of one `sessions()` wrapper.
 #[wasm_bindgen(js_name = __SessionCookie, skip_typescript)]
@@ -93,11 +94,13 @@ pub fn at_browser_close(kind: u8, value: f64, default: bool) -> bool {
     expiry(kind, value).at_browser_close(default)
 }
 
-/// `SessionMiddleware.process_response`'s decisions as bits: 1 vary, 2 delete cookie, 4 save.
+/// `SessionMiddleware.process_response`'s decisions as bits: 1 vary, 2 delete cookie, 4 save,
+/// 8 delete the stored data.
 #[wasm_bindgen(js_name = __sessionPlan, skip_typescript)]
 pub fn plan(
     had_cookie: bool,
-    empty: bool,
+    has_key: bool,
+    has_data: bool,
     accessed: bool,
     modified: bool,
     save_every_request: bool,
@@ -105,7 +108,8 @@ pub fn plan(
 ) -> u8 {
     let p = session_plan(SessionFacts {
         had_cookie,
-        empty,
+        has_key,
+        has_data,
         accessed,
         modified,
         save_every_request,
@@ -114,4 +118,5 @@ pub fn plan(
     (if p.vary_cookie { VARY } else { 0 })
         | (if p.delete_cookie { DELETE } else { 0 })
         | (if p.save { SAVE } else { 0 })
+        | (if p.delete_data { DROP } else { 0 })
 }

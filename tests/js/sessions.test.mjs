@@ -310,3 +310,23 @@ test("session keys: distinct, 32 characters of [a-z0-9], every character used", 
   assert.equal(chars.size, 36);
   for (const k of keys) assert.match(k, /^[a-z0-9]{32}$/);
 });
+
+test("a session the handler empties is deleted with its cookie, not saved empty", async () => {
+  const { cache, wrap } = setup();
+  const h = wrap(async (request) => {
+    const s = getSession(request);
+    const url = new URL(request.url);
+    if (url.pathname === "/set") s.set("a", 1);
+    if (url.pathname === "/del") s.delete("a");
+    if (url.pathname === "/clear") s.clear();
+    return new Response("");
+  });
+  for (const path of ["/del", "/clear"]) {
+    const c = cookieOf(await send(h, "/set"));
+    assert.equal(cache.size, 1);
+    const r = await send(h, path, c);
+    assert.match(r.headers.get("set-cookie"), /^sessionid=""; expires=Thu, 01 Jan 1970/, path);
+    assert.equal(r.headers.get("vary"), "Cookie");
+    assert.equal(cache.size, 0, `${path}: the data is gone`);
+  }
+});
