@@ -44,7 +44,7 @@ pub use session::{
     SessionPlan, SESSION_KEY_CHARS, SESSION_KEY_LENGTH,
 };
 pub use stats::{Counters, Stats};
-pub use store::{entry_size, Entry, Lookup, Store, ENTRY_OVERHEAD};
+pub use store::{entry_size, Entry, Lookup, Policy, Sketch, Store, ENTRY_OVERHEAD};
 pub use store_key::{chunk_key, md5_hex, store_key, MIN_KEY_LIMIT};
 pub use timeout::{is_expired, Timeout};
 

@@ -1,12 +1,60 @@
 //! The entry store: key and value bytes in one allocation per entry, a slab of fixed-size
-//! slots, a hash index of `u32` slot ids and an intrusive doubly linked recency list.
+//! slots, a hash index of `u32` slot ids and intrusive doubly linked recency lists: one for
+//! LRU, three (window, probation, protected) for the adaptive policy ([`Policy`]).
 //!
 //! The store knows nothing of Django: no timeouts, no culling. [`crate::LocMemCache`] adds them.
 
+mod adaptive;
+mod sketch;
+
 use crate::hash::{hash_key, widen};
+use adaptive::Adaptive;
 use hashbrown::HashTable;
+pub use sketch::Sketch;
 
 const NIL: u32 = u32::MAX;
+/// The LRU list (the only one under [`Policy::Lru`]); the adaptive policy's admission window.
+const WINDOW: u8 = 0;
+/// The adaptive policy's probation segment (main, seen once since admission).
+const PROBATION: u8 = 1;
+/// The adaptive policy's protected segment (main, hit again).
+const PROTECTED: u8 = 2;
+/// Key lengths use the low 30 bits of `Slot::key_len`; the segment the top 2.
+const KEY_LEN_MASK: u32 = (1 << 30) - 1;
+
+/// Which entry a full store gives up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Policy {
+    /// Least recently used (Django's LocMemCache).
+    #[default]
+    Lru,
+    /// W-TinyLFU with a hill-climbing window (as Caffeine): frequency-aware admission for a
+    /// store of at most `max_entries` entries and `max_bytes` accounted bytes.
+    Adaptive {
+        /// The entry limit the segments are sized from.
+        max_entries: usize,
+        /// The byte limit, if any: segments are then sized in bytes.
+        max_bytes: Option<usize>,
+    },
+}
+
+/// Head, tail and totals of one recency list.
+#[derive(Debug, Clone, Copy)]
+struct Ends {
+    /// Most recently used.
+    head: u32,
+    /// Least recently used.
+    tail: u32,
+    len: usize,
+    bytes: usize,
+}
+
+const EMPTY: Ends = Ends {
+    head: NIL,
+    tail: NIL,
+    len: 0,
+    bytes: 0,
+};
 
 /// Accounted bytes per entry beyond its key and value: the 32-byte slot (as laid out on
 /// wasm32), 8 bytes for the index (a 4-byte id and a control byte at 7/8 load, rounded up)
@@ -34,6 +82,7 @@ struct Slot {
     prev: u32,
     next: u32,
     hash: u32,
+    /// Key length (low 30 bits) and list segment (top 2 bits).
     key_len: u32,
 }
 
@@ -41,17 +90,23 @@ struct Slot {
 const _: () = assert!(std::mem::size_of::<Slot>() == 32);
 
 impl Slot {
+    fn key_len(&self) -> usize {
+        (self.key_len & KEY_LEN_MASK) as usize
+    }
+    fn segment(&self) -> u8 {
+        (self.key_len >> 30) as u8
+    }
+    fn set_segment(&mut self, segment: u8) {
+        self.key_len = (self.key_len & KEY_LEN_MASK) | (u32::from(segment) << 30);
+    }
     fn key(&self) -> &[u8] {
-        &self.data[..self.key_len as usize]
+        &self.data[..self.key_len()]
     }
     fn value(&self) -> &[u8] {
-        &self.data[self.key_len as usize..]
+        &self.data[self.key_len()..]
     }
     fn size(&self) -> usize {
-        entry_size(
-            self.key_len as usize,
-            self.data.len() - self.key_len as usize,
-        )
+        entry_size(self.key_len(), self.data.len() - self.key_len())
     }
 }
 
@@ -93,15 +148,15 @@ pub enum Lookup<'a> {
 pub struct Store {
     slots: Vec<Slot>,
     index: HashTable<u32>,
-    /// Most recently used.
-    head: u32,
-    /// Least recently used.
-    tail: u32,
+    /// The recency lists, indexed by segment.
+    lists: [Ends; 3],
     /// Free slots, linked through `next`.
     free: u32,
     len: usize,
     bytes: usize,
     seed: u64,
+    /// The adaptive policy's state; None under LRU.
+    adaptive: Option<Box<Adaptive>>,
 }
 
 impl Default for Store {
@@ -124,13 +179,47 @@ impl Store {
         Store {
             slots: Vec::new(),
             index: HashTable::new(),
-            head: NIL,
-            tail: NIL,
+            lists: [EMPTY; 3],
             free: NIL,
             len: 0,
             bytes: 0,
             seed,
+            adaptive: None,
         }
+    }
+
+    /// An empty store under `policy` with a random hash seed.
+    ///
+    /// ```
+    /// use edgecache::{Policy, Store};
+    /// let store = Store::with_policy(Policy::Adaptive { max_entries: 100, max_bytes: None });
+    /// assert_eq!(store.policy(), Policy::Adaptive { max_entries: 100, max_bytes: None });
+    /// ```
+    pub fn with_policy(policy: Policy) -> Self {
+        let mut store = Store::new();
+        store.set_policy(policy);
+        store
+    }
+
+    /// The eviction policy.
+    pub fn policy(&self) -> Policy {
+        self.adaptive.as_ref().map_or(Policy::Lru, |a| a.policy())
+    }
+
+    /// Switches to `policy` (on an empty store: entries keep their lists otherwise).
+    fn set_policy(&mut self, policy: Policy) {
+        self.adaptive = match policy {
+            Policy::Lru => None,
+            Policy::Adaptive {
+                max_entries,
+                max_bytes,
+            } => Some(Box::new(Adaptive::new(max_entries, max_bytes, self.seed))),
+        };
+    }
+
+    /// Bytes of policy state outside the entries (the adaptive policy's frequency sketch).
+    pub fn policy_bytes(&self) -> usize {
+        self.adaptive.as_ref().map_or(0, |a| a.bytes())
     }
 
     /// Number of entries, expired ones included until they are removed.
@@ -180,8 +269,11 @@ impl Store {
 
     /// The entry for `key`, moved to the front (most recently used).
     pub fn get(&mut self, key: &[u8]) -> Option<Entry<'_>> {
-        let id = self.find(key)?;
-        self.move_to_front(id);
+        let Some(id) = self.find(key) else {
+            self.record_miss(key);
+            return None;
+        };
+        self.on_hit(id);
         Some(self.entry(id))
     }
 
@@ -203,25 +295,44 @@ impl Store {
     /// [`Store::get_live`] reading the time only for an entry that can expire.
     pub fn get_live_with(&mut self, key: &[u8], now: impl FnOnce() -> f64) -> Lookup<'_> {
         let Some(id) = self.find(key) else {
+            self.record_miss(key);
             return Lookup::Missing;
         };
         let expires = self.slots[id as usize].expires;
         if expires.is_finite() && expires <= now() {
             self.remove_id(id);
+            self.record_miss(key);
             return Lookup::Expired;
         }
-        self.move_to_front(id);
+        self.on_hit(id);
         Lookup::Hit(self.entry(id))
     }
 
-    /// Moves `key` to the front; false when absent.
+    /// Moves `key` to the front (counts as a use under the adaptive policy); false when absent.
     pub fn promote(&mut self, key: &[u8]) -> bool {
         match self.find(key) {
             Some(id) => {
-                self.move_to_front(id);
+                self.on_hit(id);
                 true
             }
             None => false,
+        }
+    }
+
+    /// A read found `key`: LRU moves it to the front; the adaptive policy counts it.
+    fn on_hit(&mut self, id: u32) {
+        if self.adaptive.is_some() {
+            self.adaptive_hit(id);
+        } else {
+            self.move_to_front(id);
+        }
+    }
+
+    /// A read missed `key`: the adaptive policy counts it.
+    fn record_miss(&mut self, key: &[u8]) {
+        if self.adaptive.is_some() {
+            let h = self.hash(key);
+            self.adaptive_miss(h);
         }
     }
 
@@ -230,15 +341,23 @@ impl Store {
         let data = join(key, value);
         match self.find(key) {
             Some(id) => {
+                let segment = self.slots[id as usize].segment();
+                self.unlink(id);
                 let slot = &mut self.slots[id as usize];
                 self.bytes -= slot.size();
                 slot.data = data;
                 slot.expires = expires;
                 self.bytes += self.slots[id as usize].size();
-                self.move_to_front(id);
+                self.link_front(id, segment);
+                if self.adaptive.is_some() {
+                    self.adaptive_hit(id);
+                }
             }
             None => {
                 let h = self.hash(key);
+                if self.adaptive.is_some() {
+                    self.adaptive_insert(h);
+                }
                 let slot = Slot {
                     data,
                     expires,
@@ -252,7 +371,7 @@ impl Store {
                 let slots = &self.slots;
                 self.index
                     .insert_unique(widen(h), id, |&i| widen(slots[i as usize].hash));
-                self.link_front(id);
+                self.link_front(id, WINDOW);
                 self.len += 1;
             }
         }
@@ -264,14 +383,17 @@ impl Store {
             return false;
         };
         let slot = &mut self.slots[id as usize];
-        self.bytes -= slot.size();
+        let (old, segment) = (slot.size(), slot.segment());
         if slot.value().len() == value.len() {
-            let start = slot.key_len as usize;
+            let start = slot.key_len();
             slot.data[start..].copy_from_slice(value);
         } else {
             slot.data = join(key, value);
         }
-        self.bytes += self.slots[id as usize].size();
+        let new = self.slots[id as usize].size();
+        self.bytes = self.bytes - old + new;
+        let list = &mut self.lists[usize::from(segment)];
+        list.bytes = list.bytes - old + new;
         true
     }
 
@@ -297,37 +419,42 @@ impl Store {
         }
     }
 
-    /// The least recently used key.
+    /// The least recently used key (LRU; under the adaptive policy, of the window).
     pub fn lru_key(&self) -> Option<&[u8]> {
-        (self.tail != NIL).then(|| self.slots[self.tail as usize].key())
+        let tail = self.lists[usize::from(WINDOW)].tail;
+        (tail != NIL).then(|| self.slots[tail as usize].key())
     }
 
     /// Removes the least recently used entry; false when empty.
     pub fn pop_lru(&mut self) -> bool {
-        if self.tail == NIL {
+        let tail = self.lists[usize::from(WINDOW)].tail;
+        if tail == NIL {
             return false;
         }
-        self.remove_id(self.tail);
+        self.remove_id(tail);
         true
     }
 
-    /// Removes every entry and releases the memory.
+    /// Removes every entry and releases the memory (the adaptive policy's counts stay).
     pub fn clear(&mut self) {
         self.slots = Vec::new();
         self.index = HashTable::new();
-        self.head = NIL;
-        self.tail = NIL;
+        self.lists = [EMPTY; 3];
         self.free = NIL;
         self.len = 0;
         self.bytes = 0;
     }
 
-    /// Entries from most to least recently used.
+    /// Entries from most to least recently used (adaptive: the window, then the protected
+    /// and the probation segments, each most recent first).
     pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> + '_ {
-        let mut id = self.head;
+        let heads = [WINDOW, PROTECTED, PROBATION].map(|s| self.lists[usize::from(s)].head);
+        let mut list = 0;
+        let mut id = heads[0];
         std::iter::from_fn(move || {
-            if id == NIL {
-                return None;
+            while id == NIL {
+                list += 1;
+                id = *heads.get(list)?;
             }
             let entry = self.entry(id);
             id = self.slots[id as usize].next;
@@ -363,16 +490,20 @@ impl Store {
     }
 
     fn unlink(&mut self, id: u32) {
-        let (prev, next) = {
+        let (prev, next, segment, size) = {
             let s = &self.slots[id as usize];
-            (s.prev, s.next)
+            (s.prev, s.next, s.segment(), s.size())
         };
+        let list = &mut self.lists[usize::from(segment)];
+        list.len -= 1;
+        list.bytes -= size;
         match prev {
-            NIL => self.head = next,
+            NIL => list.head = next,
             p => self.slots[p as usize].next = next,
         }
+        let list = &mut self.lists[usize::from(segment)];
         match next {
-            NIL => self.tail = prev,
+            NIL => list.tail = prev,
             n => self.slots[n as usize].prev = prev,
         }
         let s = &mut self.slots[id as usize];
@@ -380,25 +511,36 @@ impl Store {
         s.next = NIL;
     }
 
-    fn link_front(&mut self, id: u32) {
-        let old = self.head;
-        {
-            let s = &mut self.slots[id as usize];
-            s.prev = NIL;
-            s.next = old;
+    fn link_front(&mut self, id: u32, segment: u8) {
+        let list = &mut self.lists[usize::from(segment)];
+        let old = list.head;
+        list.head = id;
+        list.len += 1;
+        if old == NIL {
+            list.tail = id;
         }
-        match old {
-            NIL => self.tail = id,
-            o => self.slots[o as usize].prev = id,
+        let s = &mut self.slots[id as usize];
+        s.prev = NIL;
+        s.next = old;
+        s.set_segment(segment);
+        list.bytes += s.size();
+        if old != NIL {
+            self.slots[old as usize].prev = id;
         }
-        self.head = id;
     }
 
     fn move_to_front(&mut self, id: u32) {
-        if self.head != id {
+        let segment = self.slots[id as usize].segment();
+        if self.lists[usize::from(segment)].head != id {
             self.unlink(id);
-            self.link_front(id);
+            self.link_front(id, segment);
         }
+    }
+
+    /// Moves `id` to the front of `segment`.
+    fn move_to(&mut self, id: u32, segment: u8) {
+        self.unlink(id);
+        self.link_front(id, segment);
     }
 }
 

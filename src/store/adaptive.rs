@@ -1,0 +1,346 @@
+//! The adaptive policy: W-TinyLFU with a hill-climbing window (Einziger, Friedman & Manes;
+//! the adaptive window as in Caffeine). New entries enter a small LRU window; an entry
+//! leaving the window must have been used more often (by the [`Sketch`]) than the entry the
+//! main segment would give up, or it is dropped instead. The main segment is a segmented
+//! LRU (probation, then protected once hit again). The window's share is retuned every
+//! sample period by climbing the hit ratio: recency-heavy traces grow it (towards LRU),
+//! frequency-heavy traces shrink it. Every step is O(1) amortised.
+
+use super::{Policy, Sketch, Store, NIL, PROBATION, PROTECTED, WINDOW};
+
+/// The window's share of the capacity at start (Caffeine starts at 1%; 20% measured better
+/// on the three traces at small sizes, where the climber has few samples to move it).
+const WINDOW_START: f64 = 0.2;
+/// Requests per climbing sample: 10 x capacity (Caffeine), within these bounds so tiny
+/// caches are not steered by noise and large ones still adapt within a trace.
+const SAMPLE_MIN: u32 = 500;
+const SAMPLE_MAX: u32 = 10_000;
+/// The sketch counts at least this many entries' worth (2 KiB): tiny caches then remember
+/// frequencies over more than a handful of requests.
+const SKETCH_MIN: usize = 256;
+/// The protected segment's share of the main segment.
+const PROTECTED_SHARE: f64 = 0.8;
+/// A climb step: this share of the capacity, decayed while the hit ratio holds steady.
+const STEP: f64 = 0.0625;
+const STEP_DECAY: f64 = 0.98;
+/// A hit-ratio change this large restarts climbing with a full step.
+const RESTART: f64 = 0.05;
+/// Candidates this frequent are admitted at random 1/128 of the time even when not more
+/// frequent than the victim: a crafted key cannot keep its place forever (HashDoS).
+const HASHDOS_FREQUENCY: u8 = 6;
+
+/// The adaptive policy's counters and segment sizes.
+#[derive(Debug, Clone)]
+pub(super) struct Adaptive {
+    sketch: Sketch,
+    max_entries: usize,
+    max_bytes: Option<usize>,
+    /// The capacity in the unit segments are sized in: bytes with a byte limit, else entries.
+    capacity: f64,
+    window_max: f64,
+    protected_max: f64,
+    step: f64,
+    previous_rate: f64,
+    hits: u32,
+    misses: u32,
+    /// The hash of the last read miss: the insert that usually follows is not counted twice.
+    last_miss: Option<u32>,
+    rng: u64,
+}
+
+impl Adaptive {
+    pub(super) fn new(max_entries: usize, max_bytes: Option<usize>, seed: u64) -> Self {
+        let max_entries = max_entries.max(1);
+        // Sized for the entries the limits allow (a byte limit bounds them by ENTRY_OVERHEAD).
+        let entries = max_bytes.map_or(max_entries, |b| {
+            max_entries.min(b / super::ENTRY_OVERHEAD + 1)
+        });
+        let capacity = max_bytes.unwrap_or(max_entries) as f64;
+        let window_max = (capacity * WINDOW_START).max(1.0);
+        Adaptive {
+            sketch: Sketch::new(entries.max(SKETCH_MIN)),
+            max_entries,
+            max_bytes,
+            capacity,
+            window_max,
+            protected_max: PROTECTED_SHARE * (capacity - window_max),
+            step: -STEP * capacity,
+            previous_rate: 0.0,
+            hits: 0,
+            misses: 0,
+            last_miss: None,
+            rng: seed | 1,
+        }
+    }
+
+    pub(super) fn policy(&self) -> Policy {
+        Policy::Adaptive {
+            max_entries: self.max_entries,
+            max_bytes: self.max_bytes,
+        }
+    }
+
+    pub(super) fn bytes(&self) -> usize {
+        self.sketch.bytes()
+    }
+
+    fn random(&mut self) -> u64 {
+        // xorshift64: only for the HashDoS coin, no quality needed beyond that.
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng
+    }
+
+    /// The window's share after one sample: Caffeine's hill climber.
+    fn adjustment(&mut self) -> f64 {
+        let requests = self.hits + self.misses;
+        let sample = (10 * self.max_entries).clamp(SAMPLE_MIN as usize, SAMPLE_MAX as usize);
+        if (requests as usize) < sample {
+            return 0.0;
+        }
+        let rate = f64::from(self.hits) / f64::from(requests);
+        let change = rate - self.previous_rate;
+        let amount = if change >= 0.0 { self.step } else { -self.step };
+        self.step = if change.abs() >= RESTART {
+            STEP * self.capacity * amount.signum()
+        } else {
+            STEP_DECAY * amount
+        };
+        self.previous_rate = rate;
+        self.hits = 0;
+        self.misses = 0;
+        amount
+    }
+}
+
+impl Store {
+    fn policy_state(&mut self) -> &mut Adaptive {
+        self.adaptive
+            .as_deref_mut()
+            .expect("adaptive policy calls need the adaptive state")
+    }
+
+    /// Weight of a segment in the policy's unit.
+    fn weight(&self, segment: u8) -> f64 {
+        let list = &self.lists[usize::from(segment)];
+        let bytes = self.adaptive.as_ref().is_some_and(|a| a.max_bytes.is_some());
+        (if bytes { list.bytes } else { list.len }) as f64
+    }
+
+    /// A read hit entry `id`: count it and move it up its segments.
+    pub(super) fn adaptive_hit(&mut self, id: u32) {
+        let hash = self.slots[id as usize].hash;
+        let a = self.policy_state();
+        a.sketch.increment(hash);
+        a.hits += 1;
+        a.last_miss = None;
+        match self.slots[id as usize].segment() {
+            PROBATION => {
+                self.move_to(id, PROTECTED);
+                self.demote_protected();
+            }
+            _ => self.move_to_front(id),
+        }
+        self.climb();
+    }
+
+    /// A read missed the key of `hash`.
+    pub(super) fn adaptive_miss(&mut self, hash: u32) {
+        let a = self.policy_state();
+        a.sketch.increment(hash);
+        a.misses += 1;
+        a.last_miss = Some(hash);
+        self.climb();
+    }
+
+    /// A new key of `hash` is being inserted (counted unless its read miss just was).
+    pub(super) fn adaptive_insert(&mut self, hash: u32) {
+        let a = self.policy_state();
+        if a.last_miss.take() != Some(hash) {
+            a.sketch.increment(hash);
+        }
+    }
+
+    /// Protected entries over the protected share go back to probation.
+    fn demote_protected(&mut self) {
+        let max = self.policy_state().protected_max;
+        while self.weight(PROTECTED) > max && self.lists[usize::from(PROTECTED)].len > 0 {
+            let tail = self.lists[usize::from(PROTECTED)].tail;
+            self.move_to(tail, PROBATION);
+        }
+    }
+
+    /// Applies the hill climber's adjustment at the end of a sample.
+    fn climb(&mut self) {
+        let a = self.policy_state();
+        let amount = a.adjustment();
+        if amount == 0.0 {
+            return;
+        }
+        a.window_max = (a.window_max + amount).clamp(1.0, a.capacity);
+        a.protected_max = PROTECTED_SHARE * (a.capacity - a.window_max);
+        self.demote_protected();
+        // A grown window takes the eldest main entries; a shrunk one gives its eldest back.
+        let window_max = self.policy_state().window_max;
+        while amount > 0.0 {
+            let from = [PROBATION, PROTECTED]
+                .into_iter()
+                .find(|s| self.lists[usize::from(*s)].len > 0);
+            let Some(from) = from else { break };
+            let tail = self.lists[usize::from(from)].tail;
+            let w = self.unit_weight(tail);
+            if self.weight(WINDOW) + w > window_max {
+                break;
+            }
+            self.move_to(tail, WINDOW);
+        }
+        self.shrink_window();
+    }
+
+    /// Weight of entry `id` in the policy's unit.
+    fn unit_weight(&self, id: u32) -> f64 {
+        let bytes = self.adaptive.as_ref().is_some_and(|a| a.max_bytes.is_some());
+        if bytes {
+            self.slots[id as usize].size() as f64
+        } else {
+            1.0
+        }
+    }
+
+    /// Window entries over the window's share move to probation (the eviction candidates);
+    /// the count moved.
+    fn shrink_window(&mut self) -> usize {
+        let max = self.policy_state().window_max;
+        let mut moved = 0;
+        while self.lists[usize::from(WINDOW)].len > 1 && self.weight(WINDOW) > max {
+            let tail = self.lists[usize::from(WINDOW)].tail;
+            self.move_to(tail, PROBATION);
+            moved += 1;
+        }
+        moved
+    }
+
+    /// TinyLFU's admission: the candidate replaces the victim only if used more often.
+    fn admit(&mut self, candidate: u32, victim: u32) -> bool {
+        let (c, v) = (
+            self.slots[candidate as usize].hash,
+            self.slots[victim as usize].hash,
+        );
+        let a = self.policy_state();
+        let (cf, vf) = (a.sketch.frequency(c), a.sketch.frequency(v));
+        if cf > vf {
+            return true;
+        }
+        cf >= HASHDOS_FREQUENCY && a.random() & 127 == 0
+    }
+
+    /// Evicts until at most `max_len` entries and `max_bytes` bytes remain, never `keep`;
+    /// `on_evict` sees each key first. The count evicted.
+    ///
+    /// ```
+    /// use edgecache::{Policy, Store};
+    /// let mut store = Store::with_policy(Policy::Adaptive { max_entries: 2, max_bytes: None });
+    /// for k in [b"a", b"b", b"c"] {
+    ///     store.insert(k, b"v", f64::INFINITY);
+    ///     store.make_room(2, None, None, |_| {});
+    /// }
+    /// assert_eq!(store.len(), 2);
+    /// ```
+    pub fn make_room(
+        &mut self,
+        max_len: usize,
+        max_bytes: Option<usize>,
+        keep: Option<&[u8]>,
+        mut on_evict: impl FnMut(&[u8]),
+    ) -> usize {
+        if self.adaptive.is_none() {
+            let mut evicted = 0;
+            let keep = keep.and_then(|k| self.find(k));
+            while self.over(max_len, max_bytes) {
+                let tail = self.lists[usize::from(WINDOW)].tail;
+                if tail == NIL || Some(tail) == keep {
+                    break;
+                }
+                on_evict(self.slots[tail as usize].key());
+                self.remove_id(tail);
+                evicted += 1;
+            }
+            return evicted;
+        }
+        let keep = keep.and_then(|k| self.find(k)).unwrap_or(NIL);
+        let mut candidates = self.shrink_window();
+        let mut evicted = 0;
+        let mut victim_queue = PROBATION;
+        let mut candidate_queue = PROBATION;
+        let mut victim = self.lists[usize::from(PROBATION)].tail;
+        let mut candidate = if candidates > 0 {
+            self.lists[usize::from(PROBATION)].head
+        } else {
+            NIL
+        };
+        let capacity = self.policy_state().capacity;
+        // Moves toward the newer (victims) or older (candidates) end of a list.
+        let newer = |s: &Store, id: u32| s.slots[id as usize].prev;
+        let older = |s: &Store, id: u32| s.slots[id as usize].next;
+        while self.over(max_len, max_bytes) {
+            if candidates == 0 && candidate_queue == PROBATION {
+                candidate = self.lists[usize::from(WINDOW)].tail;
+                candidate_queue = WINDOW;
+            }
+            if candidate == NIL && victim == NIL {
+                victim_queue = match victim_queue {
+                    PROBATION => PROTECTED,
+                    PROTECTED => WINDOW,
+                    _ => break,
+                };
+                victim = self.lists[usize::from(victim_queue)].tail;
+                continue;
+            }
+            if victim != NIL && victim == keep {
+                victim = newer(self, victim);
+                continue;
+            }
+            if candidate != NIL && candidate == keep {
+                candidate = older(self, candidate);
+                candidates = candidates.saturating_sub(1);
+                continue;
+            }
+            let evict = if victim == NIL {
+                let out = candidate;
+                candidate = older(self, candidate);
+                candidates = candidates.saturating_sub(1);
+                out
+            } else if candidate == NIL {
+                let out = victim;
+                victim = newer(self, victim);
+                out
+            } else if candidate == victim {
+                let out = victim;
+                victim = newer(self, victim);
+                candidate = NIL;
+                candidates = candidates.saturating_sub(1);
+                out
+            } else {
+                candidates = candidates.saturating_sub(1);
+                if self.unit_weight(candidate) > capacity || !self.admit(candidate, victim) {
+                    let out = candidate;
+                    candidate = older(self, candidate);
+                    out
+                } else {
+                    let out = victim;
+                    victim = newer(self, victim);
+                    out
+                }
+            };
+            on_evict(self.slots[evict as usize].key());
+            self.remove_id(evict);
+            evicted += 1;
+        }
+        evicted
+    }
+
+    fn over(&self, max_len: usize, max_bytes: Option<usize>) -> bool {
+        self.len > max_len || max_bytes.is_some_and(|m| self.bytes > m)
+    }
+}

@@ -1,0 +1,163 @@
+//! A count-min sketch of 4-bit counters (TinyLFU's frequency estimate), aged by halving
+//! every counter once `sample` increments have been counted, so old popularity fades.
+
+/// Counters per row word: sixteen 4-bit counters in a `u64`.
+const PER_WORD: u32 = 16;
+/// Rows (hash functions) of the count-min sketch.
+const DEPTH: usize = 4;
+/// Odd constants that spread one key hash into `DEPTH` independent positions.
+const SEEDS: [u64; DEPTH] = [
+    0x9E37_79B9_7F4A_7C15,
+    0xC2B2_AE3D_27D4_EB4F,
+    0x1656_67B1_9E37_79F9,
+    0x85EB_CA77_C2B2_AE63,
+];
+
+/// Estimated access frequencies of keys (by hash), at most 15, halved periodically.
+///
+/// ```
+/// # use edgecache::Sketch;
+/// let mut sketch = Sketch::new(100);
+/// for _ in 0..3 { sketch.increment(42); }
+/// assert_eq!(sketch.frequency(42), 3);
+/// assert_eq!(sketch.frequency(7), 0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sketch {
+    /// `DEPTH` rows of `words` words each, row-major.
+    table: Box<[u64]>,
+    /// Words per row minus one (a power of two minus one).
+    mask: u64,
+    /// Increments since the last halving.
+    size: u32,
+    /// Increments between halvings (10 x capacity, as in Caffeine).
+    sample: u32,
+}
+
+impl Sketch {
+    /// A sketch for a cache of `capacity` entries: 8 bytes per entry (four rows of
+    /// `4 * capacity` 4-bit counters, rounded up to a power of two), aged every `10 * capacity` increments.
+    pub fn new(capacity: usize) -> Self {
+        let capacity = capacity.clamp(1, 1 << 24);
+        // Each row has 4 counters per entry of capacity (Caffeine's width), fewer collisions.
+        let words = capacity.div_ceil(4).next_power_of_two();
+        Sketch {
+            table: vec![0; words * DEPTH].into_boxed_slice(),
+            mask: words as u64 - 1,
+            size: 0,
+            sample: (10 * capacity) as u32,
+        }
+    }
+
+    /// Bytes the sketch occupies.
+    pub fn bytes(&self) -> usize {
+        self.table.len() * 8
+    }
+
+    /// Increments between agings: the sample period of the hill climber too.
+    pub fn sample(&self) -> u32 {
+        self.sample
+    }
+
+    /// (word index, bit shift) of `hash` in row `row`.
+    fn slot(&self, hash: u32, row: usize) -> (usize, u32) {
+        let h = (u64::from(hash) ^ (row as u64) << 32).wrapping_mul(SEEDS[row]);
+        let h = h ^ (h >> 29);
+        let word = (h & self.mask) as usize;
+        let counter = ((h >> 40) as u32) % PER_WORD;
+        (row * (self.mask as usize + 1) + word, counter * 4)
+    }
+
+    /// The estimated frequency of `hash` (0-15).
+    pub fn frequency(&self, hash: u32) -> u8 {
+        (0..DEPTH)
+            .map(|row| {
+                let (i, shift) = self.slot(hash, row);
+                ((self.table[i] >> shift) & 15) as u8
+            })
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Counts one access of `hash`; ages the sketch when the sample is full.
+    pub fn increment(&mut self, hash: u32) {
+        let mut added = false;
+        for row in 0..DEPTH {
+            let (i, shift) = self.slot(hash, row);
+            if (self.table[i] >> shift) & 15 < 15 {
+                self.table[i] += 1 << shift;
+                added = true;
+            }
+        }
+        if added {
+            self.size += 1;
+            if self.size >= self.sample {
+                self.age();
+            }
+        }
+    }
+
+    /// Halves every counter (TinyLFU's reset).
+    fn age(&mut self) {
+        for w in self.table.iter_mut() {
+            *w = (*w >> 1) & 0x7777_7777_7777_7777;
+        }
+        self.size /= 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_saturate_at_fifteen() {
+        let mut s = Sketch::new(1000);
+        for _ in 0..100 {
+            s.increment(5);
+        }
+        assert_eq!(s.frequency(5), 15);
+    }
+
+    #[test]
+    fn aging_halves_every_counter() {
+        let mut s = Sketch::new(4); // sample 40
+        for _ in 0..8 {
+            s.increment(1);
+        }
+        for _ in 0..4 {
+            s.increment(2);
+        }
+        assert_eq!((s.frequency(1), s.frequency(2)), (8, 4));
+        for k in 100..128 {
+            s.increment(k); // 28 more: the 40th increment ages the sketch
+        }
+        assert!(s.frequency(1) <= 4, "halved: {}", s.frequency(1));
+        assert!(s.frequency(2) <= 2);
+        assert_eq!(s.size, 20);
+    }
+
+    #[test]
+    fn estimates_never_undercount() {
+        let mut s = Sketch::new(256);
+        let mut truth = std::collections::HashMap::new();
+        for i in 0..2000u32 {
+            let k = i.wrapping_mul(2654435761) % 300;
+            s.increment(k);
+            *truth.entry(k).or_insert(0u32) += 1;
+            if s.size == 0 {
+                truth.clear(); // aged: the exact counts no longer apply
+            }
+        }
+        // Before any aging (sample 2560 > 2000), every estimate is >= the true count (capped).
+        for (k, n) in truth {
+            assert!(u32::from(s.frequency(k)) >= n.min(15), "key {k}");
+        }
+    }
+
+    #[test]
+    fn memory_is_eight_bytes_per_entry() {
+        assert_eq!(Sketch::new(1024).bytes(), 1024 * 8);
+        assert_eq!(Sketch::new(1000).bytes(), 1024 * 8, "rounded up to a power of two");
+    }
+}
