@@ -9,7 +9,7 @@ use crate::meta::{self, WriteMeta, MARK};
 use crate::removal::{Listener, Removal};
 use crate::rng::{jittered, Rng};
 use crate::stats::{Counters, Stats};
-use crate::store::{entry_size, Lookup, Store};
+use crate::store::{entry_size, Lookup, Policy, Store};
 use crate::timeout::{is_expired, Timeout};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,6 +33,33 @@ pub struct CacheConfig {
     pub jitter: f64,
     /// Seed of the random source (jitter, early refresh); `None` seeds from the OS.
     pub seed: Option<u64>,
+    /// Which entry a full cache gives up: LRU with Django's culling, or adaptive. Default LRU.
+    pub policy: EvictionPolicy,
+}
+
+/// The eviction policy of a [`LocMemCache`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum EvictionPolicy {
+    /// Django's: cull `len / cull_frequency` least recently used entries when full.
+    #[default]
+    Lru,
+    /// W-TinyLFU with an adaptive window: evicts one entry at a time, by frequency and
+    /// recency, keeping at most `max_entries` entries (see [`crate::Policy::Adaptive`]).
+    Adaptive,
+}
+
+impl CacheConfig {
+    /// The store policy this configuration asks for.
+    pub fn store_policy(&self) -> Policy {
+        match self.policy {
+            EvictionPolicy::Lru => Policy::Lru,
+            EvictionPolicy::Adaptive => Policy::Adaptive {
+                max_entries: self.max_entries,
+                max_bytes: self.max_bytes,
+            },
+        }
+    }
 }
 
 impl Default for CacheConfig {
@@ -46,6 +73,7 @@ impl Default for CacheConfig {
             max_bytes: None,
             jitter: 0.0,
             seed: None,
+            policy: EvictionPolicy::Lru,
         }
     }
 }
@@ -111,7 +139,8 @@ impl std::fmt::Debug for LocMemCache {
 impl LocMemCache {
     /// A cache with a private store.
     pub fn new(config: CacheConfig, clock: Rc<dyn Clock>) -> Self {
-        Self::with_store(config, clock, Rc::new(RefCell::new(Store::new())))
+        let store = Store::with_policy(config.store_policy());
+        Self::with_store(config, clock, Rc::new(RefCell::new(store)))
     }
 
     /// A cache over `store`, which other caches may share (Django's LOCATION).
@@ -479,8 +508,12 @@ impl LocMemCache {
         store.promote(key.as_bytes());
         // A bigint can grow: keep the budget by evicting others, never the counter itself.
         if let Some(max) = self.config.max_bytes {
-            while store.bytes() > max && store.lru_key() != Some(key.as_bytes()) {
-                self.pop_lru(&mut store);
+            if store.policy() == Policy::Lru {
+                while store.bytes() > max && store.lru_key() != Some(key.as_bytes()) {
+                    self.pop_lru(&mut store);
+                }
+            } else {
+                self.make_room(&mut store, Some(key.as_bytes()));
             }
         }
         Ok(sum)
@@ -616,6 +649,13 @@ impl LocMemCache {
             self.counters.rejected += 1;
             return false;
         }
+        if store.policy() != Policy::Lru {
+            // The adaptive policy admits or evicts after the insert, one entry at a time.
+            self.replace(&mut store, key, now);
+            store.insert(key.as_bytes(), value, expires);
+            self.make_room(&mut store, None);
+            return true;
+        }
         // Django culls before every write, even an overwrite.
         if store.len() >= self.config.max_entries {
             let cull = match self.config.cull_frequency {
@@ -650,6 +690,27 @@ impl LocMemCache {
         };
         store.remove(key.as_bytes());
         self.emit(key.as_bytes(), why);
+    }
+
+    /// Evicts by the store's policy down to the limits (never `keep`), counting and telling
+    /// the listener.
+    fn make_room(&mut self, store: &mut Store, keep: Option<&[u8]>) {
+        let mut evicted = Vec::new();
+        let listening = self.listener.is_some();
+        let count = store.make_room(
+            self.config.max_entries,
+            self.config.max_bytes,
+            keep,
+            |key| {
+                if listening {
+                    evicted.push(key.to_vec());
+                }
+            },
+        );
+        self.counters.evictions += count as u64;
+        for key in evicted {
+            self.emit(&key, Removal::Evict);
+        }
     }
 
     /// Evicts the least recently used entry, counting and telling the listener.

@@ -28,7 +28,7 @@ mod store;
 mod store_key;
 mod timeout;
 
-pub use cache::{CacheConfig, EntryInfo, LocMemCache, StaleRead};
+pub use cache::{CacheConfig, EntryInfo, EvictionPolicy, LocMemCache, StaleRead};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use fragment::{fragment_key, fragment_timeout, FragmentTimeout};

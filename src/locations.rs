@@ -1,6 +1,6 @@
 //! Django's process-global LocMemCache stores, keyed by LOCATION (per wasm instance here).
 
-use crate::store::Store;
+use crate::store::{Policy, Store};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -9,20 +9,23 @@ thread_local! {
     static LOCATIONS: RefCell<HashMap<String, Rc<RefCell<Store>>>> = RefCell::new(HashMap::new());
 }
 
-/// The store for `location`, created on first use and shared by every cache naming it.
+/// The store for `location`, created on first use under `policy` and shared by every cache
+/// naming it (later caches get the first one's policy).
 ///
 /// ```
-/// let a = edgecache::shared_store("here");
-/// let b = edgecache::shared_store("here");
+/// use edgecache::{shared_store, Policy};
+/// let a = shared_store("here", Policy::Lru);
+/// let b = shared_store("here", Policy::Adaptive { max_entries: 9, max_bytes: None });
 /// assert!(std::rc::Rc::ptr_eq(&a, &b));
-/// assert!(!std::rc::Rc::ptr_eq(&a, &edgecache::shared_store("there")));
+/// assert_eq!(b.borrow().policy(), Policy::Lru);
+/// assert!(!std::rc::Rc::ptr_eq(&a, &shared_store("there", Policy::Lru)));
 /// ```
-pub fn shared_store(location: &str) -> Rc<RefCell<Store>> {
+pub fn shared_store(location: &str, policy: Policy) -> Rc<RefCell<Store>> {
     LOCATIONS.with(|locations| {
         locations
             .borrow_mut()
             .entry(location.to_string())
-            .or_insert_with(|| Rc::new(RefCell::new(Store::new())))
+            .or_insert_with(|| Rc::new(RefCell::new(Store::with_policy(policy))))
             .clone()
     })
 }

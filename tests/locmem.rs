@@ -199,7 +199,7 @@ fn byte_budget_is_never_exceeded_and_oversize_values_are_refused() {
 #[test]
 fn caches_sharing_a_location_share_data_but_not_settings() {
     let clock = Rc::new(ManualClock::new(0.0));
-    let store = shared_store("tests::shared");
+    let store = shared_store("tests::shared", edgecache::Policy::Lru);
     let mut a = LocMemCache::with_store(CacheConfig::default(), clock.clone(), store.clone());
     let mut b = LocMemCache::with_store(
         CacheConfig {
@@ -216,7 +216,7 @@ fn caches_sharing_a_location_share_data_but_not_settings() {
     let mut isolated = LocMemCache::with_store(
         CacheConfig::default(),
         Rc::new(ManualClock::new(0.0)),
-        shared_store("tests::other"),
+        shared_store("tests::other", edgecache::Policy::Lru),
     );
     assert_eq!(isolated.get(&key), None);
 }

@@ -4,7 +4,10 @@ use edgecache::{Policy, Store};
 
 fn ratio(keys: &[u64], size: usize, adaptive: bool) -> f64 {
     let policy = if adaptive {
-        Policy::Adaptive { max_entries: size, max_bytes: None }
+        Policy::Adaptive {
+            max_entries: size,
+            max_bytes: None,
+        }
     } else {
         Policy::Lru
     };
@@ -26,14 +29,28 @@ fn ratio(keys: &[u64], size: usize, adaptive: bool) -> f64 {
 #[test]
 #[ignore]
 fn trace_hit_ratios() {
-    let Ok(path) = std::env::var("EDGECACHE_TRACE") else { return };
+    let Ok(path) = std::env::var("EDGECACHE_TRACE") else {
+        return;
+    };
     let text = std::fs::read_to_string(&path).unwrap();
-    let keys: Vec<u64> = text.lines().filter_map(|l| l.split_whitespace().next()?.parse().ok()).collect();
+    let keys: Vec<u64> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
     let distinct = keys.iter().collect::<std::collections::HashSet<_>>().len();
     let sizes: Vec<usize> = std::env::var("EDGECACHE_SIZES")
         .map(|s| s.split(',').map(|x| x.parse().unwrap()).collect())
-        .unwrap_or_else(|_| [0.001, 0.01, 0.1].iter().map(|f| ((distinct as f64 * f).round() as usize).max(1)).collect());
+        .unwrap_or_else(|_| {
+            [0.001, 0.01, 0.1]
+                .iter()
+                .map(|f| ((distinct as f64 * f).round() as usize).max(1))
+                .collect()
+        });
     for size in sizes {
-        println!("{path} size {size}: lru {:.2} adaptive {:.2}", ratio(&keys, size, false), ratio(&keys, size, true));
+        println!(
+            "{path} size {size}: lru {:.2} adaptive {:.2}",
+            ratio(&keys, size, false),
+            ratio(&keys, size, true)
+        );
     }
 }

@@ -124,16 +124,22 @@ impl Store {
     /// Weight of a segment in the policy's unit.
     fn weight(&self, segment: u8) -> f64 {
         let list = &self.lists[usize::from(segment)];
-        let bytes = self.adaptive.as_ref().is_some_and(|a| a.max_bytes.is_some());
+        let bytes = self
+            .adaptive
+            .as_ref()
+            .is_some_and(|a| a.max_bytes.is_some());
         (if bytes { list.bytes } else { list.len }) as f64
     }
 
-    /// A read hit entry `id`: count it and move it up its segments.
-    pub(super) fn adaptive_hit(&mut self, id: u32) {
+    /// Entry `id` was used: count it and move it up its segments. `read` says whether a read
+    /// hit it (counted in the climber's sample) or a write or incr did.
+    pub(super) fn adaptive_hit(&mut self, id: u32, read: bool) {
         let hash = self.slots[id as usize].hash;
         let a = self.policy_state();
         a.sketch.increment(hash);
-        a.hits += 1;
+        if read {
+            a.hits += 1;
+        }
         a.last_miss = None;
         match self.slots[id as usize].segment() {
             PROBATION => {
@@ -183,7 +189,7 @@ impl Store {
         self.demote_protected();
         // A grown window takes the eldest main entries; a shrunk one gives its eldest back.
         let window_max = self.policy_state().window_max;
-        while amount > 0.0 {
+        while amount > 0.0 && self.weight(WINDOW) < window_max {
             let from = [PROBATION, PROTECTED]
                 .into_iter()
                 .find(|s| self.lists[usize::from(*s)].len > 0);
@@ -200,7 +206,10 @@ impl Store {
 
     /// Weight of entry `id` in the policy's unit.
     fn unit_weight(&self, id: u32) -> f64 {
-        let bytes = self.adaptive.as_ref().is_some_and(|a| a.max_bytes.is_some());
+        let bytes = self
+            .adaptive
+            .as_ref()
+            .is_some_and(|a| a.max_bytes.is_some());
         if bytes {
             self.slots[id as usize].size() as f64
         } else {
@@ -213,6 +222,13 @@ impl Store {
     fn shrink_window(&mut self) -> usize {
         let max = self.policy_state().window_max;
         let mut moved = 0;
+        // A newcomer bigger than the whole window leaves it first, alone, rather than
+        // pushing the window's other entries out ahead of it.
+        let head = self.lists[usize::from(WINDOW)].head;
+        if head != NIL && self.unit_weight(head) > max && self.lists[usize::from(WINDOW)].len > 1 {
+            self.move_to(head, PROBATION);
+            moved += 1;
+        }
         while self.lists[usize::from(WINDOW)].len > 1 && self.weight(WINDOW) > max {
             let tail = self.lists[usize::from(WINDOW)].tail;
             self.move_to(tail, PROBATION);

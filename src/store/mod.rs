@@ -308,11 +308,11 @@ impl Store {
         Lookup::Hit(self.entry(id))
     }
 
-    /// Moves `key` to the front (counts as a use under the adaptive policy); false when absent.
+    /// Moves `key` to the front (a use, not a read, under the adaptive policy); false when absent.
     pub fn promote(&mut self, key: &[u8]) -> bool {
         match self.find(key) {
             Some(id) => {
-                self.on_hit(id);
+                self.on_use(id, false);
                 true
             }
             None => false,
@@ -321,8 +321,13 @@ impl Store {
 
     /// A read found `key`: LRU moves it to the front; the adaptive policy counts it.
     fn on_hit(&mut self, id: u32) {
+        self.on_use(id, true);
+    }
+
+    /// Entry `id` was used (by a read when `read`): LRU moves it to the front.
+    fn on_use(&mut self, id: u32, read: bool) {
         if self.adaptive.is_some() {
-            self.adaptive_hit(id);
+            self.adaptive_hit(id, read);
         } else {
             self.move_to_front(id);
         }
@@ -349,9 +354,7 @@ impl Store {
                 slot.expires = expires;
                 self.bytes += self.slots[id as usize].size();
                 self.link_front(id, segment);
-                if self.adaptive.is_some() {
-                    self.adaptive_hit(id);
-                }
+                self.on_use(id, false);
             }
             None => {
                 let h = self.hash(key);

@@ -121,20 +121,33 @@ mod tests {
 
     #[test]
     fn aging_halves_every_counter() {
-        let mut s = Sketch::new(4); // sample 40
-        for _ in 0..8 {
+        let mut s = Sketch::new(1024);
+        for _ in 0..9 {
             s.increment(1);
         }
         for _ in 0..4 {
             s.increment(2);
         }
-        assert_eq!((s.frequency(1), s.frequency(2)), (8, 4));
-        for k in 100..128 {
-            s.increment(k); // 28 more: the 40th increment ages the sketch
+        assert_eq!((s.frequency(1), s.frequency(2)), (9, 4));
+        s.age();
+        assert_eq!((s.frequency(1), s.frequency(2)), (4, 2));
+        assert_eq!(s.size, 6);
+    }
+
+    #[test]
+    fn a_full_sample_triggers_aging() {
+        let mut s = Sketch::new(16); // sample 160
+        for _ in 0..15 {
+            s.increment(7);
         }
-        assert!(s.frequency(1) <= 4, "halved: {}", s.frequency(1));
-        assert!(s.frequency(2) <= 2);
-        assert_eq!(s.size, 20);
+        let mut k = 1000;
+        while s.size != 0 && s.size < s.sample - 1 {
+            s.increment(k);
+            k += 1;
+        }
+        s.increment(k + 1);
+        assert!(s.size < s.sample / 2 + 1, "aged: size {}", s.size);
+        assert!(s.frequency(7) <= 8, "halved: {}", s.frequency(7));
     }
 
     #[test]
@@ -158,6 +171,10 @@ mod tests {
     #[test]
     fn memory_is_eight_bytes_per_entry() {
         assert_eq!(Sketch::new(1024).bytes(), 1024 * 8);
-        assert_eq!(Sketch::new(1000).bytes(), 1024 * 8, "rounded up to a power of two");
+        assert_eq!(
+            Sketch::new(1000).bytes(),
+            1024 * 8,
+            "rounded up to a power of two"
+        );
     }
 }

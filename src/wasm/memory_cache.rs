@@ -53,7 +53,10 @@ impl MemoryCache {
     pub fn from_options(o: Options) -> MemoryCache {
         let clock = Rc::new(o.clock);
         let mut core = match &o.location {
-            Some(location) => LocMemCache::with_store(o.config, clock, shared_store(location)),
+            Some(location) => {
+                let store = shared_store(location, o.config.store_policy());
+                LocMemCache::with_store(o.config, clock, store)
+            }
             None => LocMemCache::new(o.config, clock),
         };
         core.set_listener(o.on_evict.map(events::listener));

@@ -2,11 +2,12 @@
 
 use super::args::{prop, type_name};
 use super::clock::JsClock;
-use crate::{CacheConfig, Error};
+use crate::{CacheConfig, Error, EvictionPolicy};
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
-const KNOWN: [&str; 15] = [
+const KNOWN: [&str; 16] = [
+    "policy",
     "jitter",
     "seed",
     "onEvict",
@@ -23,6 +24,17 @@ const KNOWN: [&str; 15] = [
     "clock",
     "backend",
 ];
+
+/// `policy`: "lru" (default) or "adaptive".
+fn policy(options: &JsValue) -> Result<EvictionPolicy, Error> {
+    let v = prop(options, "policy")?;
+    match v.as_string().as_deref() {
+        _ if v.is_undefined() => Ok(EvictionPolicy::Lru),
+        Some("lru") => Ok(EvictionPolicy::Lru),
+        Some("adaptive") => Ok(EvictionPolicy::Adaptive),
+        _ => Err(bad("policy", "\"lru\" or \"adaptive\"", &v)),
+    }
+}
 
 /// Parsed options.
 pub struct Options {
@@ -186,6 +198,7 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
             max_bytes,
             jitter: fraction(options, "jitter")?,
             seed: seed(options)?,
+            policy: policy(options)?,
         },
         location,
         key_function: function(options, "keyFunction")?,
