@@ -14,6 +14,7 @@ demo: build
 	node www/serve.mjs
 
 bench: build
+	node bench/replay.mjs
 	node --expose-gc --max-old-space-size=8192 bench/run.mjs
 	node bench/store-tier.mjs
 	node bench/page-hit.mjs

@@ -2,7 +2,7 @@
 // interleaved process; memory, GC and cold start in fresh processes. Writes RESULTS.md and
 // results.json next to this file. Run: `make bench` (node --expose-gc bench/run.mjs).
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { gzipSync } from "node:zlib";
 import { throughput, bytesVersusCopy } from "./throughput.mjs";
@@ -102,5 +102,8 @@ function report(r) {
   lines.push("## Targets", "", "| target | measured | goal | met |", "|---|---:|---|---|");
   for (const [name, x, goal, ok] of targets) lines.push(`| ${name} | ${Number.isFinite(x) ? fmt(x, 2) : "not run"} | ${goal} | ${Number.isFinite(x) ? (ok(x) ? "yes" : "**no**") : "-"} |`);
   lines.push("", `Package: ${r.size.files.join(" + ")}: ${r.size.raw} B raw, ${r.size.gzip} B gzip -9 (wasm alone ${r.size.wasmRaw} B raw). Cold start: median of 7 fresh processes.`, "");
+  // The eviction policy's trace replay (bench/replay.mjs) writes its own section.
+  const policy = new URL("POLICY-RESULTS.md", here);
+  if (existsSync(policy)) lines.push(readFileSync(policy, "utf8"));
   return lines.join("\n");
 }

@@ -191,3 +191,11 @@ console.log(fragmentKey, html, stream.locked, untagged, alice, token, fresh);
   // @ts-expect-error the engine is one of two names
   sessions({ engine: "db" });
 }
+
+// The eviction policy option.
+{
+  const adaptive = new MemoryCache({ policy: "adaptive", maxEntries: 1000, maxBytes: 1 << 20 });
+  void adaptive;
+  // @ts-expect-error "lru" or "adaptive" only
+  new MemoryCache({ policy: "lfu" });
+}
