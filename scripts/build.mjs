@@ -28,6 +28,16 @@ console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
 cpSync(join(root, "js"), out, { recursive: true });
 rmSync(join(out, ".gitignore"), { force: true });
 
+// CommonJS entries: the ES module loader of the same name, bundled (the wasm file stays beside it).
+for (const file of Object.values(matrix.entries).filter((f) => f.endsWith(".cjs"))) {
+  run(join(root, "node_modules", ".bin", "esbuild"), [
+    join(out, file.replace(/\.cjs$/, ".js")), "--bundle", "--format=cjs", "--platform=node",
+    `--inject:${join(out, "cjs-shim.js")}`, "--define:import.meta.url=importMetaUrl",
+    "--log-level=warning", `--outfile=${join(out, file)}`,
+  ]);
+}
+rmSync(join(out, "cjs-shim.js"));
+
 const conditions = Object.fromEntries(Object.entries(matrix.entries).map(([k, v]) => [k, `./${v}`]));
 const pkg = {
   name,
@@ -39,7 +49,7 @@ const pkg = {
   files: readdirSync(out).filter((f) => f !== "package.json"),
   types: conditions.types,
   exports: { ".": conditions, "./edgecache_bg.wasm": `./${name}_bg.wasm` },
-  sideEffects: ["./node.js", "./deno.js", "./workerd.js", "./browser.js", "./fast.js", "./extras.js"],
+  sideEffects: ["./node.js", "./node.cjs", "./deno.js", "./workerd.js", "./browser.js", "./fast.js", "./extras.js"],
 };
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`built ${outDir}/ (${pkg.files.length} files)`);

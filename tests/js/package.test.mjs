@@ -1,0 +1,94 @@
+// The npm tarball as a user gets it: `npm pack` of pkg/, installed offline into a fresh
+// project, then imported unchanged as "edgecache" in Node (ESM and CommonJS require), Deno
+// (npm: specifier) and workerd (a Worker bundled the way wrangler does, .wasm as a module).
+// Each program uses MemoryCache, Cache over that runtime's store, and cachePage.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
+const esbuild = join(root, "node_modules/.bin/esbuild");
+let project;
+
+// The program every runtime runs: `store` is that runtime's store adapter.
+const program = (store) => `
+const memory = new MemoryCache({ maxEntries: 2, cullFrequency: 2 });
+memory.set("a", { n: 1 });
+memory.set("b", 2);
+memory.set("c", 3);
+const cache = new Cache({ store: ${store} });
+await cache.set("k", [1, "two"]);
+let calls = 0;
+const page = cachePage(() => new Response("page #" + ++calls), { timeout: 60, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
+await (await page(new Request("https://site.test/p"))).text();
+const hit = await page(new Request("https://site.test/p"));
+const result = {
+  culled: memory.size,
+  stored: await cache.get("k"),
+  page: [hit.headers.get("x-cache"), await hit.text()],
+  stores: Object.keys(stores).length > 5,
+};`;
+const expected = { culled: 2, stored: [1, "two"], page: ["HIT", "page #1"], stores: true };
+
+before(() => {
+  const out = mkdtempSync(join(tmpdir(), "edgecache-pack-"));
+  const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", out], { cwd: join(root, "pkg"), encoding: "utf8" }).trim().split("\n").pop();
+  project = join(out, "app");
+  execFileSync("mkdir", ["-p", project]);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(out, name)], { cwd: project });
+});
+after(() => rmSync(join(project, ".."), { recursive: true, force: true }));
+
+const run = (cmd, args) => JSON.parse(execFileSync(cmd, args, { cwd: project, encoding: "utf8" }).trim().split("\n").pop());
+
+test("the tarball installs with its files and conditional exports", () => {
+  const files = readdirSync(join(project, "node_modules/edgecache"));
+  for (const f of ["node.js", "node.cjs", "deno.js", "workerd.js", "browser.js", "index.d.ts", "edgecache_bg.wasm", "package.json"]) assert.ok(files.includes(f), f);
+});
+
+test("Node, ES module: import from \"edgecache\"", () => {
+  writeFileSync(join(project, "esm.mjs"), `import { MemoryCache, Cache, cachePage, stores } from "edgecache";\n${program("stores.memory()")}\nconsole.log(JSON.stringify(result));`);
+  assert.deepEqual(run(process.execPath, ["esm.mjs"]), expected);
+});
+
+test("Node, CommonJS: require(\"edgecache\")", () => {
+  const body = program("stores.memory()");
+  writeFileSync(join(project, "cjs.cjs"), `const { MemoryCache, Cache, cachePage, stores } = require("edgecache");\n(async () => {${body}\nconsole.log(JSON.stringify(result));})();`);
+  assert.deepEqual(run(process.execPath, ["cjs.cjs"]), expected);
+});
+
+test("Deno: the npm: specifier, over Deno KV", () => {
+  writeFileSync(join(project, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
+  writeFileSync(join(project, "deno.mjs"), `import { MemoryCache, Cache, cachePage, stores } from "npm:edgecache";\n${program("stores.denoKV(await Deno.openKv(':memory:'))")}\nconsole.log(JSON.stringify(result));`);
+  assert.deepEqual(run(deno, ["run", "--unstable-kv", "--allow-read", "--allow-env", "deno.mjs"]), expected);
+});
+
+test("workerd: a Worker bundled as wrangler does, over Workers KV", async () => {
+  writeFileSync(
+    join(project, "worker.mjs"),
+    `import { MemoryCache, Cache, cachePage, stores } from "edgecache";\nexport default { async fetch(request, env) {${program("stores.cloudflareKV(env.KV)")}\nreturn Response.json(result); } };`,
+  );
+  // wrangler's build: esbuild with the workerd condition, .wasm imports left as modules.
+  execFileSync(esbuild, ["worker.mjs", "--bundle", "--format=esm", "--conditions=workerd,worker", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: join(project, "dist"),
+    scriptPath: join(project, "dist/worker.js"),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    kvNamespaces: ["KV"],
+  });
+  try {
+    const response = await mf.dispatchFetch("http://localhost/");
+    assert.deepEqual(await response.json(), expected);
+  } finally {
+    await mf.dispose();
+  }
+});
