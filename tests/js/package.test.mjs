@@ -1,6 +1,6 @@
 // The npm tarball as a user gets it: `npm pack` of pkg/, installed offline into a fresh
 // project, then imported unchanged as "edgecache" in Node (ESM and CommonJS require), Deno
-// (npm: specifier) and workerd (a Worker bundled the way wrangler does, .wasm as a module).
+// (npm: specifier), Bun, and workerd (a Worker bundled the way wrangler does, .wasm as a module).
 // Each program uses MemoryCache, Cache over that runtime's store, and cachePage.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +14,7 @@ import { Miniflare } from "miniflare";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
 const esbuild = join(root, "node_modules/.bin/esbuild");
+const bun = join(root, "node_modules/@oven/bun-linux-x64/bin/bun");
 let project;
 
 // The program every runtime runs: `store` is that runtime's store adapter.
@@ -62,6 +63,11 @@ test("Node, CommonJS: require(\"edgecache\")", () => {
   const body = program("stores.memory()");
   writeFileSync(join(project, "cjs.cjs"), `const { MemoryCache, Cache, cachePage, stores } = require("edgecache");\n(async () => {${body}\nconsole.log(JSON.stringify(result));})();`);
   assert.deepEqual(run(process.execPath, ["cjs.cjs"]), expected);
+});
+
+test("Bun: import from \"edgecache\"", () => {
+  writeFileSync(join(project, "bun.mjs"), `import { MemoryCache, Cache, cachePage, stores } from "edgecache";\n${program("stores.memory()")}\nconsole.log(JSON.stringify(result));`);
+  assert.deepEqual(run(bun, ["bun.mjs"]), expected);
 });
 
 test("Deno: the npm: specifier, over Deno KV", () => {
