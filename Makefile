@@ -19,3 +19,4 @@ bench: build
 	node bench/store-tier.mjs
 	node bench/page-hit.mjs
 	node bench/stampede.mjs
+	node bench/package-size.mjs
