@@ -5,47 +5,19 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { installPacked, program, expected, root } from "./packed.mjs";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
 const esbuild = join(root, "node_modules/.bin/esbuild");
 const bun = join(root, "node_modules/@oven/bun-linux-x64/bin/bun");
 let project;
+let remove;
 
-// The program every runtime runs: `store` is that runtime's store adapter.
-const program = (store) => `
-const memory = new MemoryCache({ maxEntries: 2, cullFrequency: 2 });
-memory.set("a", { n: 1 });
-memory.set("b", 2);
-memory.set("c", 3);
-const cache = new Cache({ store: ${store} });
-await cache.set("k", [1, "two"]);
-let calls = 0;
-const page = cachePage(() => new Response("page #" + ++calls), { timeout: 60, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
-await (await page(new Request("https://site.test/p"))).text();
-const hit = await page(new Request("https://site.test/p"));
-const result = {
-  culled: memory.size,
-  stored: await cache.get("k"),
-  page: [hit.headers.get("x-cache"), await hit.text()],
-  stores: Object.keys(stores).length > 5,
-};`;
-const expected = { culled: 2, stored: [1, "two"], page: ["HIT", "page #1"], stores: true };
-
-before(() => {
-  const out = mkdtempSync(join(tmpdir(), "edgecache-pack-"));
-  const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", out], { cwd: join(root, "pkg"), encoding: "utf8" }).trim().split("\n").pop();
-  project = join(out, "app");
-  execFileSync("mkdir", ["-p", project]);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(out, name)], { cwd: project });
-});
-after(() => rmSync(join(project, ".."), { recursive: true, force: true }));
+before(() => ({ project, remove } = installPacked()));
+after(() => remove?.());
 
 const run = (cmd, args) => JSON.parse(execFileSync(cmd, args, { cwd: project, encoding: "utf8" }).trim().split("\n").pop());
 

@@ -7,12 +7,17 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 
-/** Starts the server on a free loopback port; resolves to { url, close() }. */
-export async function serve() {
+/**
+ * Starts the server on a free loopback port; resolves to { url, close() }. By default it
+ * serves the repository's pkg/, tests/ and www/; `{ dir }` serves that directory instead.
+ */
+export async function serve({ dir } = {}) {
+  const base = dir ?? root;
+  const index = dir ? "index.html" : "tests/runtimes/blank.html";
   const server = createServer(async (req, res) => {
     const path = new URL(req.url, "http://x").pathname;
-    const file = normalize(join(root, path === "/" ? "tests/runtimes/blank.html" : path));
-    const allowed = ["pkg", "tests", "www"].some((dir) => file.startsWith(join(root, dir)));
+    const file = normalize(join(base, path === "/" ? index : path));
+    const allowed = dir ? file.startsWith(normalize(base)) : ["pkg", "tests", "www"].some((d) => file.startsWith(join(root, d)));
     try {
       if (!allowed) throw new Error("outside");
       const body = await readFile(file);

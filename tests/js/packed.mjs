@@ -1,0 +1,41 @@
+// The npm tarball as a user gets it: `npm pack` of pkg/, installed offline into a fresh
+// project directory. Returns { project, remove() }.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = fileURLToPath(new URL("../../", import.meta.url));
+
+export function installPacked() {
+  const out = mkdtempSync(join(tmpdir(), "edgecache-pack-"));
+  const name = execFileSync("npm", ["pack", "--silent", "--pack-destination", out], { cwd: join(root, "pkg"), encoding: "utf8" }).trim().split("\n").pop();
+  const project = join(out, "app");
+  mkdirSync(project);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(out, name)], { cwd: project });
+  return { project, remove: () => rmSync(out, { recursive: true, force: true }) };
+}
+
+/** The program every runtime runs (MemoryCache, a Cache over `store`, cachePage); sets `result`. */
+export const program = (store) => `
+const memory = new MemoryCache({ maxEntries: 2, cullFrequency: 2 });
+memory.set("a", { n: 1 });
+memory.set("b", 2);
+memory.set("c", 3);
+const cache = new Cache({ store: ${store} });
+await cache.set("k", [1, "two"]);
+let calls = 0;
+const page = cachePage(() => new Response("page #" + ++calls), { timeout: 60, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
+await (await page(new Request("https://site.test/p"))).text();
+const hit = await page(new Request("https://site.test/p"));
+const result = {
+  culled: memory.size,
+  stored: await cache.get("k"),
+  page: [hit.headers.get("x-cache"), await hit.text()],
+  stores: Object.keys(stores).length > 5,
+};`;
+
+/** What `program` computes in every runtime. */
+export const expected = { culled: 2, stored: [1, "two"], page: ["HIT", "page #1"], stores: true };
