@@ -2,11 +2,10 @@
 // bundled as wrangler does under workerd with a KV binding, the Node server as a process.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { Miniflare } from "miniflare";
-import { installPacked, root } from "./packed.mjs";
+import { installPacked, root, bundledWorker } from "./packed.mjs";
 
 let project;
 let remove;
@@ -15,15 +14,7 @@ after(() => remove?.());
 
 test("examples/worker.js: pages cached in Workers KV", async () => {
   copyFileSync(join(root, "examples/worker.js"), join(project, "worker.js"));
-  execFileSync(join(root, "node_modules/.bin/esbuild"), ["worker.js", "--bundle", "--format=esm", "--conditions=workerd,worker", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
-  const mf = new Miniflare({
-    modules: true,
-    modulesRoot: join(project, "dist"),
-    scriptPath: join(project, "dist/worker.js"),
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2026-04-01",
-    kvNamespaces: ["PAGES"],
-  });
+  const mf = await bundledWorker(project, "worker.js", ["PAGES"]);
   try {
     const first = await mf.dispatchFetch("http://site.test/about");
     assert.equal(await first.text(), "<h1>/about</h1>");

@@ -7,11 +7,9 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Miniflare } from "miniflare";
-import { installPacked, program, expected, root } from "./packed.mjs";
+import { installPacked, program, expected, root, bundledWorker } from "./packed.mjs";
 
 const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
-const esbuild = join(root, "node_modules/.bin/esbuild");
 const bun = join(root, "node_modules/@oven/bun-linux-x64/bin/bun");
 let project;
 let remove;
@@ -53,16 +51,7 @@ test("workerd: a Worker bundled as wrangler does, over Workers KV", async () => 
     join(project, "worker.mjs"),
     `import { MemoryCache, Cache, cachePage, stores } from "edgecache";\nexport default { async fetch(request, env) {${program("stores.cloudflareKV(env.KV)")}\nreturn Response.json(result); } };`,
   );
-  // wrangler's build: esbuild with the workerd condition, .wasm imports left as modules.
-  execFileSync(esbuild, ["worker.mjs", "--bundle", "--format=esm", "--conditions=workerd,worker", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
-  const mf = new Miniflare({
-    modules: true,
-    modulesRoot: join(project, "dist"),
-    scriptPath: join(project, "dist/worker.js"),
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2026-04-01",
-    kvNamespaces: ["KV"],
-  });
+  const mf = await bundledWorker(project, "worker.mjs", ["KV"]);
   try {
     const response = await mf.dispatchFetch("http://localhost/");
     assert.deepEqual(await response.json(), expected);

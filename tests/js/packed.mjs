@@ -39,3 +39,21 @@ const result = {
 
 /** What `program` computes in every runtime. */
 export const expected = { culled: 2, stored: [1, "two"], page: ["HIT", "page #1"], stores: true };
+
+/**
+ * A Worker from `file` in `project`, built as wrangler does (esbuild with the workerd
+ * condition, .wasm imports kept as modules), running in miniflare with `kv` namespaces.
+ */
+export async function bundledWorker(project, file, kv) {
+  const { execFileSync: run } = await import("node:child_process");
+  const { Miniflare } = await import("miniflare");
+  run(join(root, "node_modules/.bin/esbuild"), [file, "--bundle", "--format=esm", "--conditions=workerd,worker", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
+  return new Miniflare({
+    modules: true,
+    modulesRoot: join(project, "dist"),
+    scriptPath: join(project, "dist", file.replace(/\.m?js$/, ".js")),
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+    kvNamespaces: kv,
+  });
+}
