@@ -56,40 +56,17 @@ export class Namespace {
     return then(this.token(), (t) => this.#cache[method](this.#key(t, key), ...rest));
   }
 
-  get(key, ...rest) {
-    return this.#on("get", key, rest);
-  }
-
-  set(key, ...rest) {
-    return this.#on("set", key, rest);
-  }
-
-  add(key, ...rest) {
-    return this.#on("add", key, rest);
-  }
-
-  getOrSet(key, ...rest) {
-    return this.#on("getOrSet", key, rest);
-  }
-
-  delete(key, ...rest) {
-    return this.#on("delete", key, rest);
-  }
-
-  has(key, ...rest) {
-    return this.#on("has", key, rest);
-  }
-
-  touch(key, ...rest) {
-    return this.#on("touch", key, rest);
-  }
-
-  incr(key, ...rest) {
-    return this.#on("incr", key, rest);
-  }
-
-  decr(key, ...rest) {
-    return this.#on("decr", key, rest);
+  // The keyed methods of the cache, each on the namespaced key.
+  static {
+    for (const method of ["get", "set", "add", "getOrSet", "delete", "has", "touch", "incr", "decr"]) {
+      Object.defineProperty(this.prototype, method, {
+        value(key, ...rest) {
+          return this.#on(method, key, rest);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 
   /** Makes every key of this namespace unreachable. */

@@ -54,7 +54,7 @@ class Engine {
     }
     if (isRecord(data)) return data;
     if (!this.db) return null;
-    const row = await this.db.get(`${this.prefix}:db:${key}`);
+    const row = await this.db.get(this.#dbKey(key));
     if (!isRecord(row) || !isRecord(row.data) || typeof row.expires !== "number") return null;
     const age = (row.expires - this.clock.now()) / 1000;
     if (!(age > 0)) return null;
@@ -67,7 +67,7 @@ class Engine {
     for (let i = 0; i < CREATE_ATTEMPTS; i++) {
       const key = __newSessionKey();
       if (this.db) {
-        if (!(await this.db.add(`${this.prefix}:db:${key}`, this.#row(data, age), age))) continue;
+        if (!(await this.db.add(this.#dbKey(key), this.#row(data, age), age))) continue;
         await this.cache.set(this.prefix + key, data, age);
         return key;
       }
@@ -77,13 +77,18 @@ class Engine {
   }
 
   async save(key, data, age) {
-    if (this.db) await this.db.set(`${this.prefix}:db:${key}`, this.#row(data, age), age);
+    if (this.db) await this.db.set(this.#dbKey(key), this.#row(data, age), age);
     await this.cache.set(this.prefix + key, data, age);
   }
 
   async delete(key) {
-    if (this.db) await this.db.delete(`${this.prefix}:db:${key}`);
+    if (this.db) await this.db.delete(this.#dbKey(key));
     await this.cache.delete(this.prefix + key);
+  }
+
+  /** The durable store's key: apart from the cache's, so one KV namespace can hold both. */
+  #dbKey(key) {
+    return `${this.prefix}:db:${key}`;
   }
 
   #row(data, age) {
@@ -98,6 +103,10 @@ export class Session {
   #key;
   #data;
   #pending = [];
+  /** Changes made to the data so far. */
+  #changes = 0;
+  /** The value of #changes that cycleKey's write captured, or -1: saving that again is a no-op. */
+  #storedAt = -1;
 
   /** @internal */
   constructor(engine, settings, key, data) {
@@ -121,6 +130,12 @@ export class Session {
     return this.#data;
   }
 
+  /** Marks the data changed (the handler's writes). */
+  #change() {
+    this.modified = true;
+    this.#changes++;
+  }
+
   #name(name) {
     if (typeof name !== "string") throw typeError("INVALID_SESSION_NAME", `a session name must be a string, got ${typeof name}`);
     return name;
@@ -136,7 +151,7 @@ export class Session {
   set(name, value) {
     if (value === undefined) throw typeError("INVALID_SESSION_VALUE", `session value of '${name}' is undefined; use delete()`);
     this.#touch()[this.#name(name)] = value;
-    this.modified = true;
+    this.#change();
   }
 
   /** Removes `name`; true when it was set. */
@@ -144,7 +159,7 @@ export class Session {
     const data = this.#touch();
     if (!Object.hasOwn(data, this.#name(name))) return false;
     delete data[name];
-    this.modified = true;
+    this.#change();
     return true;
   }
 
@@ -162,7 +177,7 @@ export class Session {
   clear() {
     this.#data = {};
     this.accessed = true;
-    this.modified = true;
+    this.#change();
   }
 
   [HAS_DATA]() {
@@ -186,9 +201,13 @@ export class Session {
   cycleKey() {
     const data = this.#touch();
     const old = this.#key;
+    const captured = this.#changes;
     const work = (async () => {
       this.#key = await this.#engine.create(data, this.getExpiryAge());
       this.modified = true;
+      // Unless the handler changes the data afterwards, the wrapper's save would rewrite the
+      // same record (Workers KV allows one write per second per key).
+      this.#storedAt = this.#data === data ? captured : -1;
       if (old !== null) await this.#engine.delete(old);
     })();
     return this.#track(work);
@@ -233,7 +252,8 @@ export class Session {
     await this.settled();
     const age = this.getExpiryAge();
     if (this.#key === null) this.#key = await this.#engine.create(this.#data, age);
-    else await this.#engine.save(this.#key, this.#data, age);
+    else if (this.#storedAt !== this.#changes) await this.#engine.save(this.#key, this.#data, age);
+    this.#storedAt = -1;
   }
 
   /** Resolves when the session's pending deletes and key changes are done. */

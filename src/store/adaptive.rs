@@ -121,14 +121,21 @@ impl Store {
             .expect("adaptive policy calls need the adaptive state")
     }
 
+    /// Whether the policy sizes segments in bytes (a byte limit is set) rather than entries.
+    fn by_bytes(&self) -> bool {
+        self.adaptive
+            .as_ref()
+            .is_some_and(|a| a.max_bytes.is_some())
+    }
+
     /// Weight of a segment in the policy's unit.
     fn weight(&self, segment: u8) -> f64 {
         let list = &self.lists[usize::from(segment)];
-        let bytes = self
-            .adaptive
-            .as_ref()
-            .is_some_and(|a| a.max_bytes.is_some());
-        (if bytes { list.bytes } else { list.len }) as f64
+        (if self.by_bytes() {
+            list.bytes
+        } else {
+            list.len
+        }) as f64
     }
 
     /// Entry `id` was used: count it and move it up its segments. `read` says whether a read
@@ -206,11 +213,7 @@ impl Store {
 
     /// Weight of entry `id` in the policy's unit.
     fn unit_weight(&self, id: u32) -> f64 {
-        let bytes = self
-            .adaptive
-            .as_ref()
-            .is_some_and(|a| a.max_bytes.is_some());
-        if bytes {
+        if self.by_bytes() {
             self.slots[id as usize].size() as f64
         } else {
             1.0

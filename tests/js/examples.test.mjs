@@ -15,7 +15,7 @@ after(() => remove?.());
 
 test("examples/worker.js: pages cached in Workers KV", async () => {
   copyFileSync(join(root, "examples/worker.js"), join(project, "worker.js"));
-  const mf = await bundledWorker(project, "worker.js", ["PAGES"]);
+  const mf = bundledWorker(project, "worker.js", ["PAGES"]);
   try {
     const first = await mf.dispatchFetch("http://site.test/about");
     assert.equal(await first.text(), "<h1>/about</h1>");

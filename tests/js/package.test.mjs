@@ -51,7 +51,7 @@ test("workerd: a Worker bundled as wrangler does, over Workers KV", async () => 
     join(project, "worker.mjs"),
     `import { MemoryCache, Cache, cachePage, stores } from "edgecache";\nexport default { async fetch(request, env) {${program("stores.cloudflareKV(env.KV)")}\nreturn Response.json(result); } };`,
   );
-  const mf = await bundledWorker(project, "worker.mjs", ["KV"]);
+  const mf = bundledWorker(project, "worker.mjs", ["KV"]);
   try {
     const response = await mf.dispatchFetch("http://localhost/");
     assert.deepEqual(await response.json(), expected);

@@ -1,6 +1,7 @@
 // The npm tarball as a user gets it: `npm pack` of pkg/, installed offline into a fresh
 // project directory. Returns { project, remove() }.
 import { execFileSync } from "node:child_process";
+import { Miniflare } from "miniflare";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,10 +45,8 @@ export const expected = { culled: 2, stored: [1, "two"], page: ["HIT", "page #1"
  * A Worker from `file` in `project`, built as wrangler does (esbuild with the workerd
  * condition, .wasm imports kept as modules), running in miniflare with `kv` namespaces.
  */
-export async function bundledWorker(project, file, kv) {
-  const { execFileSync: run } = await import("node:child_process");
-  const { Miniflare } = await import("miniflare");
-  run(join(root, "node_modules/.bin/esbuild"), [file, "--bundle", "--format=esm", "--conditions=workerd,worker", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
+export function bundledWorker(project, file, kv) {
+  execFileSync(join(root, "node_modules/.bin/esbuild"), [file, "--bundle", "--format=esm", "--conditions=workerd,worker", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
   return new Miniflare({
     modules: true,
     modulesRoot: join(project, "dist"),

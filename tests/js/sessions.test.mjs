@@ -330,3 +330,27 @@ test("a session the handler empties is deleted with its cookie, not saved empty"
     assert.equal(cache.size, 0, `${path}: the data is gone`);
   }
 });
+
+test("sign-in writes the session once; a change after cycleKey is still saved", async () => {
+  const { cache, wrap } = setup();
+  const writes = [];
+  for (const op of ["set", "add"]) {
+    const real = cache[op].bind(cache);
+    cache[op] = (...args) => (writes.push(op), real(...args));
+  }
+  const h = wrap(async (request) => {
+    const s = getSession(request);
+    s.set("user", "ann");
+    const cycled = s.cycleKey();
+    if (new URL(request.url).pathname === "/late") s.set("late", true); // before the key exists
+    await cycled;
+    return new Response(s.sessionKey);
+  });
+  const r = await send(h, "/login");
+  assert.deepEqual(writes, ["add"], "the record cycleKey created is not written again");
+  assert.deepEqual(cache.get(PREFIX + (await r.text())), { user: "ann" });
+  writes.length = 0;
+  const late = await send(h, "/late");
+  assert.deepEqual(writes, ["add", "set"]);
+  assert.deepEqual(cache.get(PREFIX + (await late.text())), { user: "ann", late: true });
+});
