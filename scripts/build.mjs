@@ -39,6 +39,8 @@ for (const file of Object.values(matrix.entries).filter((f) => f.endsWith(".cjs"
 rmSync(join(out, "cjs-shim.js"));
 
 const conditions = Object.fromEntries(Object.entries(matrix.entries).map(([k, v]) => [k, `./${v}`]));
+const subpaths = Object.fromEntries(Object.entries(matrix.subpaths ?? {}).map(([path, file]) =>
+  [path, { types: `./${file.replace(/\.js$/, ".d.ts")}`, default: `./${file}` }]));
 const pkg = {
   name,
   version: cargo.package.version,
@@ -48,8 +50,8 @@ const pkg = {
   keywords: cargo.package.keywords,
   files: readdirSync(out).filter((f) => f !== "package.json"),
   types: conditions.types,
-  exports: { ".": conditions, "./edgecache_bg.wasm": `./${name}_bg.wasm` },
-  sideEffects: ["./node.js", "./node.cjs", "./deno.js", "./workerd.js", "./browser.js", "./fast.js", "./extras.js"],
+  exports: { ".": conditions, ...subpaths, "./edgecache_bg.wasm": `./${name}_bg.wasm` },
+  sideEffects: ["./node.js", "./node.cjs", "./deno.js", "./workerd.js", "./browser.js", ...Object.values(matrix.subpaths ?? {}).map((f) => `./${f}`), "./fast.js", "./extras.js"],
 };
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`built ${outDir}/ (${pkg.files.length} files)`);

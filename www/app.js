@@ -1,26 +1,43 @@
-// The demo page: a MemoryCache in this tab, every call shown with its Django equivalent,
-// and a live view of the store (LRU order, TTL counting down, bytes, evictions, stats).
+// The playground: a MemoryCache in this tab, every call shown with its Django equivalent,
+// and a live view of the store (LRU order, TTL counting down, bytes, removals, stats).
 import { MemoryCache } from "/pkg/browser.js";
+import { describeError, formatValue, pyRepr } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
+const REMOVED_FOR_MS = 4000;
 let cache;
-let previousKeys = [];
-let evicted = [];
+let options;
+let previousKeys = new Set();
+let removed = []; // { key, reason, at }: shown in red for a few seconds
 
 function newCache() {
   const form = new FormData($("config"));
   const num = (name) => (form.get(name) === "" ? undefined : Number(form.get(name)));
-  const options = { maxEntries: num("maxEntries"), cullFrequency: num("cullFrequency"), maxBytes: num("maxBytes"), timeout: num("timeout") };
+  options = {
+    maxEntries: num("maxEntries"),
+    cullFrequency: num("cullFrequency"),
+    maxBytes: num("maxBytes"),
+    timeout: num("timeout"),
+    policy: form.get("policy"),
+    onEvict: (key, reason) => removed.push({ key, reason, at: Date.now() }),
+  };
+  const { onEvict, ...shown } = options;
+  const django = `CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": ${pyRepr(shown.timeout ?? 300)}, "OPTIONS": {"MAX_ENTRIES": ${shown.maxEntries ?? 300}, "CULL_FREQUENCY": ${shown.cullFrequency ?? 3}}}}`;
   try {
     cache = new MemoryCache(options);
-    log(`CACHES = {"default": {"BACKEND": "...LocMemCache", "OPTIONS": ${JSON.stringify({ MAX_ENTRIES: options.maxEntries, CULL_FREQUENCY: options.cullFrequency })}}}`, "new MemoryCache(" + JSON.stringify(options) + ")");
+    log(django, `new MemoryCache(${JSON.stringify(shown)})`);
   } catch (e) {
-    log("", `${e.name} [${e.code}]: ${e.message}`, true);
+    log(django, describeError(e), true);
   }
-  const f = options.cullFrequency;
-  $("cull-rule").textContent = `Before each write, when the store holds ≥ ${options.maxEntries} entries, ` +
-    (f === 0 ? "it is cleared (cullFrequency 0)." : `the ${f === 1 ? "" : `1/${f} `}least recently used are removed (floor(len / ${f})).`);
-  previousKeys = [];
+  const f = options.cullFrequency ?? 3;
+  const max = options.maxEntries ?? 300;
+  $("cull-rule").textContent = options.policy === "adaptive"
+    ? `Adaptive policy: a full cache (${max} entries) evicts one entry per write, chosen by W-TinyLFU (how often keys were used, not only how recently).`
+    : `Django's cull: a write into a cache holding ${max} entries (even one overwriting a key) first removes ` +
+      (f === 0 ? "every entry (cullFrequency 0)." : `the ⌊${max} / ${f}⌋ = ${Math.floor(max / f)} least recently used, expired or not.`) +
+      (options.maxBytes ? " Over maxBytes, least recently used entries leave until the write fits." : "");
+  previousKeys = new Set();
+  removed = [];
   render();
 }
 
@@ -30,14 +47,14 @@ function parseValue(text) {
 }
 
 function parseTimeout(text) {
-  if (text.trim() === "") return undefined;
-  if (text.trim() === "null") return null;
-  return Number(text);
+  const t = text.trim();
+  if (t === "") return undefined;
+  if (t === "null" || t === "None") return null;
+  return Number(t);
 }
 
-const py = (v) => (v === undefined ? "" : v === null ? "None" : typeof v === "string" ? `'${v}'` : typeof v === "boolean" ? (v ? "True" : "False") : JSON.stringify(v));
-
 function run(op) {
+  if (!cache) return;
   const form = new FormData($("op"));
   const key = form.get("key");
   const value = parseValue(form.get("value"));
@@ -46,66 +63,77 @@ function run(op) {
   const opts = version === undefined ? undefined : { version };
   const wopts = version === undefined ? timeout : { timeout, version };
   const vArg = version === undefined ? "" : `, version=${version}`;
-  const tArg = timeout === undefined ? "" : `, ${py(timeout)}`;
+  const tArg = timeout === undefined ? "" : `, ${pyRepr(timeout)}`;
   const calls = {
-    set: [() => cache.set(key, value, wopts), `cache.set('${key}', ${py(value)}${tArg}${vArg})`],
-    get: [() => cache.get(key, undefined, opts), `cache.get('${key}'${vArg})`],
-    add: [() => cache.add(key, value, wopts), `cache.add('${key}', ${py(value)}${tArg}${vArg})`],
-    incr: [() => cache.incr(key, 1, opts), `cache.incr('${key}'${vArg})`],
-    touch: [() => cache.touch(key, wopts), `cache.touch('${key}'${tArg}${vArg})`],
-    delete: [() => cache.delete(key, opts), `cache.delete('${key}'${vArg})`],
-    has: [() => cache.has(key, opts), `cache.has_key('${key}'${vArg})`],
-    fill: [() => { for (let i = 0; i < 10; i++) cache.set(`item${i}`, `value ${i}`, wopts); }, `for i in range(10): cache.set(f'item{i}', f'value {i}'${tArg})`],
+    set: [() => cache.set(key, value, wopts), `cache.set(${pyRepr(key)}, ${pyRepr(value)}${tArg}${vArg})`],
+    get: [() => cache.get(key, undefined, opts), `cache.get(${pyRepr(key)}${vArg})`],
+    add: [() => cache.add(key, value, wopts), `cache.add(${pyRepr(key)}, ${pyRepr(value)}${tArg}${vArg})`],
+    incr: [() => cache.incr(key, 1, opts), `cache.incr(${pyRepr(key)}${vArg})`],
+    decr: [() => cache.decr(key, 1, opts), `cache.decr(${pyRepr(key)}${vArg})`],
+    touch: [() => cache.touch(key, wopts), `cache.touch(${pyRepr(key)}${tArg}${vArg})`],
+    delete: [() => cache.delete(key, opts), `cache.delete(${pyRepr(key)}${vArg})`],
+    has: [() => cache.has(key, opts), `cache.has_key(${pyRepr(key)}${vArg})`],
+    incrVersion: [() => cache.incrVersion(key, 1, opts), `cache.incr_version(${pyRepr(key)}${vArg})`],
+    fill: [() => { for (let i = 0; i < 10; i++) cache.set(`item${i}`, `value ${i}`, timeout); }, `for i in range(10): cache.set(f"item{i}", f"value {i}"${tArg})`],
     clear: [() => cache.clear(), "cache.clear()"],
   };
   const [call, django] = calls[op];
   try {
     const result = call();
-    log(django, `→ ${result === undefined ? (op === "get" ? "undefined (miss)" : "done") : JSON.stringify(result, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}`);
+    log(django, `→ ${result === undefined ? (op === "get" ? "undefined (miss)" : "done") : formatValue(result)}`);
   } catch (e) {
-    log(django, `${e.name} [${e.code ?? ""}]: ${e.message}`, true);
+    log(django, describeError(e), true);
   }
-  render();
+  queueMicrotask(render); // after onEvict's microtask
 }
 
 function log(django, result, error = false) {
   const li = document.createElement("li");
   li.innerHTML = `<div class="django"></div><div class="${error ? "error" : "result"}"></div>`;
-  li.children[0].textContent = django ? `# Django: ${django}` : "";
+  li.children[0].textContent = `# Django: ${django}`;
   li.children[1].textContent = result;
   $("log").prepend(li);
 }
 
+function row(cells, className) {
+  const tr = document.createElement("tr");
+  if (className) tr.className = className;
+  for (const text of cells) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    tr.append(td);
+  }
+  return tr;
+}
+
+const REASONS = { evict: "evicted (cull / budget)", expire: "expired", delete: "deleted", clear: "cleared", set: "replaced", invalidate: "invalidated" };
+
 function render() {
   if (!cache) return;
   const entries = cache.entries();
-  const keys = entries.map((e) => e.key);
-  const gone = previousKeys.filter((k) => !keys.includes(k));
-  if (gone.length) evicted = gone.slice(-6);
-  const fresh = new Set(keys.filter((k) => !previousKeys.includes(k)));
-  previousKeys = keys;
-  $("entries").innerHTML = "";
+  const now = Date.now();
+  removed = removed.filter((r) => now - r.at < REMOVED_FOR_MS);
+  const body = $("entries");
+  body.replaceChildren();
   entries.forEach((e, i) => {
-    const tr = document.createElement("tr");
-    if (e.ttl !== null && e.ttl <= 0) tr.className = "expired";
-    else if (fresh.has(e.key)) tr.className = "fresh";
-    for (const text of [i + 1, e.key, JSON.stringify(e.value, (_, v) => (typeof v === "bigint" ? `${v}n` : v)), e.ttl === null ? "forever" : e.ttl <= 0 ? "expired" : `${e.ttl.toFixed(1)} s`, e.bytes]) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
-    }
-    $("entries").append(tr);
+    const ttl = e.ttl === null ? "forever" : e.ttl <= 0 ? "expired" : `${e.ttl.toFixed(1)} s`;
+    const state = e.ttl !== null && e.ttl <= 0 ? "expired" : previousKeys.has(e.key) ? "" : "fresh";
+    body.append(row([i + 1, e.key, formatValue(e.value), ttl, e.bytes], state));
   });
+  for (const r of removed.filter((r) => r.reason !== "set")) body.append(row(["×", r.key, "", REASONS[r.reason] ?? r.reason, ""], "removed"));
+  previousKeys = new Set(entries.map((e) => e.key));
   const s = cache.stats();
-  const budget = s.maxBytes ? `${s.bytes} / ${s.maxBytes} bytes` : `${s.bytes} bytes (no maxBytes)`;
   const pct = s.maxBytes ? Math.min(100, (100 * s.bytes) / s.maxBytes) : 0;
-  $("budget").innerHTML = `<div>${budget}</div><div class="bar"><div style="width:${pct}%"></div></div>` +
-    (evicted.length ? `<div class="evicted">recently removed: ${evicted.join(", ")}</div>` : "");
-  $("stats").innerHTML = "";
+  $("budget").innerHTML = `<div>${s.entries} / ${options.maxEntries ?? 300} entries · ${s.bytes}${s.maxBytes ? ` / ${s.maxBytes}` : ""} bytes${s.maxBytes ? "" : " (no maxBytes)"}</div>` +
+    `<div class="bar" title="byte budget"><div style="width:${pct}%"></div></div>`;
+  // The rule applies to the next write once the cache is full.
+  $("cull-rule").classList.toggle("active", s.entries >= (options.maxEntries ?? 300));
+  $("stats").replaceChildren();
   for (const [k, v] of Object.entries(s)) {
     const dt = document.createElement("dt");
     dt.textContent = k;
     const dd = document.createElement("dd");
+    dd.dataset.stat = k;
     dd.textContent = k === "hitRatio" ? `${(100 * v).toFixed(1)}%` : v ?? "—";
     $("stats").append(dt, dd);
   }

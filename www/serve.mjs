@@ -1,11 +1,12 @@
-// Serves the demo: www/ at /, the built package at /pkg/. PORT overrides 8080.
+// The demo server: www/ at /, the built package at /pkg/, uPlot at /vendor/, and a small
+// slow origin API at /api/ for the service-worker page. `node www/serve.mjs` listens on
+// PORT (default 8080); tests import startDemo() and listen on a free port.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const port = Number(process.env.PORT ?? 8080);
 const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -13,30 +14,67 @@ const types = {
   ".css": "text/css; charset=utf-8",
   ".wasm": "application/wasm",
   ".json": "application/json",
+  ".gz": "application/gzip",
+  ".png": "image/png",
   ".ts": "text/plain; charset=utf-8",
 };
+const folders = { "/pkg/": "pkg", "/vendor/": "node_modules/uplot/dist", "/": "www" };
 
+/** The file a path names, or null outside the served folders. */
 function resolve(pathname) {
   if (pathname === "/") pathname = "/index.html";
-  const [base, rest] = pathname.startsWith("/pkg/") ? ["pkg", pathname.slice(5)] : ["www", pathname.slice(1)];
-  const file = normalize(join(root, base, rest));
-  // Never serve outside the two folders.
-  return file.startsWith(join(root, base)) ? file : null;
+  const [prefix, dir] = Object.entries(folders).find(([p]) => pathname.startsWith(p));
+  const base = join(root, dir);
+  const file = normalize(join(base, decodeURIComponent(pathname.slice(prefix.length))));
+  return file.startsWith(base) ? file : null;
 }
 
-const server = createServer(async (req, res) => {
-  const file = resolve(new URL(req.url, "http://localhost").pathname);
-  try {
-    if (!file) throw new Error("outside");
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
-    res.end(body);
-  } catch {
-    res.writeHead(404, { "content-type": "text/plain" });
-    res.end("not found");
-  }
-});
+const PRODUCTS = ["Espresso cup", "Pour-over kettle", "Burr grinder", "Milk jug", "Scale"];
 
-server.listen(port, "127.0.0.1", () => {
-  console.log(`edgecache demo: http://localhost:${port}/`);
-});
+/** The origin API the service worker caches: slow on purpose, so a cache hit is visible. */
+async function api(url, res, counters) {
+  counters.origin++;
+  await new Promise((r) => setTimeout(r, 250));
+  const send = (status, body, cacheControl) => {
+    res.writeHead(status, { "content-type": "application/json", "cache-control": cacheControl });
+    res.end(JSON.stringify({ ...body, renderedAt: new Date().toISOString(), originCalls: counters.origin }));
+  };
+  const product = url.pathname.match(/^\/api\/products\/(\d+)$/);
+  if (product && Number(product[1]) < PRODUCTS.length) {
+    return send(200, { id: Number(product[1]), name: PRODUCTS[product[1]], price: 12 + 7 * Number(product[1]) }, "public, max-age=60");
+  }
+  if (url.pathname === "/api/products") return send(200, { products: PRODUCTS }, "public, max-age=60");
+  // A per-user answer: private, so no shared cache may keep it.
+  if (url.pathname === "/api/cart") return send(200, { items: 2 }, "private, max-age=60");
+  return send(404, { error: "no such resource" }, "no-store");
+}
+
+/** Starts the demo server; resolves to { url, close() }. */
+export async function startDemo({ port = 0, host = "127.0.0.1" } = {}) {
+  const counters = { origin: 0 };
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    if (url.pathname.startsWith("/api/")) return api(url, res, counters);
+    const file = resolve(url.pathname);
+    try {
+      if (!file) throw new Error("outside");
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found");
+    }
+  });
+  await new Promise((r) => server.listen(port, host, r));
+  return {
+    url: `http://${host}:${server.address().port}`,
+    counters,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { url } = await startDemo({ port: Number(process.env.PORT ?? 8080) });
+  console.log(`edgecache demo: ${url.replace("127.0.0.1", "localhost")}/`);
+}
