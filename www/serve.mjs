@@ -36,8 +36,10 @@ async function api(url, res, counters) {
   counters.origin++;
   await new Promise((r) => setTimeout(r, 250));
   const send = (status, body, cacheControl) => {
-    res.writeHead(status, { "content-type": "application/json", "cache-control": cacheControl });
-    res.end(JSON.stringify({ ...body, renderedAt: new Date().toISOString(), originCalls: counters.origin }));
+    const json = JSON.stringify({ ...body, renderedAt: new Date().toISOString(), originCalls: counters.origin });
+    // A length, not chunked: cachePage, like Django, never stores a streamed response.
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(json), "cache-control": cacheControl });
+    res.end(json);
   };
   const product = url.pathname.match(/^\/api\/products\/(\d+)$/);
   if (product && Number(product[1]) < PRODUCTS.length) {
