@@ -1,12 +1,16 @@
-// The examples of examples/, run against the packed tarball as a user would: the Worker
-// bundled as wrangler does under workerd with a KV binding, the Node server as a process.
+// The examples of examples/, run against the packed tarball as a user would: the Worker and
+// the Hono app bundled as wrangler does under workerd with a KV binding, the Deno and Node
+// servers as processes, the service worker in Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { chromium } from "playwright-core";
 import { installPacked, root, bundledWorker } from "./packed.mjs";
+import { chromiumOptions, serve } from "./static-server.mjs";
 
 let project;
 let remove;
@@ -77,5 +81,68 @@ test("examples/node-server.js: a cached page over node:http", async () => {
     assert.match(await missThenHit(url), /^hello \/x, rendered at /);
   } finally {
     child.kill();
+  }
+});
+
+test("examples/hono-app.js: a Hono app with cached, tagged pages in Workers KV and a session cart", async () => {
+  copyFileSync(join(root, "examples/hono-app.js"), join(project, "hono-app.js"));
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", "hono"], { cwd: project });
+  const mf = bundledWorker(project, "hono-app.js", ["CACHE"]);
+  try {
+    const get = (path, init) => mf.dispatchFetch(`http://shop.test${path}`, init);
+    const miss = await get("/products/7");
+    assert.equal(miss.headers.get("x-cache"), "MISS");
+    const page = await miss.json();
+    const hit = await get("/products/7");
+    assert.equal(hit.headers.get("x-cache"), "HIT");
+    assert.deepEqual(await hit.json(), page, "the same render");
+    assert.equal(await (await get("/admin/prices", { method: "POST" })).text(), "product pages invalidated");
+    const after = await get("/products/7");
+    assert.equal(after.headers.get("x-cache"), "MISS", "the tag invalidated the page");
+    await after.body?.cancel();
+
+    const added = await get("/cart/3", { method: "POST" });
+    assert.deepEqual(await added.json(), { cart: [3] });
+    const cookie = added.headers.get("set-cookie").split(";")[0];
+    assert.match(cookie, /^sessionid=[a-z0-9]{32}$/);
+    await (await get("/cart/5", { method: "POST", headers: { cookie } })).body?.cancel();
+    assert.deepEqual(await (await get("/cart/", { headers: { cookie } })).json(), { cart: [3, 5] });
+    assert.deepEqual(await (await get("/cart/")).json(), { cart: [] }, "another visitor has an empty cart");
+    const kv = await mf.getKVNamespace("CACHE");
+    const names = (await kv.list()).keys.map((k) => k.name);
+    assert.ok(names.some((n) => n.startsWith("shop:")), names.join());
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("examples/service-worker.js: pages answered from IndexedDB by a service worker in Chromium", async () => {
+  const site = mkdtempSync(join(tmpdir(), "edgecache-sw-"));
+  cpSync(join(root, "pkg"), join(site, "pkg"), { recursive: true });
+  copyFileSync(join(root, "examples/service-worker.js"), join(site, "sw.js"));
+  writeFileSync(join(site, "index.html"), `<!doctype html><script type="module">
+    await navigator.serviceWorker.register("/sw.js", { type: "module" });
+    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r, { once: true }));
+    document.body.dataset.ready = "true";
+  </script>`);
+  writeFileSync(join(site, "about.html"), "<h1>about</h1>");
+  const server = await serve({ dir: site });
+  const browser = await chromium.launch(chromiumOptions);
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector("body[data-ready=true]", { state: "attached", timeout: 20_000 });
+    const status = () => page.evaluate(async () => {
+      const response = await fetch("/about.html");
+      return [response.headers.get("x-cache"), await response.text()];
+    });
+    assert.deepEqual(await status(), ["MISS", "<h1>about</h1>"]);
+    assert.deepEqual(await status(), ["HIT", "<h1>about</h1>"]);
+    await server.close(); // the origin is gone: the worker still answers from IndexedDB
+    assert.deepEqual(await status(), ["HIT", "<h1>about</h1>"]);
+  } finally {
+    await browser.close();
+    await server.close().catch(() => {});
+    rmSync(site, { recursive: true, force: true });
   }
 });

@@ -46,7 +46,7 @@ export const expected = { culled: 2, stored: [1, "two"], page: ["HIT", "page #1"
  * condition, .wasm imports kept as modules), running in miniflare with `kv` namespaces.
  */
 export function bundledWorker(project, file, kv) {
-  execFileSync(join(root, "node_modules/.bin/esbuild"), [file, "--bundle", "--format=esm", "--conditions=workerd,worker", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
+  execFileSync(join(root, "node_modules/.bin/esbuild"), [file, "--bundle", "--format=esm", "--conditions=workerd,worker", "--external:cloudflare:*", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
   return new Miniflare({
     modules: true,
     modulesRoot: join(project, "dist"),

@@ -21,7 +21,7 @@ export async function serve({ dir } = {}) {
     try {
       if (!allowed) throw new Error("outside");
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+      res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "content-length": body.length });
       res.end(body);
     } catch {
       res.writeHead(404);
