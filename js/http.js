@@ -82,7 +82,26 @@ export function resolveCache(cache) {
 const headerName = (meta) => meta.slice(5).replace(/_/g, "-").toLowerCase();
 
 function keyOptions(o) {
-  return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined };
+  return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined, memo: new Map() };
+}
+
+const MEMO_LIMIT = 512;
+
+/** Rust's md5 key for `id`, remembered (bounded): a hot page's keys are made once, not per hit. */
+function remember(k, id, make) {
+  let key = k.memo.get(id);
+  if (key === undefined) {
+    if (k.memo.size >= MEMO_LIMIT) k.memo.clear();
+    key = make();
+    k.memo.set(id, key);
+  }
+  return key;
+}
+
+/** Django's cache_header key of the request's URL. */
+function headerKeyFor(request, k) {
+  const url = request.url;
+  return remember(k, `H${url}`, () => __headerKey(k.prefix, url, k.language, k.timeZone));
 }
 
 /**
@@ -92,14 +111,17 @@ function keyOptions(o) {
 export async function getCacheKey(request, { keyPrefix, method = "GET", cache, language, timeZone } = {}) {
   const k = keyOptions({ keyPrefix, language, timeZone });
   const c = resolveCache(cache);
-  const list = await c.get(__headerKey(k.prefix, request.url, k.language, k.timeZone));
+  const list = await c.get(headerKeyFor(request, k));
   if (list === undefined || list === null) return null;
   return pageKeyFor(request, method, list, k);
 }
 
 function pageKeyFor(request, method, list, k) {
   const values = list.map((name) => request.headers.get(headerName(name)));
-  return __pageKey(k.prefix, method, request.url, values, k.language, k.timeZone);
+  const url = request.url;
+  // Header values cannot hold NUL; \u0001 marks an absent header (Django tells it from an empty one).
+  const id = `P${method} ${url}\0${values.map((v) => v ?? "\u0001").join("\0")}`;
+  return remember(k, id, () => __pageKey(k.prefix, method, url, values, k.language, k.timeZone));
 }
 
 /**
@@ -109,7 +131,7 @@ function pageKeyFor(request, method, list, k) {
 export async function learnCacheKey(request, response, { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone } = {}) {
   const k = keyOptions({ keyPrefix, language, timeZone });
   const list = __learnList(header(headersOf(response), "vary"), k.language !== undefined);
-  await resolveCache(cache).set(__headerKey(k.prefix, request.url, k.language, k.timeZone), list, timeout);
+  await resolveCache(cache).set(headerKeyFor(request, k), list, timeout);
   return pageKeyFor(request, request.method, list, k);
 }
 
@@ -119,13 +141,36 @@ function streaming(response) {
   return /^text\/event-stream/i.test(h.get("content-type") ?? "") || /chunked/i.test(h.get("transfer-encoding") ?? "");
 }
 
+/**
+ * A page entry as the cache holds it: the metadata as JSON text and the body bytes. Two
+ * values decode in a few boundary crossings; an object costs one per field and header.
+ */
+function packEntry({ body, ...meta }) {
+  return [JSON.stringify(meta), body];
+}
+
+/** The entry of a stored value, or undefined for anything else (a foreign or corrupt value is a miss). */
+function unpackEntry(value) {
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== "string" || !(value[1] instanceof Uint8Array)) return undefined;
+  let meta;
+  try {
+    meta = JSON.parse(value[0]);
+  } catch {
+    return undefined;
+  }
+  if (typeof meta?.status !== "number" || !Array.isArray(meta.headers)) return undefined;
+  meta.body = value[1];
+  return meta;
+}
+
 /** A header of a stored entry (names are lowercase, as Headers iterates them). */
 const stored = (entry, name) => entry.headers.find(([n]) => n === name)?.[1];
 
 /** A Response from a stored entry, each time a new one (bodies can be read once). */
 function fromEntry(entry, request, extra) {
-  const headers = new Headers(entry.headers);
-  for (const [name, value] of extra) headers.set(name, value);
+  // Pairs, not a Headers object: the Response copies them once. An extra replaces a stored header.
+  const replaced = extra.map(([name]) => name.toLowerCase());
+  const headers = replaced.length === 0 ? entry.headers : [...entry.headers.filter(([name]) => !replaced.includes(name)), ...extra];
   const body = request.method === "HEAD" ? null : entry.body;
   return new Response(body, { status: entry.status, statusText: entry.statusText, headers });
 }
@@ -177,11 +222,11 @@ export function cacheMiddleware(handler, options = {}) {
   };
 
   async function fetchFromCache(c, request) {
-    const list = await c.get(__headerKey(k.prefix, request.url, k.language, k.timeZone));
-    if (list === undefined || list === null) return undefined;
-    let entry = await c.get(pageKeyFor(request, "GET", list, k));
-    if ((entry === undefined || entry === null) && request.method === "HEAD") {
-      entry = await c.get(pageKeyFor(request, "HEAD", list, k));
+    const list = await c.get(headerKeyFor(request, k));
+    if (!Array.isArray(list)) return undefined; // absent, or not a header list: a miss
+    let entry = unpackEntry(await c.get(pageKeyFor(request, "GET", list, k)));
+    if (entry === undefined && request.method === "HEAD") {
+      entry = unpackEntry(await c.get(pageKeyFor(request, "HEAD", list, k)));
     }
     if (entry === undefined || entry === null) return undefined;
     return __mayServe(Boolean(request.headers.get("authorization")), stored(entry, "cache-control"), stored(entry, "vary")) ? entry : undefined;
@@ -234,9 +279,9 @@ export function cacheMiddleware(handler, options = {}) {
     entry.sie = sie;
     const keep = policy.timeout + Math.max(swr, sie);
     const list = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
-    await c.set(__headerKey(k.prefix, request.url, k.language, k.timeZone), list, keep);
+    await c.set(headerKeyFor(request, k), list, keep);
     const key = pageKeyFor(request, request.method, list, k);
-    await c.set(key, entry, tags === undefined ? keep : { timeout: keep, tags: typeof tags === "function" ? tags(request) : tags });
+    await c.set(key, packEntry(entry), tags === undefined ? keep : { timeout: keep, tags: typeof tags === "function" ? tags(request) : tags });
     return [withStatus(out, "MISS"), { entry, list, key }];
   }
 

@@ -419,3 +419,41 @@ test("cachePage tags: invalidateTags drops the tagged pages", async () => {
   assert.equal(await text("/blog/1"), "/blog/1 2", "other tags untouched");
   assert.throws(() => cachePage(handler, { timeout: 60, tags: "products" }), (e) => e instanceof TypeError && e.code === "INVALID_TAGS");
 });
+
+test("foreign or corrupt values under the page keys are misses, never a crash or a wrong page", async () => {
+  const { cache, handler, get } = setup((_, n) => new Response(`body ${n}`));
+  const url = "http://site.test/p";
+  await (await get(url)).text();
+  const headerKey = `views.decorators.cache.cache_header..${md5(url)}`;
+  const pageKey = `views.decorators.cache.cache_page..GET.${md5(url)}.${md5("")}`;
+  assert.ok(cache.has(headerKey) && cache.has(pageKey), "Django's keys");
+  const foreign = [
+    [pageKey, { status: 200, headers: [], body: new TextEncoder().encode("forged") }], // not the stored form
+    [pageKey, ["{not json", new Uint8Array(1)]],
+    [pageKey, ['{"status":"200","headers":[]}', new Uint8Array(1)]],
+    [pageKey, ["{}", "text"]],
+    [headerKey, "HTTP_COOKIE"], // a header list that is not a list
+  ];
+  for (const [key, value] of foreign) {
+    cache.set(key, value);
+    const response = await get(url);
+    assert.equal(response.headers.get("x-cache"), "MISS", JSON.stringify(value));
+    assert.match(await response.text(), /^body \d+$/);
+  }
+  assert.equal(handler.calls, 1 + foreign.length);
+  const hit = await get(url);
+  assert.equal(hit.headers.get("x-cache"), "HIT", "the page stored again serves");
+  assert.equal(await hit.text(), `body ${handler.calls}`);
+});
+
+test("page keys stay exact per header values when remembered: absent, empty and different values", async () => {
+  const { handler, get } = setup((request, n) => new Response(`${request.headers.get("x-v") ?? "absent"} ${n}`, { headers: { vary: "X-V" } }));
+  const text = async (init) => (await get("http://site.test/v", init)).text();
+  assert.equal(await text(), "absent 1");
+  assert.equal(await text({ headers: { "x-v": "" } }), " 2", "an empty header is not an absent one");
+  assert.equal(await text({ headers: { "x-v": "a" } }), "a 3");
+  assert.equal(await text({ headers: { "x-v": "a" } }), "a 3");
+  assert.equal(await text({ headers: { "x-v": "" } }), " 2");
+  assert.equal(await text(), "absent 1");
+  assert.equal(handler.calls, 3);
+});
