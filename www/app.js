@@ -1,7 +1,7 @@
 // The playground: a MemoryCache in this tab, every call shown with its Django equivalent,
 // and a live view of the store (LRU order, TTL counting down, bytes, removals, stats).
 import { MemoryCache } from "/pkg/browser.js";
-import { describeError, formatValue, pyRepr } from "./common.js";
+import { describeError, formatValue, logCall, parseTimeout, parseValue, pyRepr, showStats, tableRow } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const REMOVED_FOR_MS = 4000;
@@ -41,18 +41,6 @@ function newCache() {
   render();
 }
 
-function parseValue(text) {
-  if (text === "") return "";
-  try { return JSON.parse(text); } catch { return text; }
-}
-
-function parseTimeout(text) {
-  const t = text.trim();
-  if (t === "") return undefined;
-  if (t === "null" || t === "None") return null;
-  return Number(t);
-}
-
 function run(op) {
   if (!cache) return;
   const form = new FormData($("op"));
@@ -87,24 +75,7 @@ function run(op) {
   queueMicrotask(render); // after onEvict's microtask
 }
 
-function log(django, result, error = false) {
-  const li = document.createElement("li");
-  li.innerHTML = `<div class="django"></div><div class="${error ? "error" : "result"}"></div>`;
-  li.children[0].textContent = `# Django: ${django}`;
-  li.children[1].textContent = result;
-  $("log").prepend(li);
-}
-
-function row(cells, className) {
-  const tr = document.createElement("tr");
-  if (className) tr.className = className;
-  for (const text of cells) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    tr.append(td);
-  }
-  return tr;
-}
+const log = (django, result, error) => logCall($("log"), django, result, error);
 
 const REASONS = { evict: "evicted (cull / budget)", expire: "expired", delete: "deleted", clear: "cleared", set: "replaced", invalidate: "invalidated" };
 
@@ -118,9 +89,9 @@ function render() {
   entries.forEach((e, i) => {
     const ttl = e.ttl === null ? "forever" : e.ttl <= 0 ? "expired" : `${e.ttl.toFixed(1)} s`;
     const state = e.ttl !== null && e.ttl <= 0 ? "expired" : previousKeys.has(e.key) ? "" : "fresh";
-    body.append(row([i + 1, e.key, formatValue(e.value), ttl, e.bytes], state));
+    body.append(tableRow([i + 1, e.key, formatValue(e.value), ttl, e.bytes], state));
   });
-  for (const r of removed.filter((r) => r.reason !== "set")) body.append(row(["×", r.key, "", REASONS[r.reason] ?? r.reason, ""], "removed"));
+  for (const r of removed.filter((r) => r.reason !== "set")) body.append(tableRow(["×", r.key, "", REASONS[r.reason] ?? r.reason, ""], "removed"));
   previousKeys = new Set(entries.map((e) => e.key));
   const s = cache.stats();
   const pct = s.maxBytes ? Math.min(100, (100 * s.bytes) / s.maxBytes) : 0;
@@ -128,15 +99,7 @@ function render() {
     `<div class="bar" title="byte budget"><div style="width:${pct}%"></div></div>`;
   // The rule applies to the next write once the cache is full.
   $("cull-rule").classList.toggle("active", s.entries >= (options.maxEntries ?? 300));
-  $("stats").replaceChildren();
-  for (const [k, v] of Object.entries(s)) {
-    const dt = document.createElement("dt");
-    dt.textContent = k;
-    const dd = document.createElement("dd");
-    dd.dataset.stat = k;
-    dd.textContent = k === "hitRatio" ? `${(100 * v).toFixed(1)}%` : v ?? "—";
-    $("stats").append(dt, dd);
-  }
+  showStats($("stats"), Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === "hitRatio" ? `${(100 * v).toFixed(1)}%` : v ?? "—"])));
 }
 
 $("config").addEventListener("submit", (e) => { e.preventDefault(); newCache(); });

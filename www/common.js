@@ -24,3 +24,50 @@ export function seconds(s) {
   if (s === null || s === undefined) return "forever";
   return s <= 0 ? "expired" : `${s.toFixed(1)} s`;
 }
+
+/** A table row of text cells. */
+export function tableRow(texts, className) {
+  const tr = document.createElement("tr");
+  if (className) tr.className = className;
+  for (const text of texts) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    tr.append(td);
+  }
+  return tr;
+}
+
+/** Prepends a call to a log list: its Django line, then its result (red when it threw). */
+export function logCall(list, django, result, error = false) {
+  const li = document.createElement("li");
+  li.innerHTML = `<div class="django"></div><div class="${error ? "error" : "result"}"></div>`;
+  li.children[0].textContent = `# Django: ${django}`;
+  li.children[1].textContent = result;
+  list.prepend(li);
+}
+
+/** Fills a <dl> with `stats` (name -> shown text); each <dd> carries data-stat. */
+export function showStats(dl, stats) {
+  dl.replaceChildren(...Object.entries(stats).flatMap(([name, text]) => {
+    const dt = document.createElement("dt");
+    dt.textContent = name;
+    const dd = document.createElement("dd");
+    dd.dataset.stat = name;
+    dd.textContent = text;
+    return [dt, dd];
+  }));
+}
+
+/** A form's value field: JSON when it parses, else the text itself. */
+export function parseValue(text) {
+  if (text === "") return "";
+  try { return JSON.parse(text); } catch { return text; }
+}
+
+/** A form's timeout field: undefined (default), null ("null" or "None"), or seconds. */
+export function parseTimeout(text) {
+  const t = text.trim();
+  if (t === "") return undefined;
+  if (t === "null" || t === "None") return null;
+  return Number(t);
+}

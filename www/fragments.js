@@ -1,7 +1,7 @@
 // Fragment caching: a page streamed from fragments with different timeouts; each fragment
 // box says whether it came from the cache and when it was rendered.
 import { MemoryCache, makeTemplateFragmentKey, streamFragments } from "/pkg/browser.js";
-import { seconds } from "./common.js";
+import { seconds, tableRow } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const cache = new MemoryCache({ maxEntries: 100 });
@@ -57,13 +57,7 @@ function showKeys() {
   const rows = [["sidebar", [user]], ["news", []], ["products", []], ["greeting", []]].map(([name, varyOn]) => {
     const key = makeTemplateFragmentKey(name, varyOn);
     const made = cache.makeKey(key);
-    const tr = document.createElement("tr");
-    for (const text of [name + (varyOn.length ? ` (${varyOn})` : ""), key, ttls.has(made) ? seconds(ttls.get(made)) : "not cached"]) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
-    }
-    return tr;
+    return tableRow([name + (varyOn.length ? ` (${varyOn})` : ""), key, ttls.has(made) ? seconds(ttls.get(made)) : "not cached"]);
   });
   $("keys").tBodies[0].replaceChildren(...rows);
 }

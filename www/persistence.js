@@ -1,7 +1,7 @@
 // Persistence: the async Cache over IndexedDB with a 4-entry memory tier, both shown side by
 // side; the records survive a reload, the tier does not.
 import { Cache, MemoryCache, stores } from "/pkg/browser.js";
-import { describeError, formatValue, pyRepr, seconds } from "./common.js";
+import { describeError, formatValue, logCall, parseTimeout, parseValue, pyRepr, seconds, showStats, tableRow } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const DB = "edgecache-demo";
@@ -23,51 +23,25 @@ async function storeRows() {
   return keys.map((key, i) => ({ key, expires: rows[i].expires, bytes: rows[i].value?.byteLength ?? rows[i].value?.length ?? 0 }));
 }
 
-function cells(tr, texts) {
-  for (const text of texts) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    tr.append(td);
-  }
-  return tr;
-}
-
 async function render() {
-  $("tier-rows").replaceChildren(...tier.entries().map((e) => cells(document.createElement("tr"), [e.key, seconds(e.ttl), e.bytes])));
+  $("tier-rows").replaceChildren(...tier.entries().map((e) => tableRow([e.key, seconds(e.ttl), e.bytes])));
   const rows = await storeRows();
   const now = Date.now();
-  $("store-rows").replaceChildren(...rows.map((r) => cells(document.createElement("tr"), [r.key, r.expires === Infinity ? "forever" : seconds((r.expires - now) / 1000), r.bytes])));
+  $("store-rows").replaceChildren(...rows.map((r) => tableRow([r.key, r.expires === Infinity ? "forever" : seconds((r.expires - now) / 1000), r.bytes])));
   const s = cache.stats();
   const shown = { hits: s.hits, misses: s.misses, storeReads: s.storeReads, storeHits: s.storeHits, storeWrites: s.storeWrites, "memory tier hits": s.memory.hits, "memory tier entries": s.memory.entries, corruptRecords: s.corruptRecords };
-  $("stats").replaceChildren(...Object.entries(shown).flatMap(([k, v]) => {
-    const dt = document.createElement("dt");
-    dt.textContent = k;
-    const dd = document.createElement("dd");
-    dd.textContent = v;
-    return [dt, dd];
-  }));
+  showStats($("stats"), shown);
   return rows;
 }
 
-function log(django, result, error = false) {
-  const li = document.createElement("li");
-  li.innerHTML = `<div class="django"></div><div class="${error ? "error" : "result"}"></div>`;
-  li.children[0].textContent = `# Django: ${django}`;
-  li.children[1].textContent = result;
-  $("log").prepend(li);
-}
-
-function parse(text) {
-  try { return JSON.parse(text); } catch { return text; }
-}
+const log = (django, result, error) => logCall($("log"), django, result, error);
 
 async function run(op) {
   if (op === "reload") return location.reload();
   const form = new FormData($("op"));
   const key = form.get("key");
-  const value = parse(form.get("value"));
-  const t = form.get("timeout").trim();
-  const timeout = t === "" ? undefined : t === "null" ? null : Number(t);
+  const value = parseValue(form.get("value"));
+  const timeout = parseTimeout(form.get("timeout"));
   const tArg = timeout === undefined ? "" : `, ${pyRepr(timeout)}`;
   const before = cache.stats();
   const calls = {

@@ -3,6 +3,7 @@
 import { MemoryCache } from "/pkg/browser.js";
 import uPlot from "/vendor/uPlot.esm.js";
 import { lruHits, optHits, zipfKeys } from "./reference.js";
+import { tableRow } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const POINTS = 200;
@@ -91,14 +92,9 @@ async function run(event) {
   const [lruEnd, optEnd] = [pct(lru.at(-1)), pct(opt.at(-1))];
   const rows = [["edgecache adaptive", pct(final.adaptive)], ["edgecache lru", pct(final.lru)], ["reference LRU", lruEnd], ["OPT (Bélády)", optEnd]];
   $("final").tBodies[0].replaceChildren(...rows.map(([name, value]) => {
-    const tr = document.createElement("tr");
-    tr.dataset.policy = name;
     const gap = optEnd === lruEnd ? "—" : `${((100 * (value - lruEnd)) / (optEnd - lruEnd)).toFixed(0)}%`;
-    for (const text of [name, `${value.toFixed(2)}%`, gap]) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      tr.append(td);
-    }
+    const tr = tableRow([name, `${value.toFixed(2)}%`, gap]);
+    tr.dataset.policy = name;
     return tr;
   }));
   document.body.dataset.simulated = "done";
