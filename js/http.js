@@ -13,13 +13,15 @@ import {
   __pageKey,
   __learnList,
   __storePolicy,
-  __age,
+  __ageAt,
   __notModified,
   __etag,
   __mayServe,
   __freshness,
   __staleWindows,
 } from "./edgecache.js";
+import { isThenable, then } from "./maybe.js";
+import { PageEntry, PageReader } from "./page-entry.js";
 
 const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
 const [FRESH, STALE, STALE_IF_ERROR] = [0, 1, 2]; // __freshness
@@ -78,14 +80,23 @@ export function resolveCache(cache) {
   throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
 }
 
-/** `HTTP_ACCEPT_ENCODING` -> `accept-encoding`. */
-const headerName = (meta) => meta.slice(5).replace(/_/g, "-").toLowerCase();
+const MEMO_LIMIT = 512;
+const headerNames = new Map();
+
+/** `HTTP_ACCEPT_ENCODING` -> `accept-encoding` (remembered: a header list is read on every hit). */
+function headerName(meta) {
+  let name = headerNames.get(meta);
+  if (name === undefined) {
+    name = meta.slice(5).replace(/_/g, "-").toLowerCase();
+    if (headerNames.size >= MEMO_LIMIT) headerNames.clear();
+    headerNames.set(meta, name);
+  }
+  return name;
+}
 
 function keyOptions(o) {
   return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined, memo: new Map() };
 }
-
-const MEMO_LIMIT = 512;
 
 /** Rust's md5 key for `id`, remembered (bounded): a hot page's keys are made once, not per hit. */
 function remember(k, id, make) {
@@ -141,38 +152,15 @@ function streaming(response) {
   return /^text\/event-stream/i.test(h.get("content-type") ?? "") || /chunked/i.test(h.get("transfer-encoding") ?? "");
 }
 
-/**
- * A page entry as the cache holds it: the metadata as JSON text and the body bytes. Two
- * values decode in a few boundary crossings; an object costs one per field and header.
- */
-function packEntry({ body, ...meta }) {
-  return [JSON.stringify(meta), body];
-}
-
-/** The entry of a stored value, or undefined for anything else (a foreign or corrupt value is a miss). */
-function unpackEntry(value) {
-  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== "string" || !(value[1] instanceof Uint8Array)) return undefined;
-  let meta;
-  try {
-    meta = JSON.parse(value[0]);
-  } catch {
-    return undefined;
-  }
-  if (typeof meta?.status !== "number" || !Array.isArray(meta.headers)) return undefined;
-  meta.body = value[1];
-  return meta;
-}
-
-/** A header of a stored entry (names are lowercase, as Headers iterates them). */
-const stored = (entry, name) => entry.headers.find(([n]) => n === name)?.[1];
-
-/** A Response from a stored entry, each time a new one (bodies can be read once). */
-function fromEntry(entry, request, extra) {
+/** A Response for a stored page, each time a new one (bodies can be read once). */
+function fromPage(page, body, request, extra) {
   // Pairs, not a Headers object: the Response copies them once. An extra replaces a stored header.
-  const replaced = extra.map(([name]) => name.toLowerCase());
-  const headers = replaced.length === 0 ? entry.headers : [...entry.headers.filter(([name]) => !replaced.includes(name)), ...extra];
-  const body = request.method === "HEAD" ? null : entry.body;
-  return new Response(body, { status: entry.status, statusText: entry.statusText, headers });
+  let headers = page.headers;
+  if (extra.length > 0) {
+    const replaced = extra.map(([name]) => name.toLowerCase());
+    headers = [...headers.filter(([name]) => !replaced.includes(name)), ...extra];
+  }
+  return new Response(request.method === "HEAD" ? null : body, { status: page.status, statusText: page.statusText, headers });
 }
 
 // Request headers that override the host or URL a handler sees but are not in the key.
@@ -211,6 +199,7 @@ export function cacheMiddleware(handler, options = {}) {
   if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
   else if (cache !== undefined && typeof cache !== "string") throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
   const inflight = new Map(); // coalescing: one handler call per key at a time
+  const pages = new PageReader();
   const refreshing = new Set(); // one background refresh per URL at a time
 
   const withStatus = (response, status) => {
@@ -221,29 +210,35 @@ export function cacheMiddleware(handler, options = {}) {
     return copy;
   };
 
-  async function fetchFromCache(c, request) {
-    const list = await c.get(headerKeyFor(request, k));
-    if (!Array.isArray(list)) return undefined; // absent, or not a header list: a miss
-    let entry = unpackEntry(await c.get(pageKeyFor(request, "GET", list, k)));
-    if (entry === undefined && request.method === "HEAD") {
-      entry = unpackEntry(await c.get(pageKeyFor(request, "HEAD", list, k)));
-    }
-    if (entry === undefined || entry === null) return undefined;
-    return __mayServe(Boolean(request.headers.get("authorization")), stored(entry, "cache-control"), stored(entry, "vary")) ? entry : undefined;
+  /**
+   * `{ page, body }` of the stored response for `request`, or undefined; synchronous over a
+   * MemoryCache (a hit then costs no microtask hops), a Promise over a Cache.
+   */
+  function fetchFromCache(c, request) {
+    const usable = (hit) => (hit !== undefined && hit.page.serves(Boolean(request.headers.get("authorization"))) ? hit : undefined);
+    return then(c.get(headerKeyFor(request, k)), (list) => {
+      if (!Array.isArray(list)) return undefined; // absent, or not a header list: a miss
+      return then(c.get(pageKeyFor(request, "GET", list, k)), (value) => {
+        const hit = pages.read(value);
+        if (hit !== undefined || request.method !== "HEAD") return usable(hit);
+        return then(c.get(pageKeyFor(request, "HEAD", list, k)), (head) => usable(pages.read(head)));
+      });
+    });
   }
 
-  function serve(entry, request, status = "HIT") {
+  function serve({ page, body }, request, status = "HIT") {
     const extra = [];
-    const age = __age(stored(entry, "cache-control"), stored(entry, "expires"), nowSeconds(clock));
-    if (age !== undefined) extra.push(["Age", String(age)]);
+    if (page.ageOrigin !== undefined) extra.push(["Age", String(__ageAt(page.ageOrigin, nowSeconds(clock)))]);
     if (cacheStatusHeader) extra.push([cacheStatusHeader, status]);
     if (serverTiming) extra.push(["Server-Timing", `edgecache;desc=${status}`]);
-    if (__notModified(request.headers.get("if-none-match") ?? undefined, request.headers.get("if-modified-since") ?? undefined, stored(entry, "etag"), stored(entry, "last-modified"))) {
-      const headers = new Headers(entry.headers.filter(([n]) => NOT_MODIFIED_HEADERS.includes(n)));
+    const ifNoneMatch = request.headers.get("if-none-match");
+    const ifModifiedSince = request.headers.get("if-modified-since");
+    if ((ifNoneMatch !== null || ifModifiedSince !== null) && __notModified(ifNoneMatch ?? undefined, ifModifiedSince ?? undefined, page.etag, page.lastModified)) {
+      const headers = new Headers(page.headers.filter(([n]) => NOT_MODIFIED_HEADERS.includes(n)));
       for (const [name, value] of extra) headers.set(name, value);
       return new Response(null, { status: 304, headers });
     }
-    return fromEntry(entry, request, extra);
+    return fromPage(page, body, request, extra);
   }
 
   /** Django's UpdateCacheMiddleware: patches headers and stores; resolves to [response, stored entry or undefined]. */
@@ -271,26 +266,26 @@ export function cacheMiddleware(handler, options = {}) {
     const out = new Response(body, { status: response.status, statusText: response.statusText, headers });
     if (!policy.store) return [withStatus(out, "BYPASS"), undefined];
     const stored = [...headers].filter(([n]) => !(policy.stripSetCookie && n === "set-cookie"));
-    const entry = { status: response.status, statusText: response.statusText, headers: stored, body: body ?? new Uint8Array(0) };
     // Kept past its timeout for the stale windows; `fresh` says until when it is fresh.
     const [swr, sie] = __staleWindows(headers.get("cache-control") ?? undefined, staleWhileRevalidate, staleIfError);
-    entry.fresh = nowSeconds(clock) + policy.timeout;
-    entry.swr = swr;
-    entry.sie = sie;
+    const page = new PageEntry({ status: response.status, statusText: response.statusText, headers: stored, fresh: nowSeconds(clock) + policy.timeout, swr, sie });
+    const entry = { page, body: body ?? new Uint8Array(0) };
     const keep = policy.timeout + Math.max(swr, sie);
     const list = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
     await c.set(headerKeyFor(request, k), list, keep);
     const key = pageKeyFor(request, request.method, list, k);
-    await c.set(key, packEntry(entry), tags === undefined ? keep : { timeout: keep, tags: typeof tags === "function" ? tags(request) : tags });
+    await c.set(key, page.pack(entry.body), tags === undefined ? keep : { timeout: keep, tags: typeof tags === "function" ? tags(request) : tags });
     return [withStatus(out, "MISS"), { entry, list, key }];
   }
 
   return async function cached(request, ...rest) {
     if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
     const c = resolveCache(cache);
-    const hit = await fetchFromCache(c, request);
+    let hit = fetchFromCache(c, request);
+    if (isThenable(hit)) hit = await hit;
     if (hit !== undefined) {
-      const state = __freshness(nowSeconds(clock), hit.fresh ?? Infinity, hit.swr ?? 0, hit.sie ?? 0);
+      const { fresh, swr, sie } = hit.page;
+      const state = __freshness(nowSeconds(clock), fresh, swr, sie);
       if (state === FRESH) return serve(hit, request);
       if (state === STALE) {
         refresh(c, request, rest);

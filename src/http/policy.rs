@@ -146,9 +146,28 @@ pub fn may_serve(authorization: bool, cache_control: Option<&str>, vary: Option<
 /// assert_eq!(edgecache::http::age(Some("max-age=60"), None, 10.0), None);
 /// ```
 pub fn age(cache_control: Option<&str>, expires: Option<&str>, now: f64) -> Option<i64> {
-    let max_age = max_age(cache_control)?;
-    let expires = parse_http_date(expires?)?;
-    Some((max_age - (expires - now.floor() as i64)).max(0))
+    age_origin(cache_control, expires).map(|origin| age_at(origin, now))
+}
+
+/// The instant (seconds) at which a cached response's [`age`] is 0: `Expires - max-age`.
+/// Fixed per stored response, so a hit needs only [`age_at`].
+///
+/// ```
+/// assert_eq!(edgecache::http::age_origin(Some("max-age=60"), Some("Thu, 01 Jan 1970 00:01:00 GMT")), Some(0));
+/// assert_eq!(edgecache::http::age_origin(None, Some("Thu, 01 Jan 1970 00:01:00 GMT")), None);
+/// ```
+pub fn age_origin(cache_control: Option<&str>, expires: Option<&str>) -> Option<i64> {
+    Some(parse_http_date(expires?)? - max_age(cache_control)?)
+}
+
+/// The `Age` at `now` of a response whose age is 0 at `origin`: whole seconds, at least 0.
+///
+/// ```
+/// assert_eq!(edgecache::http::age_at(100, 130.9), 30);
+/// assert_eq!(edgecache::http::age_at(100, 50.0), 0);
+/// ```
+pub fn age_at(origin: i64, now: f64) -> i64 {
+    (now.floor() as i64).saturating_sub(origin).max(0)
 }
 
 #[cfg(test)]

@@ -188,10 +188,16 @@ pub fn store_policy(facts: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
-/// The `Age` of a cached response at `now` (seconds), or `undefined`.
-#[wasm_bindgen(js_name = __age, skip_typescript)]
-pub fn age(cache_control: Option<String>, expires: Option<String>, now: f64) -> Option<f64> {
-    http::age(cache_control.as_deref(), expires.as_deref(), now).map(|a| a as f64)
+/// The instant (seconds) at which a stored response's Age is 0, or `undefined`.
+#[wasm_bindgen(js_name = __ageOrigin, skip_typescript)]
+pub fn age_origin(cache_control: Option<String>, expires: Option<String>) -> Option<f64> {
+    http::age_origin(cache_control.as_deref(), expires.as_deref()).map(|o| o as f64)
+}
+
+/// The Age at `now` (seconds) of a response whose age is 0 at `origin`.
+#[wasm_bindgen(js_name = __ageAt, skip_typescript)]
+pub fn age_at(origin: f64, now: f64) -> f64 {
+    http::age_at(origin as i64, now) as f64
 }
 
 /// Whether a stored response (its Cache-Control and Vary) may answer a request.

@@ -427,11 +427,32 @@ test("foreign or corrupt values under the page keys are misses, never a crash or
   const headerKey = `views.decorators.cache.cache_header..${md5(url)}`;
   const pageKey = `views.decorators.cache.cache_page..GET.${md5(url)}.${md5("")}`;
   assert.ok(cache.has(headerKey) && cache.has(pageKey), "Django's keys");
+  // The stored form: "EP", version 1, 0, u32 LE metadata length, metadata JSON, body.
+  const packed = (meta, body = "forged", { magic = [0x45, 0x50, 1, 0], length } = {}) => {
+    const m = typeof meta === "string" ? new TextEncoder().encode(meta) : meta;
+    const b = new TextEncoder().encode(body);
+    const out = new Uint8Array(8 + m.length + b.length);
+    out.set(magic);
+    new DataView(out.buffer).setUint32(4, length ?? m.length, true);
+    out.set(m, 8);
+    out.set(b, 8 + m.length);
+    return out;
+  };
+  const good = '{"status":200,"statusText":"","headers":[["content-type","text/plain"]]}';
+  cache.set(pageKey, packed(good));
+  assert.equal(await (await get(url)).text(), "forged", "the stored form as this test writes it is the real one");
   const foreign = [
     [pageKey, { status: 200, headers: [], body: new TextEncoder().encode("forged") }], // not the stored form
-    [pageKey, ["{not json", new Uint8Array(1)]],
-    [pageKey, ['{"status":"200","headers":[]}', new Uint8Array(1)]],
-    [pageKey, ["{}", "text"]],
+    [pageKey, [good, new TextEncoder().encode("forged")]], // the form of earlier builds
+    [pageKey, packed(good, "forged", { magic: [0x45, 0x50, 2, 0] })], // a future format version
+    [pageKey, packed(good, "forged", { length: 1e6 })], // a length past the end
+    [pageKey, packed(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))], // metadata not UTF-8
+    [pageKey, packed("{not json")],
+    [pageKey, packed('{"status":"200","headers":[]}')],
+    [pageKey, packed('{"status":200,"headers":[["a"]]}')],
+    [pageKey, packed('{"status":200,"headers":[["a",1]]}')],
+    [pageKey, new Uint8Array(3)],
+    [pageKey, "text"],
     [headerKey, "HTTP_COOKIE"], // a header list that is not a list
   ];
   for (const [key, value] of foreign) {
