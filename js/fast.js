@@ -2,17 +2,50 @@
 // scratch buffer in wasm memory and making a numbers-only call is the cheapest crossing
 // measured (bench/, perf-notes): no malloc per string, no import call per argument check.
 // Every other argument shape goes to the general method, which has the same semantics.
-import { MemoryCache, __scratch, __getStr, __hasStr, __setStr } from "./edgecache.js";
+//
+// The calls return numbers only: a hit's payload (a string's UTF-8 or a Uint8Array's bytes)
+// is decoded here from where it lies in the store, so no JS value is made in wasm and no
+// result array is allocated. Other values and errors are fetched with `__take`.
+import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast } from "./edgecache.js";
+
+const MISS = -1;
+const THROW = -3;
+const FORM_ASCII = 0;
+const FORM_BYTES = 2;
+// The codec's first bytes (src/codec.rs): a string, a binary value and its Uint8Array kind.
+const TAG_STRING = 0x01;
+const TAG_BINARY = 0x02;
+const UINT8_ARRAY = 0;
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 let memory; // WebAssembly.Memory, set by the runtime loader after instantiation
 let bytes = new Uint8Array(0);
+let words = new Uint32Array(0);
+let out = 0; // index in `words` of the [address, form] pair a hit fills in
 let base = 0;
 let capacity = 0;
+let asciiDecoderFor; // optional: buffer -> (start, end) => string, faster for ASCII bytes
+let decodeAscii = (start, end) => decoder.decode(bytes.subarray(start, end));
 
-/** Called once by each runtime loader with the instance's memory. */
-export function attachMemory(wasmMemory) {
+/**
+ * Called once by each runtime loader with the instance's memory; `asciiDecoder(buffer)`, if
+ * given, returns a faster `(start, end) => string` for ASCII bytes in that memory buffer.
+ */
+export function attachMemory(wasmMemory, asciiDecoder) {
   memory = wasmMemory;
+  out = __fastOut() >>> 2;
+  asciiDecoderFor = asciiDecoder;
+}
+
+/** Views over the current memory (a grown memory detaches old views: their length drops to 0). */
+function views() {
+  if (bytes.byteLength === 0) {
+    const buffer = memory.buffer; // a slow getter: read only then
+    bytes = new Uint8Array(buffer);
+    words = new Uint32Array(buffer);
+    if (asciiDecoderFor !== undefined) decodeAscii = asciiDecoderFor(buffer);
+  }
 }
 
 function reserve(size) {
@@ -20,9 +53,17 @@ function reserve(size) {
     base = __scratch(size);
     capacity = size;
   }
-  // A grown memory detaches old views: their length drops to 0. (memory.buffer is a slow
-  // getter, so it is read only then.)
-  if (bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
+  views();
+}
+
+/** The payload of a hit of `length` bytes, as the fast call left it in `[address, form]`. */
+function payload(length) {
+  views();
+  const start = words[out];
+  const form = words[out + 1];
+  if (form === FORM_BYTES) return bytes.slice(start, start + length);
+  if (form === FORM_ASCII) return decodeAscii(start, start + length);
+  return decoder.decode(bytes.subarray(start, start + length));
 }
 
 /** Writes `text` as UTF-8 at `offset` in the scratch buffer; returns its byte length. */
@@ -53,8 +94,12 @@ Object.defineProperties(MemoryCache.prototype, {
       if (typeof key !== "string" || options !== undefined || memory === undefined) {
         return general.get.call(this, key, defaultValue, options);
       }
-      const value = __getStr(this, write(key, 0));
-      return value === undefined ? defaultValue : value;
+      const found = __getFast(this, write(key, 0));
+      if (found >= 0) return payload(found);
+      if (found === MISS) return defaultValue;
+      const value = __take();
+      if (found === THROW) throw value;
+      return value;
     },
     writable: true,
     configurable: true,
@@ -64,7 +109,9 @@ Object.defineProperties(MemoryCache.prototype, {
       if (typeof key !== "string" || options !== undefined || memory === undefined) {
         return general.has.call(this, key, options);
       }
-      return __hasStr(this, write(key, 0));
+      const found = __hasFast(this, write(key, 0));
+      if (found === THROW) throw __take();
+      return found === 1;
     },
     writable: true,
     configurable: true,
@@ -72,12 +119,23 @@ Object.defineProperties(MemoryCache.prototype, {
   set: {
     value: function set(key, value, timeout) {
       const kind = timeout === undefined ? 0 : timeout === null ? 1 : typeof timeout === "number" && timeout === timeout ? 2 : -1;
-      if (typeof key !== "string" || typeof value !== "string" || kind < 0 || memory === undefined) {
+      const form = typeof value === "string" ? TAG_STRING : value instanceof Uint8Array && Object.getPrototypeOf(value) === Uint8Array.prototype ? TAG_BINARY : 0;
+      if (typeof key !== "string" || form === 0 || kind < 0 || memory === undefined) {
         return general.set.call(this, key, value, timeout);
       }
+      // The value in the codec's form right after the key: its tag, then the payload.
       const keyLength = write(key, 0);
-      const valueLength = write(value, keyLength);
-      __setStr(this, keyLength, valueLength, kind, kind === 2 ? timeout : 0);
+      let valueLength;
+      if (form === TAG_STRING) {
+        valueLength = write(value, keyLength + 1) + 1;
+      } else {
+        valueLength = value.length + 2;
+        reserve(keyLength + valueLength);
+        bytes[base + keyLength + 1] = UINT8_ARRAY;
+        bytes.set(value, base + keyLength + 2);
+      }
+      bytes[base + keyLength] = form;
+      if (__setFast(this, keyLength, valueLength, kind, kind === 2 ? timeout : 0) === THROW) throw __take();
     },
     writable: true,
     configurable: true,

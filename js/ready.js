@@ -4,8 +4,11 @@ import { __setKvFactory } from "./edgecache.js";
 import { Cache } from "./cache.js";
 import { attachMemory } from "./fast.js";
 
-/** Hooks the instance up: the fast path's memory view and `backend: "kv"` in the registry. */
-export function ready(instance) {
-  attachMemory(instance.memory);
+/**
+ * Hooks the instance up: the fast path's memory view and `backend: "kv"` in the registry.
+ * `asciiDecoder` is the runtime's fastest ASCII decoder, if it has one (see attachMemory).
+ */
+export function ready(instance, asciiDecoder) {
+  attachMemory(instance.memory, asciiDecoder);
   __setKvFactory((settings) => new Cache(settings));
 }

@@ -7,9 +7,9 @@
 use super::errors::IntoJs;
 use super::memory_cache::MemoryCache;
 use super::values;
-use crate::codec::encode_string;
+use crate::codec::{self, BinaryKind, Value};
 use crate::{Error, Timeout};
-use std::cell::UnsafeCell;
+use std::cell::{RefCell, UnsafeCell};
 use wasm_bindgen::prelude::*;
 
 struct Scratch(UnsafeCell<Vec<u8>>);
@@ -55,39 +55,134 @@ fn timeout(kind: u32, seconds: f64) -> Timeout {
     }
 }
 
-/// `get(key)` for a key of `key_len` bytes in the scratch buffer; `undefined` on a miss.
-#[wasm_bindgen(js_name = __getStr)]
-pub fn get_str(cache: &mut MemoryCache, key_len: usize) -> Result<JsValue, JsValue> {
-    let raw = scratch_str(0, key_len)?;
-    let (core, made) = cache.parts(raw, None)?;
-    match core.get_with(made, values::read) {
-        Some(read) => values::finish(read).js(),
-        None => Ok(JsValue::UNDEFINED),
+// What the fast calls return besides a length (a hit's payload) or a boolean.
+const MISS: i32 = -1;
+const TAKE: i32 = -2;
+const THROW: i32 = -3;
+
+// Where a hit's payload is: `[address, form]`, read by JS from linear memory.
+struct Out(UnsafeCell<[u32; 2]>);
+
+// SAFETY: wasm32 without atomics is single-threaded.
+unsafe impl Sync for Out {}
+
+static OUT: Out = Out(UnsafeCell::new([0; 2]));
+
+/// A payload JS decodes itself: an ASCII string, any UTF-8 string, or Uint8Array bytes.
+const FORM_ASCII: u32 = 0;
+const FORM_UTF8: u32 = 1;
+const FORM_BYTES: u32 = 2;
+
+thread_local! {
+    // A value or error for JS to fetch with `__take` after a call returned TAKE or THROW.
+    static TAKEN: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+/// The address of the `[address, form]` pair a hit fills in.
+#[wasm_bindgen(js_name = __fastOut)]
+pub fn fast_out() -> *const u32 {
+    OUT.0.get() as *const u32
+}
+
+/// The value or error a fast call left behind (then forgotten).
+#[wasm_bindgen(js_name = __take)]
+pub fn take() -> JsValue {
+    TAKEN.with(|t| t.replace(JsValue::UNDEFINED))
+}
+
+fn leave(value: JsValue, code: i32) -> i32 {
+    TAKEN.with(|t| *t.borrow_mut() = value);
+    code
+}
+
+/// A hit's value: where its payload lies, or the value itself for the general decoder.
+enum Found {
+    At(*const u8, usize, u32),
+    Other(values::Read),
+}
+
+fn locate(bytes: &[u8]) -> Found {
+    let at = |payload: &[u8], form| Found::At(payload.as_ptr(), payload.len(), form);
+    match codec::decode(bytes) {
+        Ok(Value::String(s)) if s.len() <= i32::MAX as usize => at(
+            s.as_bytes(),
+            if s.is_ascii() { FORM_ASCII } else { FORM_UTF8 },
+        ),
+        Ok(Value::Binary(BinaryKind::Uint8Array, b)) if b.len() <= i32::MAX as usize => {
+            at(b, FORM_BYTES)
+        }
+        _ => Found::Other(values::read(bytes)),
     }
 }
 
-/// `has(key)` for a key in the scratch buffer.
-#[wasm_bindgen(js_name = __hasStr)]
-pub fn has_str(cache: &mut MemoryCache, key_len: usize) -> Result<bool, JsValue> {
-    let raw = scratch_str(0, key_len)?;
-    let (core, made) = cache.parts(raw, None)?;
-    Ok(core.contains(made))
+/// `get(key)` for a key of `key_len` bytes in the scratch buffer: the payload length of a
+/// hit JS decodes (its address and form in [`fast_out`]), `-1` on a miss, `-2` for a value
+/// to fetch with `__take`, `-3` for an error to fetch and throw.
+#[wasm_bindgen(js_name = __getFast)]
+pub fn get_fast(cache: &mut MemoryCache, key_len: usize) -> i32 {
+    let found = scratch_str(0, key_len).and_then(|raw| {
+        let (core, made) = cache.parts(raw, None)?;
+        Ok(core.get_with(made, locate))
+    });
+    match found {
+        Ok(None) => MISS,
+        Ok(Some(Found::At(address, len, form))) => {
+            // SAFETY: single-threaded; JS reads the pair before the next call.
+            unsafe { *OUT.0.get() = [address as u32, form] };
+            len as i32
+        }
+        Ok(Some(Found::Other(read))) => match values::finish(read).js() {
+            Ok(value) => leave(value, TAKE),
+            Err(error) => leave(error, THROW),
+        },
+        Err(error) => leave(error, THROW),
+    }
 }
 
-/// `set(key, value, timeout)` for a key and a string value in the scratch buffer (value
-/// bytes right after the key); `timeout_kind` 0 = default, 1 = never, 2 = `seconds`.
-#[wasm_bindgen(js_name = __setStr)]
-pub fn set_str(
+/// `has(key)` for a key in the scratch buffer: 1 or 0, `-3` for an error to fetch and throw.
+#[wasm_bindgen(js_name = __hasFast)]
+pub fn has_fast(cache: &mut MemoryCache, key_len: usize) -> i32 {
+    let found = scratch_str(0, key_len).and_then(|raw| {
+        let (core, made) = cache.parts(raw, None)?;
+        Ok(core.contains(made))
+    });
+    match found {
+        Ok(found) => i32::from(found),
+        Err(error) => leave(error, THROW),
+    }
+}
+
+/// `set(key, value, timeout)` for a key and an encoded value in the scratch buffer (the value
+/// right after the key, already in the codec's string or Uint8Array form: JS writes the tag
+/// bytes); `timeout_kind` 0 = default, 1 = never, 2 = `seconds`.
+/// Returns 0, or `-3` for an error to fetch and throw.
+#[wasm_bindgen(js_name = __setFast)]
+pub fn set_fast(
     cache: &mut MemoryCache,
     key_len: usize,
     value_len: usize,
     timeout_kind: u32,
     seconds: f64,
-) -> Result<(), JsValue> {
-    let raw = scratch_str(0, key_len)?;
-    let value = scratch_str(key_len, value_len)?;
-    let encoded = encode_string(value);
-    let (core, made) = cache.parts(raw, None)?;
-    core.insert(made, &encoded, timeout(timeout_kind, seconds));
-    Ok(())
+) -> i32 {
+    let done = scratch_str(0, key_len).and_then(|raw| {
+        // Copied before the key is made: a key function, warning, clock or eviction callback
+        // may call back into the cache and reuse the scratch buffer.
+        let encoded = scratch_bytes(key_len + value_len)?[key_len..].to_vec();
+        match codec::decode(&encoded) {
+            Ok(Value::String(_)) | Ok(Value::Binary(BinaryKind::Uint8Array, _)) => {}
+            _ => {
+                return Err(super::errors::to_js(Error::invalid(
+                    "INVALID_ARGUMENT",
+                    "scratch value is not an encoded string or Uint8Array",
+                )))
+            }
+        }
+        let (core, made) = cache.parts(raw, None)?;
+        core.insert(made, &encoded, timeout(timeout_kind, seconds));
+        Ok(())
+    });
+    match done {
+        Ok(()) => 0,
+        Err(error) => leave(error, THROW),
+    }
 }

@@ -89,4 +89,32 @@ test("a re-entrant keyFunction sees consistent keys", () => {
   cache.set("outer", "value");
   assert.equal(cache.get("outer"), "value");
   assert.deepEqual(cache.entries().map((e) => e.key), [":1:outer"]);
+  inner.set("something-else", "x".repeat(500)); // a hit that fills the scratch and out slots
+  cache.set("outer", Uint8Array.from([7, 8, 9]));
+  assert.deepEqual([...cache.get("outer")], [7, 8, 9]);
+});
+
+test("values read on the fast path: bytes are copies, other types and errors come back whole", () => {
+  const cache = new MemoryCache({ maxEntries: 100 });
+  const bytes = Uint8Array.from([1, 2, 3, 250]);
+  cache.set("b", bytes);
+  const first = cache.get("b");
+  assert.ok(first instanceof Uint8Array);
+  assert.deepEqual([...first], [1, 2, 3, 250]);
+  first[0] = 99; // a copy: the cached bytes do not change
+  assert.deepEqual([...cache.get("b")], [1, 2, 3, 250]);
+  assert.notEqual(cache.get("b").buffer, cache.get("b").buffer, "each get has its own buffer");
+  const others = [
+    new Int16Array([-1, 2]), new Uint8Array(0), new ArrayBuffer(3), { a: [1, "x"] }, [1, 2], 0, -0, null, false, 10n,
+    new Date(5), new Map([[1, 2]]), "ascii", "ñ", "",
+  ];
+  others.forEach((value, i) => cache.set(`v${i}`, value));
+  others.forEach((value, i) => assert.deepEqual(cache.get(`v${i}`), value, `value ${i}`));
+  assert.ok(Object.is(cache.get("v6"), -0));
+  const thrown = new Error("from the key function");
+  const failing = new MemoryCache({ keyFunction: () => { throw thrown; } });
+  assert.throws(() => failing.get("k"), (e) => e === thrown, "rethrown unchanged");
+  assert.throws(() => failing.has("k"), (e) => e === thrown);
+  assert.throws(() => failing.set("k", "v"), (e) => e === thrown);
+  assert.equal(cache.get("v14"), "", "the cache still answers after errors elsewhere");
 });
