@@ -25,17 +25,19 @@ let words = new Uint32Array(0);
 let out = 0; // index in `words` of the [address, form] pair a hit fills in
 let base = 0;
 let capacity = 0;
-let asciiDecoderFor; // optional: buffer -> (start, end) => string, faster for ASCII bytes
+let nativeFor; // optional: buffer -> { decodeAscii, encodeUtf8 }, faster than the defaults
 let decodeAscii = (start, end) => decoder.decode(bytes.subarray(start, end));
+let encodeUtf8 = (text, start, max) => encoder.encodeInto(text, bytes.subarray(start, start + max)).written;
 
 /**
- * Called once by each runtime loader with the instance's memory; `asciiDecoder(buffer)`, if
- * given, returns a faster `(start, end) => string` for ASCII bytes in that memory buffer.
+ * Called once by each runtime loader with the instance's memory. `native(buffer)`, if given,
+ * returns the runtime's faster codecs over that memory buffer: `decodeAscii(start, end)`
+ * (a string of ASCII bytes) and `encodeUtf8(text, start, max)` (bytes written, no garbage).
  */
-export function attachMemory(wasmMemory, asciiDecoder) {
+export function attachMemory(wasmMemory, native) {
   memory = wasmMemory;
   out = __fastOut() >>> 2;
-  asciiDecoderFor = asciiDecoder;
+  nativeFor = native;
 }
 
 /** Views over the current memory (a grown memory detaches old views: their length drops to 0). */
@@ -44,7 +46,7 @@ function views() {
     const buffer = memory.buffer; // a slow getter: read only then
     bytes = new Uint8Array(buffer);
     words = new Uint32Array(buffer);
-    if (asciiDecoderFor !== undefined) decodeAscii = asciiDecoderFor(buffer);
+    if (nativeFor !== undefined) ({ decodeAscii, encodeUtf8 } = nativeFor(buffer));
   }
 }
 
@@ -71,7 +73,7 @@ function write(text, offset) {
   const n = text.length;
   reserve(offset + n * 3);
   const start = base + offset;
-  if (n > 64) return encoder.encodeInto(text, bytes.subarray(start, start + n * 3)).written;
+  if (n > 64) return encodeUtf8(text, start, n * 3);
   let i = 0;
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -79,7 +81,7 @@ function write(text, offset) {
     bytes[start + i] = c;
   }
   if (i === n) return n;
-  return i + encoder.encodeInto(text.slice(i), bytes.subarray(start + i, start + n * 3)).written;
+  return i + encodeUtf8(text.slice(i), start + i, (n - i) * 3);
 }
 
 const general = {

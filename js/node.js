@@ -4,14 +4,18 @@ import { readFileSync } from "node:fs";
 import { initSync } from "./edgecache.js";
 import { ready } from "./ready.js";
 
-// Buffer's latin1 decoding makes a short ASCII string in about half TextDecoder's time;
-// latin1Slice (what toString("latin1") calls, in Node and Bun) skips toString's dispatch.
-const latin1 = (memory) => {
+// Buffer's codecs over wasm memory: latin1 decoding makes a short ASCII string in about half
+// TextDecoder's time, and utf8Write encodes without the view and result objects encodeInto
+// allocates. latin1Slice and utf8Write (what toString and write call, in Node and Bun) skip
+// the public methods' dispatch; the public methods stand in where they are missing.
+const native = (memory) => {
   const view = Buffer.from(memory);
-  if (typeof view.latin1Slice === "function") return (start, end) => view.latin1Slice(start, end);
-  return (start, end) => view.toString("latin1", start, end);
+  return {
+    decodeAscii: typeof view.latin1Slice === "function" ? (start, end) => view.latin1Slice(start, end) : (start, end) => view.toString("latin1", start, end),
+    encodeUtf8: typeof view.utf8Write === "function" ? (text, start, max) => view.utf8Write(text, start, max) : (text, start, max) => view.write(text, start, max, "utf8"),
+  };
 };
 
-ready(initSync({ module: readFileSync(new URL("./edgecache_bg.wasm", import.meta.url)) }), latin1);
+ready(initSync({ module: readFileSync(new URL("./edgecache_bg.wasm", import.meta.url)) }), native);
 
 export * from "./api.js";

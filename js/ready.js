@@ -6,9 +6,9 @@ import { attachMemory } from "./fast.js";
 
 /**
  * Hooks the instance up: the fast path's memory view and `backend: "kv"` in the registry.
- * `asciiDecoder` is the runtime's fastest ASCII decoder, if it has one (see attachMemory).
+ * `native` gives the runtime's faster codecs over wasm memory, if it has them (see attachMemory).
  */
-export function ready(instance, asciiDecoder) {
-  attachMemory(instance.memory, asciiDecoder);
+export function ready(instance, native) {
+  attachMemory(instance.memory, native);
   __setKvFactory((settings) => new Cache(settings));
 }
