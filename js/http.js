@@ -22,6 +22,7 @@ import {
 } from "./edgecache.js";
 import { isThenable, then } from "./maybe.js";
 import { PageEntry, PageReader } from "./page-entry.js";
+import { remembered } from "./memo.js";
 
 const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
 const [FRESH, STALE, STALE_IF_ERROR] = [0, 1, 2]; // __freshness
@@ -84,30 +85,14 @@ const MEMO_LIMIT = 512;
 const headerNames = new Map();
 
 /** `HTTP_ACCEPT_ENCODING` -> `accept-encoding` (remembered: a header list is read on every hit). */
-function headerName(meta) {
-  let name = headerNames.get(meta);
-  if (name === undefined) {
-    name = meta.slice(5).replace(/_/g, "-").toLowerCase();
-    if (headerNames.size >= MEMO_LIMIT) headerNames.clear();
-    headerNames.set(meta, name);
-  }
-  return name;
-}
+const headerName = (meta) => remembered(headerNames, meta, () => meta.slice(5).replace(/_/g, "-").toLowerCase(), MEMO_LIMIT);
 
 function keyOptions(o) {
   return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined, memo: new Map() };
 }
 
 /** Rust's md5 key for `id`, remembered (bounded): a hot page's keys are made once, not per hit. */
-function remember(k, id, make) {
-  let key = k.memo.get(id);
-  if (key === undefined) {
-    if (k.memo.size >= MEMO_LIMIT) k.memo.clear();
-    key = make();
-    k.memo.set(id, key);
-  }
-  return key;
-}
+const remember = (k, id, make) => remembered(k.memo, id, make, MEMO_LIMIT);
 
 /** Django's cache_header key of the request's URL. */
 function headerKeyFor(request, k) {

@@ -10,6 +10,7 @@
 // it (the headers Age and 304s need, whether it may answer a request with Authorization)
 // are remembered per metadata text, so a hit parses nothing it has seen before.
 import { __ageOrigin, __mayServe } from "./edgecache.js";
+import { remembered } from "./memo.js";
 
 const MAGIC = [0x45, 0x50, 1, 0];
 const HEAD = 8;
@@ -79,14 +80,8 @@ export class PageReader {
     } catch {
       return undefined;
     }
-    let page = this.#memo.get(text);
-    if (page === undefined) {
-      page = parse(text);
-      if (page === undefined) return undefined;
-      if (this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
-      this.#memo.set(text, page);
-    }
-    return { page, body };
+    const page = remembered(this.#memo, text, () => parse(text), MEMO_LIMIT);
+    return page === undefined ? undefined : { page, body };
   }
 }
 
