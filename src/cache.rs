@@ -662,8 +662,13 @@ impl LocMemCache {
                 0 => store.len(),
                 f => store.len() / f,
             };
-            for _ in 0..cull {
-                self.pop_lru(&mut store);
+            if self.listener.is_some() {
+                // Each key is told to the listener, so they go one by one.
+                for _ in 0..cull {
+                    self.pop_lru(&mut store);
+                }
+            } else {
+                self.counters.evictions += store.cull(cull) as u64;
             }
         }
         // The old value goes first: it is replaced, not evicted.

@@ -141,7 +141,7 @@ impl Store {
     /// Entry `id` was used: count it and move it up its segments. `read` says whether a read
     /// hit it (counted in the climber's sample) or a write or incr did.
     pub(super) fn adaptive_hit(&mut self, id: u32, read: bool) {
-        let hash = self.slots[id as usize].hash;
+        let hash = self.slot_hash(id);
         let a = self.policy_state();
         a.sketch.increment(hash);
         if read {
@@ -242,10 +242,7 @@ impl Store {
 
     /// TinyLFU's admission: the candidate replaces the victim only if used more often.
     fn admit(&mut self, candidate: u32, victim: u32) -> bool {
-        let (c, v) = (
-            self.slots[candidate as usize].hash,
-            self.slots[victim as usize].hash,
-        );
+        let (c, v) = (self.slot_hash(candidate), self.slot_hash(victim));
         let a = self.policy_state();
         let (cf, vf) = (a.sketch.frequency(c), a.sketch.frequency(v));
         if cf > vf {

@@ -5,10 +5,13 @@
 //! The store knows nothing of Django: no timeouts, no culling. [`crate::LocMemCache`] adds them.
 
 mod adaptive;
+mod buckets;
+mod cull;
 mod sketch;
 
 use crate::hash::{hash_key, widen};
 use adaptive::Adaptive;
+use buckets::{Buckets, DEAD};
 use hashbrown::HashTable;
 pub use sketch::Sketch;
 
@@ -81,7 +84,8 @@ struct Slot {
     expires: f64,
     prev: u32,
     next: u32,
-    hash: u32,
+    /// The recency bucket under LRU (see [`Buckets`]); unused by the adaptive policy.
+    bucket: u32,
     /// Key length (low 30 bits) and list segment (top 2 bits).
     key_len: u32,
 }
@@ -157,6 +161,11 @@ pub struct Store {
     seed: u64,
     /// The adaptive policy's state; None under LRU.
     adaptive: Option<Box<Adaptive>>,
+    /// Recency buckets of the LRU list (unused by the adaptive policy).
+    buckets: Buckets,
+    /// Culled entries not yet freed (see [`Store::cull`]): out of every list and count, still
+    /// in the index, where lookups skip them.
+    graveyard: Ends,
 }
 
 impl Default for Store {
@@ -185,6 +194,8 @@ impl Store {
             bytes: 0,
             seed,
             adaptive: None,
+            buckets: Buckets::new(),
+            graveyard: EMPTY,
         }
     }
 
@@ -217,9 +228,12 @@ impl Store {
         };
     }
 
-    /// Bytes of policy state outside the entries (the adaptive policy's frequency sketch).
+    /// Bytes of policy state outside the entries (the adaptive policy's frequency sketch,
+    /// or LRU's recency buckets).
     pub fn policy_bytes(&self) -> usize {
-        self.adaptive.as_ref().map_or(0, |a| a.bytes())
+        self.adaptive
+            .as_ref()
+            .map_or_else(|| self.buckets.heap_bytes(), |a| a.bytes())
     }
 
     /// Number of entries, expired ones included until they are removed.
@@ -242,13 +256,20 @@ impl Store {
         hash_key(key, self.seed) as u32
     }
 
+    /// The hash of the entry in slot `id`, from its key (slots do not keep it).
+    fn slot_hash(&self, id: u32) -> u32 {
+        self.hash(self.slots[id as usize].key())
+    }
+
     fn find(&self, key: &[u8]) -> Option<u32> {
         let h = self.hash(key);
-        let slots = &self.slots;
+        let (slots, buckets) = (&self.slots, &self.buckets);
+        // Culled entries linger in the index until freed: only then can a key match one.
+        let culled = self.graveyard.len > 0;
         self.index
             .find(widen(h), |&id| {
                 let s = &slots[id as usize];
-                s.hash == h && s.key() == key
+                s.key() == key && !(culled && buckets.is_dead(s.bucket))
             })
             .copied()
     }
@@ -361,19 +382,22 @@ impl Store {
                 if self.adaptive.is_some() {
                     self.adaptive_insert(h);
                 }
+                self.free_culled(cull::FREED_PER_INSERT);
                 let slot = Slot {
                     data,
                     expires,
                     prev: NIL,
                     next: NIL,
-                    hash: h,
+                    bucket: DEAD,
                     key_len: key.len() as u32,
                 };
                 self.bytes += slot.size();
                 let id = self.alloc_slot(slot);
-                let slots = &self.slots;
-                self.index
-                    .insert_unique(widen(h), id, |&i| widen(slots[i as usize].hash));
+                let (slots, seed) = (&self.slots, self.seed);
+                // A resize rehashes from the keys (a slot has no room to keep its hash).
+                self.index.insert_unique(widen(h), id, |&i| {
+                    widen(hash_key(slots[i as usize].key(), seed) as u32)
+                });
                 self.link_front(id, WINDOW);
                 self.len += 1;
             }
@@ -397,6 +421,10 @@ impl Store {
         self.bytes = self.bytes - old + new;
         let list = &mut self.lists[usize::from(segment)];
         list.bytes = list.bytes - old + new;
+        if self.adaptive.is_none() {
+            self.buckets
+                .resize(self.slots[id as usize].bucket, old, new);
+        }
         true
     }
 
@@ -446,6 +474,8 @@ impl Store {
         self.free = NIL;
         self.len = 0;
         self.bytes = 0;
+        self.buckets = Buckets::new();
+        self.graveyard = EMPTY;
     }
 
     /// Entries from most to least recently used (adaptive: the window, then the protected
@@ -466,37 +496,37 @@ impl Store {
     }
 
     fn alloc_slot(&mut self, slot: Slot) -> u32 {
-        if self.free != NIL {
-            let id = self.free;
-            self.free = self.slots[id as usize].next;
-            self.slots[id as usize] = slot;
-            id
-        } else {
-            self.slots.push(slot);
-            (self.slots.len() - 1) as u32
-        }
+        place(&mut self.slots, &mut self.free, slot, |s| s.next)
     }
 
     fn remove_id(&mut self, id: u32) {
-        let h = self.slots[id as usize].hash;
+        self.unlink(id);
+        self.bytes -= self.slots[id as usize].size();
+        self.len -= 1;
+        self.release(id);
+    }
+
+    /// Takes slot `id` (already out of its list and counts) out of the index and frees it.
+    fn release(&mut self, id: u32) {
+        let h = self.slot_hash(id);
         if let Ok(found) = self.index.find_entry(widen(h), |&i| i == id) {
             found.remove();
         }
-        self.unlink(id);
         let slot = &mut self.slots[id as usize];
-        self.bytes -= slot.size();
         slot.data = Box::default();
         slot.key_len = 0;
         slot.next = self.free;
         self.free = id;
-        self.len -= 1;
     }
 
     fn unlink(&mut self, id: u32) {
-        let (prev, next, segment, size) = {
+        let (prev, next, segment, size, bucket) = {
             let s = &self.slots[id as usize];
-            (s.prev, s.next, s.segment(), s.size())
+            (s.prev, s.next, s.segment(), s.size(), s.bucket)
         };
+        if self.adaptive.is_none() {
+            self.buckets.unlink(bucket, id, size, prev);
+        }
         let list = &mut self.lists[usize::from(segment)];
         list.len -= 1;
         list.bytes -= size;
@@ -526,9 +556,13 @@ impl Store {
         s.prev = NIL;
         s.next = old;
         s.set_segment(segment);
-        list.bytes += s.size();
+        let size = s.size();
+        list.bytes += size;
         if old != NIL {
             self.slots[old as usize].prev = id;
+        }
+        if self.adaptive.is_none() {
+            self.slots[id as usize].bucket = self.buckets.link(id, size);
         }
     }
 
@@ -545,6 +579,19 @@ impl Store {
         self.unlink(id);
         self.link_front(id, segment);
     }
+}
+
+/// Puts `item` into the first free place of `slab` (free places chained from `free` through
+/// `next_free`), or at its end; the id it got.
+fn place<T>(slab: &mut Vec<T>, free: &mut u32, item: T, next_free: impl Fn(&T) -> u32) -> u32 {
+    if *free == NIL {
+        slab.push(item);
+        return (slab.len() - 1) as u32;
+    }
+    let id = *free;
+    *free = next_free(&slab[id as usize]);
+    slab[id as usize] = item;
+    id
 }
 
 fn join(key: &[u8], value: &[u8]) -> Box<[u8]> {

@@ -239,6 +239,31 @@ test("cull happens before every write, even an overwrite, from the LRU end", () 
   assert.deepEqual(cache.entries().map((e) => e.key), [":1:c", ":1:b"]);
 });
 
+test("a cull of thousands removes exactly the least recent third, whatever the reads did", () => {
+  const { cache } = make({ maxEntries: 6000, timeout: null });
+  for (let i = 0; i < 6000; i++) cache.set(`k${i}`, `v${i}`);
+  // Reads reorder recency: the even keys below 3000 become the most recent.
+  for (let i = 0; i < 3000; i += 2) cache.get(`k${i}`);
+  const before = cache.stats();
+  cache.set("trigger", "t"); // len 6000 >= maxEntries: cull 2000 first
+  const after = cache.stats();
+  assert.equal(after.evictions - before.evictions, 2000);
+  assert.equal(after.entries, 4001);
+  // Least recent first: the 1500 odd keys below 3000, then k3000..k3499.
+  const expectedGone = (i) => (i < 3000 ? i % 2 === 1 : i < 3500);
+  for (let i = 0; i < 6000; i++) {
+    assert.equal(cache.has(`k${i}`), !expectedGone(i), `k${i}`);
+  }
+  const bytes = cache.entries().reduce((sum, e) => sum + e.bytes, 0);
+  assert.equal(after.bytes, bytes, "stats bytes match the entries left");
+  cache.set("k1", "back");
+  assert.equal(cache.get("k1"), "back");
+  assert.equal(cache.get("k2"), "v2");
+  for (let i = 0; i < 3000; i++) cache.set(`new${i}`, i);
+  // 1998 sets fill it to 6000, the next culls 2000 and adds 1, then 1001 more.
+  assert.equal(cache.size, 6000 - 2000 + 1 + 1001, "a second cull of a third at 6000");
+});
+
 test("LRU order: get/set/add/incr move to the front; has/touch/failed add do not", () => {
   const { cache } = make({ maxEntries: 4, cullFrequency: 4 });
   const order = () => cache.entries().map((e) => e.key.slice(3));
