@@ -2,7 +2,8 @@
 //! slots, a hash index of `u32` slot ids and intrusive doubly linked recency lists: one for
 //! LRU, three (window, probation, protected) for the adaptive policy ([`Policy`]).
 //!
-//! The store knows nothing of Django: no timeouts, no culling. [`crate::LocMemCache`] adds them.
+//! The store knows nothing of Django: no timeouts, and no rule for when or how much to cull
+//! ([`Store::cull`] only removes what it is told). [`crate::LocMemCache`] adds them.
 
 mod adaptive;
 mod buckets;
