@@ -3,6 +3,7 @@
 // and the p99 latency of requests, with no protection (get, then set), with single flight
 // (getOrSet) and with XFetch early refresh (getOrSet with beta). Writes STAMPEDE-RESULTS.md.
 import { writeFileSync } from "node:fs";
+import { searchCdf } from "./cdf.mjs";
 import { Cache, stores } from "../pkg/node.js";
 
 const INSTANCES = 20;
@@ -28,15 +29,7 @@ function zipfSampler(n, s, seed) {
   return {
     random,
     next() {
-      const u = random();
-      let lo = 0;
-      let hi = n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (cdf[mid] < u) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
+      return searchCdf(cdf, random());
     },
   };
 }

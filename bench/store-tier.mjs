@@ -4,6 +4,7 @@
 // hit ratio, with and without the memory tier, and writes bench/TIER-RESULTS.md.
 // BENCH_QUICK=1 runs a short version.
 import { writeFileSync } from "node:fs";
+import { searchCdf } from "./cdf.mjs";
 import { Cache, stores } from "../pkg/node.js";
 
 const quick = process.env.BENCH_QUICK === "1";
@@ -26,17 +27,7 @@ function zipf(s, random) {
   const cdf = new Float64Array(KEYS);
   let total = 0;
   for (let k = 0; k < KEYS; k++) cdf[k] = total += 1 / (k + 1) ** s;
-  return () => {
-    const u = random() * total;
-    let lo = 0;
-    let hi = KEYS - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid] < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  return () => searchCdf(cdf, random() * total);
 }
 
 /** An adapter counting calls, each answered after 1-10 ms. */
