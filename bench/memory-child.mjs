@@ -6,9 +6,12 @@ import { peers } from "./caches.mjs";
 const name = process.argv[2];
 const N = Number(process.env.ENTRIES ?? 1_000_000);
 const value = "v".repeat(100);
+// The measure: JS heap plus external memory, which includes every ArrayBuffer
+// (arrayBuffers is a part of external, not added twice) and wasm linear memory at its full
+// grown size, touched or not.
 const used = () => {
   const m = process.memoryUsage();
-  return m.heapUsed + m.external + m.arrayBuffers;
+  return m.heapUsed + m.external;
 };
 
 gc(); gc();

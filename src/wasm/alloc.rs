@@ -2,8 +2,11 @@
 //!
 //! dlmalloc's default system allocator grows linear memory 64 KiB at a time, and in V8 every
 //! `memory.grow` can trigger a full mark-compact of the JS heap (perf-notes: 907 GCs filling
-//! 1M entries). Growing by the current memory size (1 MiB to 256 MiB per step) makes that a
-//! handful of GCs; dlmalloc keeps the surplus as free space.
+//! 1M entries). Growing geometrically makes that a handful of GCs; dlmalloc keeps the surplus
+//! as free space. Below 128 MiB memory doubles; from there it grows by an eighth, so a large
+//! cache carries at most 12.5% of untouched memory instead of up to 100% (a runtime counts
+//! all of it against its limit), at the cost of a few more grows: 1M entries of 20 B keys and
+//! 100 B values end in 172 MiB after 8 grows, instead of 272 MiB after 7.
 
 use core::arch::wasm32;
 use core::cell::UnsafeCell;
@@ -12,7 +15,18 @@ use std::alloc::{GlobalAlloc, Layout};
 
 const PAGE: usize = 64 * 1024;
 const MIN_STEP: usize = 1 << 20;
-const MAX_STEP: usize = 256 << 20;
+/// Memory below this size doubles when it grows; above it, it grows by an eighth.
+const DOUBLING_LIMIT: usize = 128 << 20;
+
+/// How many bytes to ask for when memory is `current` bytes and an allocation needs `size`.
+fn step(current: usize, size: usize) -> usize {
+    let geometric = if current < DOUBLING_LIMIT {
+        current
+    } else {
+        current / 8
+    };
+    geometric.max(MIN_STEP).max(size)
+}
 
 struct GeometricGrowth;
 
@@ -37,8 +51,7 @@ fn grow(bytes: usize) -> Option<(*mut u8, usize)> {
 unsafe impl Allocator for GeometricGrowth {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
         let current = wasm32::memory_size(0) * PAGE;
-        let step = current.clamp(MIN_STEP, MAX_STEP).max(size);
-        match grow(step).or_else(|| grow(size)) {
+        match grow(step(current, size)).or_else(|| grow(size)) {
             Some((ptr, len)) => (ptr, len, 0),
             None => (core::ptr::null_mut(), 0, 0),
         }
