@@ -12,9 +12,11 @@ const MISS = -1;
 const THROW = -3;
 const FORM_ASCII = 0;
 const FORM_BYTES = 2;
-// The codec's first bytes (src/codec.rs): a string, a binary value and its Uint8Array kind.
+// The codec's first bytes (src/codec.rs): a string, a binary value and its Uint8Array kind,
+// and a string of ASCII only (which a hit then decodes as Latin-1 without a scan in wasm).
 const TAG_STRING = 0x01;
 const TAG_BINARY = 0x02;
+const TAG_ASCII = 0x04;
 const UINT8_ARRAY = 0;
 
 const encoder = new TextEncoder();
@@ -128,15 +130,18 @@ Object.defineProperties(MemoryCache.prototype, {
       // The value in the codec's form right after the key: its tag, then the payload.
       const keyLength = write(key, 0);
       let valueLength;
+      let tag = form;
       if (form === TAG_STRING) {
         valueLength = write(value, keyLength + 1) + 1;
+        // As many UTF-8 bytes as UTF-16 units: every character was ASCII.
+        if (valueLength === value.length + 1) tag = TAG_ASCII;
       } else {
         valueLength = value.length + 2;
         reserve(keyLength + valueLength);
         bytes[base + keyLength + 1] = UINT8_ARRAY;
         bytes.set(value, base + keyLength + 2);
       }
-      bytes[base + keyLength] = form;
+      bytes[base + keyLength] = tag;
       if (__setFast(this, keyLength, valueLength, kind, kind === 2 ? timeout : 0) === THROW) throw __take();
     },
     writable: true,

@@ -7,6 +7,7 @@
 //! | `0x01` | string (fast path) | UTF-8 bytes |
 //! | `0x02` | binary (fast path) | one [`BinaryKind`] byte, then the raw bytes |
 //! | `0x03` | structured | one token tree (below) |
+//! | `0x04` | string of ASCII only (MemoryCache's JS fast path writes it) | ASCII bytes |
 //!
 //! Tokens: `0x10` undefined (nested only), `0x11` null, `0x12` false, `0x13` true,
 //! `0x14` number (f64, 8 bytes LE, so -0 and NaN survive), `0x15` bigint (varint length,
@@ -26,6 +27,9 @@ pub const TAG_STRING: u8 = 0x01;
 pub const TAG_BINARY: u8 = 0x02;
 /// First byte of a structured value.
 pub const TAG_STRUCTURED: u8 = 0x03;
+/// First byte of a string whose bytes are all ASCII: a reader may decode it as Latin-1
+/// without scanning it first.
+pub const TAG_ASCII: u8 = 0x04;
 
 const T_UNDEFINED: u8 = 0x10;
 const T_NULL: u8 = 0x11;
@@ -287,6 +291,10 @@ pub fn decode(bytes: &[u8]) -> Result<Value<'_>> {
         Some((&TAG_STRING, rest)) => std::str::from_utf8(rest)
             .map(Value::String)
             .map_err(|_| corrupt("string is not UTF-8")),
+        Some((&TAG_ASCII, rest)) if rest.is_ascii() => std::str::from_utf8(rest)
+            .map(Value::String)
+            .map_err(|_| corrupt("string is not UTF-8")),
+        Some((&TAG_ASCII, _)) => Err(corrupt("ASCII string has a non-ASCII byte")),
         Some((&TAG_BINARY, rest)) => {
             let (&code, payload) = rest.split_first().ok_or_else(|| corrupt("binary kind"))?;
             let kind = BinaryKind::from_code(code).ok_or_else(|| corrupt("binary kind"))?;
@@ -521,6 +529,14 @@ mod tests {
             };
             assert_eq!(x.to_bits(), y.to_bits());
         }
+    }
+
+    #[test]
+    fn ascii_strings_decode_and_reject_other_bytes() {
+        assert_eq!(decode(b"\x04abc").ok(), Some(Value::String("abc")));
+        assert_eq!(decode(b"\x04").ok(), Some(Value::String("")));
+        assert!(decode("\u{4}é".as_bytes()).is_err());
+        assert!(decode(&[TAG_ASCII, b'a', 0x80]).is_err());
     }
 
     #[test]

@@ -31,8 +31,13 @@ fn scratch_bytes(len: usize) -> Result<&'static [u8], JsValue> {
 }
 
 fn scratch_str(start: usize, len: usize) -> Result<&'static str, JsValue> {
-    let bytes = scratch_bytes(start + len)?;
-    std::str::from_utf8(&bytes[start..])
+    let bytes = &scratch_bytes(start + len)?[start..];
+    // Most keys are short ASCII, which this loop checks in fewer steps than `from_utf8`.
+    if bytes.len() <= 64 && bytes.iter().all(u8::is_ascii) {
+        // SAFETY: ASCII bytes are valid UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
+    std::str::from_utf8(bytes)
         .map_err(|_| super::errors::to_js(Error::invalid("INVALID_KEY", "key is not valid UTF-8")))
 }
 
@@ -103,6 +108,13 @@ enum Found {
 
 fn locate(bytes: &[u8]) -> Found {
     let at = |payload: &[u8], form| Found::At(payload.as_ptr(), payload.len(), form);
+    // The insert checked the bytes (`set_fast` decodes what it stores), and JS decodes them
+    // as Latin-1 without making a `&str`: no scan on the hit path.
+    if let Some((&codec::TAG_ASCII, payload)) = bytes.split_first() {
+        if payload.len() <= i32::MAX as usize {
+            return at(payload, FORM_ASCII);
+        }
+    }
     match codec::decode(bytes) {
         Ok(Value::String(s)) if s.len() <= i32::MAX as usize => at(
             s.as_bytes(),
@@ -153,8 +165,8 @@ pub fn has_fast(cache: &mut MemoryCache, key_len: usize) -> i32 {
 }
 
 /// `set(key, value, timeout)` for a key and an encoded value in the scratch buffer (the value
-/// right after the key, already in the codec's string or Uint8Array form: JS writes the tag
-/// bytes); `timeout_kind` 0 = default, 1 = never, 2 = `seconds`.
+/// right after the key, already in the codec's string, ASCII string or Uint8Array form: JS
+/// writes the tag bytes); `timeout_kind` 0 = default, 1 = never, 2 = `seconds`.
 /// Returns 0, or `-3` for an error to fetch and throw.
 #[wasm_bindgen(js_name = __setFast)]
 pub fn set_fast(
@@ -168,14 +180,18 @@ pub fn set_fast(
         // Copied before the key is made: a key function, warning, clock or eviction callback
         // may call back into the cache and reuse the scratch buffer.
         let encoded = scratch_bytes(key_len + value_len)?[key_len..].to_vec();
-        match codec::decode(&encoded) {
-            Ok(Value::String(_)) | Ok(Value::Binary(BinaryKind::Uint8Array, _)) => {}
-            _ => {
-                return Err(super::errors::to_js(Error::invalid(
-                    "INVALID_ARGUMENT",
-                    "scratch value is not an encoded string or Uint8Array",
-                )))
-            }
+        let checked = match encoded.split_first() {
+            Some((&codec::TAG_ASCII, text)) => text.is_ascii(),
+            _ => matches!(
+                codec::decode(&encoded),
+                Ok(Value::String(_)) | Ok(Value::Binary(BinaryKind::Uint8Array, _))
+            ),
+        };
+        if !checked {
+            return Err(super::errors::to_js(Error::invalid(
+                "INVALID_ARGUMENT",
+                "scratch value is not an encoded string or Uint8Array",
+            )));
         }
         let (core, made) = cache.parts(raw, None)?;
         core.insert(made, &encoded, timeout(timeout_kind, seconds));

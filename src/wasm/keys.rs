@@ -19,6 +19,9 @@ pub struct KeyRules {
     on_warning: Option<Function>,
     strict: bool,
     buf: String,
+    /// `"<prefix>:<version>:"` for the last prefix and version made, reused while they last.
+    head: String,
+    head_of: Option<(usize, i64)>,
 }
 
 impl KeyRules {
@@ -29,7 +32,22 @@ impl KeyRules {
             on_warning,
             strict,
             buf: String::new(),
+            head: String::new(),
+            head_of: None,
         }
+    }
+
+    /// The default key function through the reused head: two copies, no digits to print.
+    fn write_default(&mut self, raw: &str, prefix: &str, version: i64) {
+        let fits = self.head_of == Some((prefix.len(), version))
+            && self.head.as_bytes().starts_with(prefix.as_bytes());
+        if !fits {
+            write_key(&mut self.head, "", prefix, version);
+            self.head_of = Some((prefix.len(), version));
+        }
+        self.buf.clear();
+        self.buf.push_str(&self.head);
+        self.buf.push_str(raw);
     }
 
     /// The made and validated key for a JS key argument (borrowed from an internal buffer).
@@ -52,7 +70,7 @@ impl KeyRules {
     ) -> Result<&str, JsValue> {
         let version = version.unwrap_or(config.version);
         match &self.key_function {
-            None => write_key(&mut self.buf, raw, &config.key_prefix, version),
+            None => self.write_default(raw, &config.key_prefix, version),
             Some(f) => {
                 let made = f.call3(
                     &JsValue::NULL,

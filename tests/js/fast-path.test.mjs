@@ -24,6 +24,28 @@ test("non-ASCII, long and empty keys and values round-trip through the scratch b
   assert.equal(cache.get("5"), "number key, general path");
 });
 
+test("ASCII-only strings (stored under their own tag) and others read back alike on every path", async () => {
+  const cache = new MemoryCache({ maxEntries: 10_000 });
+  const values = [
+    "", "a", "\u007f".repeat(3), "x".repeat(64), "x".repeat(65) + "\u0080", "é", "\u00ff",
+    "\ud83d\ude00", "tail\ud800", "ascii then 清", "y".repeat(5000), "y".repeat(5000) + "é",
+  ];
+  // Keys around the 64-byte boundary of the ASCII key check, and non-ASCII ones.
+  const keys = ["k", "k".repeat(64), "k".repeat(65), "é".repeat(32), "k".repeat(63) + "é"];
+  for (const key of keys) {
+    for (const [i, value] of values.entries()) {
+      const k = `${key}${i}`;
+      cache.set(k, value);
+      // A lone surrogate is written as U+FFFD, as TextEncoder does.
+      const expected = value.toWellFormed();
+      assert.equal(cache.get(k), expected, `get ${JSON.stringify(k)}`);
+      assert.deepEqual([...cache.getMany([k]).values()], [expected]);
+      assert.equal(cache.getOrSet(k, "other"), expected);
+      assert.throws(() => cache.incr(k), TypeError);
+    }
+  }
+});
+
 test("views stay valid when wasm memory grows under them", () => {
   const cache = new MemoryCache({ maxEntries: 100_000, timeout: null });
   const big = "z".repeat(64 * 1024);
