@@ -288,13 +288,12 @@ pub struct Decoder<'a> {
 /// Reads the top-level form of an encoded value.
 pub fn decode(bytes: &[u8]) -> Result<Value<'_>> {
     match bytes.split_first() {
-        Some((&TAG_STRING, rest)) => std::str::from_utf8(rest)
+        Some((&TAG_ASCII, rest)) if !rest.is_ascii() => {
+            Err(corrupt("ASCII string has a non-ASCII byte"))
+        }
+        Some((&(TAG_STRING | TAG_ASCII), rest)) => std::str::from_utf8(rest)
             .map(Value::String)
             .map_err(|_| corrupt("string is not UTF-8")),
-        Some((&TAG_ASCII, rest)) if rest.is_ascii() => std::str::from_utf8(rest)
-            .map(Value::String)
-            .map_err(|_| corrupt("string is not UTF-8")),
-        Some((&TAG_ASCII, _)) => Err(corrupt("ASCII string has a non-ASCII byte")),
         Some((&TAG_BINARY, rest)) => {
             let (&code, payload) = rest.split_first().ok_or_else(|| corrupt("binary kind"))?;
             let kind = BinaryKind::from_code(code).ok_or_else(|| corrupt("binary kind"))?;

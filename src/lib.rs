@@ -33,7 +33,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use fragment::{fragment_key, fragment_timeout, FragmentTimeout};
 pub use hash::hash_key;
-pub use key::{key_warnings, make_key, needs_warning, write_key, MAX_KEY_LENGTH};
+pub use key::{key_warnings, make_key, needs_warning, write_key, KeyWriter, MAX_KEY_LENGTH};
 pub use locations::shared_store;
 pub use pystr::{py_float_repr, py_number_str, py_repr};
 pub use refresh::{serve_state, xfetch_due, RefreshPolicy, Serve};

@@ -3,7 +3,7 @@
 
 use super::args;
 use super::errors::to_js;
-use crate::{key_warnings, needs_warning, write_key, CacheConfig, Error};
+use crate::{key_warnings, needs_warning, CacheConfig, Error, KeyWriter};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
@@ -18,10 +18,10 @@ pub struct KeyRules {
     key_function: Option<Function>,
     on_warning: Option<Function>,
     strict: bool,
-    buf: String,
-    /// `"<prefix>:<version>:"` for the last prefix and version made, reused while they last.
-    head: String,
-    head_of: Option<(usize, i64)>,
+    /// The default key function's output.
+    writer: KeyWriter,
+    /// The user's key function's output.
+    custom: String,
 }
 
 impl KeyRules {
@@ -31,23 +31,9 @@ impl KeyRules {
             key_function,
             on_warning,
             strict,
-            buf: String::new(),
-            head: String::new(),
-            head_of: None,
+            writer: KeyWriter::default(),
+            custom: String::new(),
         }
-    }
-
-    /// The default key function through the reused head: two copies, no digits to print.
-    fn write_default(&mut self, raw: &str, prefix: &str, version: i64) {
-        let fits = self.head_of == Some((prefix.len(), version))
-            && self.head.as_bytes().starts_with(prefix.as_bytes());
-        if !fits {
-            write_key(&mut self.head, "", prefix, version);
-            self.head_of = Some((prefix.len(), version));
-        }
-        self.buf.clear();
-        self.buf.push_str(&self.head);
-        self.buf.push_str(raw);
     }
 
     /// The made and validated key for a JS key argument (borrowed from an internal buffer).
@@ -69,8 +55,8 @@ impl KeyRules {
         version: Option<i64>,
     ) -> Result<&str, JsValue> {
         let version = version.unwrap_or(config.version);
-        match &self.key_function {
-            None => self.write_default(raw, &config.key_prefix, version),
+        let made = match &self.key_function {
+            None => self.writer.write(raw, &config.key_prefix, version),
             Some(f) => {
                 let made = f.call3(
                     &JsValue::NULL,
@@ -78,7 +64,7 @@ impl KeyRules {
                     &JsValue::from_str(&config.key_prefix),
                     &JsValue::from_f64(version as f64),
                 )?;
-                self.buf = made.as_string().ok_or_else(|| {
+                self.custom = made.as_string().ok_or_else(|| {
                     to_js(Error::invalid(
                         "INVALID_KEY_FUNCTION_RESULT",
                         format!(
@@ -87,26 +73,29 @@ impl KeyRules {
                         ),
                     ))
                 })?;
+                &self.custom
             }
+        };
+        if needs_warning(made) {
+            warn(made, self.strict, self.on_warning.as_ref())?;
         }
-        if needs_warning(&self.buf) {
-            self.warn()?;
-        }
-        Ok(&self.buf)
+        Ok(made)
     }
+}
 
-    fn warn(&self) -> Result<(), JsValue> {
-        for message in key_warnings(&self.buf) {
-            if self.strict {
-                return Err(to_js(Error::InvalidCacheKey(message)));
-            }
-            match &self.on_warning {
-                Some(f) => {
-                    f.call1(&JsValue::NULL, &JsValue::from_str(&message))?;
-                }
-                None => console_warn(&message),
-            }
+/// Reports Django's warnings for `made`: to `on_warning` (else `console.warn`), or as
+/// `InvalidCacheKey` when `strict`.
+fn warn(made: &str, strict: bool, on_warning: Option<&Function>) -> Result<(), JsValue> {
+    for message in key_warnings(made) {
+        if strict {
+            return Err(to_js(Error::InvalidCacheKey(message)));
         }
-        Ok(())
+        match on_warning {
+            Some(f) => {
+                f.call1(&JsValue::NULL, &JsValue::from_str(&message))?;
+            }
+            None => console_warn(&message),
+        }
     }
+    Ok(())
 }
