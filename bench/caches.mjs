@@ -2,6 +2,7 @@
 import { LRUCache } from "lru-cache";
 import { createLRU } from "lru.min";
 import { MemoryCache } from "../pkg/node.js";
+import { boundaryFloor } from "./boundary-floor.mjs";
 
 const sizeOf = (v) => (typeof v === "string" ? v.length * 2 : v.byteLength);
 
@@ -26,6 +27,8 @@ export const peers = {
     const c = new Map();
     return { get: (k) => c.get(k), set: (k, v) => c.set(k, v) };
   },
+  // Stores nothing: the crossing into wasm and back that any wasm-resident store pays.
+  "wasm boundary (floor)": () => boundaryFloor(),
 };
 
 export function makeValue(kind) {

@@ -103,8 +103,31 @@ function report(r) {
   lines.push("## Targets", "", "| target | measured | goal | met |", "|---|---:|---|---|");
   for (const [name, x, goal, ok] of targets) lines.push(`| ${name} | ${Number.isFinite(x) ? fmt(x, 2) : "not run"} | ${goal} | ${Number.isFinite(x) ? (ok(x) ? "yes" : "**no**") : "-"} |`);
   lines.push("", `Package: ${r.size.files.join(" + ")}: ${r.size.raw} B raw, ${r.size.gzip} B gzip -9 (wasm alone ${r.size.wasmRaw} B raw). Cold start: median of 7 fresh processes.`, "");
+  lines.push(...floors(r, t10k, lru, ours));
   // The eviction policy's trace replay (bench/replay.mjs) writes its own section.
   const policy = new URL("POLICY-RESULTS.md", here);
   if (existsSync(policy)) lines.push(readFileSync(policy, "utf8"));
   return lines.join("\n");
+}
+
+/** What the wasm boundary floor (bench/boundary-floor.mjs) says about two of the targets. */
+function floors(r, t10k, lru, ours) {
+  const FLOOR = "wasm boundary (floor)";
+  const floor = r.memory.find((m) => m.name === FLOOR);
+  const lines = ["## Floors", ""];
+  if (t10k) {
+    const row = t10k.nsPerOp["get-hit, fresh key strings"];
+    const budget = row["lru-cache max"] / 0.6;
+    lines.push(
+      `- get-hit, fresh keys, 100 B at 10k: the boundary alone (write the key, one call, decode 100 B) costs ${row[FLOOR].toFixed(0)} ns, ${(row["lru-cache max"] / row[FLOOR]).toFixed(2)}x of lru-cache max. ` +
+        `The 0.6x target is ${budget.toFixed(0)} ns, which leaves ${(budget - row[FLOOR]).toFixed(0)} ns for the store's own work (key, hash, lookup, recency); here it takes ${(row.edgecache - row[FLOOR]).toFixed(0)} ns.`,
+    );
+  }
+  if (floor) {
+    lines.push(
+      `- Max request latency in the GC workload: the same loop over a store that holds nothing has a max of ${floor.maxMs.toFixed(2)} ms (the harness's own scavenges), ${(floor.maxMs / lru.maxMs).toFixed(2)}x of lru-cache max's ${lru.maxMs.toFixed(2)} ms; edgecache's is ${(ours.maxMs / floor.maxMs).toFixed(2)}x of that floor.`,
+    );
+  }
+  lines.push("");
+  return lines;
 }
