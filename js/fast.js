@@ -74,6 +74,25 @@ function payload(length) {
   return decoder.decode(bytes.subarray(start, start + length));
 }
 
+// Longer keys and values take the general path, which refuses an over-budget value before
+// copying it into wasm memory (the scratch buffer would otherwise grow to its size).
+const MAX_FAST = 1 << 16;
+
+/** True when `text` has no lone surrogate: UTF-8 would turn it into U+FFFD. */
+const wellFormed = typeof "".isWellFormed === "function"
+  ? (text) => text.isWellFormed()
+  : (text) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+
+/**
+ * Writes a key as UTF-8 at the start of the scratch buffer; returns its byte length, or -1
+ * for a key the general path must handle (too long, or not well-formed: it throws there).
+ */
+function writeKey(key) {
+  if (key.length > MAX_FAST) return -1;
+  const n = write(key, 0);
+  return n === key.length || wellFormed(key) ? n : -1;
+}
+
 /** Writes `text` as UTF-8 at `offset` in the scratch buffer; returns its byte length. */
 function write(text, offset) {
   const n = text.length;
@@ -102,7 +121,9 @@ Object.defineProperties(MemoryCache.prototype, {
       if (typeof key !== "string" || options !== undefined || memory === undefined) {
         return general.get.call(this, key, defaultValue, options);
       }
-      const found = __getFast(this, write(key, 0));
+      const keyLength = writeKey(key);
+      if (keyLength < 0) return general.get.call(this, key, defaultValue, options);
+      const found = __getFast(this, keyLength);
       if (found >= 0) return payload(found);
       if (found === MISS) return defaultValue;
       const value = __take();
@@ -117,7 +138,9 @@ Object.defineProperties(MemoryCache.prototype, {
       if (typeof key !== "string" || options !== undefined || memory === undefined) {
         return general.has.call(this, key, options);
       }
-      const found = __hasFast(this, write(key, 0));
+      const keyLength = writeKey(key);
+      if (keyLength < 0) return general.has.call(this, key, options);
+      const found = __hasFast(this, keyLength);
       if (found === THROW) throw __take();
       return found === 1;
     },
@@ -127,12 +150,14 @@ Object.defineProperties(MemoryCache.prototype, {
   set: {
     value: function set(key, value, timeout) {
       const kind = timeout === undefined ? 0 : timeout === null ? 1 : typeof timeout === "number" && timeout === timeout ? 2 : -1;
-      const form = typeof value === "string" ? TAG_STRING : value instanceof Uint8Array && Object.getPrototypeOf(value) === Uint8Array.prototype ? TAG_BINARY : 0;
-      if (typeof key !== "string" || form === 0 || kind < 0 || memory === undefined) {
+      const form = typeof value === "string" ? TAG_STRING : ArrayBuffer.isView(value) && Object.getPrototypeOf(value) === Uint8Array.prototype ? TAG_BINARY : 0;
+      // (An empty Uint8Array may be a view of a detached buffer: the general path refuses it.)
+      if (typeof key !== "string" || form === 0 || kind < 0 || memory === undefined || value.length > MAX_FAST || (form === TAG_BINARY && value.length === 0)) {
         return general.set.call(this, key, value, timeout);
       }
       // The value in the codec's form right after the key: its tag, then the payload.
-      const keyLength = write(key, 0);
+      const keyLength = writeKey(key);
+      if (keyLength < 0) return general.set.call(this, key, value, timeout);
       let valueLength;
       let tag = form;
       if (form === TAG_STRING) {

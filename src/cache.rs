@@ -125,6 +125,8 @@ pub struct LocMemCache {
     counters: Counters,
     rng: Rng,
     listener: Option<Listener>,
+    /// Why the last write stored nothing, when it was not the byte budget (out of memory).
+    failure: Option<Error>,
 }
 
 impl std::fmt::Debug for LocMemCache {
@@ -157,6 +159,7 @@ impl LocMemCache {
             counters: Counters::default(),
             rng,
             listener: None,
+            failure: None,
         }
     }
 
@@ -174,6 +177,28 @@ impl LocMemCache {
         if let Some(listener) = &self.listener {
             listener(key, why);
         }
+    }
+
+    /// Why the last write that returned false stored nothing, if not the byte budget
+    /// ([`Error::OutOfMemory`]); cleared by reading it.
+    pub fn take_failure(&mut self) -> Option<Error> {
+        self.failure.take()
+    }
+
+    /// A write of a value measured (before it was copied) at `size` bytes over the byte
+    /// budget: as [`LocMemCache::insert`] of it would, removes the old value of `key` and
+    /// counts it rejected. With `only_if_absent` (`add`), a live value stays and nothing is
+    /// counted. Returns false (nothing is stored).
+    pub fn refuse(&mut self, key: &str, only_if_absent: bool) -> bool {
+        let now = self.clock.now();
+        if only_if_absent && self.is_live(key, now) {
+            return false;
+        }
+        let shared = Rc::clone(&self.store);
+        let mut store = shared.borrow_mut();
+        self.replace(&mut store, key, now);
+        self.counters.rejected += 1;
+        false
     }
 
     /// The cache's random source (jitter, early refresh).
@@ -640,6 +665,7 @@ impl LocMemCache {
 
     /// The write path of `set` and a successful `add` (Django's `_set`), plus the byte budget.
     fn write(&mut self, key: &str, value: &[u8], expires: f64, now: f64) -> bool {
+        self.failure = None;
         // A handle of our own, so evicting (which counts into self) can hold the borrow.
         let shared = Rc::clone(&self.store);
         let mut store = shared.borrow_mut();
@@ -649,10 +675,16 @@ impl LocMemCache {
             self.counters.rejected += 1;
             return false;
         }
+        // Every allocation the write needs, before anything changes: out of memory leaves
+        // the store as it was (and is reported by `take_failure`).
+        let Some(data) = store.prepare(key.as_bytes(), value) else {
+            self.failure = Some(Error::OutOfMemory(size));
+            return false;
+        };
         if store.policy() != Policy::Lru {
             // The adaptive policy admits or evicts after the insert, one entry at a time.
             self.replace(&mut store, key, now);
-            store.insert(key.as_bytes(), value, expires);
+            store.insert_data(key.as_bytes(), data, expires);
             self.make_room(&mut store, None);
             return true;
         }
@@ -676,7 +708,7 @@ impl LocMemCache {
         if let Some(max) = self.config.max_bytes {
             while store.bytes() + size > max && self.pop_lru(&mut store) {}
         }
-        store.insert(key.as_bytes(), value, expires);
+        store.insert_data(key.as_bytes(), data, expires);
         true
     }
 

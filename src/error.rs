@@ -34,6 +34,8 @@ pub enum Error {
     Corrupt(String),
     /// A registry alias that was never configured.
     UnknownAlias(String),
+    /// Wasm memory could not grow to hold this many more bytes (the cache is unchanged).
+    OutOfMemory(usize),
     /// A value larger than the store takes, with chunking off.
     ValueTooLarge {
         /// Bytes the record would take.
@@ -55,6 +57,7 @@ impl Error {
             Error::Corrupt(_) => "CORRUPT_VALUE",
             Error::UnknownAlias(_) => "UNKNOWN_ALIAS",
             Error::ValueTooLarge { .. } => "VALUE_TOO_LARGE",
+            Error::OutOfMemory(_) => "OUT_OF_MEMORY",
         }
     }
 
@@ -88,6 +91,10 @@ impl fmt::Display for Error {
             Error::Unserializable(message) => f.write_str(message),
             Error::Corrupt(message) => write!(f, "corrupt value: {message}"),
             Error::UnknownAlias(alias) => write!(f, "The connection '{alias}' doesn't exist."),
+            Error::OutOfMemory(size) => write!(
+                f,
+                "out of memory: wasm memory could not grow by {size} bytes (nothing was changed)"
+            ),
             Error::ValueTooLarge { size, limit } => write!(
                 f,
                 "value too large for the store: the record takes {size} bytes, the limit is {limit} bytes (chunking is off)"

@@ -53,7 +53,7 @@ fn code(err: &JsValue) -> String {
 
 #[wasm_bindgen_test]
 fn every_supported_type_round_trips_as_a_copy() {
-    let mut cache = MemoryCache::new(U).unwrap();
+    let cache = MemoryCache::new(U).unwrap();
     let values = [
         r#""""#,
         r#""héllo 清 😀""#,
@@ -103,7 +103,7 @@ fn every_supported_type_round_trips_as_a_copy() {
 
 #[wasm_bindgen_test]
 fn null_prototype_objects_come_back_plain_as_with_structured_clone() {
-    let mut cache = MemoryCache::new(U).unwrap();
+    let cache = MemoryCache::new(U).unwrap();
     let bare = js("Object.assign(Object.create(null), { bare: 1 })");
     cache.set("k".into(), bare.clone(), U).unwrap();
     let back = cache.get("k".into(), U, U).unwrap();
@@ -116,7 +116,7 @@ fn null_prototype_objects_come_back_plain_as_with_structured_clone() {
 
 #[wasm_bindgen_test]
 fn mutating_the_original_or_the_result_never_changes_the_cache() {
-    let mut cache = MemoryCache::new(U).unwrap();
+    let cache = MemoryCache::new(U).unwrap();
     let original = js("({ list: [1, 2], bytes: new Uint8Array([1]) })");
     cache.set("k".into(), original.clone(), U).unwrap();
     Function::new_with_args("o", "o.list.push(3); o.bytes[0] = 99;")
@@ -135,7 +135,7 @@ fn mutating_the_original_or_the_result_never_changes_the_cache() {
 
 #[wasm_bindgen_test]
 fn proto_keys_stay_data_and_never_pollute() {
-    let mut cache = MemoryCache::new(U).unwrap();
+    let cache = MemoryCache::new(U).unwrap();
     cache
         .set(
             "p".into(),
@@ -157,7 +157,7 @@ fn proto_keys_stay_data_and_never_pollute() {
 
 #[wasm_bindgen_test]
 fn unserializable_values_throw_type_errors_and_store_nothing() {
-    let mut cache = MemoryCache::new(U).unwrap();
+    let cache = MemoryCache::new(U).unwrap();
     cache.set("k".into(), "before".into(), U).unwrap();
     for source in [
         "undefined",
@@ -182,7 +182,7 @@ fn unserializable_values_throw_type_errors_and_store_nothing() {
 
 #[wasm_bindgen_test]
 fn bad_arguments_name_the_problem_with_a_code() {
-    let mut cache = MemoryCache::new(U).unwrap();
+    let cache = MemoryCache::new(U).unwrap();
     let cases: [(&str, JsValue); 4] = [
         ("INVALID_KEY", cache.get(js("{}"), U, U).unwrap_err()),
         (
@@ -217,7 +217,7 @@ fn bad_arguments_name_the_problem_with_a_code() {
 
 #[wasm_bindgen_test]
 fn incr_on_numbers_and_bigints() {
-    let mut cache = MemoryCache::new(U).unwrap();
+    let cache = MemoryCache::new(U).unwrap();
     cache.set("n".into(), 1.5.into(), U).unwrap();
     assert_eq!(cache.incr("n".into(), U, U).unwrap(), 2.5);
     cache.set("b".into(), js("2n ** 70n"), U).unwrap();
@@ -237,7 +237,7 @@ fn injected_clock_drives_expiry() {
     let clock = js("({ t: 1000000, now() { return this.t; } })");
     let options = js("({})");
     Reflect::set(&options, &"clock".into(), &clock).unwrap();
-    let mut cache = MemoryCache::new(options).unwrap();
+    let cache = MemoryCache::new(options).unwrap();
     cache.set("k".into(), "v".into(), 2.into()).unwrap();
     Reflect::set(&clock, &"t".into(), &1_001_999.into()).unwrap();
     assert!(cache.has("k".into(), U).unwrap());
@@ -259,7 +259,7 @@ fn registry_returns_one_instance_per_alias() {
     assert_eq!(message, "The connection 'nonexistent' doesn't exist.");
     let err = configure_caches(js("({ other: {} })")).unwrap_err();
     assert_eq!(code(&err), "MISSING_DEFAULT_CACHE");
-    let mut dummy = DummyCache::new(U).unwrap();
+    let dummy = DummyCache::new(U).unwrap();
     dummy.set("k".into(), 1.into(), U).unwrap();
     assert_eq!(dummy.get("k".into(), "d".into(), U).unwrap(), "d");
 }

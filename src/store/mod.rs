@@ -365,7 +365,32 @@ impl Store {
 
     /// Inserts or replaces `key` at the front with `value` and `expires`.
     pub fn insert(&mut self, key: &[u8], value: &[u8], expires: f64) {
-        let data = join(key, value);
+        self.insert_data(key, join(key, value), expires);
+    }
+
+    /// Makes room for one more entry of `key` and `value` before anything changes: slot and
+    /// index capacity, and the entry's buffer (for [`Store::insert_data`]). `None` when the
+    /// allocator cannot: then the store is as it was. An insert after this cannot run out.
+    pub fn prepare(&mut self, key: &[u8], value: &[u8]) -> Option<Box<[u8]>> {
+        let mut data = Vec::new();
+        data.try_reserve_exact(key.len() + value.len()).ok()?;
+        data.extend_from_slice(key);
+        data.extend_from_slice(value);
+        if self.free == NIL {
+            self.slots.try_reserve(1).ok()?;
+        }
+        let (slots, seed) = (&self.slots, self.seed);
+        self.index
+            .try_reserve(
+                1,
+                |&i| widen(hash_key(slots[i as usize].key(), seed) as u32),
+            )
+            .ok()?;
+        Some(data.into_boxed_slice())
+    }
+
+    /// [`Store::insert`] of a buffer holding the key then the value (from [`Store::prepare`]).
+    pub fn insert_data(&mut self, key: &[u8], data: Box<[u8]>, expires: f64) {
         match self.find(key) {
             Some(id) => {
                 let segment = self.slots[id as usize].segment();

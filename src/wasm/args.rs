@@ -12,7 +12,7 @@ const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 pub fn type_name(v: &JsValue) -> String {
     if v.is_null() {
         "null".into()
-    } else if js_sys::Array::is_array(v) {
+    } else if super::boundary::is_array(v) {
         "array".into()
     } else {
         v.js_typeof().as_string().unwrap_or_default()
@@ -28,6 +28,13 @@ pub fn prop(obj: &JsValue, name: &str) -> Result<JsValue, Error> {
 /// A cache key: a string, or a number printed as Python's `str()` would.
 pub fn key(v: &JsValue) -> Result<String, Error> {
     if let Some(s) = v.as_string() {
+        // A lone surrogate would become U+FFFD: two different JS strings, one entry.
+        if !super::boundary::well_formed(v) {
+            return Err(Error::invalid(
+                "INVALID_KEY",
+                "key must be a well-formed string: it has a lone UTF-16 surrogate",
+            ));
+        }
         return Ok(s);
     }
     match v.as_f64() {
@@ -92,7 +99,7 @@ pub fn key_options(v: &JsValue) -> Result<Option<i64>, Error> {
 
 /// The `timeoutOrOptions` argument of writes: a timeout, or `{ timeout, version }`.
 pub fn write_options(v: &JsValue) -> Result<(Timeout, Option<i64>), Error> {
-    if v.is_object() && !js_sys::Array::is_array(v) {
+    if v.is_object() && !super::boundary::is_array(v) {
         return Ok((
             timeout(&prop(v, "timeout")?)?,
             version(&prop(v, "version")?)?,
@@ -103,7 +110,7 @@ pub fn write_options(v: &JsValue) -> Result<(Timeout, Option<i64>), Error> {
 
 /// The tags and serve-stale window of a write's options object (empty for a bare timeout).
 pub fn write_meta(v: &JsValue) -> Result<WriteMeta, Error> {
-    if !v.is_object() || js_sys::Array::is_array(v) {
+    if !v.is_object() || super::boundary::is_array(v) {
         return Ok(WriteMeta::default());
     }
     let tags = tags(&prop(v, "tags")?)?;
@@ -126,9 +133,17 @@ pub fn tags(v: &JsValue) -> Result<Vec<String>, Error> {
             format!("tags must be an array of strings, got {}", describe(v)),
         )
     };
-    let array = v.dyn_ref::<js_sys::Array>().ok_or_else(bad)?;
-    let mut out = Vec::with_capacity(array.length() as usize);
-    for tag in array.iter() {
+    if !super::boundary::is_array(v) {
+        return Err(bad());
+    }
+    // Element reads through Reflect: a getter or Proxy trap that throws is an Err here.
+    let length = Reflect::get(v, &"length".into())
+        .ok()
+        .and_then(|n| n.as_f64())
+        .ok_or_else(bad)?;
+    let mut out = Vec::new();
+    for i in 0..length as u32 {
+        let tag = Reflect::get_u32(v, i).map_err(|_| bad())?;
         out.push(tag.as_string().ok_or_else(bad)?);
     }
     crate::meta::check_tags(&out)?;
@@ -155,7 +170,7 @@ pub fn seconds(v: &JsValue, name: &str) -> Result<f64, Error> {
 
 /// The serve-stale and early-refresh options of `getOrSet`.
 pub fn refresh_policy(v: &JsValue) -> Result<crate::RefreshPolicy, Error> {
-    if !v.is_object() || js_sys::Array::is_array(v) {
+    if !v.is_object() || super::boundary::is_array(v) {
         return Ok(crate::RefreshPolicy::default());
     }
     let beta = prop(v, "beta")?;
@@ -276,7 +291,11 @@ pub fn is_plain_object(v: &JsValue) -> bool {
     if !v.is_object() {
         return false;
     }
-    let proto: JsValue = Object::get_prototype_of(v).into();
+    // A revoked Proxy throws here: not a plain object.
+    let Ok(proto) = Reflect::get_prototype_of(v) else {
+        return false;
+    };
+    let proto: JsValue = proto.into();
     proto.is_null() || OBJECT_PROTOTYPE.with(|p| proto == *p)
 }
 

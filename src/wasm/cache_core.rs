@@ -13,6 +13,7 @@ use crate::persist::{self, Opened, Sealed, StoreLimits};
 use crate::record::{self, Record};
 use crate::{codec::Numeric, CacheConfig, Clock, Error, LocMemCache, Rng, Timeout};
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -43,12 +44,14 @@ pub struct CacheCore {
     config: CacheConfig,
     keys: KeyRules,
     clock: Rc<dyn Clock>,
-    tier: Option<LocMemCache>,
+    /// The memory tier. Every method takes `&self` and borrows this (and `rng`, `stamps`)
+    /// only while no JS runs, so callbacks may use the cache and no throw leaves it taken.
+    tier: RefCell<Option<LocMemCache>>,
     limits: StoreLimits,
     local_timeout: f64,
-    rng: Rng,
+    rng: RefCell<Rng>,
     /// Tag invalidation stamps read from the store: tag -> (stamp ms, when read, s).
-    stamps: HashMap<String, (f64, f64)>,
+    stamps: RefCell<HashMap<String, (f64, f64)>>,
 }
 
 /// A record that passed its checks, and whether its timeout has passed.
@@ -169,10 +172,11 @@ impl CacheCore {
 
     /// Copies a live value into the memory tier for at most `localTimeout` seconds, with
     /// the record's tags (so invalidation finds it) and timing (so XFetch can use it).
-    fn fill(&mut self, made: &str, value: &[u8], r: &Record) {
+    fn fill(&self, made: &str, value: &[u8], r: &Record) {
         let now = self.clock.now();
         let until = persist::tier_expiry(r.expires, now, self.local_timeout);
-        let Some(tier) = &mut self.tier else {
+        let mut tier = self.tier.borrow_mut();
+        let Some(tier) = tier.as_mut() else {
             return;
         };
         let timeout = Timeout::Seconds(until - now);
@@ -220,6 +224,7 @@ impl CacheCore {
             .iter()
             .filter(|t| {
                 self.stamps
+                    .borrow()
                     .get(*t)
                     .is_none_or(|&(_, read)| read + self.local_timeout <= now)
             })
@@ -229,15 +234,18 @@ impl CacheCore {
 
     /// True when a tag of `r` was invalidated at or after `r` was written.
     fn invalidated(&self, r: &Record) -> bool {
-        r.tags
-            .iter()
-            .any(|t| self.stamps.get(t).is_some_and(|&(at, _)| r.created <= at))
+        r.tags.iter().any(|t| {
+            self.stamps
+                .borrow()
+                .get(t)
+                .is_some_and(|&(at, _)| r.created <= at)
+        })
     }
 
     /// The latest known invalidation of any of `tags`, ms (0 when none).
     fn latest_stamp(&self, tags: &[String]) -> f64 {
         tags.iter()
-            .filter_map(|t| self.stamps.get(t).map(|&(at, _)| at))
+            .filter_map(|t| self.stamps.borrow().get(t).map(|&(at, _)| at))
             .fold(0.0, f64::max)
     }
 
@@ -277,13 +285,7 @@ impl CacheCore {
         out.into()
     }
 
-    fn finish_value(
-        &mut self,
-        made: &str,
-        value: Vec<u8>,
-        live: &Live,
-        options: &JsValue,
-    ) -> JsValue {
+    fn finish_value(&self, made: &str, value: Vec<u8>, live: &Live, options: &JsValue) -> JsValue {
         let decoded = match values::decode(&value) {
             Ok(v) => v,
             Err(e) => return Self::corrupt(e),
@@ -310,7 +312,7 @@ impl CacheCore {
             r.expires / 1000.0,
             f64::from(r.delta) / 1000.0,
             &policy,
-            &mut self.rng,
+            &mut self.rng.borrow_mut(),
         );
         if state == crate::Serve::Miss {
             return JsValue::UNDEFINED;
@@ -319,7 +321,7 @@ impl CacheCore {
     }
 
     /// The checks every record read passes before its body: tags, then expiry.
-    fn judge(&mut self, bytes: Option<Vec<u8>>) -> Result<Option<Live>, JsValue> {
+    fn judge(&self, bytes: Option<Vec<u8>>) -> Result<Option<Live>, JsValue> {
         let live = match self.live(bytes) {
             Ok(Some(l)) => l,
             Ok(None) => return Ok(None),
@@ -356,55 +358,51 @@ impl CacheCore {
         Ok(CacheCore {
             keys: KeyRules::new(o.key_function, o.on_warning, o.strict_keys),
             clock: Rc::new(o.clock),
-            rng: o.config.seed.map_or_else(Rng::from_entropy, Rng::new),
+            rng: RefCell::new(o.config.seed.map_or_else(Rng::from_entropy, Rng::new)),
             config: o.config,
-            tier: None,
+            tier: RefCell::new(None),
             limits,
             local_timeout,
-            stamps: HashMap::new(),
+            stamps: RefCell::default(),
         })
     }
 
     /// Uses `memory`'s store as the memory tier (its culling rules apply).
     #[wasm_bindgen(js_name = useMemory)]
-    pub fn use_memory(&mut self, memory: &MemoryCache) {
-        let config = memory.core().config().clone();
-        self.tier = Some(LocMemCache::with_store(
+    pub fn use_memory(&self, memory: &MemoryCache) {
+        let config = memory.config().clone();
+        *self.tier.borrow_mut() = Some(LocMemCache::with_store(
             config,
             Rc::clone(&self.clock),
-            memory.core().store(),
+            memory.store(),
         ));
     }
 
     /// The made key for a read (`options`: `{ version }`).
-    pub fn key(&mut self, key: JsValue, options: JsValue) -> Result<String, JsValue> {
+    pub fn key(&self, key: JsValue, options: JsValue) -> Result<String, JsValue> {
         let version = args::key_options(&options).js()?;
-        Ok(self.keys.make(&self.config, &key, version)?.to_string())
+        self.keys.make(&self.config, &key, version)
     }
 
     /// The made key for a write (`timeoutOrOptions`: a timeout or `{ timeout, version }`).
     #[wasm_bindgen(js_name = writeKey)]
-    pub fn write_key(
-        &mut self,
-        key: JsValue,
-        timeout_or_options: JsValue,
-    ) -> Result<String, JsValue> {
+    pub fn write_key(&self, key: JsValue, timeout_or_options: JsValue) -> Result<String, JsValue> {
         let (_, version) = args::write_options(&timeout_or_options).js()?;
-        Ok(self.keys.make(&self.config, &key, version)?.to_string())
+        self.keys.make(&self.config, &key, version)
     }
 
     /// `makeKey(key, version?)`.
     #[wasm_bindgen(js_name = makeKey)]
-    pub fn make_key(&mut self, key: JsValue, version: JsValue) -> Result<String, JsValue> {
+    pub fn make_key(&self, key: JsValue, version: JsValue) -> Result<String, JsValue> {
         let version = args::version(&version).js()?;
         let raw = args::key(&key).js()?;
-        Ok(self.keys.make_raw(&self.config, &raw, version)?.to_string())
+        self.keys.make_unchecked(&self.config, &raw, version)
     }
 
     /// The made keys of `key` at its version and at version + `delta`, and the new version.
     #[wasm_bindgen(js_name = versionKeys)]
     pub fn version_keys(
-        &mut self,
+        &self,
         key: JsValue,
         delta: JsValue,
         negate: bool,
@@ -416,14 +414,10 @@ impl CacheCore {
             .js()?
             .unwrap_or(self.config.version);
         let raw = args::key(&key).js()?;
-        let from = self
-            .keys
-            .make_raw(&self.config, &raw, Some(version))?
-            .to_string();
+        let from = self.keys.make_raw(&self.config, &raw, Some(version))?;
         let to = self
             .keys
-            .make_raw(&self.config, &raw, Some(version + delta))?
-            .to_string();
+            .make_raw(&self.config, &raw, Some(version + delta))?;
         Ok(Array::of3(
             &from.into(),
             &to.into(),
@@ -457,11 +451,12 @@ impl CacheCore {
 
     /// The memory tier's answer: `undefined` (ask the store), `null` (deleted here) or
     /// `{ value }`.
-    pub fn local(&mut self, made: &str) -> Result<JsValue, JsValue> {
-        let Some(tier) = &mut self.tier else {
-            return Ok(JsValue::UNDEFINED);
+    pub fn local(&self, made: &str) -> Result<JsValue, JsValue> {
+        let read = match self.tier.borrow_mut().as_mut() {
+            Some(tier) => tier.get_with(made, values::read),
+            None => return Ok(JsValue::UNDEFINED),
         };
-        match tier.get_with(made, values::read) {
+        match read {
             None => Ok(JsValue::UNDEFINED),
             Some(values::Read::Copied(b)) if b == TOMBSTONE => Ok(JsValue::NULL),
             Some(read) => Ok(Self::hit(values::finish(read).js()?)),
@@ -471,7 +466,7 @@ impl CacheCore {
     /// Encodes `value` into a record with the write's timeout: `{ record, chunks, ttl }`.
     /// With `remember`, the memory tier keeps the value (read-your-writes).
     pub fn seal(
-        &mut self,
+        &self,
         made: &str,
         value: JsValue,
         timeout_or_options: JsValue,
@@ -479,11 +474,21 @@ impl CacheCore {
     ) -> Result<JsValue, JsValue> {
         let (timeout, _) = args::write_options(&timeout_or_options).js()?;
         let meta = args::write_meta(&timeout_or_options).js()?;
-        let bytes = values::encode(&value).js()?;
+        let bytes = match super::boundary::encode(&value, usize::MAX)? {
+            super::boundary::Encoded::Bytes(bytes) => bytes,
+            super::boundary::Encoded::TooLarge(size) => {
+                return Err(to_js(Error::OutOfMemory(size)))
+            }
+        };
         let now = self.clock.now();
         let mut expires = timeout.expires_at(self.config.default_timeout, now);
         if self.config.jitter > 0.0 && expires.is_finite() && expires > now {
-            expires = now + crate::jittered(expires - now, self.config.jitter, &mut self.rng);
+            expires = now
+                + crate::jittered(
+                    expires - now,
+                    self.config.jitter,
+                    &mut self.rng.borrow_mut(),
+                );
         }
         let expires = expires * 1000.0;
         let mut r = Record::new(bytes.clone(), now * 1000.0, expires);
@@ -503,7 +508,7 @@ impl CacheCore {
     }
 
     /// Keeps a record this cache just wrote in the memory tier (after a successful `add`).
-    pub fn remember(&mut self, made: &str, bytes: Vec<u8>) {
+    pub fn remember(&self, made: &str, bytes: Vec<u8>) {
         if let Ok(Some(r)) = self.fresh(Some(bytes)) {
             if let Ok(Opened::Value(value)) = persist::open(made, &r, &self.limits) {
                 self.fill(made, &value, &r);
@@ -517,7 +522,7 @@ impl CacheCore {
     /// [`CacheCore::learn_stamps`] and open again), `{ invalidated }` (a miss) or
     /// `{ corrupt }` (an Error to report; a miss). With getOrSet's `options`, a value is
     /// `{ value, state }` and a stale one inside its windows is served too.
-    pub fn open(&mut self, made: &str, bytes: Option<Vec<u8>>, options: JsValue) -> JsValue {
+    pub fn open(&self, made: &str, bytes: Option<Vec<u8>>, options: JsValue) -> JsValue {
         let live = match self.judge(bytes) {
             Ok(Some(l)) => l,
             Ok(None) => return JsValue::UNDEFINED,
@@ -538,13 +543,7 @@ impl CacheCore {
 
     /// Joins the chunks of a chunked record (`null` for a missing chunk): `{ value }`,
     /// `undefined` or `{ corrupt }` as [`CacheCore::open`].
-    pub fn assemble(
-        &mut self,
-        made: &str,
-        bytes: Vec<u8>,
-        chunks: Array,
-        options: JsValue,
-    ) -> JsValue {
+    pub fn assemble(&self, made: &str, bytes: Vec<u8>, chunks: Array, options: JsValue) -> JsValue {
         let live = match self.judge(Some(bytes)) {
             Ok(Some(l)) => l,
             Ok(None) => return JsValue::UNDEFINED,
@@ -569,7 +568,7 @@ impl CacheCore {
     /// `undefined` when absent or expired, `null` for a chunked record (rewrite it whole),
     /// `{ corrupt }` for bytes that are not a record.
     pub fn retime(
-        &mut self,
+        &self,
         made: &str,
         bytes: Option<Vec<u8>>,
         timeout_or_options: JsValue,
@@ -596,7 +595,7 @@ impl CacheCore {
     /// `incr` on a record read from the store, keeping its expiry: `{ record, chunks, ttl,
     /// value }`. Throws Django's errors for a missing key or a value that is not a number.
     pub fn incr(
-        &mut self,
+        &self,
         made: &str,
         bytes: Option<Vec<u8>>,
         delta: JsValue,
@@ -627,19 +626,26 @@ impl CacheCore {
     /// The memory tier's answer for getOrSet with refresh options: `undefined` (ask the
     /// store), `null` (deleted here) or `{ value, state }`.
     #[wasm_bindgen(js_name = localStale)]
-    pub fn local_stale(&mut self, made: &str, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn local_stale(&self, made: &str, options: JsValue) -> Result<JsValue, JsValue> {
         let policy = args::refresh_policy(&options).js()?;
         let now = self.clock.now();
-        let Some(tier) = &mut self.tier else {
-            return Ok(JsValue::UNDEFINED);
+        let read = match self.tier.borrow_mut().as_mut() {
+            Some(tier) => tier.get_stale(made),
+            None => return Ok(JsValue::UNDEFINED),
         };
-        let Some(read) = tier.get_stale(made) else {
+        let Some(read) = read else {
             return Ok(JsValue::UNDEFINED);
         };
         if read.value == TOMBSTONE {
             return Ok(JsValue::NULL);
         }
-        let state = crate::serve_state(now, read.expires, read.delta, &policy, &mut self.rng);
+        let state = crate::serve_state(
+            now,
+            read.expires,
+            read.delta,
+            &policy,
+            &mut self.rng.borrow_mut(),
+        );
         if state != crate::Serve::Fresh && state != crate::Serve::Early {
             // Stale windows are judged on the store's record.
             return Ok(JsValue::UNDEFINED);
@@ -651,7 +657,7 @@ impl CacheCore {
     /// stamp drops the tag's entries from the memory tier. Returns the corrupt stamps as
     /// Errors (each read as "invalidated now").
     #[wasm_bindgen(js_name = learnStamps)]
-    pub fn learn_stamps(&mut self, pairs: Array) -> Array {
+    pub fn learn_stamps(&self, pairs: Array) -> Array {
         let now = self.clock.now();
         let corrupt = Array::new();
         for pair in pairs.iter() {
@@ -672,10 +678,14 @@ impl CacheCore {
                     self.now_ms()
                 }
             };
-            let newer = self.stamps.get(&tag).is_none_or(|&(at, _)| stamp > at);
-            self.stamps.insert(tag.clone(), (stamp, now));
+            let newer = self
+                .stamps
+                .borrow()
+                .get(&tag)
+                .is_none_or(|&(at, _)| stamp > at);
+            self.stamps.borrow_mut().insert(tag.clone(), (stamp, now));
             if newer && stamp > 0.0 {
-                if let Some(tier) = &mut self.tier {
+                if let Some(tier) = self.tier.borrow_mut().as_mut() {
                     tier.invalidate_tags(&[tag]);
                 }
             }
@@ -686,13 +696,13 @@ impl CacheCore {
     /// Marks `tags` invalidated now: drops them from the memory tier and returns the stamp
     /// records to write, `[[storeKey, bytes]]` (stored without expiry).
     #[wasm_bindgen(js_name = stampTags)]
-    pub fn stamp_tags(&mut self, tags: JsValue) -> Result<Array, JsValue> {
+    pub fn stamp_tags(&self, tags: JsValue) -> Result<Array, JsValue> {
         let tags = args::tags(&tags).js()?;
         let now = self.clock.now();
         let at = self.now_ms().max(self.latest_stamp(&tags) + 0.001);
         let out = Array::new();
         for tag in &tags {
-            self.stamps.insert(tag.clone(), (at, now));
+            self.stamps.borrow_mut().insert(tag.clone(), (at, now));
             let value = Numeric::Float(at).to_value();
             let key = self.stamp_key(tag);
             let record = record::encode(&Record::new(value, at, f64::INFINITY));
@@ -701,7 +711,7 @@ impl CacheCore {
                 &Uint8Array::from(&record[..]).into(),
             ));
         }
-        if let Some(tier) = &mut self.tier {
+        if let Some(tier) = self.tier.borrow_mut().as_mut() {
             tier.invalidate_tags(&tags);
         }
         Ok(out)
@@ -709,24 +719,24 @@ impl CacheCore {
 
     /// Notes a delete in the memory tier: reads miss for `localTimeout` seconds without
     /// asking a store that may still return the old value (read-your-writes).
-    pub fn tombstone(&mut self, made: &str) {
+    pub fn tombstone(&self, made: &str) {
         let local = self.local_timeout;
-        if let Some(tier) = &mut self.tier {
+        if let Some(tier) = self.tier.borrow_mut().as_mut() {
             tier.insert(made, TOMBSTONE, Timeout::Seconds(local));
         }
     }
 
     /// Drops `made` from the memory tier.
-    pub fn forget(&mut self, made: &str) {
-        if let Some(tier) = &mut self.tier {
+    pub fn forget(&self, made: &str) {
+        if let Some(tier) = self.tier.borrow_mut().as_mut() {
             tier.remove(made);
         }
     }
 
     /// Empties the memory tier.
     #[wasm_bindgen(js_name = clearLocal)]
-    pub fn clear_local(&mut self) {
-        if let Some(tier) = &mut self.tier {
+    pub fn clear_local(&self) {
+        if let Some(tier) = self.tier.borrow_mut().as_mut() {
             tier.clear();
         }
     }
@@ -734,8 +744,7 @@ impl CacheCore {
     /// The memory tier's stats, or `null` without a tier.
     #[wasm_bindgen(js_name = tierStats)]
     pub fn tier_stats(&self) -> JsValue {
-        self.tier
-            .as_ref()
-            .map_or(JsValue::NULL, |t| stats_object(&t.stats()))
+        let stats = self.tier.borrow().as_ref().map(|t| t.stats());
+        stats.map_or(JsValue::NULL, |s| stats_object(&s))
     }
 }

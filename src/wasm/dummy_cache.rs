@@ -18,11 +18,11 @@ pub struct DummyCache {
 }
 
 impl DummyCache {
-    fn check(&mut self, key: &JsValue, version: Option<i64>) -> Result<String, JsValue> {
-        Ok(self.keys.make(&self.config, key, version)?.to_string())
+    fn check(&self, key: &JsValue, version: Option<i64>) -> Result<String, JsValue> {
+        self.keys.make(&self.config, key, version)
     }
 
-    fn check_all(&mut self, keys: &[JsValue], version: Option<i64>) -> Result<(), JsValue> {
+    fn check_all(&self, keys: &[JsValue], version: Option<i64>) -> Result<(), JsValue> {
         for key in keys {
             self.check(key, version)?;
         }
@@ -47,7 +47,7 @@ impl DummyCache {
     /// Always `defaultValue`.
     #[wasm_bindgen(unchecked_return_type = "CacheValue | undefined")]
     pub fn get(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CacheValue")] default_value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -58,7 +58,7 @@ impl DummyCache {
 
     /// Stores nothing.
     pub fn set(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue")] _value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
@@ -71,7 +71,7 @@ impl DummyCache {
 
     /// Always true (Django's dummy `add`).
     pub fn add(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
@@ -84,7 +84,7 @@ impl DummyCache {
     /// The default (a factory is called every time).
     #[wasm_bindgen(js_name = getOrSet, unchecked_return_type = "CacheValue")]
     pub fn get_or_set(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue | (() => CacheValue)")]
         default_or_factory: JsValue,
@@ -103,7 +103,7 @@ impl DummyCache {
     /// An empty Map (keys are still validated).
     #[wasm_bindgen(js_name = getMany, unchecked_return_type = "Map<CacheKey, CacheValue>")]
     pub fn get_many(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<Map, JsValue> {
@@ -115,7 +115,7 @@ impl DummyCache {
     /// Stores nothing; returns `[]`.
     #[wasm_bindgen(js_name = setMany, unchecked_return_type = "CacheKey[]")]
     pub fn set_many(
-        &mut self,
+        &self,
         #[wasm_bindgen(
             unchecked_param_type = "Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>"
         )]
@@ -134,7 +134,7 @@ impl DummyCache {
 
     /// Always false.
     pub fn delete(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<bool, JsValue> {
@@ -145,7 +145,7 @@ impl DummyCache {
     /// Validates the keys; removes nothing.
     #[wasm_bindgen(js_name = deleteMany)]
     pub fn delete_many(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
@@ -155,7 +155,7 @@ impl DummyCache {
 
     /// Always false.
     pub fn has(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<bool, JsValue> {
@@ -165,7 +165,7 @@ impl DummyCache {
 
     /// Always false.
     pub fn touch(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
         timeout_or_options: JsValue,
@@ -178,7 +178,7 @@ impl DummyCache {
     /// Always throws `Key '<key>' not found` (code KEY_NOT_FOUND).
     #[wasm_bindgen(unchecked_return_type = "number | bigint")]
     pub fn incr(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -190,7 +190,7 @@ impl DummyCache {
     /// Always throws `Key '<key>' not found`.
     #[wasm_bindgen(unchecked_return_type = "number | bigint")]
     pub fn decr(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -201,7 +201,7 @@ impl DummyCache {
     /// Always throws `Key '<key>' not found`.
     #[wasm_bindgen(js_name = incrVersion)]
     pub fn incr_version(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -213,7 +213,7 @@ impl DummyCache {
     /// Always throws `Key '<key>' not found`.
     #[wasm_bindgen(js_name = decrVersion)]
     pub fn decr_version(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -221,18 +221,18 @@ impl DummyCache {
         self.incr_version(key, delta, options)
     }
 
-    fn not_found(&mut self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    fn not_found(&self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         self.check(&key, args::key_options(&options).js()?)?;
         Err(to_js(Error::KeyNotFound(args::key(&key).js()?)))
     }
 
     /// Does nothing.
-    pub fn clear(&mut self) {}
+    pub fn clear(&self) {}
 
     /// The key this cache would use.
     #[wasm_bindgen(js_name = makeKey)]
     pub fn make_key(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] version: JsValue,
     ) -> Result<String, JsValue> {

@@ -1,42 +1,66 @@
 //! The `onEvict` hook: removals are queued while the cache works and delivered in a
 //! microtask, after the call that caused them returns, so the hook may use the cache.
+//!
+//! A hook can neither hang the host nor fail anything: removals caused by the hook's own
+//! calls are not delivered back to it (a hook that writes the cache would otherwise feed
+//! itself forever), and what it throws goes to `console.error` and the `hookErrors` counter.
 
 use crate::{Listener, Removal};
 use js_sys::{Function, Promise, Reflect};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-type Queue = Rc<RefCell<Vec<(String, Removal)>>>;
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = console, js_name = error)]
+    fn console_error(message: &str, error: &JsValue) -> Result<(), JsValue>;
+}
 
-/// A core listener that hands each removal to `hook(key, reason)`.
-pub fn listener(hook: Function) -> Listener {
-    let queue: Queue = Rc::default();
+/// What a hook threw: reported where the host shows errors and counted, never rethrown.
+pub fn report(hook: &str, error: &JsValue, errors: &Cell<u64>) {
+    errors.set(errors.get() + 1);
+    let _ = console_error(&format!("edgecache: the {hook} hook threw:"), error);
+}
+
+struct Queue {
+    events: RefCell<Vec<(String, Removal)>>,
+    /// True while the hook runs: what its own calls remove is not delivered to it.
+    delivering: Cell<bool>,
+}
+
+/// A core listener that hands each removal to `hook(key, reason)`; `errors` counts throws.
+pub fn listener(hook: Function, errors: Rc<Cell<u64>>) -> Listener {
+    let queue = Rc::new(Queue {
+        events: RefCell::default(),
+        delivering: Cell::new(false),
+    });
     Rc::new(move |key: &[u8], why: Removal| {
+        if queue.delivering.get() {
+            return;
+        }
         let first = {
-            let mut q = queue.borrow_mut();
+            let mut q = queue.events.borrow_mut();
             q.push((String::from_utf8_lossy(key).into_owned(), why));
             q.len() == 1
         };
         if first {
             let queue = Rc::clone(&queue);
             let hook = hook.clone();
+            let errors = Rc::clone(&errors);
             let deliver: JsValue =
-                Closure::<dyn FnMut(JsValue) -> Result<(), JsValue>>::once_into_js(
-                    move |_: JsValue| -> Result<(), JsValue> {
-                        let events = std::mem::take(&mut *queue.borrow_mut());
-                        let mut first_error = None;
-                        for (key, why) in events {
-                            // Every event is delivered; the first error thrown is rethrown after.
-                            if let Err(e) =
-                                hook.call2(&JsValue::NULL, &key.into(), &why.as_str().into())
-                            {
-                                first_error.get_or_insert(e);
-                            }
+                Closure::<dyn FnMut(JsValue)>::once_into_js(move |_: JsValue| {
+                    let events = std::mem::take(&mut *queue.events.borrow_mut());
+                    queue.delivering.set(true);
+                    for (key, why) in events {
+                        if let Err(e) =
+                            hook.call2(&JsValue::NULL, &key.into(), &why.as_str().into())
+                        {
+                            report("onEvict", &e, &errors);
                         }
-                        first_error.map_or(Ok(()), Err)
-                    },
-                );
+                    }
+                    queue.delivering.set(false);
+                });
             schedule(&deliver);
         }
     })

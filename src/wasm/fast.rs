@@ -131,11 +131,9 @@ fn locate(bytes: &[u8]) -> Found {
 /// hit JS decodes (its address and form in [`fast_out`]), `-1` on a miss, `-2` for a value
 /// to fetch with `__take`, `-3` for an error to fetch and throw.
 #[wasm_bindgen(js_name = __getFast)]
-pub fn get_fast(cache: &mut MemoryCache, key_len: usize) -> i32 {
-    let found = scratch_str(0, key_len).and_then(|raw| {
-        let (core, made) = cache.parts(raw, None)?;
-        Ok(core.get_with(made, locate))
-    });
+pub fn get_fast(cache: &MemoryCache, key_len: usize) -> i32 {
+    let found = scratch_str(0, key_len)
+        .and_then(|raw| cache.with_key(raw, None, |core, made| core.get_with(made, locate)));
     match found {
         Ok(None) => MISS,
         Ok(Some(Found::At(address, len, form))) => {
@@ -153,11 +151,9 @@ pub fn get_fast(cache: &mut MemoryCache, key_len: usize) -> i32 {
 
 /// `has(key)` for a key in the scratch buffer: 1 or 0, `-3` for an error to fetch and throw.
 #[wasm_bindgen(js_name = __hasFast)]
-pub fn has_fast(cache: &mut MemoryCache, key_len: usize) -> i32 {
-    let found = scratch_str(0, key_len).and_then(|raw| {
-        let (core, made) = cache.parts(raw, None)?;
-        Ok(core.contains(made))
-    });
+pub fn has_fast(cache: &MemoryCache, key_len: usize) -> i32 {
+    let found = scratch_str(0, key_len)
+        .and_then(|raw| cache.with_key(raw, None, |core, made| core.contains(made)));
     match found {
         Ok(found) => i32::from(found),
         Err(error) => leave(error, THROW),
@@ -170,7 +166,7 @@ pub fn has_fast(cache: &mut MemoryCache, key_len: usize) -> i32 {
 /// Returns 0, or `-3` for an error to fetch and throw.
 #[wasm_bindgen(js_name = __setFast)]
 pub fn set_fast(
-    cache: &mut MemoryCache,
+    cache: &MemoryCache,
     key_len: usize,
     value_len: usize,
     timeout_kind: u32,
@@ -180,6 +176,8 @@ pub fn set_fast(
         // Copied before the key is made: a key function, warning, clock or eviction callback
         // may call back into the cache and reuse the scratch buffer.
         let encoded = scratch_bytes(key_len + value_len)?[key_len..].to_vec();
+        // (JS sends only short values this way: a long one goes to the general path, which
+        // refuses over-budget values before copying them in.)
         let checked = match encoded.split_first() {
             Some((&codec::TAG_ASCII, text)) => text.is_ascii(),
             _ => matches!(
@@ -193,9 +191,11 @@ pub fn set_fast(
                 "scratch value is not an encoded string or Uint8Array",
             )));
         }
-        let (core, made) = cache.parts(raw, None)?;
-        core.insert(made, &encoded, timeout(timeout_kind, seconds));
-        Ok(())
+        let failure = cache.with_key(raw, None, |core, made| {
+            core.insert(made, &encoded, timeout(timeout_kind, seconds));
+            core.take_failure()
+        })?;
+        failure.map_or(Ok(()), |error| Err(super::errors::to_js(error)))
     });
     match done {
         Ok(()) => 0,

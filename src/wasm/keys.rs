@@ -2,9 +2,11 @@
 //! memcached warnings to `onWarning` (or `InvalidCacheKey` under `strictKeys`).
 
 use super::args;
+use super::boundary;
 use super::errors::to_js;
 use crate::{key_warnings, needs_warning, CacheConfig, Error, KeyWriter};
 use js_sys::Function;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -14,14 +16,15 @@ extern "C" {
 }
 
 /// The key rules of one cache.
+///
+/// Every method takes `&self` and holds no borrow while a key function or `onWarning` runs:
+/// those may call the cache they belong to (re-entrant calls work).
 pub struct KeyRules {
     key_function: Option<Function>,
     on_warning: Option<Function>,
     strict: bool,
-    /// The default key function's output.
-    writer: KeyWriter,
-    /// The user's key function's output.
-    custom: String,
+    /// The default key function's reused output buffer.
+    writer: RefCell<KeyWriter>,
 }
 
 impl KeyRules {
@@ -31,55 +34,103 @@ impl KeyRules {
             key_function,
             on_warning,
             strict,
-            writer: KeyWriter::default(),
-            custom: String::new(),
+            writer: RefCell::default(),
         }
     }
 
-    /// The made and validated key for a JS key argument (borrowed from an internal buffer).
+    /// The made and validated key for a JS key argument.
     pub fn make(
-        &mut self,
+        &self,
         config: &CacheConfig,
         key: &JsValue,
         version: Option<i64>,
-    ) -> Result<&str, JsValue> {
+    ) -> Result<String, JsValue> {
         let raw = args::key(key).map_err(to_js)?;
         self.make_raw(config, &raw, version)
     }
 
     /// [`KeyRules::make`] for a key already read as a string.
     pub fn make_raw(
-        &mut self,
+        &self,
         config: &CacheConfig,
         raw: &str,
         version: Option<i64>,
-    ) -> Result<&str, JsValue> {
+    ) -> Result<String, JsValue> {
+        self.with_key(config, raw, version, str::to_string)
+    }
+
+    /// Calls `f` with the made and validated key. `f` runs with no JS callback pending and
+    /// must not call into JS; the default key function's buffer is reused (no allocation).
+    pub fn with_key<R>(
+        &self,
+        config: &CacheConfig,
+        raw: &str,
+        version: Option<i64>,
+        f: impl FnOnce(&str) -> R,
+    ) -> Result<R, JsValue> {
         let version = version.unwrap_or(config.version);
         let made = match &self.key_function {
-            None => self.writer.write(raw, &config.key_prefix, version),
-            Some(f) => {
-                let made = f.call3(
-                    &JsValue::NULL,
-                    &JsValue::from_str(raw),
-                    &JsValue::from_str(&config.key_prefix),
-                    &JsValue::from_f64(version as f64),
-                )?;
-                self.custom = made.as_string().ok_or_else(|| {
-                    to_js(Error::invalid(
-                        "INVALID_KEY_FUNCTION_RESULT",
-                        format!(
-                            "keyFunction must return a string, got {}",
-                            args::type_name(&made)
-                        ),
-                    ))
-                })?;
-                &self.custom
+            None => {
+                // Only a re-entrant call from `f` could find the buffer taken; it gets its own.
+                let Ok(mut writer) = self.writer.try_borrow_mut() else {
+                    let made = crate::make_key(raw, &config.key_prefix, version);
+                    return self.checked(made, f);
+                };
+                let made = writer.write(raw, &config.key_prefix, version);
+                if !needs_warning(made) {
+                    return Ok(f(made));
+                }
+                made.to_string()
             }
+            Some(function) => self.call(function, raw, &config.key_prefix, version)?,
         };
-        if needs_warning(made) {
-            warn(made, self.strict, self.on_warning.as_ref())?;
+        self.checked(made, f)
+    }
+
+    /// The made key without validation or warnings (Django's `make_key`).
+    pub fn make_unchecked(
+        &self,
+        config: &CacheConfig,
+        raw: &str,
+        version: Option<i64>,
+    ) -> Result<String, JsValue> {
+        let version = version.unwrap_or(config.version);
+        match &self.key_function {
+            None => Ok(crate::make_key(raw, &config.key_prefix, version)),
+            Some(function) => self.call(function, raw, &config.key_prefix, version),
         }
-        Ok(made)
+    }
+
+    fn call(
+        &self,
+        function: &Function,
+        raw: &str,
+        prefix: &str,
+        version: i64,
+    ) -> Result<String, JsValue> {
+        let made = function.call3(
+            &JsValue::NULL,
+            &JsValue::from_str(raw),
+            &JsValue::from_str(prefix),
+            &JsValue::from_f64(version as f64),
+        )?;
+        match made.as_string() {
+            Some(s) if boundary::well_formed(&made) => Ok(s),
+            _ => Err(to_js(Error::invalid(
+                "INVALID_KEY_FUNCTION_RESULT",
+                format!(
+                    "keyFunction must return a well-formed string, got {}",
+                    args::type_name(&made)
+                ),
+            ))),
+        }
+    }
+
+    fn checked<R>(&self, made: String, f: impl FnOnce(&str) -> R) -> Result<R, JsValue> {
+        if needs_warning(&made) {
+            warn(&made, self.strict, self.on_warning.as_ref())?;
+        }
+        Ok(f(&made))
     }
 }
 

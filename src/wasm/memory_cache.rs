@@ -1,6 +1,7 @@
 //! `MemoryCache`: Django's LocMemCache API for JS over the core [`LocMemCache`].
 
 use super::args;
+use super::boundary;
 use super::errors::{to_js, IntoJs};
 use super::events;
 use super::iterables;
@@ -9,14 +10,23 @@ use super::options::{self, Options};
 use super::values;
 use crate::{shared_store, CacheConfig, Error, LocMemCache};
 use js_sys::{Array, Function, Map, Object, Reflect};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// An LRU/TTL cache in WebAssembly memory with Django's low-level cache API.
+///
+/// Every exported method takes `&self`, and the core is borrowed only while no JS runs: a
+/// JS exception thrown through wasm frames does not unwind Rust, so a borrow held across a
+/// call into JS (a key function, a value's getter) would stay taken for good.
 #[wasm_bindgen]
 pub struct MemoryCache {
-    core: LocMemCache,
+    core: RefCell<LocMemCache>,
+    /// The core's settings (fixed at construction), readable while the core is borrowed.
+    config: CacheConfig,
     keys: KeyRules,
+    /// How many times `onEvict` threw (reported to `console.error`, never rethrown).
+    hook_errors: Rc<Cell<u64>>,
 }
 
 /// The JS object for a core stats snapshot (`maxBytes` is null without a budget).
@@ -59,39 +69,82 @@ impl MemoryCache {
             }
             None => LocMemCache::new(o.config, clock),
         };
-        core.set_listener(o.on_evict.map(events::listener));
+        let hook_errors = Rc::new(Cell::new(0));
+        core.set_listener(
+            o.on_evict
+                .map(|hook| events::listener(hook, Rc::clone(&hook_errors))),
+        );
         MemoryCache {
-            core,
+            hook_errors,
+            config: core.config().clone(),
+            core: RefCell::new(core),
             keys: KeyRules::new(o.key_function, o.on_warning, o.strict_keys),
         }
     }
 
-    /// The core cache (for a memory tier sharing its store).
-    pub fn core(&self) -> &LocMemCache {
-        &self.core
+    /// The core cache's store (for a memory tier sharing it).
+    pub fn store(&self) -> Rc<RefCell<crate::store::Store>> {
+        match self.core.try_borrow() {
+            Ok(core) => core.store(),
+            Err(_) => Rc::default(),
+        }
     }
 
-    fn config(&self) -> &CacheConfig {
-        self.core.config()
+    /// The settings.
+    pub fn config(&self) -> &CacheConfig {
+        &self.config
     }
 
-    /// The core and the made, validated key for a raw string key (the fast path's entry).
-    pub fn parts(
-        &mut self,
+    /// Runs `f` on the core. No JS may run inside `f`; only a re-entrant call from the
+    /// clock could find the core taken, and it gets a coded error.
+    pub fn with_core<R>(&self, f: impl FnOnce(&mut LocMemCache) -> R) -> Result<R, JsValue> {
+        let mut core = self.core.try_borrow_mut().map_err(|_| to_js(busy()))?;
+        Ok(f(&mut core))
+    }
+
+    /// Runs `f` on the core and the made, validated key for a raw string key.
+    pub fn with_key<R>(
+        &self,
         raw: &str,
         version: Option<i64>,
-    ) -> Result<(&mut LocMemCache, &str), JsValue> {
-        let made = self.keys.make_raw(self.core.config(), raw, version)?;
-        Ok((&mut self.core, made))
+        f: impl FnOnce(&mut LocMemCache, &str) -> R,
+    ) -> Result<R, JsValue> {
+        self.keys.with_key(&self.config, raw, version, |made| {
+            self.with_core(|core| f(core, made))
+        })?
+    }
+
+    fn made(&self, key: &JsValue, version: Option<i64>) -> Result<String, JsValue> {
+        self.keys.make(&self.config, key, version)
     }
 
     /// Reads a made key: the decoded value, or `None` on a miss.
-    fn read(&mut self, made: &str) -> Result<Option<JsValue>, JsValue> {
-        match self.core.get_with(made, values::read) {
+    fn read(&self, made: &str) -> Result<Option<JsValue>, JsValue> {
+        match self.with_core(|core| core.get_with(made, values::read))? {
             Some(r) => values::finish(r).map(Some).js(),
             None => Ok(None),
         }
     }
+
+    /// The largest value this cache could hold (its byte budget), for refusing before copying.
+    fn value_limit(&self) -> usize {
+        self.config.max_bytes.unwrap_or(usize::MAX)
+    }
+
+    /// Encodes a value; `None` when it is over the budget (refused without being copied in).
+    fn encode(&self, value: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
+        match boundary::encode(value, self.value_limit())? {
+            boundary::Encoded::Bytes(bytes) => Ok(Some(bytes)),
+            boundary::Encoded::TooLarge(_) => Ok(None),
+        }
+    }
+}
+
+fn busy() -> Error {
+    Error::invalid(
+        "REENTRANT_CALL",
+        "the cache was called from inside its own clock, which must not use it",
+    )
 }
 
 #[wasm_bindgen]
@@ -109,55 +162,45 @@ impl MemoryCache {
     /// The value of `key`, or `defaultValue` (else `undefined`) when missing or expired.
     #[wasm_bindgen(unchecked_return_type = "CacheValue | undefined")]
     pub fn get(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CacheValue")] default_value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let version = args::key_options(&options).js()?;
-        let made = self.keys.make(self.core.config(), &key, version)?;
-        match self.core.get_with(made, values::read) {
-            Some(r) => values::finish(r).js(),
-            None => Ok(default_value),
-        }
+        let made = self.made(&key, version)?;
+        Ok(self.read(&made)?.unwrap_or(default_value))
     }
 
     /// Stores `value` under `key` (overwrites), with a timeout or `{ timeout, version }`.
     pub fn set(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
         timeout_or_options: JsValue,
     ) -> Result<(), JsValue> {
-        let (timeout, version) = args::write_options(&timeout_or_options).js()?;
-        let meta = args::write_meta(&timeout_or_options).js()?;
-        let made = self.keys.make(self.core.config(), &key, version)?;
-        let bytes = values::encode(&value).js()?;
-        self.core.insert_with(made, &bytes, timeout, &meta);
+        self.write(&key, &value, &timeout_or_options, false)?;
         Ok(())
     }
 
     /// Stores `value` only if `key` is missing or expired; true if it stored.
     pub fn add(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
         timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
-        let (timeout, version) = args::write_options(&timeout_or_options).js()?;
-        let meta = args::write_meta(&timeout_or_options).js()?;
-        let made = self.keys.make(self.core.config(), &key, version)?;
-        let bytes = values::encode(&value).js()?;
-        Ok(self.core.add_with(made, &bytes, timeout, &meta))
+        self.write(&key, &value, &timeout_or_options, true)
     }
 
     /// The value of `key`; on a miss, stores `defaultOrFactory` (called if a function) with
     /// `add` and returns what is then cached, or the default if nothing could be stored.
+    /// The factory may use this cache.
     #[wasm_bindgen(js_name = getOrSet, unchecked_return_type = "CacheValue")]
     pub fn get_or_set(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CacheValue | (() => CacheValue)")]
         default_or_factory: JsValue,
@@ -167,10 +210,7 @@ impl MemoryCache {
         args::required_default(&default_or_factory).js()?;
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         let meta = args::write_meta(&timeout_or_options).js()?;
-        let made = self
-            .keys
-            .make(self.core.config(), &key, version)?
-            .to_string();
+        let made = self.made(&key, version)?;
         if let Some(hit) = self.read(&made)? {
             return Ok(hit);
         }
@@ -178,15 +218,27 @@ impl MemoryCache {
             Some(factory) => factory.call0(&JsValue::NULL)?,
             None => default_or_factory,
         };
-        let bytes = values::encode(&value).js()?;
-        self.core.add_with(&made, &bytes, timeout, &meta);
+        match self.encode(&value)? {
+            Some(bytes) => {
+                let failure = self.with_core(|core| {
+                    core.add_with(&made, &bytes, timeout, &meta);
+                    core.take_failure()
+                })?;
+                if let Some(error) = failure {
+                    return Err(to_js(error));
+                }
+            }
+            None => {
+                self.with_core(|core| core.refuse(&made, true))?;
+            }
+        }
         Ok(self.read(&made)?.unwrap_or(value))
     }
 
     /// The hits among `keys`, as a Map from the caller's key to the value, in request order.
     #[wasm_bindgen(js_name = getMany, unchecked_return_type = "Map<CacheKey, CacheValue>")]
     pub fn get_many(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<Map, JsValue> {
@@ -194,11 +246,7 @@ impl MemoryCache {
         let keys = iterables::items(&keys, "keys")?;
         let mut made = Vec::with_capacity(keys.len());
         for key in &keys {
-            made.push(
-                self.keys
-                    .make(self.core.config(), key, version)?
-                    .to_string(),
-            );
+            made.push(self.made(key, version)?);
         }
         let found = Map::new();
         for (key, made) in keys.iter().zip(&made) {
@@ -212,7 +260,7 @@ impl MemoryCache {
     /// Stores every pair; returns the keys that could not be stored (over the byte budget).
     #[wasm_bindgen(js_name = setMany, unchecked_return_type = "CacheKey[]")]
     pub fn set_many(
-        &mut self,
+        &self,
         #[wasm_bindgen(
             unchecked_param_type = "Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>"
         )]
@@ -225,15 +273,16 @@ impl MemoryCache {
         // Make every key and encode every value first: a bad one changes nothing.
         let mut prepared = Vec::new();
         for (key, value) in iterables::pairs(&entries)? {
-            let made = self
-                .keys
-                .make(self.core.config(), &key, version)?
-                .to_string();
-            prepared.push((key, made, values::encode(&value).js()?));
+            let made = self.made(&key, version)?;
+            prepared.push((key, made, self.encode(&value)?));
         }
         let failed = Array::new();
         for (key, made, bytes) in prepared {
-            if !self.core.insert_with(&made, &bytes, timeout, &meta) {
+            let stored = self.with_core(|core| match &bytes {
+                Some(bytes) => core.insert_with(&made, bytes, timeout, &meta),
+                None => core.refuse(&made, false),
+            })?;
+            if !stored {
                 failed.push(&key);
             }
         }
@@ -244,95 +293,91 @@ impl MemoryCache {
     /// how many.
     #[wasm_bindgen(js_name = invalidateTags)]
     pub fn invalidate_tags(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
     ) -> Result<u32, JsValue> {
         let tags = args::tags(&tags).js()?;
-        Ok(self.core.invalidate_tags(&tags) as u32)
+        self.with_core(|core| core.invalidate_tags(&tags) as u32)
     }
 
     /// For `getOrSet` with refresh options (js/refresh.js): `undefined`, or `{ value, state }`
     /// with state `fresh | early | revalidate | ifError` (see `serve_state`).
     #[wasm_bindgen(js_name = __readStale, skip_typescript)]
-    pub fn read_stale(&mut self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    pub fn read_stale(&self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let (_, version) = args::write_options(&options).js()?;
         let policy = args::refresh_policy(&options).js()?;
-        let made = self
-            .keys
-            .make(self.core.config(), &key, version)?
-            .to_string();
-        let Some(read) = self.core.get_stale(&made) else {
-            return Ok(JsValue::UNDEFINED);
-        };
-        let now = self.core.now();
-        let state = crate::serve_state(now, read.expires, read.delta, &policy, self.core.rng());
-        if state == crate::Serve::Miss {
-            return Ok(JsValue::UNDEFINED);
+        let made = self.made(&key, version)?;
+        let read = self.with_core(|core| {
+            let read = core.get_stale(&made)?;
+            let now = core.now();
+            let state = crate::serve_state(now, read.expires, read.delta, &policy, core.rng());
+            Some((read.value, state))
+        })?;
+        match read {
+            Some((value, state)) if state != crate::Serve::Miss => {
+                Ok(args::served(values::decode(&value).js()?, state))
+            }
+            _ => Ok(JsValue::UNDEFINED),
         }
-        let value = values::decode(&read.value).js()?;
-        Ok(args::served(value, state))
     }
 
     /// Removes `key`; true if something was stored (even if expired).
     pub fn delete(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<bool, JsValue> {
         let version = args::key_options(&options).js()?;
-        let made = self.keys.make(self.core.config(), &key, version)?;
-        Ok(self.core.remove(made))
+        let made = self.made(&key, version)?;
+        self.with_core(|core| core.remove(&made))
     }
 
     /// Removes every key in `keys`.
     #[wasm_bindgen(js_name = deleteMany)]
     pub fn delete_many(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         let version = args::key_options(&options).js()?;
         let mut made = Vec::new();
         for key in iterables::items(&keys, "keys")? {
-            made.push(
-                self.keys
-                    .make(self.core.config(), &key, version)?
-                    .to_string(),
-            );
+            made.push(self.made(&key, version)?);
         }
-        for key in made {
-            self.core.remove(&key);
-        }
-        Ok(())
+        self.with_core(|core| {
+            for key in made {
+                core.remove(&key);
+            }
+        })
     }
 
     /// True when `key` is live (does not change its recency).
     pub fn has(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> Result<bool, JsValue> {
         let version = args::key_options(&options).js()?;
-        let made = self.keys.make(self.core.config(), &key, version)?;
-        Ok(self.core.contains(made))
+        let made = self.made(&key, version)?;
+        self.with_core(|core| core.contains(&made))
     }
 
     /// Gives a live `key` a new timeout counted from now; true if the key was live.
     pub fn touch(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
         timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
-        let made = self.keys.make(self.core.config(), &key, version)?;
-        Ok(self.core.touch(made, timeout))
+        let made = self.made(&key, version)?;
+        self.with_core(|core| core.touch(&made, timeout))
     }
 
     /// Adds `delta` (default 1) to a number or bigint value, keeping its expiry.
     #[wasm_bindgen(unchecked_return_type = "number | bigint")]
     pub fn incr(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -344,7 +389,7 @@ impl MemoryCache {
     /// Subtracts `delta` (default 1); `incr(key, -delta)`.
     #[wasm_bindgen(unchecked_return_type = "number | bigint")]
     pub fn decr(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -354,21 +399,21 @@ impl MemoryCache {
     }
 
     fn add_delta(
-        &mut self,
+        &self,
         key: JsValue,
         delta: crate::codec::Numeric,
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let version = args::key_options(&options).js()?;
-        let made = self.keys.make(self.core.config(), &key, version)?;
-        let sum = self.core.incr(made, &delta).js()?;
+        let made = self.made(&key, version)?;
+        let sum = self.with_core(|core| core.incr(&made, &delta))?.js()?;
         Ok(args::numeric_value(&sum))
     }
 
     /// Moves `key` to version `version + delta` (default timeout); returns the new version.
     #[wasm_bindgen(js_name = incrVersion)]
     pub fn incr_version(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -380,7 +425,7 @@ impl MemoryCache {
     /// `incrVersion(key, -delta)`.
     #[wasm_bindgen(js_name = decrVersion)]
     pub fn decr_version(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
@@ -389,62 +434,61 @@ impl MemoryCache {
         self.shift_version(key, -delta, options)
     }
 
-    fn shift_version(
-        &mut self,
-        key: JsValue,
-        delta: i64,
-        options: JsValue,
-    ) -> Result<f64, JsValue> {
+    fn shift_version(&self, key: JsValue, delta: i64, options: JsValue) -> Result<f64, JsValue> {
         let version = args::key_options(&options)
             .js()?
             .unwrap_or(self.config().version);
         let raw = args::key(&key).js()?;
-        let config = self.core.config().clone();
-        let from = self
-            .keys
-            .make_raw(&config, &raw, Some(version))?
-            .to_string();
-        let to = self
-            .keys
-            .make_raw(&config, &raw, Some(version + delta))?
-            .to_string();
-        if !self.core.move_version(&from, &to) {
+        // Django gets the source key (which validates and warns for it) before it sets the
+        // target: a missing key warns for the source only.
+        let from = self.keys.make_raw(&self.config, &raw, Some(version))?;
+        if !self.with_core(|core| core.contains(&from))? {
             return Err(to_js(Error::KeyNotFound(raw)));
         }
+        let to = self
+            .keys
+            .make_raw(&self.config, &raw, Some(version + delta))?;
+        if !self.with_core(|core| core.move_version(&from, &to))? {
+            return Err(to_js(Error::KeyNotFound(raw)));
+        }
+        // Django's delete of the source key validates it once more.
+        self.keys.make_raw(&self.config, &raw, Some(version))?;
         Ok((version + delta) as f64)
     }
 
     /// Empties the store (every key, whatever its prefix or version).
-    pub fn clear(&mut self) {
-        self.core.clear();
+    pub fn clear(&self) -> Result<(), JsValue> {
+        self.with_core(|core| core.clear())
     }
 
     /// The key this cache stores `key` under (`prefix:version:key` or the keyFunction's).
+    /// Like Django's `make_key`, it neither validates nor warns.
     #[wasm_bindgen(js_name = makeKey)]
     pub fn make_key(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] version: JsValue,
     ) -> Result<String, JsValue> {
         let version = args::version(&version).js()?;
         let raw = args::key(&key).js()?;
-        Ok(self
-            .keys
-            .make_raw(self.core.config(), &raw, version)?
-            .to_string())
+        self.keys.make_unchecked(&self.config, &raw, version)
     }
 
     /// Counters and occupancy: hits, misses, sets, adds, deletes, evictions, expirations,
     /// rejected, entries, bytes, maxBytes, hitRatio.
     #[wasm_bindgen(unchecked_return_type = "CacheStats")]
-    pub fn stats(&self) -> JsValue {
-        stats_object(&self.core.stats())
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        let stats = self.with_core(|core| core.stats())?;
+        let object = stats_object(&stats);
+        let errors = JsValue::from_f64(self.hook_errors.get() as f64);
+        Reflect::set(&object, &"hookErrors".into(), &errors)?;
+        Ok(object)
     }
 
     /// Live (unexpired) entries.
     #[wasm_bindgen(getter)]
-    pub fn size(&self) -> u32 {
-        self.core.live_len() as u32
+    pub fn size(&self) -> Result<u32, JsValue> {
+        self.with_core(|core| core.live_len() as u32)
     }
 
     /// Every stored entry, most recently used first: `{ key, ttl, bytes, value }` with `ttl`
@@ -452,7 +496,7 @@ impl MemoryCache {
     #[wasm_bindgen(unchecked_return_type = "CacheEntry[]")]
     pub fn entries(&self) -> Result<Array, JsValue> {
         let out = Array::new();
-        for e in self.core.entries() {
+        for e in self.with_core(|core| core.entries())? {
             let item = Object::new();
             let ttl = e.ttl.map_or(JsValue::NULL, JsValue::from_f64);
             let value = values::decode(&e.value).js()?;
@@ -467,5 +511,35 @@ impl MemoryCache {
             out.push(&item);
         }
         Ok(out)
+    }
+}
+
+impl MemoryCache {
+    /// `set` (`only_if_absent` false) or `add`: encodes, then writes under one short borrow.
+    fn write(
+        &self,
+        key: &JsValue,
+        value: &JsValue,
+        timeout_or_options: &JsValue,
+        only_if_absent: bool,
+    ) -> Result<bool, JsValue> {
+        let (timeout, version) = args::write_options(timeout_or_options).js()?;
+        let meta = args::write_meta(timeout_or_options).js()?;
+        let made = self.made(key, version)?;
+        let Some(bytes) = self.encode(value)? else {
+            return self.with_core(|core| core.refuse(&made, only_if_absent));
+        };
+        let (stored, failure) = self.with_core(|core| {
+            let stored = if only_if_absent {
+                core.add_with(&made, &bytes, timeout, &meta)
+            } else {
+                core.insert_with(&made, &bytes, timeout, &meta)
+            };
+            (stored, core.take_failure())
+        })?;
+        match failure {
+            Some(error) => Err(to_js(error)),
+            None => Ok(stored),
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 mod alloc;
 mod args;
+mod boundary;
 mod cache_core;
 mod clock;
 mod dummy_cache;

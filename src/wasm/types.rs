@@ -140,6 +140,8 @@ export interface CacheStats {
   maxBytes: number | null;
   /** hits / (hits + misses); 0 before any read. */
   hitRatio: number;
+  /** Times onEvict threw (each reported to console.error; MemoryCache only). */
+  hookErrors?: number;
 }
 
 /** One stored entry, as `entries()` lists them (most recently used first). */

@@ -86,7 +86,9 @@ test("examples/node-server.js: a cached page over node:http", async () => {
 
 test("examples/hono-app.js: a Hono app with cached, tagged pages in Workers KV and a session cart", async () => {
   copyFileSync(join(root, "examples/hono-app.js"), join(project, "hono-app.js"));
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", "hono"], { cwd: project });
+  // From the dev dependency's folder: an install by name needs registry metadata that a
+  // fresh machine's npm cache does not hold offline.
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", "--install-links", join(root, "node_modules/hono")], { cwd: project });
   const mf = bundledWorker(project, "hono-app.js", ["CACHE"]);
   try {
     const get = (path, init) => mf.dispatchFetch(`http://shop.test${path}`, init);

@@ -1,0 +1,293 @@
+// What the wasm module imports to read a caller's value without ever letting a caller's code
+// (a getter, a Proxy trap, a revoked Proxy, a detached buffer) throw through wasm frames: a
+// JS exception does not unwind Rust, so state held across it would stay taken. Every import
+// here is declared `catch` in src/wasm/boundary.rs, and the value is copied here, in JS, with
+// the engine's own intrinsics (as structuredClone does), before wasm sees a byte of it.
+//
+// The byte format is the one src/codec.rs defines and documents; Rust validates what it gets.
+
+const TAG_STRING = 0x01;
+const TAG_BINARY = 0x02;
+const TAG_STRUCTURED = 0x03;
+const T_UNDEFINED = 0x10, T_NULL = 0x11, T_FALSE = 0x12, T_TRUE = 0x13, T_NUMBER = 0x14;
+const T_BIGINT = 0x15, T_STRING = 0x16, T_DATE = 0x17, T_BINARY = 0x18, T_ARRAY = 0x19;
+const T_OBJECT = 0x1a, T_MAP = 0x1b, T_SET = 0x1c, T_HOLE = 0x1d;
+const MAX_DEPTH = 1000;
+// Codec kind bytes (codec::BinaryKind), by the typed array's intrinsic tag.
+const KINDS = {
+  Uint8Array: 0, Int8Array: 2, Uint8ClampedArray: 3, Int16Array: 4, Uint16Array: 5, Int32Array: 6,
+  Uint32Array: 7, Float32Array: 8, Float64Array: 9, BigInt64Array: 10, BigUint64Array: 11,
+};
+const ARRAY_BUFFER = 1;
+const DATA_VIEW = 12;
+
+// The engine's own accessors, read once: a value cannot override them.
+const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+const typedArrayTag = getter(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag);
+const typedArrayBuffer = getter(Object.getPrototypeOf(Uint8Array.prototype), "buffer");
+const typedArrayOffset = getter(Object.getPrototypeOf(Uint8Array.prototype), "byteOffset");
+const typedArrayLength = getter(Object.getPrototypeOf(Uint8Array.prototype), "byteLength");
+const dataViewBuffer = getter(DataView.prototype, "buffer");
+const dataViewOffset = getter(DataView.prototype, "byteOffset");
+const dataViewLength = getter(DataView.prototype, "byteLength");
+const bufferLength = getter(ArrayBuffer.prototype, "byteLength");
+const dateTime = Date.prototype.getTime;
+const mapSize = getter(Map.prototype, "size");
+const mapForEach = Map.prototype.forEach;
+const setSize = getter(Set.prototype, "size");
+const setForEach = Set.prototype.forEach;
+const { isArray } = Array;
+const { getPrototypeOf, keys: objectKeys } = Object;
+const { isView } = ArrayBuffer;
+const encoder = new TextEncoder();
+
+/** A coded TypeError of this package (`cause`: what the engine or a caller threw). */
+function unserializable(message, cause) {
+  const error = new TypeError(message, cause === undefined ? undefined : { cause });
+  error.code = "UNSERIALIZABLE_VALUE";
+  return error;
+}
+
+/** True when `brand` accepts `v` as its receiver (the intrinsic check of a built-in type). */
+function branded(brand, v) {
+  try {
+    brand.call(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isDate(v) {
+  return branded(dateTime, v);
+}
+
+/** `[kind, bytes]` of a binary value (bytes copied out), or undefined if `v` is not one. */
+function binary(v) {
+  if (branded(bufferLength, v)) {
+    return [ARRAY_BUFFER, new Uint8Array(v).slice()];
+  }
+  if (!isView(v)) return undefined;
+  const tag = typedArrayTag.call(v);
+  if (tag !== undefined) {
+    const buffer = typedArrayBuffer.call(v);
+    const bytes = new Uint8Array(buffer, typedArrayOffset.call(v), typedArrayLength.call(v));
+    return [KINDS[tag], bytes.slice()];
+  }
+  const buffer = dataViewBuffer.call(v);
+  return [DATA_VIEW, new Uint8Array(buffer, dataViewOffset.call(v), dataViewLength.call(v)).slice()];
+}
+
+/** Minimal two's-complement little-endian bytes of a bigint (codec::bigint). */
+function bigintBytes(n) {
+  const out = [];
+  if (n === 0n) return out;
+  for (let x = n; ; ) {
+    const b = Number(x & 0xffn);
+    out.push(b);
+    x >>= 8n;
+    if ((x === 0n && (b & 0x80) === 0) || (x === -1n && (b & 0x80) !== 0)) return out;
+  }
+}
+
+/** A growable byte buffer with the codec's primitives. */
+class Writer {
+  constructor() {
+    this.bytes = new Uint8Array(256);
+    this.view = new DataView(this.bytes.buffer);
+    this.length = 0;
+  }
+  room(n) {
+    const need = this.length + n;
+    if (need <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < need) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.bytes.subarray(0, this.length));
+    this.bytes = bigger;
+    this.view = new DataView(bigger.buffer);
+  }
+  byte(b) {
+    this.room(1);
+    this.bytes[this.length++] = b;
+  }
+  varint(n) {
+    this.room(10);
+    while (n >= 0x80) {
+      this.bytes[this.length++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.bytes[this.length++] = n;
+  }
+  f64(tag, x) {
+    this.room(9);
+    this.bytes[this.length++] = tag;
+    this.view.setFloat64(this.length, x, true);
+    this.length += 8;
+  }
+  raw(bytes) {
+    this.varint(bytes.length);
+    this.room(bytes.length);
+    this.bytes.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+  string(s) {
+    this.byte(T_STRING);
+    this.raw(encoder.encode(s));
+  }
+}
+
+function token(v, w, ancestors) {
+  switch (typeof v) {
+    case "undefined": return w.byte(T_UNDEFINED);
+    case "boolean": return w.byte(v ? T_TRUE : T_FALSE);
+    case "number": return w.f64(T_NUMBER, v);
+    case "string": return w.string(v);
+    case "bigint": {
+      w.byte(T_BIGINT);
+      return w.raw(bigintBytes(v));
+    }
+    case "object":
+      if (v === null) return w.byte(T_NULL);
+      break;
+    case "function":
+      throw unserializable("a function cannot be cached");
+    default:
+      throw unserializable(`a ${typeof v} cannot be cached`);
+  }
+  if (ancestors.includes(v)) throw unserializable("a circular reference cannot be cached");
+  if (ancestors.length >= MAX_DEPTH) {
+    throw unserializable(`a value nested deeper than ${MAX_DEPTH} levels cannot be cached`);
+  }
+  ancestors.push(v);
+  object(v, w, ancestors);
+  ancestors.pop();
+}
+
+function object(v, w, ancestors) {
+  if (isArray(v)) {
+    const n = v.length;
+    w.byte(T_ARRAY);
+    w.varint(n);
+    for (let i = 0; i < n; i++) {
+      if (i in v) token(v[i], w, ancestors);
+      else w.byte(T_HOLE);
+    }
+    return;
+  }
+  if (isDate(v)) return w.f64(T_DATE, dateTime.call(v));
+  if (branded(mapSize, v)) {
+    w.byte(T_MAP);
+    w.varint(mapSize.call(v));
+    mapForEach.call(v, (value, key) => {
+      token(key, w, ancestors);
+      token(value, w, ancestors);
+    });
+    return;
+  }
+  if (branded(setSize, v)) {
+    w.byte(T_SET);
+    w.varint(setSize.call(v));
+    setForEach.call(v, (item) => token(item, w, ancestors));
+    return;
+  }
+  const found = binary(v);
+  if (found !== undefined) {
+    w.byte(T_BINARY);
+    w.byte(found[0]);
+    return w.raw(found[1]);
+  }
+  const proto = getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) {
+    let name = "unknown";
+    try {
+      const ctor = proto.constructor;
+      if (typeof ctor === "function" && typeof ctor.name === "string" && ctor.name) name = ctor.name;
+    } catch {}
+    throw unserializable(
+      `an instance of ${name} cannot be cached: only plain objects, arrays, Map, Set, Date, typed arrays and primitives can`,
+    );
+  }
+  const names = objectKeys(v);
+  w.byte(T_OBJECT);
+  w.varint(names.length);
+  for (const name of names) {
+    w.string(name);
+    token(v[name], w, ancestors);
+  }
+}
+
+/** True for the errors the engine throws (a revoked Proxy, a detached buffer, the stack). */
+function fromEngine(e) {
+  try {
+    const proto = getPrototypeOf(e);
+    return proto === TypeError.prototype || proto === RangeError.prototype;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The codec bytes of `value` (a Uint8Array), or, when they would be longer than `limit`
+ * bytes, that length as a number: the caller refuses it without copying it into wasm.
+ * Throws a coded TypeError for what cannot be cached; what a caller's getter or trap throws
+ * is rethrown unchanged, unless it is an engine error (then it is the `cause`).
+ */
+export function encodeValue(value, limit) {
+  if (typeof value === "string") {
+    // UTF-8 takes at least one byte per UTF-16 unit: refused without encoding.
+    if (value.length + 1 > limit) return value.length + 1;
+    const bytes = new Uint8Array(value.length * 3 + 1);
+    bytes[0] = TAG_STRING;
+    const { written } = encoder.encodeInto(value, bytes.subarray(1));
+    return written + 1 > limit ? written + 1 : bytes.subarray(0, written + 1);
+  }
+  if (value === undefined) {
+    throw unserializable("undefined cannot be cached: it is what a miss returns (store null instead)");
+  }
+  try {
+    const found = typeof value === "object" && value !== null ? binary(value) : undefined;
+    if (found !== undefined) {
+      const [kind, payload] = found;
+      if (payload.length + 2 > limit) return payload.length + 2;
+      const bytes = new Uint8Array(payload.length + 2);
+      bytes[0] = TAG_BINARY;
+      bytes[1] = kind;
+      bytes.set(payload, 2);
+      return bytes;
+    }
+    const w = new Writer();
+    w.byte(TAG_STRUCTURED);
+    token(value, w, []);
+    return w.length > limit ? w.length : w.bytes.subarray(0, w.length);
+  } catch (e) {
+    if (e !== null && typeof e === "object" && e.code === "UNSERIALIZABLE_VALUE") throw e;
+    if (fromEngine(e)) {
+      throw unserializable(`the value could not be copied: ${describe(e)}`, e);
+    }
+    throw e;
+  }
+}
+
+function describe(e) {
+  try {
+    return String(e.message);
+  } catch {
+    return "unreadable error";
+  }
+}
+
+/** `Array.isArray`, which throws for a revoked Proxy: then false (the caller reports it). */
+export function isArraySafe(v) {
+  try {
+    return isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+/** True when a string has no lone UTF-16 surrogate (it converts to UTF-8 losslessly). */
+export function isWellFormed(s) {
+  if (typeof s.isWellFormed === "function") return s.isWellFormed();
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}

@@ -1,0 +1,70 @@
+//! The imports that read a caller's values (js/boundary.js). Each is declared `catch`, so what
+//! a caller's getter, Proxy trap or detached buffer throws comes back as an `Err` and unwinds
+//! nothing: no borrow or half-done state can be left behind by it.
+
+use crate::Error;
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = encodeValue)]
+    fn encode_value(value: &JsValue, limit: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = isArraySafe)]
+    fn is_array_safe(value: &JsValue) -> bool;
+    #[wasm_bindgen(catch, js_name = isWellFormed)]
+    fn is_well_formed(value: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// What encoding a value gave: its bytes, or the length it would have had over `limit`.
+pub enum Encoded {
+    /// The codec bytes.
+    Bytes(Vec<u8>),
+    /// Longer than the limit: refused before being copied into wasm memory.
+    TooLarge(usize),
+}
+
+/// Encodes `value` in JS and copies the bytes in, refusing (without copying) what would be
+/// longer than `limit` bytes. The bytes are validated: nothing malformed enters the store.
+pub fn encode(value: &JsValue, limit: usize) -> Result<Encoded, JsValue> {
+    let out = encode_value(value, limit as f64)?;
+    if let Some(size) = out.as_f64() {
+        return Ok(Encoded::TooLarge(size as usize));
+    }
+    let bytes = copy_in(out.unchecked_ref::<Uint8Array>())?;
+    crate::codec::validate(&bytes).map_err(super::errors::to_js)?;
+    Ok(Encoded::Bytes(bytes))
+}
+
+/// A Uint8Array's bytes in a new Vec, or `OUT_OF_MEMORY` when wasm memory cannot hold them.
+pub fn copy_in(array: &Uint8Array) -> Result<Vec<u8>, JsValue> {
+    let len = array.length() as usize;
+    let mut bytes = reserve(len)?;
+    bytes.resize(len, 0);
+    array.copy_to(&mut bytes);
+    Ok(bytes)
+}
+
+/// An empty Vec with room for `len` bytes, or `OUT_OF_MEMORY`.
+pub fn reserve(len: usize) -> Result<Vec<u8>, JsValue> {
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(len)
+        .map_err(|_| super::errors::to_js(out_of_memory(len)))?;
+    Ok(bytes)
+}
+
+/// The error for an allocation of `len` bytes that wasm memory could not make.
+pub fn out_of_memory(len: usize) -> Error {
+    Error::OutOfMemory(len)
+}
+
+/// `Array.isArray` that is false (not a throw) for a revoked Proxy.
+pub fn is_array(value: &JsValue) -> bool {
+    is_array_safe(value)
+}
+
+/// True when a JS string converts to UTF-8 losslessly (no lone surrogate).
+pub fn well_formed(value: &JsValue) -> bool {
+    is_well_formed(value).unwrap_or(false)
+}

@@ -1,0 +1,248 @@
+// Adversarial inputs (issue: trust). Whatever a value, key, option or callback does, one call
+// fails with a clear error at most, nothing is stored, and the cache works as before.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { MemoryCache, Cache, stores, DummyCache } from "../../pkg/node.js";
+
+/** Values whose copy throws part-way, each built fresh. */
+function hostileValues() {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({ a: 1 }, {});
+    revoke();
+    return proxy;
+  };
+  const detached = () => {
+    const buffer = new ArrayBuffer(8);
+    const view = new Uint8Array(buffer);
+    structuredClone(buffer, { transfer: [buffer] });
+    return view;
+  };
+  const throwingElement = () => {
+    const a = [1, 2, 3];
+    Object.defineProperty(a, 1, { get() { throw new Error("element getter"); } });
+    return a;
+  };
+  const overriddenMap = () => {
+    const m = new Map([["a", 1]]);
+    m[Symbol.iterator] = () => { throw new Error("iterator"); };
+    m.entries = () => { throw new Error("entries"); };
+    return m;
+  };
+  const trap = (name) => new Proxy({ a: 1 }, { [name]() { throw new Error(`${name} trap`); } });
+  const badDate = () => {
+    const d = new Date(0);
+    d.getTime = () => { throw new Error("getTime"); };
+    return d;
+  };
+  const getter = () => ({ ok: 1, get bad() { throw new RangeError("getter"); } });
+  return {
+    "revoked proxy (nested)": () => ({ draft: revoked() }),
+    "revoked proxy (top level)": revoked,
+    "typed array over a detached buffer": detached,
+    "detached typed array nested": () => [detached()],
+    "array element getter that throws": throwingElement,
+    "Map with overridden iterator": overriddenMap,
+    "Proxy whose getOwnPropertyDescriptor throws": () => ({ x: trap("getOwnPropertyDescriptor") }),
+    "Proxy whose getPrototypeOf throws": () => ({ x: trap("getPrototypeOf") }),
+    "Proxy whose ownKeys throws": () => trap("ownKeys"),
+    "Proxy whose get throws": () => [trap("get")],
+    "Date whose getTime throws": badDate,
+    "object getter that throws": getter,
+    "a function": () => ({ f() {} }),
+    "a symbol": () => [Symbol("s")],
+    "a class instance": () => ({ u: new URL("https://x") }),
+    "a cycle": () => { const o = {}; o.o = o; return o; },
+  };
+}
+
+function assertUsable(cache) {
+  cache.set("after", { ok: [1, 2] });
+  assert.deepEqual(cache.get("after"), { ok: [1, 2] });
+  cache.set("s", "string");
+  assert.equal(cache.get("s"), "string");
+  assert.equal(typeof cache.stats().hits, "number");
+  cache.clear();
+  assert.equal(cache.get("after"), undefined);
+}
+
+/** The error a failed write may throw: coded, or a caller's own error unchanged. */
+function assertClearError(error, name) {
+  if (error instanceof TypeError || error instanceof RangeError) {
+    assert.equal(typeof error.code, "string", `${name}: no code on ${error}`);
+  } else {
+    assert.ok(error instanceof Error, `unexpected throw ${error}`);
+  }
+}
+
+test("a value whose copy throws part-way fails that one call and leaves the cache as it was", () => {
+  for (const [name, make] of Object.entries(hostileValues())) {
+    const cache = new MemoryCache({ maxEntries: 100 });
+    cache.set("k", "before");
+    for (const call of [
+      () => cache.set("k", make()),
+      () => cache.add("new", make()),
+      () => cache.setMany({ k: make() }),
+      () => cache.setMany(new Map([["k", "fine"], ["j", make()]])),
+      () => cache.getOrSet("g", () => make()),
+      () => cache.set("k", make(), { timeout: 5, tags: ["t"] }),
+    ]) {
+      let thrown;
+      try {
+        call();
+      } catch (e) {
+        thrown = e;
+      }
+      // A Date with an overridden getTime is stored the way structuredClone stores it.
+      if (thrown === undefined) {
+        // Copied with the engine's intrinsics, as structuredClone does: no user code runs.
+        assert.ok(/Date|Map/.test(name), `${name}: expected a throw`);
+        continue;
+      }
+      assertClearError(thrown, name);
+      assert.equal(cache.get("k"), "before", name);
+      assert.equal(cache.has("new"), false, name);
+      assert.equal(cache.has("j"), false, name);
+    }
+    assertUsable(cache);
+  }
+});
+
+test("engine errors while copying are UNSERIALIZABLE_VALUE TypeErrors; a getter's own error is rethrown unchanged", () => {
+  const cache = new MemoryCache();
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  for (const value of [proxy, { nested: proxy }]) {
+    assert.throws(() => cache.set("k", value), (e) => e instanceof TypeError && e.code === "UNSERIALIZABLE_VALUE");
+  }
+  const buffer = new ArrayBuffer(4);
+  const view = new Int32Array(buffer);
+  structuredClone(buffer, { transfer: [buffer] });
+  assert.throws(() => cache.set("k", view), (e) => e.code === "UNSERIALIZABLE_VALUE" && /could not be copied/.test(e.message));
+  const own = new Error("mine");
+  assert.throws(() => cache.set("k", { get x() { throw own; } }), (e) => e === own);
+  assert.throws(() => cache.set("k", [Symbol()]), (e) => e instanceof TypeError && e.code === "UNSERIALIZABLE_VALUE");
+});
+
+test("every value type still round-trips through the JS encoder", () => {
+  const cache = new MemoryCache();
+  const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+  const values = [
+    null, true, false, 0, -0, NaN, Infinity, -Infinity, 1.5, "", "é😀", 0n, -1n, 128n, -129n, 2n ** 100n, -(2n ** 70n),
+    new Date(5), new Map([[1, { a: [2] }], ["x", new Set([1n])]]), new Set(["a", null]),
+    new Uint8Array([1, 2]), new Float64Array([1.5, -0]), new BigInt64Array([-1n]), new DataView(new ArrayBuffer(3)),
+    new ArrayBuffer(2), new Uint8Array(new ArrayBuffer(8), 2, 3), sparse, [undefined, null],
+    { ["__proto__"]: 1 }, JSON.parse('{"__proto__": {"x": 1}}'), { nested: { deep: [[[{ x: 1 }]]] } },
+  ];
+  values.forEach((v, i) => {
+    cache.set(`v${i}`, v);
+    assert.deepEqual(cache.get(`v${i}`), v, `value ${i}`);
+  });
+  cache.set("invalid date", new Date(NaN));
+  assert.ok(Number.isNaN(cache.get("invalid date").getTime()));
+  // As structuredClone does, a null-prototype object comes back as a plain one.
+  cache.set("null proto", { __proto__: null, a: 1 });
+  assert.deepEqual(cache.get("null proto"), { a: 1 });
+  const got = cache.get(`v${values.indexOf(sparse)}`);
+  assert.equal(1 in got, false);
+  assert.ok(Object.is(cache.get(`v${values.findIndex((v) => Object.is(v, -0))}`), -0));
+});
+
+test("callbacks may use the cache they belong to", async () => {
+  const seen = [];
+  const cache = new MemoryCache({
+    keyFunction: (key, prefix, version) => {
+      if (key === "peek") seen.push(cache.get("inner"));
+      return `${prefix}:${version}:${key}`;
+    },
+    onWarning: () => seen.push(cache.has("inner")),
+  });
+  cache.set("inner", 7);
+  cache.set("peek", 1);
+  assert.deepEqual(seen, [7]);
+  cache.set("a b", 1); // a warning: onWarning calls has()
+  assert.deepEqual(seen, [7, true]);
+  // A getOrSet factory that reads and writes the same cache.
+  const value = cache.getOrSet("outer", () => {
+    cache.set("side", 2);
+    return (cache.get("inner") ?? 0) + 1;
+  });
+  assert.equal(value, 8);
+  assert.equal(cache.get("side"), 2);
+  assert.equal(cache.get("outer"), 8);
+  // A getter in the value being stored that reads the cache.
+  cache.set("g", { get x() { return cache.get("inner"); } });
+  assert.deepEqual(cache.get("g"), { x: 7 });
+});
+
+test("onEvict can write the cache without looping, and what it throws is reported, not raised", async () => {
+  let calls = 0;
+  const cache = new MemoryCache({
+    maxEntries: 2,
+    cullFrequency: 1,
+    onEvict(key) {
+      calls++;
+      cache.set("lastEvicted", key);
+    },
+  });
+  for (let i = 0; i < 5; i++) cache.set(`k${i}`, i);
+  for (let i = 0; i < 20; i++) await null;
+  assert.ok(calls > 0 && calls < 20, `hook ran ${calls} times`);
+  assert.equal(typeof cache.get("lastEvicted"), "string");
+
+  const logged = [];
+  const original = console.error;
+  console.error = (...args) => logged.push(args);
+  try {
+    const thrower = new MemoryCache({ maxEntries: 1, cullFrequency: 1, onEvict() { throw new Error("hook"); } });
+    thrower.set("a", 1);
+    thrower.set("b", 2);
+    thrower.set("c", 3);
+    for (let i = 0; i < 5; i++) await null;
+    assert.equal(thrower.stats().hookErrors, 2);
+    assert.equal(logged.length, 2);
+    assert.equal(thrower.get("c"), 3);
+  } finally {
+    console.error = original;
+  }
+});
+
+test("keys with lone surrogates are refused, never merged with U+FFFD", () => {
+  for (const cache of [new MemoryCache(), new DummyCache()]) {
+    for (const key of ["user:\uD800", "user:\uDC00", "\uDBFF", "a\uDC00b"]) {
+      for (const call of [() => cache.get(key), () => cache.set(key, 1), () => cache.has(key), () => cache.get(key, 0, { version: 2 })]) {
+        assert.throws(call, (e) => e instanceof TypeError && e.code === "INVALID_KEY");
+      }
+    }
+  }
+  const cache = new MemoryCache();
+  cache.set("user:\uFFFD", "replacement char");
+  cache.set("pair:\uD83D\uDE00", "emoji");
+  assert.equal(cache.get("user:\uFFFD"), "replacement char");
+  assert.equal(cache.get("pair:\uD83D\uDE00"), "emoji");
+  assert.throws(() => cache.get("user:\uD800"), { code: "INVALID_KEY" });
+  const bad = new MemoryCache({ keyFunction: () => "k\uD800" });
+  assert.throws(() => bad.set("x", 1), { code: "INVALID_KEY_FUNCTION_RESULT" });
+});
+
+test("lone surrogate keys are refused by the async Cache too", async () => {
+  const cache = new Cache({ store: stores.memory() });
+  await assert.rejects(cache.set("user:\uD800", 1), { code: "INVALID_KEY" });
+  await cache.set("user:\uFFFD", 2);
+  await assert.rejects(cache.get("user:\uDC00"), { code: "INVALID_KEY" });
+  assert.equal(await cache.get("user:\uFFFD"), 2);
+});
+
+test("a value over the byte budget is refused before it is copied into wasm memory", () => {
+  const cache = new MemoryCache({ maxBytes: 1 << 20 });
+  const before = cache.stats();
+  cache.set("k", "kept");
+  const huge = "x".repeat(64 << 20);
+  cache.set("big", huge);
+  cache.set("k", new Uint8Array(32 << 20));
+  assert.equal(cache.add("other", [huge]), false);
+  assert.equal(cache.get("big"), undefined);
+  assert.equal(cache.get("k"), undefined); // a refused set removes the old value, as Django's would be replaced
+  assert.equal(cache.stats().rejected, before.rejected + 3);
+  assert.deepEqual(cache.setMany({ a: 1, b: huge }), ["b"]);
+  assert.equal(cache.get("a"), 1);
+});
