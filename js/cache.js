@@ -2,7 +2,7 @@
 // Every rule (keys, records, expiry, the tier) is in Rust (CacheCore); this file only
 // awaits the store between CacheCore calls, bounds each store call in time and routes
 // store failures to onError and the stats.
-import { codedError, typeError } from "./errors.js";
+import { callHook, codedError, typeError } from "./errors.js";
 import { CacheCore, MemoryCache } from "./edgecache.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
@@ -36,11 +36,30 @@ export function checkStore(store) {
   return store;
 }
 
+/** The error of a store answer of the wrong shape (a counted store error). */
+function protocolError(message) {
+  return codedError("STORE_PROTOCOL", `store adapter: ${message}`);
+}
+
+function describe(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 20))}`;
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
 function asBytes(value) {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value)) {
+    try {
+      return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    } catch {
+      return new Uint8Array(0); // a view of a detached buffer: foreign bytes
+    }
+  }
   // Anything else (a string from a misconfigured store) cannot be a record: CacheCore
   // reports it as foreign bytes.
   return typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(0);
@@ -75,6 +94,7 @@ export class Cache {
     storeWrites: 0,
     storeErrors: 0,
     corruptRecords: 0,
+    hookErrors: 0,
     invalidated: 0,
     staleServed: 0,
     refreshes: 0,
@@ -111,7 +131,7 @@ export class Cache {
   }
 
   #report(error, op, key) {
-    if (this.#onError) this.#onError(error, { op, key });
+    if (this.#onError) callHook("onError", this.#onError, this.#counts, error, { op, key });
   }
 
   /** Runs one store call, bounded by storeTimeout; a failure is FAILED (or thrown if strict). */
@@ -140,14 +160,19 @@ export class Cache {
   async #fetch(op, made, keys) {
     const store = this.#store;
     this.#counts.storeReads += keys.length;
-    const raw = typeof store.getMany === "function" && keys.length > 1
-      ? await this.#call(op, made, () => store.getMany(keys))
-      : await this.#call(op, made, () => Promise.all(keys.map((k) => store.get(k))));
-    return raw === FAILED ? FAILED : raw.map(asBytes);
+    const many = typeof store.getMany === "function" && keys.length > 1;
+    return this.#call(op, made, async () => {
+      const raw = many ? await store.getMany(keys) : await Promise.all(keys.map((k) => store.get(k)));
+      // An adapter's answer is untrusted: the wrong shape is a store error, never a throw.
+      if (!Array.isArray(raw) || raw.length !== keys.length) {
+        throw protocolError(`${many ? "getMany" : "get"} resolved ${describe(raw)}: expected an array of ${keys.length} values (bytes, or null for a miss)`);
+      }
+      return raw.map(asBytes);
+    });
   }
 
   #emit(key, reason) {
-    if (this.#onEvict) this.#onEvict(key, reason);
+    if (this.#onEvict) callHook("onEvict", this.#onEvict, this.#counts, key, reason);
   }
 
   /** Reads the invalidation stamps of tags (`[[tag, storeKey]]`) into CacheCore. */
@@ -226,7 +251,14 @@ export class Cache {
     }
     this.#counts.storeWrites++;
     if (expected !== undefined) {
-      return this.#call(op, made, () => store.compareAndSwap(key, expected, sealed.record, options), strict);
+      const swapped = await this.#call(op, made, async () => {
+        const swapped = await store.compareAndSwap(key, expected, sealed.record, options);
+        if (swapped !== true && swapped !== false) {
+          throw protocolError(`compareAndSwap resolved ${describe(swapped)}: it must resolve true (written) or false (the current value differed)`);
+        }
+        return swapped;
+      }, strict);
+      return swapped === FAILED ? FAILED : swapped === true;
     }
     return (await this.#call(op, made, () => store.put(key, sealed.record, options), strict)) !== FAILED;
   }

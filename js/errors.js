@@ -14,3 +14,18 @@ export function codedError(code, message, name) {
   if (name) error.name = name;
   return error;
 }
+
+/**
+ * Calls a user hook (onError, onEvict) so that it can never fail the caller's operation:
+ * what it throws goes to console.error and `counts.hookErrors`.
+ */
+export function callHook(name, hook, counts, ...args) {
+  try {
+    hook(...args);
+  } catch (error) {
+    counts.hookErrors = (counts.hookErrors ?? 0) + 1;
+    try {
+      console.error(`edgecache: the ${name} hook threw:`, error);
+    } catch {}
+  }
+}

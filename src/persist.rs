@@ -63,7 +63,7 @@ pub enum Opened {
 /// let record = edgecache::record::Record::new(value.clone(), 0.0, f64::INFINITY);
 /// let sealed = seal(":1:k", record, &limits).unwrap();
 /// assert_eq!(sealed.chunks.len(), 3);
-/// let decoded = edgecache::record::decode(&sealed.record).unwrap();
+/// let decoded = edgecache::record::decode(&sealed.record, ":1:k").unwrap();
 /// let Ok(Opened::Chunks(keys)) = open(":1:k", &decoded, &limits) else { panic!() };
 /// let parts: Vec<&[u8]> = sealed.chunks.iter().map(|(_, b)| b.as_slice()).collect();
 /// assert_eq!(keys[0], sealed.chunks[0].0);
@@ -72,7 +72,7 @@ pub enum Opened {
 pub fn seal(made: &str, mut record: Record, limits: &StoreLimits) -> Result<Sealed> {
     let Body::Inline(value) = &record.body else {
         return Ok(Sealed {
-            record: record::encode(&record),
+            record: record::encode(&record, made),
             chunks: Vec::new(),
         });
     };
@@ -92,7 +92,7 @@ pub fn seal(made: &str, mut record: Record, limits: &StoreLimits) -> Result<Seal
     let size = OVERHEAD + tags + body.len();
     if size <= limits.max_value_bytes {
         return Ok(Sealed {
-            record: record::encode(&record),
+            record: record::encode(&record, made),
             chunks: Vec::new(),
         });
     }
@@ -114,7 +114,7 @@ pub fn seal(made: &str, mut record: Record, limits: &StoreLimits) -> Result<Seal
         hash: hash_key(body, CHECKSUM_SEED),
     });
     Ok(Sealed {
-        record: record::encode(&record),
+        record: record::encode(&record, made),
         chunks,
     })
 }
@@ -228,7 +228,7 @@ mod tests {
         let value = codec::encode_string(&"abc".repeat(1000));
         let sealed = seal(":1:k", Record::new(value.clone(), 0.0, 1.0), &limits()).unwrap();
         assert!(sealed.record.len() < 200);
-        let r = record::decode(&sealed.record).unwrap();
+        let r = record::decode(&sealed.record, ":1:k").unwrap();
         assert!(r.compressed);
         assert_eq!(open(":1:k", &r, &limits()), Ok(Opened::Value(value)));
     }
@@ -246,7 +246,7 @@ mod tests {
             .collect();
         let value = codec::encode_binary(codec::BinaryKind::Uint8Array, &bytes);
         let sealed = seal(":1:k", Record::new(value, 0.0, 1.0), &limits()).unwrap();
-        assert!(!record::decode(&sealed.record).unwrap().compressed);
+        assert!(!record::decode(&sealed.record, ":1:k").unwrap().compressed);
     }
 
     #[test]
@@ -271,7 +271,7 @@ mod tests {
         };
         let value = codec::encode_string(&"0123456789".repeat(20));
         let sealed = seal(":1:k", Record::new(value, 0.0, 1.0), &l).unwrap();
-        let r = record::decode(&sealed.record).unwrap();
+        let r = record::decode(&sealed.record, ":1:k").unwrap();
         let mut parts: Vec<&[u8]> = sealed.chunks.iter().map(|(_, b)| b.as_slice()).collect();
         parts.swap(0, 1);
         assert!(assemble(&r, &parts).is_err());

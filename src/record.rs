@@ -15,7 +15,12 @@
 //! | 4 | compute time, ms (f32): how long the value took to make (XFetch) |
 //! | 2 + n | tag count, then each tag as a u16 length and UTF-8 bytes |
 //! | 4 + n | payload length and payload: the value encoding (maybe deflated), or a manifest |
-//! | 8 | checksum: [`crate::hash_key`] of every byte before it, seed [`CHECKSUM_SEED`] |
+//! | 8 | checksum: [`crate::hash_key`] of every byte before it, seeded with the hash of the full made key the record was written under (see [`key_seed`]) |
+//!
+//! The checksum binds a record to its key: a record read back under any other key (another
+//! key, prefix, tenant or version; a store or proxy that mixes answers up; two long keys
+//! whose shortened store keys collide) fails it, and reads as a miss. Format 3 added this;
+//! records of older formats read as misses too.
 //!
 //! A manifest payload (a value split into chunks stored under derived keys) is the chunk
 //! count (u32), the total body length (u32) and the hash of the whole body (u64).
@@ -26,7 +31,7 @@ use crate::hash_key;
 /// The three magic bytes that open every record.
 pub const MAGIC: [u8; 3] = *b"ECR";
 /// The record format version this build writes and reads.
-pub const FORMAT: u8 = 2;
+pub const FORMAT: u8 = 3;
 /// Fixed seed of the record checksum (records outlive processes: never change it).
 pub const CHECKSUM_SEED: u64 = 0x6564_6765_6361_6368;
 /// Bytes a record adds around its payload when it has no tags.
@@ -60,11 +65,13 @@ pub struct Manifest {
 /// ```
 /// use edgecache::record::{self, Body, Record};
 /// let r = Record::new(b"\x01hi".to_vec(), 1000.0, 61_000.0);
-/// let bytes = record::encode(&r);
-/// assert_eq!(record::decode(&bytes), Ok(r));
+/// let bytes = record::encode(&r, ":1:greeting");
+/// assert_eq!(record::decode(&bytes, ":1:greeting"), Ok(r));
+/// // Bound to its key: under any other key it does not decode.
+/// assert!(record::decode(&bytes, ":2:greeting").is_err());
 /// let mut corrupt = bytes.clone();
 /// corrupt[40] ^= 1;
-/// assert!(record::decode(&corrupt).is_err());
+/// assert!(record::decode(&corrupt, ":1:greeting").is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -107,8 +114,13 @@ impl Record {
     }
 }
 
-/// The bytes of `record`.
-pub fn encode(record: &Record) -> Vec<u8> {
+/// The checksum seed of a record written under the made key `key`.
+pub fn key_seed(key: &str) -> u64 {
+    hash_key(key.as_bytes(), CHECKSUM_SEED)
+}
+
+/// The bytes of `record`, bound to the made key `key`.
+pub fn encode(record: &Record, key: &str) -> Vec<u8> {
     // The manifest is built here; an inline payload is copied once, into the output.
     let mut manifest = [0u8; 16];
     let payload: &[u8] = match &record.body {
@@ -144,7 +156,7 @@ pub fn encode(record: &Record) -> Vec<u8> {
     }
     out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     out.extend_from_slice(payload);
-    let sum = hash_key(&out, CHECKSUM_SEED);
+    let sum = hash_key(&out, key_seed(key));
     out.extend_from_slice(&sum.to_le_bytes());
     out
 }
@@ -155,9 +167,10 @@ pub fn looks_like_record(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC)
 }
 
-/// Decodes and verifies a record. Never panics; anything but an intact record of this
-/// format is an [`Error::Corrupt`] whose message says what was wrong.
-pub fn decode(bytes: &[u8]) -> Result<Record> {
+/// Decodes and verifies a record read under the made key `key`. Never panics; anything but
+/// an intact record of this format written under `key` is an [`Error::Corrupt`] whose
+/// message says what was wrong.
+pub fn decode(bytes: &[u8], key: &str) -> Result<Record> {
     if !looks_like_record(bytes) {
         return Err(corrupt("not an edgecache record (foreign bytes)"));
     }
@@ -165,11 +178,17 @@ pub fn decode(bytes: &[u8]) -> Result<Record> {
         return Err(corrupt("truncated record"));
     }
     if bytes[3] != FORMAT {
-        return Err(corrupt("unknown record format version"));
+        return Err(corrupt(if bytes[3] < FORMAT {
+            "record of an older format version (read as a miss)"
+        } else {
+            "unknown record format version"
+        }));
     }
     let (content, sum) = bytes.split_at(bytes.len() - 8);
-    if read_u64(sum) != Some(hash_key(content, CHECKSUM_SEED)) {
-        return Err(corrupt("checksum mismatch"));
+    if read_u64(sum) != Some(hash_key(content, key_seed(key))) {
+        return Err(corrupt(
+            "checksum mismatch: damaged, or written under another key",
+        ));
     }
     let mut r = Reader {
         bytes: content,
@@ -277,6 +296,7 @@ impl<'a> Reader<'a> {
 
 #[cfg(test)]
 mod tests {
+    const K: &str = "site:1:key";
     use super::*;
 
     fn sample() -> Record {
@@ -288,7 +308,7 @@ mod tests {
     #[test]
     fn round_trips_tags_infinity_and_manifests() {
         let r = sample();
-        assert_eq!(decode(&encode(&r)), Ok(r));
+        assert_eq!(decode(&encode(&r, K), K), Ok(r));
         let mut m = Record::new(Vec::new(), 1.0, 2.0);
         m.body = Body::Chunked(Manifest {
             chunks: 3,
@@ -296,30 +316,45 @@ mod tests {
             hash: 7,
         });
         m.compressed = true;
-        assert_eq!(decode(&encode(&m)), Ok(m));
+        assert_eq!(decode(&encode(&m, K), K), Ok(m));
     }
 
     #[test]
     fn every_truncation_and_bit_flip_is_rejected() {
-        let bytes = encode(&sample());
+        let bytes = encode(&sample(), K);
         for n in 0..bytes.len() {
-            assert!(decode(&bytes[..n]).is_err(), "truncated to {n}");
+            assert!(decode(&bytes[..n], K).is_err(), "truncated to {n}");
         }
         for i in 0..bytes.len() {
             for bit in 0..8 {
                 let mut b = bytes.clone();
                 b[i] ^= 1 << bit;
-                assert!(decode(&b).is_err(), "flip {i}:{bit}");
+                assert!(decode(&b, K).is_err(), "flip {i}:{bit}");
             }
         }
     }
 
     #[test]
     fn foreign_bytes_are_rejected() {
-        assert!(decode(b"{\"value\":1}").is_err());
-        assert!(decode(b"").is_err());
-        let mut other = encode(&sample());
+        assert!(decode(b"{\"value\":1}", K).is_err());
+        assert!(decode(b"", K).is_err());
+        let mut other = encode(&sample(), K);
         other[3] = FORMAT + 1;
-        assert!(decode(&other).is_err());
+        assert!(decode(&other, K).is_err());
+    }
+
+    #[test]
+    fn a_record_reads_only_under_its_own_key() {
+        let bytes = encode(&sample(), K);
+        for other in [
+            "site:1:other",
+            "site:2:key",
+            "other:1:key",
+            "",
+            "site:1:key ",
+        ] {
+            assert!(decode(&bytes, other).is_err(), "{other}");
+        }
+        assert!(decode(&bytes, K).is_ok());
     }
 }

@@ -128,7 +128,7 @@ fn parse_limits(options: &JsValue, store: &JsValue) -> Result<(StoreLimits, f64)
 impl CacheCore {
     /// The time of a stamp record.
     fn read_stamp(&self, tag: &str, bytes: &[u8]) -> Result<f64, Error> {
-        let r = record::decode(bytes)?;
+        let r = record::decode(bytes, &self.stamp_made(tag))?;
         match persist::open(&self.stamp_made(tag), &r, &self.limits)? {
             Opened::Value(v) => match Numeric::from_value(&v) {
                 Some(Numeric::Float(at)) if at.is_finite() => Ok(at),
@@ -194,11 +194,11 @@ impl CacheCore {
 
     /// Decodes a record: `None` when absent or past its serve-stale window, `Err` when
     /// corrupt.
-    fn live(&self, bytes: Option<Vec<u8>>) -> Result<Option<Live>, Error> {
+    fn live(&self, made: &str, bytes: Option<Vec<u8>>) -> Result<Option<Live>, Error> {
         let Some(bytes) = bytes else {
             return Ok(None);
         };
-        let r = record::decode(&bytes)?;
+        let r = record::decode(&bytes, made)?;
         let now = self.now_ms();
         Ok(if !r.is_expired(now) {
             Some(Live::Fresh(r))
@@ -210,8 +210,8 @@ impl CacheCore {
     }
 
     /// A fresh record (stale ones read as absent).
-    fn fresh(&self, bytes: Option<Vec<u8>>) -> Result<Option<Record>, Error> {
-        Ok(match self.live(bytes)? {
+    fn fresh(&self, made: &str, bytes: Option<Vec<u8>>) -> Result<Option<Record>, Error> {
+        Ok(match self.live(made, bytes)? {
             Some(Live::Fresh(r)) => Some(r),
             _ => None,
         })
@@ -321,8 +321,8 @@ impl CacheCore {
     }
 
     /// The checks every record read passes before its body: tags, then expiry.
-    fn judge(&self, bytes: Option<Vec<u8>>) -> Result<Option<Live>, JsValue> {
-        let live = match self.live(bytes) {
+    fn judge(&self, made: &str, bytes: Option<Vec<u8>>) -> Result<Option<Live>, JsValue> {
+        let live = match self.live(made, bytes) {
             Ok(Some(l)) => l,
             Ok(None) => return Ok(None),
             Err(e) => return Err(Self::corrupt(e)),
@@ -509,7 +509,7 @@ impl CacheCore {
 
     /// Keeps a record this cache just wrote in the memory tier (after a successful `add`).
     pub fn remember(&self, made: &str, bytes: Vec<u8>) {
-        if let Ok(Some(r)) = self.fresh(Some(bytes)) {
+        if let Ok(Some(r)) = self.fresh(made, Some(bytes)) {
             if let Ok(Opened::Value(value)) = persist::open(made, &r, &self.limits) {
                 self.fill(made, &value, &r);
             }
@@ -523,7 +523,7 @@ impl CacheCore {
     /// `{ corrupt }` (an Error to report; a miss). With getOrSet's `options`, a value is
     /// `{ value, state }` and a stale one inside its windows is served too.
     pub fn open(&self, made: &str, bytes: Option<Vec<u8>>, options: JsValue) -> JsValue {
-        let live = match self.judge(bytes) {
+        let live = match self.judge(made, bytes) {
             Ok(Some(l)) => l,
             Ok(None) => return JsValue::UNDEFINED,
             Err(answer) => return answer,
@@ -544,7 +544,7 @@ impl CacheCore {
     /// Joins the chunks of a chunked record (`null` for a missing chunk): `{ value }`,
     /// `undefined` or `{ corrupt }` as [`CacheCore::open`].
     pub fn assemble(&self, made: &str, bytes: Vec<u8>, chunks: Array, options: JsValue) -> JsValue {
-        let live = match self.judge(Some(bytes)) {
+        let live = match self.judge(made, Some(bytes)) {
             Ok(Some(l)) => l,
             Ok(None) => return JsValue::UNDEFINED,
             Err(answer) => return answer,
@@ -574,7 +574,7 @@ impl CacheCore {
         timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (timeout, _) = args::write_options(&timeout_or_options).js()?;
-        let mut r = match self.fresh(bytes) {
+        let mut r = match self.fresh(made, bytes) {
             Ok(Some(r)) => r,
             Ok(None) => return Ok(JsValue::UNDEFINED),
             Err(e) => return Ok(Self::corrupt(e)),
@@ -603,7 +603,7 @@ impl CacheCore {
     ) -> Result<JsValue, JsValue> {
         let delta = args::delta(&delta).js()?;
         let delta = if negate { delta.negated() } else { delta };
-        let Ok(Some(mut r)) = self.fresh(bytes) else {
+        let Ok(Some(mut r)) = self.fresh(made, bytes) else {
             return Err(to_js(Error::KeyNotFound(made.to_string())));
         };
         let current = match persist::open(made, &r, &self.limits) {
@@ -705,7 +705,10 @@ impl CacheCore {
             self.stamps.borrow_mut().insert(tag.clone(), (at, now));
             let value = Numeric::Float(at).to_value();
             let key = self.stamp_key(tag);
-            let record = record::encode(&Record::new(value, at, f64::INFINITY));
+            let record = record::encode(
+                &Record::new(value, at, f64::INFINITY),
+                &self.stamp_made(tag),
+            );
             out.push(&Array::of2(
                 &key.into(),
                 &Uint8Array::from(&record[..]).into(),

@@ -246,3 +246,87 @@ test("a value over the byte budget is refused before it is copied into wasm memo
   assert.deepEqual(cache.setMany({ a: 1, b: huge }), ["b"]);
   assert.equal(cache.get("a"), 1);
 });
+
+/** A store adapter that answers with another key's record: a mix-up in a proxy or a replica. */
+function mixingStore() {
+  const inner = stores.memory();
+  let swap = null;
+  return {
+    ...inner,
+    limits: inner.limits,
+    swap(from, to) {
+      swap = [from, to];
+    },
+    async get(key) {
+      if (swap && key.endsWith(swap[0])) {
+        const other = [...inner.map.keys()].find((k) => k.endsWith(swap[1]));
+        return inner.get(other);
+      }
+      return inner.get(key);
+    },
+  };
+}
+
+test("a record read back under another key, prefix or version is a counted, reported miss", async () => {
+  const store = mixingStore();
+  const errors = [];
+  const tenantA = new Cache({ store, keyPrefix: "a", memory: false, onError: (e) => errors.push(e) });
+  const tenantB = new Cache({ store, keyPrefix: "b", memory: false, onError: (e) => errors.push(e) });
+  await tenantA.set("secret", "A's value");
+  await tenantB.set("secret", "B's value");
+  await tenantA.set("other", "not secret");
+  await tenantA.set("v", "version 1", { version: 1 });
+  await tenantA.set("v", "version 2", { version: 2 });
+  assert.equal(await tenantA.get("secret"), "A's value");
+
+  store.swap("a:1:secret", "b:1:secret"); // another tenant's record
+  assert.equal(await tenantA.get("secret"), undefined);
+  store.swap("a:1:secret", "a:1:other"); // another key's record
+  assert.equal(await tenantA.get("secret"), undefined);
+  store.swap("a:1:v", "a:2:v"); // another version's record
+  assert.equal(await tenantA.get("v", undefined, { version: 1 }), undefined);
+  assert.equal(tenantA.stats().corruptRecords, 3);
+  assert.equal(errors.length, 3);
+  assert.ok(errors.every((e) => e.code === "CORRUPT_VALUE" && /another key/.test(e.message)));
+});
+
+test("garbage from a store adapter is a counted store error, never a rejected read", async () => {
+  for (const answer of [42, "OK", null, { length: 1 }, [1, 2, 3], ["not bytes", 7]]) {
+    const inner = stores.memory();
+    const store = { ...inner, limits: inner.limits, getMany: async () => answer };
+    const errors = [];
+    const cache = new Cache({ store, memory: false, onError: (e) => errors.push(e) });
+    await cache.set("a", 1, { tags: ["x", "y"] });
+    await cache.set("b", 2);
+    const got = await cache.getMany(["a", "b"]);
+    assert.ok(got instanceof Map);
+    assert.ok(cache.stats().storeErrors + cache.stats().corruptRecords > 0, JSON.stringify(answer));
+  }
+  for (const swapped of [1, "OK", undefined, null, {}]) {
+    const inner = stores.memory();
+    const store = { ...inner, limits: inner.limits, async compareAndSwap(...args) { await inner.compareAndSwap(...args); return swapped; } };
+    const errors = [];
+    const cache = new Cache({ store, memory: false, onError: (e) => errors.push(e) });
+    assert.equal(await cache.add("k", 1), false);
+    assert.equal(errors[0]?.code, "STORE_PROTOCOL");
+    assert.equal(cache.stats().storeErrors, 1);
+  }
+});
+
+test("an onError or onEvict hook that throws never fails the operation", async () => {
+  const original = console.error;
+  const logged = [];
+  console.error = (...args) => logged.push(args);
+  try {
+    const store = { ...stores.memory(), get: async () => { throw new Error("down"); } };
+    store.limits = stores.memory().limits;
+    const cache = new Cache({ store, memory: false, onError() { throw new Error("hook"); }, onEvict() { throw new Error("evict hook"); } });
+    assert.equal(await cache.get("k", "default"), "default");
+    await cache.set("k", 1);
+    await cache.delete("k");
+    assert.ok(cache.stats().hookErrors >= 2);
+    assert.ok(logged.length >= 2);
+  } finally {
+    console.error = original;
+  }
+});
