@@ -2,6 +2,7 @@
 // parsing and patching, keys, what may be stored, Age, 304s) is in Rust (src/http/); this
 // file reads and writes Headers and Responses and awaits the cache.
 import { typeError } from "./errors.js";
+import { getSession } from "./sessions.js";
 import {
   getCache,
   __patchCacheControl,
@@ -87,8 +88,27 @@ const headerNames = new Map();
 /** `HTTP_ACCEPT_ENCODING` -> `accept-encoding` (remembered: a header list is read on every hit). */
 const headerName = (meta) => remembered(headerNames, meta, () => meta.slice(5).replace(/_/g, "-").toLowerCase(), MEMO_LIMIT);
 
+/** A request header's value, or null: Django reads a name no request can carry ("" from an empty `Vary`, or an invalid one) as absent. */
+function headerValue(request, name) {
+  if (name === "") return null;
+  try {
+    return request.headers.get(name);
+  } catch {
+    return null;
+  }
+}
+
+/** Django's `build_absolute_uri()`: a bare `?` (an empty query) is dropped. */
+function keyUrl(url) {
+  return url.endsWith("?") && url.indexOf("?") === url.length - 1 ? url.slice(0, -1) : url;
+}
+
 function keyOptions(o) {
-  return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined, memo: new Map() };
+  const format = o.keyFormat ?? "unambiguous";
+  if (format !== "unambiguous" && format !== "django") {
+    throw typeError("INVALID_OPTION", `option 'keyFormat' must be "unambiguous" or "django", got ${String(format)}`);
+  }
+  return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined, django: format === "django", memo: new Map() };
 }
 
 /** Rust's md5 key for `id`, remembered (bounded): a hot page's keys are made once, not per hit. */
@@ -96,7 +116,7 @@ const remember = (k, id, make) => remembered(k.memo, id, make, MEMO_LIMIT);
 
 /** Django's cache_header key of the request's URL. */
 function headerKeyFor(request, k) {
-  const url = request.url;
+  const url = keyUrl(request.url);
   return remember(k, `H${url}`, () => __headerKey(k.prefix, url, k.language, k.timeZone));
 }
 
@@ -104,8 +124,8 @@ function headerKeyFor(request, k) {
  * Django's `get_cache_key`: the page key of `request` from the header list learned for its
  * URL, or null when nothing was learned.
  */
-export async function getCacheKey(request, { keyPrefix, method = "GET", cache, language, timeZone } = {}) {
-  const k = keyOptions({ keyPrefix, language, timeZone });
+export async function getCacheKey(request, { keyPrefix, method = "GET", cache, language, timeZone, keyFormat } = {}) {
+  const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
   const c = resolveCache(cache);
   const list = await c.get(headerKeyFor(request, k));
   if (list === undefined || list === null) return null;
@@ -113,19 +133,19 @@ export async function getCacheKey(request, { keyPrefix, method = "GET", cache, l
 }
 
 function pageKeyFor(request, method, list, k) {
-  const values = list.map((name) => request.headers.get(headerName(name)));
-  const url = request.url;
+  const values = list.map((name) => headerValue(request, headerName(name)));
+  const url = keyUrl(request.url);
   // Header values cannot hold NUL; \u0001 marks an absent header (Django tells it from an empty one).
   const id = `P${method} ${url}\0${values.map((v) => v ?? "\u0001").join("\0")}`;
-  return remember(k, id, () => __pageKey(k.prefix, method, url, values, k.language, k.timeZone));
+  return remember(k, id, () => __pageKey(k.prefix, method, url, values, k.language, k.timeZone, k.django));
 }
 
 /**
  * Django's `learn_cache_key`: stores the response's Vary header list for the request's URL
  * and returns the page key for the request's method.
  */
-export async function learnCacheKey(request, response, { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone } = {}) {
-  const k = keyOptions({ keyPrefix, language, timeZone });
+export async function learnCacheKey(request, response, { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone, keyFormat } = {}) {
+  const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
   const list = __learnList(header(headersOf(response), "vary"), k.language !== undefined);
   await resolveCache(cache).set(headerKeyFor(request, k), list, timeout);
   return pageKeyFor(request, request.method, list, k);
@@ -135,6 +155,22 @@ function streaming(response) {
   const h = response.headers;
   if (response.body === null || h.has("content-length")) return false;
   return /^text\/event-stream/i.test(h.get("content-type") ?? "") || /chunked/i.test(h.get("transfer-encoding") ?? "");
+}
+
+/** True when a stored page may answer `request` (the Authorization rule). */
+function servable(hit, request) {
+  return hit.page.serves(Boolean(request.headers.get("authorization")));
+}
+
+/**
+ * True when a session was read or written while `request` was handled and the page would be
+ * stored as shared: only a request with a cookie whose response varies on Cookie (the
+ * session wrapper inside the cache) gets a key of its own.
+ */
+function sessionShared(request, response) {
+  const session = getSession(request);
+  if (session === undefined || !(session.accessed || session.modified)) return false;
+  return !(request.headers.has("cookie") && hasVaryHeader(response, "Cookie"));
 }
 
 /** A Response for a stored page, each time a new one (bodies can be read once). */
@@ -148,8 +184,14 @@ function fromPage(page, body, request, extra) {
   return new Response(request.method === "HEAD" ? null : body, { status: page.status, statusText: page.statusText, headers });
 }
 
-// Request headers that override the host or URL a handler sees but are not in the key.
-const UNKEYED = ["x-forwarded-host", "x-host", "x-original-url", "x-rewrite-url"];
+// Request headers that override the host, scheme, port, path or method a handler sees but
+// are not in the key: a request carrying one is neither stored nor answered from the cache,
+// unless the application names the header in `keyHeaders` (its value then enters the key).
+const UNKEYED = [
+  "x-forwarded-host", "x-host", "x-original-url", "x-rewrite-url", "forwarded", "x-forwarded-proto",
+  "x-forwarded-scheme", "x-forwarded-port", "x-forwarded-server", "x-forwarded-prefix", "x-original-host",
+  "x-http-method-override", "x-http-method", "x-method-override",
+];
 
 // The headers a 304 carries (RFC 9110 15.4.5).
 const NOT_MODIFIED_HEADERS = ["cache-control", "content-location", "date", "etag", "expires", "last-modified", "vary", "age"];
@@ -176,11 +218,21 @@ export function cacheMiddleware(handler, options = {}) {
     waitUntil,
     serverTiming = false,
     tags,
+    keyFormat,
+    keyHeaders = [],
   } = options;
+  if (!Array.isArray(keyHeaders) || !keyHeaders.every((h) => typeof h === "string" && /^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(h))) {
+    throw typeError("INVALID_OPTION", "option 'keyHeaders' must be an array of header names");
+  }
+  // Declared headers enter every page key, as if each response varied on them.
+  const keyed = keyHeaders.map((h) => h.toLowerCase());
+  const declared = keyed.map((h) => `HTTP_${h.toUpperCase().replace(/-/g, "_")}`);
+  const unkeyed = UNKEYED.filter((h) => !keyed.includes(h));
+  const overridden = (request) => unkeyed.some((name) => request.headers.has(name));
   if (tags !== undefined && typeof tags !== "function" && !Array.isArray(tags)) {
     throw typeError("INVALID_TAGS", "option 'tags' must be an array of tags or a function of the request returning one");
   }
-  const k = keyOptions({ keyPrefix, language, timeZone });
+  const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
   if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
   else if (cache !== undefined && typeof cache !== "string") throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
   const inflight = new Map(); // coalescing: one handler call per key at a time
@@ -200,7 +252,7 @@ export function cacheMiddleware(handler, options = {}) {
    * MemoryCache (a hit then costs no microtask hops), a Promise over a Cache.
    */
   function fetchFromCache(c, request) {
-    const usable = (hit) => (hit !== undefined && hit.page.serves(Boolean(request.headers.get("authorization"))) ? hit : undefined);
+    const usable = (hit) => (hit !== undefined && servable(hit, request) ? hit : undefined);
     return then(c.get(headerKeyFor(request, k)), (list) => {
       if (!Array.isArray(list)) return undefined; // absent, or not a header list: a miss
       return then(c.get(pageKeyFor(request, "GET", list, k)), (value) => {
@@ -239,7 +291,7 @@ export function cacheMiddleware(handler, options = {}) {
       pageTimeout: pageTimeout ?? undefined,
       cacheTimeout,
       stripSetCookie,
-      unkeyedOverride: UNKEYED.some((name) => request.headers.has(name)),
+      unkeyedOverride: overridden(request) || sessionShared(request, response),
     });
     if (policy === null) return [withStatus(response, "BYPASS"), undefined];
     // Responses from fetch() can have immutable headers: work on a copy.
@@ -256,7 +308,8 @@ export function cacheMiddleware(handler, options = {}) {
     const page = new PageEntry({ status: response.status, statusText: response.statusText, headers: stored, fresh: nowSeconds(clock) + policy.timeout, swr, sie });
     const entry = { page, body: body ?? new Uint8Array(0) };
     const keep = policy.timeout + Math.max(swr, sie);
-    const list = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
+    const learned = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
+    const list = declared.length === 0 ? learned : [...new Set([...learned, ...declared])].sort();
     await c.set(headerKeyFor(request, k), list, keep);
     const key = pageKeyFor(request, request.method, list, k);
     await c.set(key, page.pack(entry.body), tags === undefined ? keep : { timeout: keep, tags: typeof tags === "function" ? tags(request) : tags });
@@ -265,6 +318,8 @@ export function cacheMiddleware(handler, options = {}) {
 
   return async function cached(request, ...rest) {
     if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
+    // The handler sees another host, scheme or method than the key says: never cached.
+    if (overridden(request)) return withStatus(await handler(request, ...rest), "BYPASS");
     const c = resolveCache(cache);
     let hit = fetchFromCache(c, request);
     if (isThenable(hit)) hit = await hit;
@@ -292,7 +347,9 @@ export function cacheMiddleware(handler, options = {}) {
     const leader = inflight.get(flight);
     if (leader !== undefined) {
       const shared = await leader.catch(() => undefined);
-      if (shared !== undefined && pageKeyFor(request, request.method, shared.list, k) === shared.key) {
+      // Only what the cache lookup itself would give this request: same key, and a page
+      // that may answer it (a request with Authorization is not served a shared page).
+      if (shared !== undefined && pageKeyFor(request, request.method, shared.list, k) === shared.key && servable(shared.entry, request)) {
         return serve(shared.entry, request);
       }
       return finish(c, request, rest);

@@ -39,13 +39,32 @@ pub fn header_key(prefix: &str, url: &str, suffix: &KeySuffix) -> String {
     key
 }
 
+/// How the header values enter a page key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyFormat {
+    /// Each value length-prefixed and an absent header marked apart from every value, so
+    /// two different sets of values never share a key (the default).
+    #[default]
+    Unambiguous,
+    /// Django's exact scheme (values joined with nothing, `-,` for an absent header), for a
+    /// store shared with a Django site: `"gzip, brfr"` + `""` and `"gzip, br"` + `"fr"` meet.
+    Django,
+}
+
 /// `views.decorators.cache.cache_page.<prefix>.<METHOD>.<md5(url)>.<md5(headers)><suffix>`,
-/// where the header md5 covers each value in list order, or `-,` for an absent header.
+/// where the header md5 covers each value in list order, as `format` says.
 ///
 /// ```
-/// use edgecache::http::{page_key, KeySuffix};
-/// let key = page_key("", "GET", "http://testserver/", &[], &KeySuffix::default());
+/// use edgecache::http::{page_key, KeyFormat, KeySuffix};
+/// let none = KeySuffix::default();
+/// let key = page_key("", "GET", "http://testserver/", &[], &none, KeyFormat::Django);
 /// assert!(key.ends_with(".d41d8cd98f00b204e9800998ecf8427e"));
+/// let a = [Some("gzip, brfr"), Some("")];
+/// let b = [Some("gzip, br"), Some("fr")];
+/// let key = |v: &[Option<&str>], f| page_key("", "GET", "http://x/", v, &none, f);
+/// assert_eq!(key(&a, KeyFormat::Django), key(&b, KeyFormat::Django));
+/// assert_ne!(key(&a, KeyFormat::Unambiguous), key(&b, KeyFormat::Unambiguous));
+/// assert_ne!(key(&[Some("-,")], KeyFormat::Unambiguous), key(&[None], KeyFormat::Unambiguous));
 /// ```
 pub fn page_key(
     prefix: &str,
@@ -53,12 +72,19 @@ pub fn page_key(
     url: &str,
     values: &[Option<&str>],
     suffix: &KeySuffix,
+    format: KeyFormat,
 ) -> String {
     let mut headers = Md5::new();
     for value in values {
-        match value {
-            Some(v) => headers.update(v.as_bytes()),
-            None => headers.update(b"-,"),
+        match (format, value) {
+            (KeyFormat::Django, Some(v)) => headers.update(v.as_bytes()),
+            (KeyFormat::Django, None) => headers.update(b"-,"),
+            (KeyFormat::Unambiguous, Some(v)) => {
+                headers.update(b"=");
+                headers.update((v.len() as u64).to_le_bytes());
+                headers.update(v.as_bytes());
+            }
+            (KeyFormat::Unambiguous, None) => headers.update(b"!"),
         }
     }
     let mut hex = String::with_capacity(32);

@@ -128,10 +128,23 @@ pub fn page_key(
     values: Array,
     language: Option<String>,
     time_zone: Option<String>,
+    django_format: bool,
 ) -> String {
     let owned: Vec<Option<String>> = values.iter().map(|v| v.as_string()).collect();
     let refs: Vec<Option<&str>> = owned.iter().map(Option::as_deref).collect();
-    http::page_key(prefix, method, url, &refs, &suffix(language, time_zone))
+    let format = if django_format {
+        http::KeyFormat::Django
+    } else {
+        http::KeyFormat::Unambiguous
+    };
+    http::page_key(
+        prefix,
+        method,
+        url,
+        &refs,
+        &suffix(language, time_zone),
+        format,
+    )
 }
 
 /// The header list `learnCacheKey` stores for a response's `Vary`.

@@ -92,23 +92,43 @@ test("patchVaryHeaders and hasVaryHeader: Django's cases", () => {
   assert.equal(hasVaryHeader(cc(), "accept"), false);
 });
 
-test("learnCacheKey and getCacheKey give Django's exact keys", async () => {
+test("learnCacheKey and getCacheKey give Django's exact keys with keyFormat django", async () => {
   const cache = new MemoryCache();
   const url = "http://www.example.com/test/?b=2&a=1";
   const request = new Request(url, { headers: { "accept-encoding": "gzip", cookie: "" } });
   const response = new Response("", { headers: { vary: "Cookie, Accept-Encoding, X-Missing" } });
-  const key = await learnCacheKey(request, response, { cache, keyPrefix: "pfx" });
+  const key = await learnCacheKey(request, response, { cache, keyPrefix: "pfx", keyFormat: "django" });
   // Sorted list: HTTP_ACCEPT_ENCODING, HTTP_COOKIE (present but empty: adds nothing), HTTP_X_MISSING (absent: "-,").
   assert.equal(key, `views.decorators.cache.cache_page.pfx.GET.${md5(url)}.${md5("gzip-,")}`);
   assert.deepEqual(cache.get(`views.decorators.cache.cache_header.pfx.${md5(url)}`), ["HTTP_ACCEPT_ENCODING", "HTTP_COOKIE", "HTTP_X_MISSING"]);
-  assert.equal(await getCacheKey(request, { cache, keyPrefix: "pfx" }), key);
-  assert.equal(await getCacheKey(request, { cache, keyPrefix: "pfx", method: "HEAD" }), key.replace(".GET.", ".HEAD."));
+  assert.equal(await getCacheKey(request, { cache, keyPrefix: "pfx", keyFormat: "django" }), key);
+  assert.equal(await getCacheKey(request, { cache, keyPrefix: "pfx", method: "HEAD", keyFormat: "django" }), key.replace(".GET.", ".HEAD."));
   assert.equal(await getCacheKey(new Request("http://www.example.com/other"), { cache }), null);
   const head = new Request(url, { method: "HEAD" });
   const plain = await learnCacheKey(head, new Response(""), { cache, language: "en-us", timeZone: "America/Chicago" });
   assert.equal(plain, `views.decorators.cache.cache_page..HEAD.${md5(url)}.d41d8cd98f00b204e9800998ecf8427e.en-us.America/Chicago`);
   const i18n = await learnCacheKey(request, new Response("", { headers: { vary: "Accept-Language" } }), { cache, language: "fr" });
   assert.equal(i18n, `views.decorators.cache.cache_page..GET.${md5(url)}.d41d8cd98f00b204e9800998ecf8427e.fr`, "Accept-Language is redundant with the language suffix");
+});
+
+test("page keys are unambiguous by default; empty and invalid Vary names read as absent; a bare ? is dropped", async () => {
+  const cache = new MemoryCache();
+  const vary = new Response("", { headers: { vary: "Accept-Encoding, Accept-Language" } });
+  const at = (headers, options = {}) => learnCacheKey(new Request("http://x/p", { headers }), vary, { cache, ...options });
+  const a = { "accept-encoding": "gzip, brfr", "accept-language": "" };
+  const b = { "accept-encoding": "gzip, br", "accept-language": "fr" };
+  assert.notEqual(await at(a), await at(b));
+  assert.equal(await at(a, { keyFormat: "django" }), await at(b, { keyFormat: "django" }), "Django's own scheme joins values");
+  assert.notEqual(await at({ "accept-encoding": "-," }), await at({}));
+  await assert.rejects(at({}, { keyFormat: "nope" }), { code: "INVALID_OPTION" });
+  for (const header of ["", " , ", "Accept, ", "bad name"]) {
+    const key = await learnCacheKey(new Request("http://x/q"), new Response("", { headers: { vary: header } }), { cache });
+    assert.equal(typeof key, "string");
+    assert.equal(await getCacheKey(new Request("http://x/q"), { cache }), key);
+  }
+  const bare = await learnCacheKey(new Request("http://x/r?"), new Response(""), { cache });
+  assert.equal(bare, await learnCacheKey(new Request("http://x/r"), new Response(""), { cache }));
+  assert.notEqual(bare, await learnCacheKey(new Request("http://x/r??"), new Response(""), { cache }));
 });
 
 /** A handler counting its calls; `make(request, n)` builds the response. */

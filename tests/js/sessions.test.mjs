@@ -235,8 +235,10 @@ test("cachePage never serves one user's session page or cookie to another", asyn
   assert.equal(await anon1.text(), "hello anonymous #1");
   assert.equal(anon1.headers.get("vary"), "Cookie");
   const anon2 = await send(h, "/page");
-  assert.equal(anon2.headers.get("x-cache"), "HIT", "anonymous pages are shared between anonymous users");
-  assert.equal(await anon2.text(), "hello anonymous #1");
+  // A page produced while the session was read is never stored as shared: the next visitor
+  // without a cookie may have other session data (a CSRF token, a cart id).
+  assert.equal(anon2.headers.get("x-cache"), "BYPASS", "a page that read the session is not shared between anonymous users");
+  assert.equal(await anon2.text(), "hello anonymous #2");
 
   const aliceLogin = await send(h, "/login?u=alice");
   assert.equal(aliceLogin.headers.get("x-cache"), "BYPASS", "a response setting the session cookie is not stored");
@@ -247,7 +249,8 @@ test("cachePage never serves one user's session page or cookie to another", asyn
   const bobPage = await send(h, "/page", bob);
   assert.match(await bobPage.text(), /^hello bob /, "Bob never gets Alice's cached page");
   const anon3 = await send(h, "/page");
-  assert.equal(await anon3.text(), "hello anonymous #1");
+  assert.match(await anon3.text(), /^hello anonymous #/);
+  assert.equal(anon3.headers.get("x-cache"), "BYPASS");
   assert.equal(anon3.headers.get("set-cookie"), null, "no cookie in a shared page");
   assert.match(await (await send(h, "/page", alice)).text(), /^hello alice /);
 });

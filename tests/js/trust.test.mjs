@@ -330,3 +330,49 @@ test("an onError or onEvict hook that throws never fails the operation", async (
     console.error = original;
   }
 });
+
+test("requests with host, scheme or method override headers are never stored nor answered from the cache", async () => {
+  const { cachePage } = await import("../../pkg/node.js");
+  const overrides = ["Forwarded", "X-Forwarded-Proto", "X-Forwarded-Scheme", "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Prefix", "X-Original-Host", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Forwarded-Host"];
+  for (const name of overrides) {
+    let calls = 0;
+    const h = cachePage(async (r) => new Response(`${++calls} ${r.headers.get(name) ?? "clean"}`), { timeout: 60, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
+    const poisoned = await h(new Request("http://site/p", { headers: { [name]: "evil" } }));
+    assert.equal(poisoned.headers.get("x-cache"), "BYPASS", name);
+    const clean = await h(new Request("http://site/p"));
+    assert.equal(await clean.text(), "2 clean", name);
+    const cleanAgain = await h(new Request("http://site/p"));
+    assert.equal(cleanAgain.headers.get("x-cache"), "HIT");
+    const poisonedAgain = await h(new Request("http://site/p", { headers: { [name]: "evil" } }));
+    assert.equal(poisonedAgain.headers.get("x-cache"), "BYPASS", `${name}: never answered from the cache`);
+  }
+  // Declared in keyHeaders: its value enters the key.
+  let calls = 0;
+  const h = cachePage(async (r) => new Response(`${++calls} ${r.headers.get("x-forwarded-proto")}`), { timeout: 60, cache: new MemoryCache(), keyHeaders: ["X-Forwarded-Proto"], cacheStatusHeader: "X-Cache" });
+  const https = (await h(new Request("http://site/p", { headers: { "x-forwarded-proto": "https" } }))).text();
+  assert.equal(await https, "1 https");
+  assert.equal(await (await h(new Request("http://site/p", { headers: { "x-forwarded-proto": "http" } }))).text(), "2 http");
+  const again = await h(new Request("http://site/p", { headers: { "x-forwarded-proto": "https" } }));
+  assert.equal(again.headers.get("x-cache"), "HIT");
+  assert.equal(await again.text(), "1 https");
+});
+
+test("a coalesced request with Authorization is never answered with an anonymous page", async () => {
+  const { cachePage } = await import("../../pkg/node.js");
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  let calls = 0;
+  const h = cachePage(async (r) => {
+    calls++;
+    if (calls === 1) await gate;
+    return new Response(r.headers.get("authorization") ? "private" : "public");
+  }, { timeout: 60, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
+  const anon = h(new Request("http://site/p"));
+  await null;
+  const authed = h(new Request("http://site/p", { headers: { authorization: "Bearer x" } }));
+  release();
+  assert.equal(await (await anon).text(), "public");
+  const answer = await authed;
+  assert.equal(await answer.text(), "private");
+  assert.notEqual(answer.headers.get("x-cache"), "HIT");
+});
