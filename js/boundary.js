@@ -291,3 +291,8 @@ export function isWellFormed(s) {
   if (typeof s.isWellFormed === "function") return s.isWellFormed();
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }
+
+/** `String(v)` (Python's `str()` stand-in for objects): throws what a `toString` throws. */
+export function toText(v) {
+  return String(v);
+}

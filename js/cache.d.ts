@@ -46,11 +46,15 @@ export interface StoreAdapter {
   put(key: string, value: Uint8Array, options: StorePutOptions): Promise<unknown>;
   /** Removes `key`; resolves false when it was absent (anything else counts as removed). */
   delete(key: string): Promise<boolean | void>;
-  /** The records of `keys`, in order (null for absent keys). */
+  /** The records of `keys`, in order (null for absent keys): an array of exactly `keys.length`; any other answer is a store error (code STORE_PROTOCOL). */
   getMany?(keys: string[]): Promise<Array<StoreBytes | null | undefined>>;
   /** The keys starting with `prefix`. */
   list?(prefix: string): AsyncIterable<string>;
-  /** Writes `value` only if `key` holds `expected` (null: only if absent); true if written. */
+  /**
+   * Writes `value` only if `key` holds `expected` (null: only if absent). Must resolve the
+   * boolean `true` (written) or `false` (the current value differed); anything else (a
+   * driver's `1` or `"OK"`) is a store error (code STORE_PROTOCOL) and the write counts as failed.
+   */
   compareAndSwap?(key: string, expected: Uint8Array | null, value: Uint8Array, options: StorePutOptions): Promise<boolean>;
   /** The store's limits. */
   limits?: StoreLimits;
@@ -108,8 +112,10 @@ export interface AsyncCacheStats {
   storeWrites: number;
   /** Store calls that threw, rejected or timed out. */
   storeErrors: number;
-  /** Records that failed their checks (corrupt, truncated, foreign): read as misses. */
+  /** Records that failed their checks (corrupt, truncated, foreign, or written under another key): read as misses. */
   corruptRecords: number;
+  /** Times onError or onEvict threw (each reported to console.error, never rethrown). */
+  hookErrors: number;
   /** Records read that a tag invalidation had made misses. */
   invalidated: number;
   /** Stale values served (staleWhileRevalidate, staleIfError). */

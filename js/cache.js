@@ -498,10 +498,13 @@ export class Cache {
   }
 
   async #shiftVersion(key, delta, negate, options) {
-    const [from, to, version] = this.#core.versionKeys(key, delta, negate, options);
+    // Django gets the source (warning for its key), sets the target, deletes the source.
+    const [from, old, version] = this.#core.versionKeys(key, delta, negate, options);
     const found = await this.#read("incrVersion", from);
     if (found === undefined) throw this.#core.missingKey(key);
+    const to = this.#core.versionKey(key, version);
     await this.#write("incrVersion", to, this.#core.seal(to, found.value, undefined, true));
+    this.#core.versionKey(key, old);
     this.#core.tombstone(from);
     await this.#call("incrVersion", from, () => this.#store.delete(this.#core.storeKey(from)));
     return version;

@@ -21,6 +21,12 @@ export interface PageKeyOptions {
   timeZone?: string;
   /** Where the keys are stored. Default: the "default" alias. */
   cache?: CacheTarget;
+  /**
+   * How header values enter the page key. "unambiguous" (default): each value length-prefixed
+   * and an absent header marked apart, so different requests never share a key. "django":
+   * Django's exact keys (values joined with nothing), for a store shared with a Django site.
+   */
+  keyFormat?: "unambiguous" | "django";
 }
 
 /** Options of cacheMiddleware. */
@@ -45,6 +51,12 @@ export interface CacheMiddlewareOptions extends PageKeyOptions {
   staleIfError?: number;
   /** Adds `Server-Timing: edgecache;desc=HIT` (MISS, STALE, BYPASS), visible in browser devtools. Default false. */
   serverTiming?: boolean;
+  /**
+   * Request headers that override the host, scheme, port, path or method (Forwarded,
+   * X-Forwarded-Proto, X-HTTP-Method-Override...) make a request bypass the cache entirely;
+   * one named here enters the page key instead (its value keys the page). Default [].
+   */
+  keyHeaders?: readonly string[];
   /** Keeps background refreshes alive (Workers: found in the handler's arguments as `ctx.waitUntil`). */
   waitUntil?: (promise: Promise<unknown>) => void;
 }

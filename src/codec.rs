@@ -508,6 +508,8 @@ impl Numeric {
     /// `-self`.
     pub fn negated(&self) -> Numeric {
         match self {
+            // Python negates decr's integer delta: -0 is 0, so a stored -0 minus 0 is 0.
+            Numeric::Float(x) if *x == 0.0 => Numeric::Float(0.0),
             Numeric::Float(x) => Numeric::Float(-x),
             Numeric::Big(b) => Numeric::Big(crate::bigint::negate(b)),
         }

@@ -137,6 +137,12 @@ pub fn patch_cache_control(existing: Option<&str>, directives: &[Directive]) -> 
             if let (Some(old), DirectiveValue::Text(new)) = (old_max_age, &*value) {
                 if let Some(new) = py_int(new) {
                     *value = DirectiveValue::Text(old.min(new).to_string());
+                } else if let Ok(fraction) = new.trim().parse::<f64>() {
+                    // Django's min(int(old), max_age) with a float max_age: the smaller
+                    // wins, printed as Python prints it (the float's own text).
+                    if (old as f64) <= fraction {
+                        *value = DirectiveValue::Text(old.to_string());
+                    }
                 }
             }
         }
@@ -218,6 +224,18 @@ mod tests {
                 "{existing:?} {directives:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_fractional_max_age_takes_the_minimum_too() {
+        assert_eq!(
+            patch_cache_control(Some("max-age=10"), &[kw("max_age", Text("2.5".into()))]),
+            "max-age=2.5"
+        );
+        assert_eq!(
+            patch_cache_control(Some("max-age=1"), &[kw("max_age", Text("2.5".into()))]),
+            "max-age=1"
+        );
     }
 
     #[test]

@@ -30,8 +30,35 @@ fn step(current: usize, size: usize) -> usize {
 
 struct GeometricGrowth;
 
+struct Limit(core::cell::Cell<usize>);
+
+// SAFETY: wasm32 without the atomics feature runs on one thread.
+unsafe impl Sync for Limit {}
+
+/// The most linear memory may grow to (bytes); `usize::MAX` (no limit but the engine's)
+/// unless a test lowers it to see what running out of memory does, without gigabytes.
+static LIMIT: Limit = Limit(core::cell::Cell::new(usize::MAX));
+
+/// Caps linear memory at `bytes` (at least its current size) for the tests of running out
+/// of memory; `Infinity` lifts the cap. Returns the current size in bytes.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = __setMemoryLimit, skip_typescript)]
+pub fn set_memory_limit(bytes: f64) -> f64 {
+    let current = wasm32::memory_size(0) * PAGE;
+    let limit = if bytes.is_finite() && bytes >= 0.0 {
+        (bytes as usize).max(current)
+    } else {
+        usize::MAX
+    };
+    LIMIT.0.set(limit);
+    current as f64
+}
+
 fn grow(bytes: usize) -> Option<(*mut u8, usize)> {
     let pages = bytes.div_ceil(PAGE);
+    let current = wasm32::memory_size(0) * PAGE;
+    if current.saturating_add(pages.saturating_mul(PAGE)) > LIMIT.0.get() {
+        return None;
+    }
     let prev = wasm32::memory_grow(0, pages);
     if prev == usize::MAX {
         return None;

@@ -12,6 +12,8 @@ extern "C" {
     fn encode_value(value: &JsValue, limit: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = isArraySafe)]
     fn is_array_safe(value: &JsValue) -> bool;
+    #[wasm_bindgen(catch, js_name = toText)]
+    fn to_text(value: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = isWellFormed)]
     fn is_well_formed(value: &JsValue) -> Result<bool, JsValue>;
 }
@@ -67,4 +69,9 @@ pub fn is_array(value: &JsValue) -> bool {
 /// True when a JS string converts to UTF-8 losslessly (no lone surrogate).
 pub fn well_formed(value: &JsValue) -> bool {
     is_well_formed(value).unwrap_or(false)
+}
+
+/// `String(value)`, or the error its `toString` threw.
+pub fn text(value: &JsValue) -> Result<String, JsValue> {
+    to_text(value)
 }

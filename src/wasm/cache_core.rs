@@ -399,7 +399,8 @@ impl CacheCore {
         self.keys.make_unchecked(&self.config, &raw, version)
     }
 
-    /// The made keys of `key` at its version and at version + `delta`, and the new version.
+    /// The made key of `key` at its version, that version and version + `delta` (the
+    /// target's key is made only once the source is found: Django gets before it sets).
     #[wasm_bindgen(js_name = versionKeys)]
     pub fn version_keys(
         &self,
@@ -415,14 +416,18 @@ impl CacheCore {
             .unwrap_or(self.config.version);
         let raw = args::key(&key).js()?;
         let from = self.keys.make_raw(&self.config, &raw, Some(version))?;
-        let to = self
-            .keys
-            .make_raw(&self.config, &raw, Some(version + delta))?;
         Ok(Array::of3(
             &from.into(),
-            &to.into(),
+            &JsValue::from_f64(version as f64),
             &JsValue::from_f64((version + delta) as f64),
         ))
+    }
+
+    /// The made (validated, warned) key of `key` at `version`.
+    #[wasm_bindgen(js_name = versionKey)]
+    pub fn version_key(&self, key: JsValue, version: f64) -> Result<String, JsValue> {
+        let raw = args::key(&key).js()?;
+        self.keys.make_raw(&self.config, &raw, Some(version as i64))
     }
 
     /// Checks getOrSet's required second argument.

@@ -139,7 +139,10 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
     } else if timeout.is_null() {
         None
     } else {
+        // Django's BaseCache.__init__ does int(TIMEOUT): 2.5 is 2 s (per-call timeouts keep
+        // their fractions).
         match timeout.as_f64() {
+            Some(t) if t.is_finite() => Some(t.trunc()),
             Some(t) if !t.is_nan() => Some(t),
             _ => return Err(bad("timeout", "a number of seconds or null", &timeout)),
         }

@@ -3,6 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryCache, Cache, stores, DummyCache } from "../../pkg/node.js";
+// The generated bindings, for the memory cap that lets a test run out of memory cheaply.
+import { __setMemoryLimit } from "../../pkg/edgecache.js";
 
 /** Values whose copy throws part-way, each built fresh. */
 function hostileValues() {
@@ -375,4 +377,40 @@ test("a coalesced request with Authorization is never answered with an anonymous
   const answer = await authed;
   assert.equal(await answer.text(), "private");
   assert.notEqual(answer.headers.get("x-cache"), "HIT");
+});
+
+test("out of wasm memory: the write throws OUT_OF_MEMORY, the cache is unchanged and usable, clear() frees", () => {
+  const cache = new MemoryCache({ maxEntries: 100_000 });
+  cache.set("keep", { a: [1] });
+  const current = __setMemoryLimit(0);
+  __setMemoryLimit(current + (24 << 20));
+  try {
+    for (const [name, value] of [["bytes", new Uint8Array(1 << 20)], ["string", "s".repeat(60_000)], ["object", { list: Array.from({ length: 20_000 }, (_, i) => i) }]]) {
+      let stored = 0;
+      let error;
+      for (let i = 0; i < 10_000; i++) {
+        try {
+          cache.set(`${name}${i}`, value);
+        } catch (e) {
+          error = e;
+          break;
+        }
+        stored++;
+      }
+      assert.equal(error?.code, "OUT_OF_MEMORY", `${name}: ${error}`);
+      assert.ok(stored > 0, name);
+      assert.equal(cache.has(`${name}${stored}`), false, `${name}: nothing stored`);
+      assert.deepEqual(cache.get("keep"), { a: [1] });
+      assert.equal(cache.get(`${name}0`).length, value.length);
+      assert.equal(cache.add("keep", 2), false);
+      cache.clear();
+      // The freed memory takes as many again.
+      for (let i = 0; i < stored; i++) cache.set(`${name}${i}`, value);
+      assert.equal(cache.size, stored);
+      cache.clear();
+      cache.set("keep", { a: [1] });
+    }
+  } finally {
+    __setMemoryLimit(Infinity);
+  }
 });
