@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, idempotently (seconds when everything is present):
 # the wasm32 target, wasm-bindgen-cli matching Cargo.lock, wasm-pack, Debian's chromium and
-# chromedriver, redis-server (the Redis store tests), and the npm dev dependencies (binaryen's wasm-opt, miniflare/workerd, deno...).
+# chromedriver, redis-server (the Redis store tests), Django 5.2.19 in .venv (the differential
+# test's oracle), and the npm dev dependencies (binaryen's wasm-opt, miniflare/workerd, deno...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -34,6 +35,13 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The real Django, the oracle of tests/js/django-differential.test.mjs, in a virtual environment.
+if ! .venv/bin/python -c 'import django, sys; sys.exit(django.__version__ != "5.2.19")' 2>/dev/null; then
+  log "installing Django 5.2.19 into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check Django==5.2.19
 fi
 
 # npm ci only when the lock file changed since the last install.

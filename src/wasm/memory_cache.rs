@@ -218,6 +218,8 @@ impl MemoryCache {
             Some(factory) => factory.call0(&JsValue::NULL)?,
             None => default_or_factory,
         };
+        // Django's add and second get validate the key again (warnings included).
+        let made = self.made(&key, version)?;
         match self.encode(&value)? {
             Some(bytes) => {
                 let failure = self.with_core(|core| {
@@ -232,6 +234,7 @@ impl MemoryCache {
                 self.with_core(|core| core.refuse(&made, true))?;
             }
         }
+        let made = self.made(&key, version)?;
         Ok(self.read(&made)?.unwrap_or(value))
     }
 

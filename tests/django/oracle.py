@@ -1,0 +1,203 @@
+"""The oracle of the Django differential test: drives the real Django 5.2.19 and records what it did.
+
+`python oracle.py SEED CASES` prints JSON: for each case, the cache settings and a seeded random
+sequence of operations over every LocMemCache method, with each result (or error), the warnings it
+raised and the entry order after it (most recent first); then pure-function cases of django.utils.cache,
+make_template_fragment_key and learn_cache_key/get_cache_key. tests/js/django-differential.test.mjs
+replays them against the built package. Time is a patched time.time(), so nothing sleeps.
+"""
+
+import json
+import random
+import sys
+import time
+import warnings
+
+import django
+from django.conf import settings
+
+settings.configure(
+    USE_TZ=False,
+    USE_I18N=False,
+    ALLOWED_HOSTS=["*"],
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+)
+django.setup()
+
+from django.core.cache.backends.base import CacheKeyWarning  # noqa: E402
+from django.core.cache.backends.locmem import LocMemCache  # noqa: E402
+from django.core.cache.utils import make_template_fragment_key  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+from django.utils.cache import (  # noqa: E402
+    get_cache_key,
+    get_max_age,
+    learn_cache_key,
+    patch_cache_control,
+)
+
+T0 = 1_700_000_000.0
+now = [T0]
+time.time = lambda: now[0]
+
+KEYS = ["a", "b", "c", "d", "e", "f", "sp ace", "x" * 251, "ctl\x01", 7, "ünï"]
+VALUES = [0, 1, -3, 1.5, "s", "", None, [1, 2], {"k": [1]}, "long" * 10, 10**12]
+TIMEOUTS = ["DEFAULT", None, 0, -1, 1, 2.5, 10, 300]
+
+
+def key_function(key, key_prefix, version):
+    return "%s|%s|%s" % (key_prefix, version, key)
+
+
+def settings_for(rng):
+    return {
+        "TIMEOUT": rng.choice([300, None, 2.5, 1, 0, 10]),
+        "MAX_ENTRIES": rng.choice([3, 5, 8, 300]),
+        "CULL_FREQUENCY": rng.choice([0, 1, 2, 3, 4]),
+        "KEY_PREFIX": rng.choice(["", "p"]),
+        "VERSION": rng.choice([1, 3]),
+        "KEY_FUNCTION": rng.choice([None, "custom"]),
+    }
+
+
+def operation(rng):
+    k = rng.choice(KEYS)
+    v = rng.choice(VALUES)
+    t = rng.choice(TIMEOUTS)
+    version = rng.choice([None, None, None, 2])
+    kind = rng.choice(
+        ["set", "set", "add", "get", "get", "get_or_set", "get_many", "set_many", "delete",
+         "delete_many", "has_key", "touch", "incr", "decr", "incr_version", "decr_version",
+         "advance", "advance", "clear"]
+    )
+    op = {"op": kind, "key": k, "value": v, "timeout": t, "version": version}
+    if kind in ("get_many", "delete_many"):
+        op["keys"] = rng.sample(KEYS, rng.randint(0, 4))
+    if kind == "set_many":
+        op["pairs"] = [[rng.choice(KEYS), rng.choice(VALUES)] for _ in range(rng.randint(0, 3))]
+    if kind in ("incr", "decr", "incr_version", "decr_version"):
+        op["delta"] = rng.choice([None, 1, 2, -1, 0])
+    if kind == "advance":
+        op["seconds"] = rng.choice([0.5, 1, 2.5, 9, 301])
+    if kind == "get":
+        op["default"] = rng.choice([None, "dflt"])
+    return op
+
+
+def run(cache, op):
+    kw = {} if op["version"] is None else {"version": op["version"]}
+    tkw = {} if op["timeout"] == "DEFAULT" else {"timeout": op["timeout"]}
+    k, v, kind = op["key"], op["value"], op["op"]
+    delta = {} if op.get("delta") is None else {"delta": op["delta"]}
+    if kind == "set":
+        return cache.set(k, v, **tkw, **kw)
+    if kind == "add":
+        return cache.add(k, v, **tkw, **kw)
+    if kind == "get":
+        return cache.get(k, op["default"], **kw)
+    if kind == "get_or_set":
+        return cache.get_or_set(k, v, **tkw, **kw)
+    if kind == "get_many":
+        return [[key, value] for key, value in cache.get_many(op["keys"], **kw).items()]
+    if kind == "set_many":
+        return cache.set_many(dict((a, b) for a, b in op["pairs"]), **tkw, **kw)
+    if kind == "delete":
+        return cache.delete(k, **kw)
+    if kind == "delete_many":
+        return cache.delete_many(op["keys"], **kw)
+    if kind == "has_key":
+        return cache.has_key(k, **kw)
+    if kind == "touch":
+        return cache.touch(k, **tkw, **kw)
+    if kind in ("incr", "decr", "incr_version", "decr_version"):
+        return getattr(cache, kind)(k, **delta, **kw)
+    if kind == "advance":
+        now[0] += op["seconds"]
+        return None
+    if kind == "clear":
+        return cache.clear()
+    raise AssertionError(kind)
+
+
+def cache_case(rng, n):
+    s = settings_for(rng)
+    params = {
+        "TIMEOUT": s["TIMEOUT"],
+        "OPTIONS": {"MAX_ENTRIES": s["MAX_ENTRIES"], "CULL_FREQUENCY": s["CULL_FREQUENCY"]},
+        "KEY_PREFIX": s["KEY_PREFIX"],
+        "VERSION": s["VERSION"],
+    }
+    if s["KEY_FUNCTION"]:
+        params["KEY_FUNCTION"] = key_function
+    now[0] = T0
+    cache = LocMemCache("differential-%d" % n, params)
+    cache.clear()
+    steps = []
+    for _ in range(rng.randint(5, 40)):
+        op = operation(rng)
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                op["result"] = run(cache, op)
+            except (ValueError, TypeError) as e:
+                op["error"] = type(e).__name__
+                op["message"] = str(e)
+        op["warnings"] = [str(w.message) for w in seen if issubclass(w.category, CacheKeyWarning)]
+        op["order"] = list(cache._cache.keys())
+        steps.append(op)
+    return {"settings": s, "steps": steps}
+
+
+def helper_cases(rng):
+    out = []
+    directives = [
+        {"max_age": 60}, {"max_age": 2.5}, {"public": True}, {"private": True}, {"no_cache": True},
+        {"no_cache": "Set-Cookie"}, {"s_maxage": 10}, {"must_revalidate": True}, {"max_age": 0},
+        {"no_store": True}, {"stale_while_revalidate": 30},
+    ]
+    existing = [None, "", "max-age=100", "max-age=1", "public, max-age=10", "private",
+                "no-cache=Set-Cookie", "must-revalidate, max-age=5", "no-store"]
+    for _ in range(60):
+        before = rng.choice(existing)
+        kwargs = {}
+        for d in rng.sample(directives, rng.randint(1, 3)):
+            kwargs.update(d)
+        response = HttpResponse()
+        if before is not None:
+            response["Cache-Control"] = before
+        patch_cache_control(response, **kwargs)
+        out.append({"kind": "patch_cache_control", "before": before, "directives": kwargs,
+                    "after": response["Cache-Control"], "max_age": get_max_age(response)})
+    vary_on = [[], ["a"], [1, 2.5, None], ["x y", "ü"], [True, False], [[1, "a"]], ["", ""]]
+    for v in vary_on:
+        out.append({"kind": "fragment_key", "name": "frag", "vary_on": v,
+                    "key": make_template_fragment_key("frag", v)})
+    factory = RequestFactory()
+    urls = ["/p", "/p?", "/p?b=2&a=1", "/ü/x", "/q?x=%20"]
+    varies = [None, "", "Cookie", "Accept-Encoding, Accept-Language", "Cookie, X-Missing", "*"]
+    headers = [{}, {"HTTP_ACCEPT_ENCODING": "gzip"}, {"HTTP_COOKIE": "a=1", "HTTP_ACCEPT_LANGUAGE": ""}]
+    cache = LocMemCache("differential-keys", {})
+    for url in urls:
+        for vary in varies:
+            meta = rng.choice(headers)
+            request = factory.get(url, **meta)
+            response = HttpResponse()
+            if vary is not None:
+                response["Vary"] = vary
+            learned = learn_cache_key(request, response, cache=cache, key_prefix="pfx")
+            again = get_cache_key(request, key_prefix="pfx", cache=cache)
+            out.append({"kind": "learn_cache_key", "url": "http://testserver" + url,
+                        # What the request really carries (RequestFactory adds HTTP_COOKIE: "").
+                        "headers": {k[5:].replace("_", "-").lower(): v for k, v in request.META.items() if k.startswith("HTTP_")},
+                        "vary": vary, "key": learned, "again": again})
+    return out
+
+
+def main():
+    seed, count = int(sys.argv[1]), int(sys.argv[2])
+    rng = random.Random(seed)
+    cases = [cache_case(rng, n) for n in range(count)]
+    json.dump({"django": django.get_version(), "cases": cases, "helpers": helper_cases(rng)}, sys.stdout)
+
+
+main()
