@@ -139,7 +139,12 @@ pub fn assemble(record: &Record, chunks: &[&[u8]]) -> Result<Vec<u8>> {
     if chunks.len() != m.chunks as usize {
         return Err(Error::Corrupt("missing chunk".into()));
     }
-    let mut body = Vec::with_capacity(m.length as usize);
+    // The manifest is untrusted: size the body by the chunks, not by its claim.
+    let total: usize = chunks.iter().map(|c| c.len()).sum();
+    if total != m.length as usize {
+        return Err(Error::Corrupt("chunks do not match the manifest".into()));
+    }
+    let mut body = Vec::with_capacity(total);
     for c in chunks {
         body.extend_from_slice(c);
     }
@@ -176,6 +181,10 @@ fn inflate(body: &[u8]) -> Result<Vec<u8>> {
     let bad = || Error::Corrupt("bad compressed value".into());
     let (len, stream) = body.split_first_chunk::<4>().ok_or_else(bad)?;
     let len = u32::from_le_bytes(*len) as usize;
+    // Deflate cannot shrink data by more than about 1032:1: a larger claim is a bomb.
+    if len > stream.len().saturating_mul(1032).saturating_add(64) {
+        return Err(bad());
+    }
     let out = miniz_oxide::inflate::decompress_to_vec_with_limit(stream, len).map_err(|_| bad())?;
     if out.len() != len {
         return Err(bad());

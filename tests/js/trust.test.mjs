@@ -414,3 +414,58 @@ test("out of wasm memory: the write throws OUT_OF_MEMORY, the cache is unchanged
     __setMemoryLimit(Infinity);
   }
 });
+
+/** A seeded xorshift generator: the fuzz cases are the same on every run. */
+function random(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+test("fuzz: random and mutated store bytes read as the value or a counted miss, never a throw", async () => {
+  const next = random(7);
+  const inner = stores.memory();
+  const cache = new Cache({ store: inner, memory: false });
+  const values = ["text", { a: [1, 2n, new Date(3)] }, new Uint8Array([1, 2, 3]), 42, null];
+  for (const [i, v] of values.entries()) await cache.set(`k${i}`, v, { tags: i % 2 ? ["t"] : undefined });
+  const originals = new Map([...inner.map].map(([k, e]) => [k, e.value.slice()]));
+  let misses = 0;
+  for (let round = 0; round < 1500; round++) {
+    const [key, bytes] = [...originals][round % originals.size];
+    const mutated = bytes.slice();
+    const kind = round % 3;
+    if (kind === 0) mutated[Math.floor(next() * mutated.length)] ^= 1 << Math.floor(next() * 8);
+    const data = kind === 1 ? mutated.subarray(0, Math.floor(next() * mutated.length)) : kind === 2 ? Uint8Array.from({ length: Math.floor(next() * 80) }, () => Math.floor(next() * 256)) : mutated;
+    inner.map.set(key, { value: data, expires: Infinity });
+    const i = Number(key.split(":").pop().slice(1));
+    if (Number.isNaN(i)) continue;
+    const got = await cache.get(`k${i}`);
+    if (got === undefined) misses++;
+    else assert.deepEqual(got, values[i]);
+    inner.map.set(key, { value: bytes, expires: Infinity });
+  }
+  assert.ok(misses > 0);
+  assert.ok(cache.stats().corruptRecords > 0);
+});
+
+test("fuzz: random bytes under a page key are a miss for cachePage, never a throw", async () => {
+  const { cachePage, learnCacheKey } = await import("../../pkg/node.js");
+  const next = random(11);
+  const memory = new MemoryCache();
+  let calls = 0;
+  const h = cachePage(async () => new Response(`fresh ${++calls}`), { timeout: 60, cache: memory });
+  const key = await learnCacheKey(new Request("http://site/p"), new Response(""), { cache: memory });
+  for (let round = 0; round < 500; round++) {
+    const length = Math.floor(next() * 64);
+    const bytes = Uint8Array.from({ length }, () => Math.floor(next() * 256));
+    if (round % 2 === 0 && length >= 8) bytes.set([0x45, 0x50, 1, 0]); // the page magic
+    memory.set(key, round % 5 === 0 ? "a string" : bytes, 60);
+    const response = await h(new Request("http://site/p"));
+    assert.match(await response.text(), /^fresh \d+$/);
+    memory.delete(key);
+  }
+});

@@ -1,0 +1,124 @@
+//! Every decoder of untrusted bytes, fuzzed: record, value, entry header, cookie and date
+//! decoders take arbitrary (and nearly valid) input and must return a value or a coded
+//! error, never panic. `make test` runs 2,000 cases per property; a longer run:
+//! `PROPTEST_CASES=200000 cargo test --release --test decoders`.
+
+use edgecache::codec::{self, Token, Value};
+use edgecache::http::{cookie_value, parse_http_date};
+use edgecache::persist::{self, StoreLimits};
+use edgecache::record::{self, Record, FORMAT, MAGIC};
+use edgecache::{hash_key, meta, Error};
+use proptest::prelude::*;
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2_000);
+    ProptestConfig::with_cases(cases)
+}
+
+fn is_coded(e: &Error) -> bool {
+    !e.code().is_empty()
+}
+
+/// Reads a structured value's tokens to the end, as the JS decoder does.
+fn walk(bytes: &[u8]) -> Result<(), Error> {
+    let Value::Structured(mut d) = codec::decode(bytes)? else {
+        return Ok(());
+    };
+    let mut pending = 1usize;
+    while pending > 0 {
+        pending -= 1;
+        pending += match d.next_token()? {
+            Token::Array(n) | Token::Set(n) => n,
+            Token::Object(n) | Token::Map(n) => n * 2,
+            _ => 0,
+        };
+    }
+    Ok(())
+}
+
+/// A record of the current format with `body` as everything between the header and the
+/// checksum, sealed with a valid checksum for `key`: reaches the body parser.
+fn sealed(body: &[u8], key: &str) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.push(FORMAT);
+    out.extend_from_slice(body);
+    let sum = hash_key(&out, record::key_seed(key));
+    out.extend_from_slice(&sum.to_le_bytes());
+    out
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn value_decoder_takes_any_bytes(tag in 0u8..6, rest in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let mut bytes = vec![tag];
+        bytes.extend_from_slice(&rest);
+        let validated = codec::validate(&bytes);
+        if let Err(e) = &validated {
+            prop_assert!(is_coded(e));
+        }
+        // A value validate accepts reads to its end.
+        if validated.is_ok() {
+            prop_assert!(walk(&bytes).is_ok());
+        }
+    }
+
+    #[test]
+    fn record_decoder_takes_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300), key in ".{0,20}") {
+        if let Err(e) = record::decode(&bytes, &key) {
+            prop_assert_eq!(e.code(), "CORRUPT_VALUE");
+        }
+    }
+
+    #[test]
+    fn record_body_parser_takes_any_checksummed_bytes(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let bytes = sealed(&body, ":1:k");
+        match record::decode(&bytes, ":1:k") {
+            Ok(r) => {
+                // Whatever decodes opens to a valid value or a coded error.
+                let limits = StoreLimits::default();
+                match persist::open(":1:k", &r, &limits) {
+                    Ok(persist::Opened::Value(v)) => prop_assert!(codec::validate(&v).is_ok()),
+                    Ok(persist::Opened::Chunks(keys)) => {
+                        let chunks: Vec<&[u8]> = keys.iter().map(|k| k.as_bytes()).collect();
+                        if let Err(e) = persist::assemble(&r, &chunks) {
+                            prop_assert!(is_coded(&e));
+                        }
+                    }
+                    Err(e) => prop_assert!(is_coded(&e)),
+                }
+            }
+            Err(e) => prop_assert_eq!(e.code(), "CORRUPT_VALUE"),
+        }
+        // Under any other key the same bytes never decode.
+        prop_assert!(record::decode(&bytes, ":2:k").is_err());
+    }
+
+    #[test]
+    fn mutated_records_never_decode_to_another_value(value in ".{0,40}", flip in 0usize..400, bit in 0u8..8) {
+        let r = Record::new(codec::encode_string(&value), 1.0, 2.0);
+        let mut bytes = record::encode(&r, ":1:k");
+        let i = flip % bytes.len();
+        bytes[i] ^= 1 << bit;
+        if let Ok(decoded) = record::decode(&bytes, ":1:k") {
+            prop_assert_eq!(decoded, r);
+        }
+    }
+
+    #[test]
+    fn entry_header_parser_takes_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..100)) {
+        let _ = meta::parse(&bytes);
+        let _ = meta::payload(&bytes);
+        let _ = meta::is_stale(&bytes, 5.0);
+    }
+
+    #[test]
+    fn cookie_and_date_parsers_take_any_text(header in "\\PC{0,80}", name in "[a-z]{0,8}", date in "\\PC{0,40}") {
+        let _ = cookie_value(&header, &name);
+        let _ = parse_http_date(&date);
+    }
+}
