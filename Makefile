@@ -19,4 +19,5 @@ bench: build
 	node bench/store-tier.mjs
 	node bench/page-hit.mjs
 	node bench/stampede.mjs
+	node bench/memory-budget.mjs
 	node bench/package-size.mjs

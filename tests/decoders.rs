@@ -2,6 +2,7 @@
 //! decoders take arbitrary (and nearly valid) input and must return a value or a coded
 //! error, never panic. `make test` runs 2,000 cases per property; a longer run:
 //! `PROPTEST_CASES=200000 cargo test --release --test decoders`.
+#![cfg(not(target_arch = "wasm32"))]
 
 use edgecache::codec::{self, Token, Value};
 use edgecache::http::{cookie_value, parse_http_date};

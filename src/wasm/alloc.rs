@@ -1,12 +1,12 @@
-//! The global allocator: dlmalloc, asking wasm for memory geometrically.
+//! The global allocator: dlmalloc, asking wasm for memory an eighth at a time.
 //!
 //! dlmalloc's default system allocator grows linear memory 64 KiB at a time, and in V8 every
 //! `memory.grow` can trigger a full mark-compact of the JS heap (perf-notes: 907 GCs filling
-//! 1M entries). Growing geometrically makes that a handful of GCs; dlmalloc keeps the surplus
-//! as free space. Below 128 MiB memory doubles; from there it grows by an eighth, so a large
-//! cache carries at most 12.5% of untouched memory instead of up to 100% (a runtime counts
-//! all of it against its limit), at the cost of a few more grows: 1M entries of 20 B keys and
-//! 100 B values end in 172 MiB after 8 grows, instead of 272 MiB after 7.
+//! 1M entries). Growing by an eighth of the current size (at least 1 MiB) makes that a few
+//! dozen grows, and keeps the memory a full cache leaves untouched to at most 12.5%: wasm
+//! memory never shrinks and a runtime counts all of it against its limit (a Worker isolate
+//! has 128 MB for everything), so a `maxBytes` budget must bound it. Doubling (an earlier
+//! policy) left a 16 MiB budget in 34 MiB of memory (bench/MEMORY-BUDGET.md).
 
 use core::arch::wasm32;
 use core::cell::UnsafeCell;
@@ -15,17 +15,10 @@ use std::alloc::{GlobalAlloc, Layout};
 
 const PAGE: usize = 64 * 1024;
 const MIN_STEP: usize = 1 << 20;
-/// Memory below this size doubles when it grows; above it, it grows by an eighth.
-const DOUBLING_LIMIT: usize = 128 << 20;
 
 /// How many bytes to ask for when memory is `current` bytes and an allocation needs `size`.
 fn step(current: usize, size: usize) -> usize {
-    let geometric = if current < DOUBLING_LIMIT {
-        current
-    } else {
-        current / 8
-    };
-    geometric.max(MIN_STEP).max(size)
+    (current / 8).max(MIN_STEP).max(size)
 }
 
 struct GeometricGrowth;
