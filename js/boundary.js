@@ -296,3 +296,47 @@ export function isWellFormed(s) {
 export function toText(v) {
   return String(v);
 }
+
+/**
+ * `error` as this package throws it: an engine error (a revoked Proxy, a value that is not
+ * iterable) becomes a coded TypeError with the original as `cause`; a caller's own error
+ * (what its iterator, getter or trap threw) is returned unchanged.
+ */
+export function coded(error, code, message) {
+  if (!fromEngine(error)) return error;
+  const out = new TypeError(`${message}: ${describe(error)}`, { cause: error });
+  out.code = code;
+  return out;
+}
+
+/** The items of an iterable argument, as an array (coded errors: see `coded`). */
+export function itemsOf(value, name) {
+  try {
+    if (value === null || typeof value !== "object") throw new TypeError(`${typeof value} is not iterable`);
+    return Array.from(value);
+  } catch (e) {
+    throw coded(e, "INVALID_ARGUMENT", `${name} must be an iterable of keys`);
+  }
+}
+
+/** The pairs of a Map, an iterable of [key, value] pairs, or a plain object's own entries. */
+export function pairsOf(value) {
+  try {
+    if (value === null || typeof value !== "object") throw new TypeError(`${typeof value} is not an object`);
+    let list;
+    if (Symbol.iterator in value) {
+      list = Array.from(value);
+    } else {
+      const proto = getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw new TypeError("not a Map, a plain object or an iterable");
+      list = Object.entries(value);
+    }
+    // Copied into fresh arrays: wasm reads them without running a caller's getter.
+    return list.map((pair) => {
+      if (!isArray(pair)) throw new TypeError("each entry must be a [key, value] pair");
+      return [pair[0], pair[1]];
+    });
+  } catch (e) {
+    throw coded(e, "INVALID_ARGUMENT", "entries must be a Map, an object or an iterable of [key, value] pairs");
+  }
+}

@@ -2,6 +2,7 @@
 // Every rule (keys, records, expiry, the tier) is in Rust (CacheCore); this file only
 // awaits the store between CacheCore calls, bounds each store call in time and routes
 // store failures to onError and the stats.
+import { itemsOf, pairsOf } from "./boundary.js";
 import { callHook, codedError, typeError } from "./errors.js";
 import { CacheCore, MemoryCache } from "./edgecache.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
@@ -386,7 +387,7 @@ export class Cache {
 
   /** The hits among `keys`, as a Map in request order. */
   async getMany(keys, options) {
-    const list = [...keys];
+    const list = itemsOf(keys, "keys");
     const made = list.map((k) => this.#core.key(k, options));
     const found = new Map();
     const results = made.map((m) => this.#core.local(m));
@@ -411,7 +412,7 @@ export class Cache {
 
   /** Stores every pair; returns the keys whose store write failed. */
   async setMany(entries, timeout) {
-    const pairs = entries instanceof Map || Symbol.iterator in Object(entries) ? [...entries] : Object.entries(entries);
+    const pairs = pairsOf(entries);
     const sealed = pairs.map(([key, value]) => {
       const made = this.#core.writeKey(key, timeout);
       return [key, made, this.#core.seal(made, value, timeout, true)];
@@ -436,7 +437,7 @@ export class Cache {
 
   /** Removes every key in `keys`. */
   async deleteMany(keys, options) {
-    await Promise.all([...keys].map((k) => this.delete(k, options)));
+    await Promise.all(itemsOf(keys, "keys").map((k) => this.delete(k, options)));
   }
 
   /** True when `key` has a live value. */

@@ -1,13 +1,19 @@
 // getOrSet's refresh options, shared by MemoryCache (js/extras.js) and Cache (js/cache.js):
 // serve-stale, XFetch early refresh and background refreshes registered with waitUntil.
 // Which state a read is in is decided in Rust (serve_state); this file only runs factories.
+import { coded } from "./boundary.js";
 import { typeError } from "./errors.js";
 
 const REFRESH_OPTIONS = ["staleWhileRevalidate", "staleIfError", "beta", "waitUntil"];
 
 /** True when getOrSet's options ask for more than Django's behaviour. */
 export function wantsRefresh(options) {
-  return options !== null && typeof options === "object" && REFRESH_OPTIONS.some((name) => options[name] !== undefined);
+  if (options === null || typeof options !== "object") return false;
+  try {
+    return REFRESH_OPTIONS.some((name) => options[name] !== undefined);
+  } catch (e) {
+    throw coded(e, "INVALID_OPTIONS", "getOrSet options could not be read");
+  }
 }
 
 /** The options object of a write, with the factory's measured cost. */

@@ -469,3 +469,74 @@ test("fuzz: random bytes under a page key are a miss for cachePage, never a thro
     memory.delete(key);
   }
 });
+
+test("every method, every argument position: hostile arguments get a coded error (or the caller's own), and the cache still works", async () => {
+  const revoked = (target) => () => {
+    const { proxy, revoke } = Proxy.revocable(target, {});
+    revoke();
+    return proxy;
+  };
+  const hostile = {
+    "revoked object": revoked({}),
+    "revoked array": revoked([]),
+    symbol: () => Symbol("s"),
+    bigint: () => 5n,
+    function: () => () => 1,
+    NaN: () => NaN,
+    "empty object": () => ({}),
+    "throwing getters": () => ({ get timeout() { throw new RangeError("timeout getter"); }, get version() { throw new RangeError("version getter"); } }),
+    "throwing iterator": () => ({ [Symbol.iterator]() { throw new RangeError("iterator"); } }),
+  };
+  const calls = {
+    get: [["k"], 3], set: [["k", 1], 3], add: [["k", 1], 3], getOrSet: [["k", 1], 3], getMany: [[["k"]], 2],
+    setMany: [[{ k: 1 }], 2], delete: [["k"], 2], deleteMany: [[["k"]], 2], has: [["k"], 2], touch: [["k"], 2],
+    incr: [["n", 1], 3], decr: [["n", 1], 3], incrVersion: [["v", 1], 3], decrVersion: [["v", 1], 3],
+    makeKey: [["k", 1], 2], invalidateTags: [[["t"]], 1],
+  };
+  const caches = [new MemoryCache(), new DummyCache(), new Cache({ store: stores.memory() })];
+  for (const cache of caches) {
+    const kind = cache.constructor.name;
+    for (const [method, [args, arity]] of Object.entries(calls)) {
+      if (typeof cache[method] !== "function") continue;
+      for (let position = 0; position < arity; position++) {
+        for (const [name, make] of Object.entries(hostile)) {
+          // A Cache resolves with the caller's default as given: awaiting a revoked Proxy is the caller's own throw.
+          if (kind === "Cache" && method === "get" && position === 1) continue;
+          const a = [...args];
+          while (a.length < arity) a.push(undefined);
+          a[position] = make();
+          await cache.set("n", 1);
+          await cache.set("v", 1);
+          try {
+            const result = cache[method](...a);
+            if (kind === "Cache") await result;
+          } catch (e) {
+            const own = e instanceof RangeError && /getter|iterator/.test(e.message);
+            assert.ok(own || typeof e?.code === "string", `${kind}.${method} argument ${position} = ${name}: ${e}`);
+          }
+          if (kind !== "DummyCache") {
+            await cache.set("ok", { fine: true });
+            assert.deepEqual(await cache.get("ok"), { fine: true }, `${kind} after ${method}(${name})`);
+          }
+        }
+      }
+    }
+  }
+});
+
+test("the async Cache: a value whose copy throws fails that one call and the cache works; callbacks may use it", async () => {
+  const store = stores.memory();
+  let cache;
+  cache = new Cache({ store, keyFunction: (key, prefix, version) => `${prefix}:${version}:${key === "peek" ? cache.makeKey("inner") : key}` });
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  await assert.rejects(cache.set("k", { draft: proxy }), { code: "UNSERIALIZABLE_VALUE" });
+  await assert.rejects(cache.add("k", [proxy]), { code: "UNSERIALIZABLE_VALUE" });
+  assert.equal(await cache.get("k"), undefined);
+  await cache.set("k", [1]);
+  assert.deepEqual(await cache.get("k"), [1]);
+  await cache.set("peek", 2); // the key function calls makeKey on the same Cache
+  assert.equal(await cache.get("peek"), 2);
+  const value = await cache.getOrSet("outer", async () => (await cache.get("k"))[0] + 1);
+  assert.equal(value, 2);
+});
