@@ -26,7 +26,9 @@ django.setup()
 
 from django.core.cache.backends.base import CacheKeyWarning  # noqa: E402
 from django.core.cache.backends.locmem import LocMemCache  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.core.cache.utils import make_template_fragment_key  # noqa: E402
+from django.middleware.cache import CacheMiddleware  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils.cache import (  # noqa: E402
@@ -193,11 +195,71 @@ def helper_cases(rng):
     return out
 
 
+MW_PATHS = ["/a", "/a", "/a", "/a?x=1", "/b", "/b?", "/c?q=%20"]
+MW_HEADERS = [{}, {}, {}, {"HTTP_ACCEPT_ENCODING": "gzip"}, {"HTTP_ACCEPT_ENCODING": "gzip"}, {"HTTP_ACCEPT_ENCODING": "br"},
+              {"HTTP_ACCEPT_LANGUAGE": "fr"}, {"HTTP_ACCEPT_ENCODING": "gzip", "HTTP_ACCEPT_LANGUAGE": "de"}]
+MW_CACHE_CONTROL = [None, None, None, None, "max-age=2", "max-age=60", "max-age=0", "private", "no-cache", "no-store",
+                    "public, max-age=30", "s-maxage=10"]
+MW_VARY = [None, None, "Accept-Encoding", "Accept-Language", "Accept-Encoding, Accept-Language", "*"]
+SEEN = ["Cache-Control", "Expires", "Vary", "Age"]
+
+
+def middleware_case(rng, n):
+    """A CacheMiddleware request sequence: requests, each answered by a view whose response
+    the step describes, with time passing between them."""
+    cache = caches["default"]
+    cache.clear()
+    now[0] = T0
+    s = {"cache_timeout": rng.choice([None, 0, 5, 600]), "page_timeout": rng.choice([None, None, 3, 0]),
+         "key_prefix": rng.choice(["", "mw"])}
+    state = {"calls": 0, "spec": None}
+
+    def view(request):
+        state["calls"] += 1
+        spec = state["spec"]
+        response = HttpResponse("%s #%d" % (request.get_full_path(), state["calls"]), status=spec["status"])
+        if spec["cache_control"] is not None:
+            response["Cache-Control"] = spec["cache_control"]
+        if spec["vary"] is not None:
+            response["Vary"] = spec["vary"]
+        return response
+
+    kwargs = {"page_timeout": s["page_timeout"], "key_prefix": s["key_prefix"]}
+    if s["cache_timeout"] is not None:
+        kwargs["cache_timeout"] = s["cache_timeout"]
+    middleware = CacheMiddleware(view, **kwargs)
+    factory = RequestFactory()
+    steps = []
+    for _ in range(rng.randint(3, 15)):
+        step = {
+            "advance": rng.choice([0, 0, 0, 1, 2.5, 4, 31]),
+            "method": rng.choice(["GET", "GET", "GET", "HEAD", "POST"]),
+            "path": rng.choice(MW_PATHS),
+            "headers": rng.choice(MW_HEADERS),
+            "response": {"status": rng.choice([200, 200, 200, 404]),
+                         "cache_control": rng.choice(MW_CACHE_CONTROL), "vary": rng.choice(MW_VARY)},
+        }
+        now[0] += step["advance"]
+        state["spec"] = step["response"]
+        request = getattr(factory, step["method"].lower())(step["path"], **step["headers"])
+        before = state["calls"]
+        response = middleware(request)
+        step["called"] = state["calls"] > before
+        step["status"] = response.status_code
+        step["body"] = response.content.decode()
+        step["seen"] = {h: response[h] for h in SEEN if response.has_header(h)}
+        step["headers"] = {k[5:].replace("_", "-").lower(): v for k, v in request.META.items() if k.startswith("HTTP_") and k != "HTTP_COOKIE"}
+        steps.append(step)
+    return {"settings": s, "steps": steps}
+
+
 def main():
     seed, count = int(sys.argv[1]), int(sys.argv[2])
     rng = random.Random(seed)
     cases = [cache_case(rng, n) for n in range(count)]
-    json.dump({"django": django.get_version(), "cases": cases, "helpers": helper_cases(rng)}, sys.stdout)
+    middleware = [middleware_case(rng, n) for n in range(max(1, count // 4))]
+    json.dump({"django": django.get_version(), "cases": cases, "helpers": helper_cases(rng),
+               "middleware": middleware}, sys.stdout)
 
 
 main()

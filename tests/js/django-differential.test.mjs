@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { MemoryCache, makeTemplateFragmentKey, patchCacheControl, getMaxAge, learnCacheKey, getCacheKey } from "../../pkg/node.js";
+import { MemoryCache, makeTemplateFragmentKey, patchCacheControl, getMaxAge, learnCacheKey, getCacheKey, cacheMiddleware } from "../../pkg/node.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const python = `${root}.venv/bin/python`;
@@ -127,4 +127,49 @@ test("django.utils.cache, make_template_fragment_key and learn_cache_key/get_cac
     count++;
   }
   assert.ok(count >= 90);
+});
+
+test(`CacheMiddleware: ${data.middleware.length} request sequences as the real Django`, async () => {
+  let requests = 0;
+  for (const [n, c] of data.middleware.entries()) {
+    const clock = { t: T0, now() { return this.t; }, advance(s) { this.t += s * 1000; } };
+    let calls = 0;
+    let spec;
+    const handler = async (request) => {
+      calls++;
+      const url = new URL(request.url);
+      const headers = { "content-type": "text/html; charset=utf-8" };
+      if (spec.cache_control !== null) headers["cache-control"] = spec.cache_control;
+      if (spec.vary !== null) headers.vary = spec.vary;
+      return new Response(`${url.pathname}${url.search} #${calls}`, { status: spec.status, headers });
+    };
+    const s = c.settings;
+    const middleware = cacheMiddleware(handler, {
+      cacheTimeout: s.cache_timeout ?? undefined,
+      pageTimeout: s.page_timeout ?? undefined,
+      keyPrefix: s.key_prefix,
+      cache: new MemoryCache({ clock }),
+      clock,
+      keyFormat: "django",
+    });
+    for (const [i, step] of c.steps.entries()) {
+      const where = `sequence ${n} request ${i}: ${JSON.stringify({ ...step, seen: undefined })} with ${JSON.stringify(s)}`;
+      clock.advance(step.advance);
+      spec = step.response;
+      const before = calls;
+      const response = await middleware(new Request(`http://testserver${step.path}`, { method: step.method, headers: step.headers }));
+      assert.equal(calls > before, step.called, `${where}: handler called`);
+      assert.equal(response.status, step.status, where);
+      const body = await response.text();
+      if (step.method !== "HEAD") assert.equal(body, step.body, where);
+      const seen = {};
+      for (const name of ["Cache-Control", "Expires", "Vary", "Age"]) {
+        const value = response.headers.get(name);
+        if (value !== null) seen[name] = value;
+      }
+      assert.deepEqual(seen, step.seen, `${where}: headers`);
+      requests++;
+    }
+  }
+  assert.ok(requests > 500, `${requests} requests`);
 });
