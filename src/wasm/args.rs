@@ -144,6 +144,10 @@ pub fn tags(v: &JsValue) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     for i in 0..length as u32 {
         let tag = Reflect::get_u32(v, i).map_err(|_| bad())?;
+        // A lone surrogate would make two tags one.
+        if !super::boundary::well_formed(&tag) {
+            return Err(bad());
+        }
         out.push(tag.as_string().ok_or_else(bad)?);
     }
     crate::meta::check_tags(&out)?;

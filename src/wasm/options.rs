@@ -161,7 +161,10 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
         if v.is_undefined() {
             return Ok(default.to_string());
         }
-        v.as_string().ok_or_else(|| bad(name, "a string", &v))
+        match v.as_string() {
+            Some(s) if super::boundary::well_formed(&v) => Ok(s),
+            _ => Err(bad(name, "a well-formed string", &v)),
+        }
     };
     let version_value = prop(options, "version")?;
     let version = super::args::version(&version_value)
@@ -174,7 +177,8 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
         Some(
             location
                 .as_string()
-                .ok_or_else(|| bad("location", "a string", &location))?,
+                .filter(|_| super::boundary::well_formed(&location))
+                .ok_or_else(|| bad("location", "a well-formed string", &location))?,
         )
     };
     let strict = prop(options, "strictKeys")?;

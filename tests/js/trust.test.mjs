@@ -224,6 +224,11 @@ test("keys with lone surrogates are refused, never merged with U+FFFD", () => {
   assert.throws(() => cache.get("user:\uD800"), { code: "INVALID_KEY" });
   const bad = new MemoryCache({ keyFunction: () => "k\uD800" });
   assert.throws(() => bad.set("x", 1), { code: "INVALID_KEY_FUNCTION_RESULT" });
+  // Everything else a key or entry is made of: tags, prefixes, locations.
+  assert.throws(() => cache.set("t", 1, { tags: ["a\uD800"] }), { code: "INVALID_TAGS" });
+  assert.throws(() => cache.invalidateTags(["a\uDC00"]), { code: "INVALID_TAGS" });
+  assert.throws(() => new MemoryCache({ keyPrefix: "p\uD800" }), { code: "INVALID_OPTION" });
+  assert.throws(() => new MemoryCache({ location: "l\uDC00" }), { code: "INVALID_OPTION" });
 });
 
 test("lone surrogate keys are refused by the async Cache too", async () => {
