@@ -58,16 +58,30 @@ function branded(brand, v) {
   }
 }
 
-function isDate(v) {
-  return branded(dateTime, v);
+// What an object is, decided without a throw on the common paths (a caught throw costs
+// microseconds): the prototype first, then the engine's brand check to confirm it.
+const PLAIN = 0, ARRAY = 1, VIEW = 2, BUFFER = 3, DATE = 4, MAP = 5, SET = 6, OTHER = 7;
+
+function kindOf(v) {
+  if (isArray(v)) return ARRAY;
+  if (isView(v)) return VIEW;
+  const proto = getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return PLAIN;
+  if (proto === Date.prototype) return branded(dateTime, v) ? DATE : OTHER;
+  if (proto === Map.prototype) return branded(mapSize, v) ? MAP : OTHER;
+  if (proto === Set.prototype) return branded(setSize, v) ? SET : OTHER;
+  if (proto === ArrayBuffer.prototype) return branded(bufferLength, v) ? BUFFER : OTHER;
+  // Subclasses and objects of other realms: each brand check in turn (rare).
+  if (branded(dateTime, v)) return DATE;
+  if (branded(mapSize, v)) return MAP;
+  if (branded(setSize, v)) return SET;
+  if (branded(bufferLength, v)) return BUFFER;
+  return OTHER;
 }
 
-/** `[kind, bytes]` of a binary value (bytes copied out), or undefined if `v` is not one. */
-function binary(v) {
-  if (branded(bufferLength, v)) {
-    return [ARRAY_BUFFER, new Uint8Array(v).slice()];
-  }
-  if (!isView(v)) return undefined;
+/** `[kind, bytes]` of a binary value (bytes copied out). */
+function binary(v, kind) {
+  if (kind === BUFFER) return [ARRAY_BUFFER, new Uint8Array(v).slice()];
   const tag = typedArrayTag.call(v);
   if (tag !== undefined) {
     const buffer = typedArrayBuffer.call(v);
@@ -165,59 +179,64 @@ function token(v, w, ancestors) {
 }
 
 function object(v, w, ancestors) {
-  if (isArray(v)) {
-    const n = v.length;
-    w.byte(T_ARRAY);
-    w.varint(n);
-    for (let i = 0; i < n; i++) {
-      if (i in v) token(v[i], w, ancestors);
-      else w.byte(T_HOLE);
+  const kind = kindOf(v);
+  switch (kind) {
+    case PLAIN: {
+      const names = objectKeys(v);
+      w.byte(T_OBJECT);
+      w.varint(names.length);
+      for (const name of names) {
+        w.string(name);
+        token(v[name], w, ancestors);
+      }
+      return;
     }
-    return;
-  }
-  if (isDate(v)) return w.f64(T_DATE, dateTime.call(v));
-  if (branded(mapSize, v)) {
-    w.byte(T_MAP);
-    w.varint(mapSize.call(v));
-    mapForEach.call(v, (value, key) => {
-      token(key, w, ancestors);
-      token(value, w, ancestors);
-    });
-    return;
-  }
-  if (branded(setSize, v)) {
-    w.byte(T_SET);
-    w.varint(setSize.call(v));
-    setForEach.call(v, (item) => token(item, w, ancestors));
-    return;
-  }
-  const found = binary(v);
-  if (found !== undefined) {
-    w.byte(T_BINARY);
-    w.byte(found[0]);
-    return w.raw(found[1]);
-  }
-  const proto = getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) {
-    let name = "unknown";
-    try {
-      const ctor = proto.constructor;
-      if (typeof ctor === "function" && typeof ctor.name === "string" && ctor.name) name = ctor.name;
-    } catch {}
-    throw unserializable(
-      `an instance of ${name} cannot be cached: only plain objects, arrays, Map, Set, Date, typed arrays and primitives can`,
-    );
-  }
-  const names = objectKeys(v);
-  w.byte(T_OBJECT);
-  w.varint(names.length);
-  for (const name of names) {
-    w.string(name);
-    token(v[name], w, ancestors);
+    case ARRAY: {
+      const n = v.length;
+      w.byte(T_ARRAY);
+      w.varint(n);
+      for (let i = 0; i < n; i++) {
+        if (i in v) token(v[i], w, ancestors);
+        else w.byte(T_HOLE);
+      }
+      return;
+    }
+    case DATE:
+      return w.f64(T_DATE, dateTime.call(v));
+    case MAP:
+      w.byte(T_MAP);
+      w.varint(mapSize.call(v));
+      mapForEach.call(v, (value, key) => {
+        token(key, w, ancestors);
+        token(value, w, ancestors);
+      });
+      return;
+    case SET:
+      w.byte(T_SET);
+      w.varint(setSize.call(v));
+      setForEach.call(v, (item) => token(item, w, ancestors));
+      return;
+    case VIEW:
+    case BUFFER: {
+      const [code, bytes] = binary(v, kind);
+      w.byte(T_BINARY);
+      w.byte(code);
+      return w.raw(bytes);
+    }
+    default: {
+      let name = "unknown";
+      try {
+        const ctor = getPrototypeOf(v)?.constructor;
+        if (typeof ctor === "function" && typeof ctor.name === "string" && ctor.name) name = ctor.name;
+      } catch {}
+      throw unserializable(
+        `an instance of ${name} cannot be cached: only plain objects, arrays, Map, Set, Date, typed arrays and primitives can`,
+      );
+    }
   }
 }
 
-/** True for the errors the engine throws (a revoked Proxy, a detached buffer, the stack). */
+/** True when the engine threw: a revoked Proxy, a detached buffer, the stack. */
 function fromEngine(e) {
   try {
     const proto = getPrototypeOf(e);
@@ -246,13 +265,13 @@ export function encodeValue(value, limit) {
     throw unserializable("undefined cannot be cached: it is what a miss returns (store null instead)");
   }
   try {
-    const found = typeof value === "object" && value !== null ? binary(value) : undefined;
-    if (found !== undefined) {
-      const [kind, payload] = found;
+    const kind = typeof value === "object" && value !== null ? kindOf(value) : PLAIN;
+    if (kind === VIEW || kind === BUFFER) {
+      const [code, payload] = binary(value, kind);
       if (payload.length + 2 > limit) return payload.length + 2;
       const bytes = new Uint8Array(payload.length + 2);
       bytes[0] = TAG_BINARY;
-      bytes[1] = kind;
+      bytes[1] = code;
       bytes.set(payload, 2);
       return bytes;
     }
