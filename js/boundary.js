@@ -107,7 +107,7 @@ function bigintBytes(n) {
 /** A growable byte buffer with the codec's primitives. */
 class Writer {
   constructor() {
-    this.bytes = new Uint8Array(256);
+    this.bytes = new Uint8Array(1024);
     this.view = new DataView(this.bytes.buffer);
     this.length = 0;
   }
@@ -145,11 +145,39 @@ class Writer {
     this.bytes.set(bytes, this.length);
     this.length += bytes.length;
   }
+  /** A string token: ASCII written in one pass (its length is known), else through encodeInto. */
   string(s) {
-    this.byte(T_STRING);
-    this.raw(encoder.encode(s));
+    const n = s.length;
+    this.room(n * 3 + 11);
+    const bytes = this.bytes;
+    bytes[this.length++] = T_STRING;
+    if (n < 0x80) {
+      const start = this.length + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        bytes[start + i] = c;
+      }
+      if (i === n) {
+        bytes[this.length] = n;
+        this.length = start + n;
+        return;
+      }
+    }
+    // The UTF-8 length first (the varint precedes the bytes), then the bytes.
+    const encoded = n < 64 ? encoder.encode(s) : undefined;
+    if (encoded !== undefined) return this.raw(encoded);
+    const at = this.length;
+    const { written } = encoder.encodeInto(s, bytes.subarray(at + 5, at + 5 + n * 3));
+    this.varint(written);
+    bytes.copyWithin(this.length, at + 5, at + 5 + written);
+    this.length += written;
   }
 }
+
+/** Writers not in use: a getter may store into the cache while a value is being encoded. */
+const writers = [];
 
 function token(v, w, ancestors) {
   switch (typeof v) {
@@ -275,10 +303,16 @@ export function encodeValue(value, limit) {
       bytes.set(payload, 2);
       return bytes;
     }
-    const w = new Writer();
-    w.byte(TAG_STRUCTURED);
-    token(value, w, []);
-    return w.length > limit ? w.length : w.bytes.subarray(0, w.length);
+    const w = writers.pop() ?? new Writer();
+    try {
+      w.length = 0;
+      w.byte(TAG_STRUCTURED);
+      token(value, w, []);
+      // A copy: the writer is reused, and wasm copies the bytes in at once anyway.
+      return w.length > limit ? w.length : w.bytes.slice(0, w.length);
+    } finally {
+      if (w.bytes.length <= 1 << 20) writers.push(w);
+    }
   } catch (e) {
     if (e !== null && typeof e === "object" && e.code === "UNSERIALIZABLE_VALUE") throw e;
     if (fromEngine(e)) {
