@@ -7,11 +7,14 @@
 // is decoded here from where it lies in the store, so no JS value is made in wasm and no
 // result array is allocated. Other values and errors are fetched with `__take`.
 import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast } from "./edgecache.js";
+import { encodeValue } from "./boundary.js";
+import { decodeValue } from "./decode.js";
 
 const MISS = -1;
 const THROW = -3;
 const FORM_ASCII = 0;
 const FORM_BYTES = 2;
+const FORM_VALUE = 3; // a whole encoded value: decoded by js/decode.js
 // The codec's first bytes (src/codec.rs): a string, a binary value and its Uint8Array kind,
 // and a string of ASCII only (which a hit then decodes as Latin-1 without a scan in wasm).
 const TAG_STRING = 0x01;
@@ -24,6 +27,7 @@ const decoder = new TextDecoder();
 let memory; // WebAssembly.Memory, set by the runtime loader after instantiation
 let bytes = new Uint8Array(0);
 let words = new Uint32Array(0);
+let data = new DataView(new ArrayBuffer(0));
 let out = 0; // index in `words` of the [address, form] pair a hit fills in
 let base = 0;
 let capacity = 0;
@@ -52,6 +56,7 @@ function views() {
     const buffer = memory.buffer; // a slow getter: read only then
     bytes = new Uint8Array(buffer);
     words = new Uint32Array(buffer);
+    data = new DataView(buffer);
     if (nativeFor !== undefined) ({ decodeAscii, encodeUtf8 } = nativeFor(buffer));
   }
 }
@@ -71,6 +76,7 @@ function payload(length) {
   const form = words[out + 1];
   if (form === FORM_BYTES) return bytes.slice(start, start + length);
   if (form === FORM_ASCII) return decodeAscii(start, start + length);
+  if (form === FORM_VALUE) return decodeValue(bytes, data, start, start + length, decodeAscii);
   return decoder.decode(bytes.subarray(start, start + length));
 }
 
@@ -107,6 +113,27 @@ function write(text, offset) {
   }
   if (i === n) return n;
   return i + encodeUtf8(text.slice(i), start + i, (n - i) * 3);
+}
+
+const OTHER = 0;
+
+/**
+ * `set` of any other value: encoded here (js/boundary.js; what cannot be cached throws before
+ * wasm is called), then one call with the key and the bytes in the scratch buffer. A value
+ * whose encoding is long goes to the general path, which refuses an over-budget value before
+ * copying it into wasm memory.
+ */
+function setEncoded(cache, key, value, timeout, kind) {
+  if (value === undefined || typeof value === "function" || typeof value === "symbol") {
+    return general.set.call(cache, key, value, timeout);
+  }
+  const encoded = encodeValue(value, MAX_FAST);
+  if (typeof encoded === "number") return general.set.call(cache, key, value, timeout);
+  const keyLength = writeKey(key);
+  if (keyLength < 0) return general.set.call(cache, key, value, timeout);
+  reserve(keyLength + encoded.length);
+  bytes.set(encoded, base + keyLength);
+  if (__setFast(cache, keyLength, encoded.length, kind, kind === 2 ? timeout : 0) === THROW) throw __take();
 }
 
 const general = {
@@ -150,9 +177,11 @@ Object.defineProperties(MemoryCache.prototype, {
   set: {
     value: function set(key, value, timeout) {
       const kind = timeout === undefined ? 0 : timeout === null ? 1 : typeof timeout === "number" && timeout === timeout ? 2 : -1;
-      const form = typeof value === "string" ? TAG_STRING : ArrayBuffer.isView(value) && Object.getPrototypeOf(value) === Uint8Array.prototype ? TAG_BINARY : 0;
+      const form = typeof value === "string" ? TAG_STRING : ArrayBuffer.isView(value) && Object.getPrototypeOf(value) === Uint8Array.prototype ? TAG_BINARY : OTHER;
+      if (typeof key !== "string" || kind < 0 || memory === undefined) return general.set.call(this, key, value, timeout);
+      if (form === OTHER) return setEncoded(this, key, value, timeout, kind);
       // (An empty Uint8Array may be a view of a detached buffer: the general path refuses it.)
-      if (typeof key !== "string" || form === 0 || kind < 0 || memory === undefined || value.length > MAX_FAST || (form === TAG_BINARY && value.length === 0)) {
+      if (value.length > MAX_FAST || (form === TAG_BINARY && value.length === 0)) {
         return general.set.call(this, key, value, timeout);
       }
       // The value in the codec's form right after the key: its tag, then the payload.

@@ -4,9 +4,7 @@
 //! this path avoids both. Semantics are those of the general methods, which remain the
 //! fallback for every other argument shape.
 
-use super::errors::IntoJs;
 use super::memory_cache::MemoryCache;
-use super::values;
 use crate::codec::{self, BinaryKind, Value};
 use crate::{Error, Timeout};
 use std::cell::{RefCell, UnsafeCell};
@@ -62,7 +60,6 @@ fn timeout(kind: u32, seconds: f64) -> Timeout {
 
 // What the fast calls return besides a length (a hit's payload) or a boolean.
 const MISS: i32 = -1;
-const TAKE: i32 = -2;
 const THROW: i32 = -3;
 
 // Where a hit's payload is: `[address, form]`, read by JS from linear memory.
@@ -73,13 +70,15 @@ unsafe impl Sync for Out {}
 
 static OUT: Out = Out(UnsafeCell::new([0; 2]));
 
-/// A payload JS decodes itself: an ASCII string, any UTF-8 string, or Uint8Array bytes.
+/// A payload JS decodes itself: an ASCII string, any UTF-8 string, Uint8Array bytes, or a
+/// whole encoded value (structured, or binary of another kind) for js/decode.js.
 const FORM_ASCII: u32 = 0;
 const FORM_UTF8: u32 = 1;
 const FORM_BYTES: u32 = 2;
+const FORM_VALUE: u32 = 3;
 
 thread_local! {
-    // A value or error for JS to fetch with `__take` after a call returned TAKE or THROW.
+    // An error for JS to fetch with `__take` after a call returned THROW.
     static TAKEN: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
 }
 
@@ -100,14 +99,11 @@ fn leave(value: JsValue, code: i32) -> i32 {
     code
 }
 
-/// A hit's value: where its payload lies, or the value itself for the general decoder.
-enum Found {
-    At(*const u8, usize, u32),
-    Other(values::Read),
-}
+/// Where a hit's payload lies: address, length and form.
+type Found = (*const u8, usize, u32);
 
 fn locate(bytes: &[u8]) -> Found {
-    let at = |payload: &[u8], form| Found::At(payload.as_ptr(), payload.len(), form);
+    let at = |payload: &[u8], form| (payload.as_ptr(), payload.len(), form);
     // The insert checked the bytes (`set_fast` decodes what it stores), and JS decodes them
     // as Latin-1 without making a `&str`: no scan on the hit path.
     if let Some((&codec::TAG_ASCII, payload)) = bytes.split_first() {
@@ -123,28 +119,25 @@ fn locate(bytes: &[u8]) -> Found {
         Ok(Value::Binary(BinaryKind::Uint8Array, b)) if b.len() <= i32::MAX as usize => {
             at(b, FORM_BYTES)
         }
-        _ => Found::Other(values::read(bytes)),
+        // Validated when stored (`set_fast` and the general path check every value).
+        _ => at(bytes, FORM_VALUE),
     }
 }
 
 /// `get(key)` for a key of `key_len` bytes in the scratch buffer: the payload length of a
-/// hit JS decodes (its address and form in [`fast_out`]), `-1` on a miss, `-2` for a value
-/// to fetch with `__take`, `-3` for an error to fetch and throw.
+/// hit JS decodes (its address and form in [`fast_out`]), `-1` on a miss, `-3` for an error
+/// to fetch and throw.
 #[wasm_bindgen(js_name = __getFast)]
 pub fn get_fast(cache: &MemoryCache, key_len: usize) -> i32 {
     let found = scratch_str(0, key_len)
         .and_then(|raw| cache.with_key(raw, None, |core, made| core.get_with(made, locate)));
     match found {
         Ok(None) => MISS,
-        Ok(Some(Found::At(address, len, form))) => {
+        Ok(Some((address, len, form))) => {
             // SAFETY: single-threaded; JS reads the pair before the next call.
             unsafe { *OUT.0.get() = [address as u32, form] };
             len as i32
         }
-        Ok(Some(Found::Other(read))) => match values::finish(read).js() {
-            Ok(value) => leave(value, TAKE),
-            Err(error) => leave(error, THROW),
-        },
         Err(error) => leave(error, THROW),
     }
 }
@@ -178,17 +171,15 @@ pub fn set_fast(
         let encoded = scratch_bytes(key_len + value_len)?[key_len..].to_vec();
         // (JS sends only short values this way: a long one goes to the general path, which
         // refuses over-budget values before copying them in.)
+        // Any value JS encoded (js/boundary.js): checked whole before it is stored.
         let checked = match encoded.split_first() {
             Some((&codec::TAG_ASCII, text)) => text.is_ascii(),
-            _ => matches!(
-                codec::decode(&encoded),
-                Ok(Value::String(_)) | Ok(Value::Binary(BinaryKind::Uint8Array, _))
-            ),
+            _ => codec::validate(&encoded).is_ok(),
         };
         if !checked {
             return Err(super::errors::to_js(Error::invalid(
                 "INVALID_ARGUMENT",
-                "scratch value is not an encoded string or Uint8Array",
+                "scratch value is not a valid encoded value",
             )));
         }
         let failure = cache.with_key(raw, None, |core, made| {

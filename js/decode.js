@@ -1,0 +1,198 @@
+// Stored values back into JS values, read straight from wasm memory: the hot path's decoder
+// for structured values (src/codec.rs defines and documents the format; the store only holds
+// values it validated, and this decoder still checks every bound). No wasm call happens while
+// it runs, so the memory views stay valid.
+
+const T_UNDEFINED = 0x10, T_NULL = 0x11, T_FALSE = 0x12, T_TRUE = 0x13, T_NUMBER = 0x14;
+const T_BIGINT = 0x15, T_STRING = 0x16, T_DATE = 0x17, T_BINARY = 0x18, T_ARRAY = 0x19;
+const T_OBJECT = 0x1a, T_MAP = 0x1b, T_SET = 0x1c, T_HOLE = 0x1d;
+const TAG_STRING = 0x01, TAG_BINARY = 0x02, TAG_STRUCTURED = 0x03, TAG_ASCII = 0x04;
+const MAX_DEPTH = 1000;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+// Codec kind byte -> constructor (codec::BinaryKind); 1 is ArrayBuffer, 12 DataView.
+const TYPED = [Uint8Array, null, Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array, null];
+const { defineProperty } = Object;
+
+function corrupt(what) {
+  const error = new Error(`corrupt value: ${what}`);
+  error.code = "CORRUPT_VALUE";
+  return error;
+}
+
+/** A cursor over `bytes` (a view of wasm memory) from `at` to `end`. */
+class Reader {
+  constructor(bytes, view, at, end, ascii) {
+    this.bytes = bytes;
+    this.view = view;
+    this.at = at;
+    this.end = end;
+    this.ascii = ascii;
+  }
+  byte() {
+    if (this.at >= this.end) throw corrupt("truncated");
+    return this.bytes[this.at++];
+  }
+  varint() {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 0x80;
+      if (scale > 2 ** 49) throw corrupt("varint");
+    }
+  }
+  count(min) {
+    const n = this.varint();
+    if (n * min > this.end - this.at) throw corrupt("length");
+    return n;
+  }
+  f64() {
+    if (this.at + 8 > this.end) throw corrupt("truncated");
+    const x = this.view.getFloat64(this.at, true);
+    this.at += 8;
+    return x;
+  }
+  take(n) {
+    if (n > this.end - this.at) throw corrupt("truncated");
+    const start = this.at;
+    this.at += n;
+    return start;
+  }
+  string() {
+    const n = this.varint();
+    const start = this.take(n);
+    return text(this.bytes, start, start + n, this.ascii);
+  }
+}
+
+/** UTF-8 text at [start, end): ASCII through the runtime's fast Latin-1 decoder. */
+function text(bytes, start, end, ascii) {
+  if (end - start <= 16) {
+    let s = "";
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      if (c > 0x7f) return utf8.decode(bytes.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  for (let i = start; i < end; i++) {
+    if (bytes[i] > 0x7f) return utf8.decode(bytes.subarray(start, end));
+  }
+  return ascii(start, end);
+}
+
+function bigint(bytes, start, end) {
+  if (start === end) return 0n;
+  let hex = "";
+  for (let i = end - 1; i >= start; i--) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+  const n = BigInt(`0x${hex}`);
+  return bytes[end - 1] & 0x80 ? n - (1n << BigInt((end - start) * 8)) : n;
+}
+
+function binary(kind, bytes, start, end) {
+  const copy = bytes.slice(start, end);
+  if (kind === 0) return copy;
+  if (kind === 1) return copy.buffer;
+  if (kind === 12) return new DataView(copy.buffer);
+  const Typed = TYPED[kind];
+  if (Typed === undefined || Typed === null || (end - start) % Typed.BYTES_PER_ELEMENT !== 0) throw corrupt("binary kind");
+  return new Typed(copy.buffer);
+}
+
+function token(r, depth) {
+  if (depth > MAX_DEPTH) throw corrupt("nested too deep");
+  const tag = r.byte();
+  switch (tag) {
+    case T_UNDEFINED:
+    case T_HOLE:
+      return undefined;
+    case T_NULL:
+      return null;
+    case T_FALSE:
+      return false;
+    case T_TRUE:
+      return true;
+    case T_NUMBER:
+      return r.f64();
+    case T_STRING:
+      return r.string();
+    case T_BIGINT: {
+      const n = r.varint();
+      const start = r.take(n);
+      return bigint(r.bytes, start, start + n);
+    }
+    case T_DATE:
+      return new Date(r.f64());
+    case T_BINARY: {
+      const kind = r.byte();
+      const n = r.varint();
+      const start = r.take(n);
+      return binary(kind, r.bytes, start, start + n);
+    }
+    case T_ARRAY: {
+      const n = r.count(1);
+      const array = new Array(n);
+      for (let i = 0; i < n; i++) {
+        if (r.at < r.end && r.bytes[r.at] === T_HOLE) {
+          r.at++;
+          continue;
+        }
+        array[i] = token(r, depth + 1);
+      }
+      return array;
+    }
+    case T_OBJECT: {
+      const n = r.count(2);
+      const object = {};
+      for (let i = 0; i < n; i++) {
+        if (r.byte() !== T_STRING) throw corrupt("object key is not a string");
+        const name = r.string();
+        const value = token(r, depth + 1);
+        // An own data property, even for "__proto__" (assignment would set the prototype).
+        if (name === "__proto__") defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
+        else object[name] = value;
+      }
+      return object;
+    }
+    case T_MAP: {
+      const n = r.count(2);
+      const map = new Map();
+      for (let i = 0; i < n; i++) {
+        const key = token(r, depth + 1);
+        map.set(key, token(r, depth + 1));
+      }
+      return map;
+    }
+    case T_SET: {
+      const n = r.count(1);
+      const set = new Set();
+      for (let i = 0; i < n; i++) set.add(token(r, depth + 1));
+      return set;
+    }
+    default:
+      throw corrupt("unknown token");
+  }
+}
+
+/**
+ * The value encoded at [start, end) of `bytes` (a Uint8Array over wasm memory; `view` a
+ * DataView over the same buffer; `ascii(start, end)` decodes ASCII bytes of it).
+ */
+export function decodeValue(bytes, view, start, end, ascii) {
+  if (start >= end) throw corrupt("empty");
+  const tag = bytes[start];
+  if (tag === TAG_STRING || tag === TAG_ASCII) return text(bytes, start + 1, end, ascii);
+  if (tag === TAG_BINARY) {
+    if (end - start < 2) throw corrupt("binary kind");
+    return binary(bytes[start + 1], bytes, start + 2, end);
+  }
+  if (tag !== TAG_STRUCTURED) throw corrupt("unknown value tag");
+  const r = new Reader(bytes, view, start + 1, end, ascii);
+  const value = token(r, 0);
+  if (r.at !== end) throw corrupt("trailing bytes");
+  return value;
+}
