@@ -68,19 +68,28 @@ class Reader {
   }
 }
 
+/** UTF-8 text at [start, end) (`CORRUPT_VALUE` if it is not UTF-8). */
+function utf8Text(bytes, start, end) {
+  try {
+    return utf8.decode(bytes.subarray(start, end));
+  } catch {
+    throw corrupt("string is not UTF-8");
+  }
+}
+
 /** UTF-8 text at [start, end): ASCII through the runtime's fast Latin-1 decoder. */
 function text(bytes, start, end, ascii) {
   if (end - start <= 16) {
     let s = "";
     for (let i = start; i < end; i++) {
       const c = bytes[i];
-      if (c > 0x7f) return utf8.decode(bytes.subarray(start, end));
+      if (c > 0x7f) return utf8Text(bytes, start, end);
       s += String.fromCharCode(c);
     }
     return s;
   }
   for (let i = start; i < end; i++) {
-    if (bytes[i] > 0x7f) return utf8.decode(bytes.subarray(start, end));
+    if (bytes[i] > 0x7f) return utf8Text(bytes, start, end);
   }
   return ascii(start, end);
 }
@@ -185,7 +194,11 @@ function token(r, depth) {
 export function decodeValue(bytes, view, start, end, ascii) {
   if (start >= end) throw corrupt("empty");
   const tag = bytes[start];
-  if (tag === TAG_STRING || tag === TAG_ASCII) return text(bytes, start + 1, end, ascii);
+  if (tag === TAG_ASCII) {
+    for (let i = start + 1; i < end; i++) if (bytes[i] > 0x7f) throw corrupt("ASCII string has a non-ASCII byte");
+    return ascii(start + 1, end);
+  }
+  if (tag === TAG_STRING) return text(bytes, start + 1, end, ascii);
   if (tag === TAG_BINARY) {
     if (end - start < 2) throw corrupt("binary kind");
     return binary(bytes[start + 1], bytes, start + 2, end);
@@ -195,4 +208,13 @@ export function decodeValue(bytes, view, start, end, ascii) {
   const value = token(r, 0);
   if (r.at !== end) throw corrupt("trailing bytes");
   return value;
+}
+
+const latin1 = new TextDecoder("latin1");
+
+/** `decodeValue` of a view the wasm binding passes (a subarray of wasm memory). */
+export function decodeBytes(bytes) {
+  const start = bytes.byteOffset;
+  const whole = new Uint8Array(bytes.buffer);
+  return decodeValue(whole, new DataView(bytes.buffer), start, start + bytes.length, (a, b) => latin1.decode(whole.subarray(a, b)));
 }

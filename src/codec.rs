@@ -231,6 +231,24 @@ impl Encoder {
         self.out.push(T_SET);
         self.varint(len);
     }
+    /// Writes one token (a container's children follow as further tokens).
+    pub fn token(&mut self, t: Token<'_>) {
+        match t {
+            Token::Undefined => self.undefined(),
+            Token::Hole => self.hole(),
+            Token::Null => self.null(),
+            Token::Bool(b) => self.bool(b),
+            Token::Number(x) => self.number(x),
+            Token::BigInt(b) => self.bigint(b),
+            Token::String(s) => self.string(s),
+            Token::Date(ms) => self.date(ms),
+            Token::Binary(kind, b) => self.binary(kind, b),
+            Token::Array(n) => self.array(n),
+            Token::Object(n) => self.object(n),
+            Token::Map(n) => self.map(n),
+            Token::Set(n) => self.set(n),
+        }
+    }
     /// The encoded value.
     pub fn finish(self) -> Vec<u8> {
         self.out
@@ -279,6 +297,17 @@ pub enum Token<'a> {
     Set(usize),
 }
 
+impl Token<'_> {
+    /// How many tokens follow as this one's children (an object's keys count).
+    pub fn children(&self) -> usize {
+        match self {
+            Token::Array(n) | Token::Set(n) => *n,
+            Token::Object(n) | Token::Map(n) => n * 2,
+            _ => 0,
+        }
+    }
+}
+
 /// Reads tokens of a structured value; every read is bounds-checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoder<'a> {
@@ -320,17 +349,55 @@ pub fn validate(bytes: &[u8]) -> Result<()> {
     let mut pending: usize = 1;
     while pending > 0 {
         pending -= 1;
-        let add = match d.next_token()? {
-            Token::Array(n) | Token::Set(n) => n,
-            Token::Object(n) | Token::Map(n) => n * 2,
-            _ => 0,
-        };
+        let add = d.next_token()?.children();
         pending = pending
             .checked_add(add)
             .ok_or_else(|| corrupt("length overflow"))?;
     }
     if d.is_done() {
         Ok(())
+    } else {
+        Err(corrupt("trailing bytes"))
+    }
+}
+
+/// Decodes `bytes` and encodes the value again with [`Encoder`]: the canonical bytes of the
+/// value. Any other encoder (js/boundary.js) must produce exactly these; a test checks it.
+///
+/// ```
+/// use edgecache::codec::{reencode, Encoder};
+/// let mut e = Encoder::new();
+/// e.array(2);
+/// e.number(-0.0);
+/// e.hole();
+/// let bytes = e.finish();
+/// assert_eq!(reencode(&bytes).unwrap(), bytes);
+/// assert!(reencode(&[0x03, 0x19, 0x05]).is_err());
+/// ```
+pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut d = match decode(bytes)? {
+        Value::String(s) if bytes[0] == TAG_ASCII => {
+            let mut out = vec![TAG_ASCII];
+            out.extend_from_slice(s.as_bytes());
+            return Ok(out);
+        }
+        Value::String(s) => return Ok(encode_string(s)),
+        Value::Binary(kind, b) => return Ok(encode_binary(kind, b)),
+        Value::Structured(d) => d,
+    };
+    let mut e = Encoder::new();
+    let mut pending: usize = 1;
+    while pending > 0 {
+        pending -= 1;
+        let t = d.next_token()?;
+        let more = t.children();
+        e.token(t);
+        pending = pending
+            .checked_add(more)
+            .ok_or_else(|| corrupt("length overflow"))?;
+    }
+    if d.is_done() {
+        Ok(e.finish())
     } else {
         Err(corrupt("trailing bytes"))
     }

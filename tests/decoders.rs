@@ -4,7 +4,7 @@
 //! `PROPTEST_CASES=200000 cargo test --release --test decoders`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use edgecache::codec::{self, Token, Value};
+use edgecache::codec::{self, Value};
 use edgecache::http::{cookie_value, parse_http_date};
 use edgecache::persist::{self, StoreLimits};
 use edgecache::record::{self, Record, FORMAT, MAGIC};
@@ -31,11 +31,7 @@ fn walk(bytes: &[u8]) -> Result<(), Error> {
     let mut pending = 1usize;
     while pending > 0 {
         pending -= 1;
-        pending += match d.next_token()? {
-            Token::Array(n) | Token::Set(n) => n,
-            Token::Object(n) | Token::Map(n) => n * 2,
-            _ => 0,
-        };
+        pending += d.next_token()?.children();
     }
     Ok(())
 }

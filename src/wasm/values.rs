@@ -1,25 +1,24 @@
-//! Stored values back into JS values (`crate::codec`'s encoding). Encoding happens in JS
-//! (js/boundary.js, through `super::boundary`), where a caller's getters and traps run.
+//! Stored values back into JS values (`crate::codec`'s encoding). Decoding happens in JS
+//! (js/decode.js, over a view of wasm memory: no per-field crossing), as encoding does
+//! (js/boundary.js, through `super::boundary`).
 
-use super::args::bigint_value;
-use crate::codec::{self, BinaryKind, Decoder, Token, Value};
+use crate::codec::{self, BinaryKind, Value};
 use crate::Error;
-use js_sys::{
-    Array, BigInt64Array, BigUint64Array, DataView, Date, Float32Array, Float64Array, Int16Array,
-    Int32Array, Int8Array, Map, Object, Reflect, Set, Uint16Array, Uint32Array, Uint8Array,
-    Uint8ClampedArray,
-};
-use wasm_bindgen::JsValue;
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
 
-/// Nesting deeper than this is refused (recursion depth on the wasm stack).
-pub const MAX_DEPTH: usize = 1000;
+#[wasm_bindgen(module = "/js/decode.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = decodeBytes)]
+    fn decode_bytes(bytes: &[u8]) -> Result<JsValue, JsValue>;
+}
 
-/// What a read produces while the store is borrowed: strings and binary are built at once
-/// (no user code can run); structured values are copied out and built after the borrow.
+/// What a read produces while the store is borrowed: strings and Uint8Arrays are built at
+/// once (no user code can run); other values are copied out and decoded after the borrow.
 pub enum Read {
     /// A finished value.
     Ready(JsValue),
-    /// Structured bytes to decode with [`decode`].
+    /// Encoded bytes to decode with [`decode`].
     Copied(Vec<u8>),
 }
 
@@ -27,7 +26,7 @@ pub enum Read {
 pub fn read(bytes: &[u8]) -> Read {
     match codec::decode(bytes) {
         Ok(Value::String(s)) => Read::Ready(JsValue::from_str(s)),
-        Ok(Value::Binary(kind, b)) => Read::Ready(make_binary(kind, b)),
+        Ok(Value::Binary(BinaryKind::Uint8Array, b)) => Read::Ready(Uint8Array::from(b).into()),
         _ => Read::Copied(bytes.to_vec()),
     }
 }
@@ -40,129 +39,22 @@ pub fn finish(read: Read) -> Result<JsValue, Error> {
     }
 }
 
-/// Decodes a stored value into a new JS value.
+/// Decodes a stored value into a new JS value (`CORRUPT_VALUE` for bytes that are not one).
 pub fn decode(bytes: &[u8]) -> Result<JsValue, Error> {
-    match codec::decode(bytes)? {
-        Value::String(s) => Ok(JsValue::from_str(s)),
-        Value::Binary(kind, b) => Ok(make_binary(kind, b)),
-        Value::Structured(mut d) => {
-            let value = build(&mut d, 0)?;
-            if d.is_done() {
-                Ok(value)
-            } else {
-                Err(Error::Corrupt("trailing bytes".into()))
-            }
-        }
-    }
-}
-
-fn build(d: &mut Decoder<'_>, depth: usize) -> Result<JsValue, Error> {
-    if depth > MAX_DEPTH {
-        return Err(Error::Corrupt("nested too deep".into()));
-    }
-    Ok(match d.next_token()? {
-        Token::Undefined => JsValue::UNDEFINED,
-        // Only meaningful inside an array, where `build_array` skips it.
-        Token::Hole => JsValue::UNDEFINED,
-        Token::Null => JsValue::NULL,
-        Token::Bool(b) => JsValue::from_bool(b),
-        Token::Number(x) => JsValue::from_f64(x),
-        Token::BigInt(b) => bigint_value(b),
-        Token::String(s) => JsValue::from_str(s),
-        Token::Date(ms) => Date::new(&JsValue::from_f64(ms)).into(),
-        Token::Binary(kind, b) => make_binary(kind, b),
-        Token::Array(n) => {
-            let array = Array::new_with_length(n as u32);
-            for i in 0..n {
-                if d.peek_hole() {
-                    continue;
-                }
-                array.set(i as u32, build(d, depth + 1)?);
-            }
-            array.into()
-        }
-        Token::Object(n) => {
-            let object = Object::new();
-            for _ in 0..n {
-                let name = JsValue::from_str(d.next_string()?);
-                let value = build(d, depth + 1)?;
-                define(&object, &name, &value);
-            }
-            object.into()
-        }
-        Token::Map(n) => {
-            let map = Map::new();
-            for _ in 0..n {
-                let k = build(d, depth + 1)?;
-                let v = build(d, depth + 1)?;
-                map.set(&k, &v);
-            }
-            map.into()
-        }
-        Token::Set(n) => {
-            let set = Set::new(&JsValue::UNDEFINED);
-            for _ in 0..n {
-                set.add(&build(d, depth + 1)?);
-            }
-            set.into()
-        }
+    // The bytes were validated when stored; checked again here, cheaply, so nothing
+    // malformed reaches the JS decoder.
+    codec::validate(bytes)?;
+    decode_bytes(bytes).map_err(|e| {
+        Error::Corrupt(
+            e.dyn_ref::<js_sys::Error>()
+                .map_or_else(|| "undecodable".into(), |e| String::from(e.message())),
+        )
     })
 }
 
-/// An own data property, even for `__proto__` (a plain `Reflect.set` would set the prototype).
-fn define(object: &Object, name: &JsValue, value: &JsValue) {
-    if name.as_string().as_deref() == Some("__proto__") {
-        let descriptor = Object::new();
-        for (k, v) in [
-            ("value", value.clone()),
-            ("writable", JsValue::TRUE),
-            ("enumerable", JsValue::TRUE),
-            ("configurable", JsValue::TRUE),
-        ] {
-            let _ = Reflect::set(&descriptor, &k.into(), &v);
-        }
-        Object::define_property(object, name, &descriptor);
-    } else {
-        let _ = Reflect::set(object, name, value);
-    }
-}
-
-fn make_binary(kind: BinaryKind, bytes: &[u8]) -> JsValue {
-    let u8s = Uint8Array::from(bytes);
-    if kind == BinaryKind::Uint8Array {
-        return u8s.into();
-    }
-    let buffer = u8s.buffer();
-    let elements = |size: usize| (bytes.len() / size) as u32;
-    match kind {
-        BinaryKind::Uint8Array => u8s.into(),
-        BinaryKind::ArrayBuffer => buffer.into(),
-        BinaryKind::Int8Array => Int8Array::new(&buffer).into(),
-        BinaryKind::Uint8ClampedArray => Uint8ClampedArray::new(&buffer).into(),
-        BinaryKind::Int16Array => {
-            Int16Array::new_with_byte_offset_and_length(&buffer, 0, elements(2)).into()
-        }
-        BinaryKind::Uint16Array => {
-            Uint16Array::new_with_byte_offset_and_length(&buffer, 0, elements(2)).into()
-        }
-        BinaryKind::Int32Array => {
-            Int32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into()
-        }
-        BinaryKind::Uint32Array => {
-            Uint32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into()
-        }
-        BinaryKind::Float32Array => {
-            Float32Array::new_with_byte_offset_and_length(&buffer, 0, elements(4)).into()
-        }
-        BinaryKind::Float64Array => {
-            Float64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into()
-        }
-        BinaryKind::BigInt64Array => {
-            BigInt64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into()
-        }
-        BinaryKind::BigUint64Array => {
-            BigUint64Array::new_with_byte_offset_and_length(&buffer, 0, elements(8)).into()
-        }
-        BinaryKind::DataView => DataView::new(&buffer, 0, bytes.len()).into(),
-    }
+/// The canonical bytes of an encoded value, re-encoded by the Rust codec (for the test that
+/// the JS and Rust codecs agree byte for byte).
+#[wasm_bindgen(js_name = __reencode, skip_typescript)]
+pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, JsValue> {
+    codec::reencode(bytes).map_err(super::errors::to_js)
 }

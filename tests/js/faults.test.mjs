@@ -5,16 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Cache, stores } from "../../pkg/node.js";
-
-function rng(seed) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { seeded } from "./helpers.mjs";
 
 /** Wraps `store`: each call fails with probability `rate`, in one of four ways. */
 function faulty(store, random, rate) {
@@ -63,7 +54,7 @@ function faulty(store, random, rate) {
 }
 
 test("faults mid-workload: no exception, no wrong value, every fault counted", async () => {
-  const random = rng(20261123);
+  const random = seeded(20261123);
   const { store, faults } = faulty(stores.memory(), random, 0.15);
   const reported = [];
   const caches = [0, 1, 2].map((i) => new Cache({

@@ -35,3 +35,14 @@ export function workerOptions(script, extra = {}) {
     ...extra,
   };
 }
+
+/** A seeded xorshift32 generator of numbers in [0, 1): the same cases on every run. */
+export function seeded(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}

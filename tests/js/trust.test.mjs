@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { MemoryCache, Cache, stores, DummyCache } from "../../pkg/node.js";
 // The generated bindings, for the memory cap that lets a test run out of memory cheaply.
 import { __setMemoryLimit } from "../../pkg/edgecache.js";
+import { seeded } from "./helpers.mjs";
 
 /** Values whose copy throws part-way, each built fresh. */
 function hostileValues() {
@@ -420,19 +421,8 @@ test("out of wasm memory: the write throws OUT_OF_MEMORY, the cache is unchanged
   }
 });
 
-/** A seeded xorshift generator: the fuzz cases are the same on every run. */
-function random(seed) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
 test("fuzz: random and mutated store bytes read as the value or a counted miss, never a throw", async () => {
-  const next = random(7);
+  const next = seeded(7);
   const inner = stores.memory();
   const cache = new Cache({ store: inner, memory: false });
   const values = ["text", { a: [1, 2n, new Date(3)] }, new Uint8Array([1, 2, 3]), 42, null];
@@ -459,7 +449,7 @@ test("fuzz: random and mutated store bytes read as the value or a counted miss, 
 
 test("fuzz: random bytes under a page key are a miss for cachePage, never a throw", async () => {
   const { cachePage, learnCacheKey } = await import("../../pkg/node.js");
-  const next = random(11);
+  const next = seeded(11);
   const memory = new MemoryCache();
   let calls = 0;
   const h = cachePage(async () => new Response(`fresh ${++calls}`), { timeout: 60, cache: memory });
