@@ -19,5 +19,6 @@ bench: build
 	node bench/store-tier.mjs
 	node bench/page-hit.mjs
 	node bench/stampede.mjs
+	node bench/objects.mjs
 	node bench/memory-budget.mjs
 	node bench/package-size.mjs
