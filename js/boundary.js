@@ -274,6 +274,49 @@ function fromEngine(e) {
   }
 }
 
+const copyOut = (bytes, length) => bytes.slice(0, length);
+
+/**
+ * Encodes a structured value into a reused writer and hands its bytes to `use(bytes, length)`
+ * before the writer can be reused (no caller code runs in between); returns what `use`
+ * returns, or the length when it is over `limit`.
+ */
+function structured(value, limit, use) {
+  const w = writers.pop() ?? new Writer();
+  try {
+    w.length = 0;
+    w.byte(TAG_STRUCTURED);
+    token(value, w, []);
+    return w.length > limit ? w.length : use(w.bytes, w.length);
+  } finally {
+    if (w.bytes.length <= 1 << 20) writers.push(w);
+  }
+}
+
+/**
+ * `encodeValue` for a value that is neither a string nor binary, handing the bytes to
+ * `use(bytes, length)` without a copy (the fast path writes them into wasm memory at once).
+ * Errors as `encodeValue`.
+ */
+export function encodeWith(value, limit, use) {
+  let kind;
+  try {
+    kind = typeof value === "object" && value !== null ? kindOf(value) : PLAIN;
+    if (kind !== VIEW && kind !== BUFFER) return structured(value, limit, use);
+  } catch (e) {
+    throw classify(e);
+  }
+  const bytes = encodeValue(value, limit);
+  return typeof bytes === "number" ? bytes : use(bytes, bytes.length);
+}
+
+/** What the encoder throws: its own coded errors and a caller's unchanged, engine errors coded. */
+function classify(e) {
+  if (e !== null && typeof e === "object" && e.code === "UNSERIALIZABLE_VALUE") return e;
+  if (fromEngine(e)) return unserializable(`the value could not be copied: ${describe(e)}`, e);
+  return e;
+}
+
 /**
  * The codec bytes of `value` (a Uint8Array), or, when they would be longer than `limit`
  * bytes, that length as a number: the caller refuses it without copying it into wasm.
@@ -303,22 +346,9 @@ export function encodeValue(value, limit) {
       bytes.set(payload, 2);
       return bytes;
     }
-    const w = writers.pop() ?? new Writer();
-    try {
-      w.length = 0;
-      w.byte(TAG_STRUCTURED);
-      token(value, w, []);
-      // A copy: the writer is reused, and wasm copies the bytes in at once anyway.
-      return w.length > limit ? w.length : w.bytes.slice(0, w.length);
-    } finally {
-      if (w.bytes.length <= 1 << 20) writers.push(w);
-    }
+    return structured(value, limit, copyOut);
   } catch (e) {
-    if (e !== null && typeof e === "object" && e.code === "UNSERIALIZABLE_VALUE") throw e;
-    if (fromEngine(e)) {
-      throw unserializable(`the value could not be copied: ${describe(e)}`, e);
-    }
-    throw e;
+    throw classify(e);
   }
 }
 

@@ -66,7 +66,38 @@ class Reader {
     const start = this.take(n);
     return text(this.bytes, start, start + n, this.ascii);
   }
+  /** An object key: short ASCII names come from a small cache (no new string per read). */
+  name() {
+    const n = this.varint();
+    const start = this.take(n);
+    if (n > 24) return text(this.bytes, start, start + n, this.ascii);
+    const bytes = this.bytes;
+    let h = n;
+    for (let i = start; i < start + n; i++) {
+      const c = bytes[i];
+      if (c > 0x7f) return text(bytes, start, start + n, this.ascii);
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    const slot = h & (NAMES.length - 1);
+    const cached = NAMES[slot];
+    if (cached !== undefined && cached.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (cached.charCodeAt(i) !== bytes[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const made = text(bytes, start, start + n, this.ascii);
+    NAMES[slot] = made;
+    return made;
+  }
 }
+
+// Recently read object keys, by a hash of their bytes (checked byte for byte on use).
+const NAMES = new Array(1024).fill(undefined);
 
 /** UTF-8 text at [start, end) (`CORRUPT_VALUE` if it is not UTF-8). */
 function utf8Text(bytes, start, end) {
@@ -159,7 +190,7 @@ function token(r, depth) {
       const object = {};
       for (let i = 0; i < n; i++) {
         if (r.byte() !== T_STRING) throw corrupt("object key is not a string");
-        const name = r.string();
+        const name = r.name();
         const value = token(r, depth + 1);
         // An own data property, even for "__proto__" (assignment would set the prototype).
         if (name === "__proto__") defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });

@@ -7,7 +7,7 @@
 // is decoded here from where it lies in the store, so no JS value is made in wasm and no
 // result array is allocated. Other values and errors are fetched with `__take`.
 import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast } from "./edgecache.js";
-import { encodeValue } from "./boundary.js";
+import { encodeWith } from "./boundary.js";
 import { decodeValue } from "./decode.js";
 
 const MISS = -1;
@@ -117,6 +117,18 @@ function write(text, offset) {
 
 const OTHER = 0;
 
+let keyLength = 0;
+let pendingKey = "";
+
+/** Writes the pending key, then `encoded` right after it; -1 when the general path must. */
+function copyAfterKey(encoded, length) {
+  keyLength = writeKey(pendingKey);
+  if (keyLength < 0) return -1;
+  reserve(keyLength + length);
+  bytes.set(encoded.subarray(0, length), base + keyLength);
+  return length;
+}
+
 /**
  * `set` of any other value: encoded here (js/boundary.js; what cannot be cached throws before
  * wasm is called), then one call with the key and the bytes in the scratch buffer. A value
@@ -127,13 +139,11 @@ function setEncoded(cache, key, value, timeout, kind) {
   if (value === undefined || typeof value === "function" || typeof value === "symbol") {
     return general.set.call(cache, key, value, timeout);
   }
-  const encoded = encodeValue(value, MAX_FAST);
-  if (typeof encoded === "number") return general.set.call(cache, key, value, timeout);
-  const keyLength = writeKey(key);
-  if (keyLength < 0) return general.set.call(cache, key, value, timeout);
-  reserve(keyLength + encoded.length);
-  bytes.set(encoded, base + keyLength);
-  if (__setFast(cache, keyLength, encoded.length, kind, kind === 2 ? timeout : 0) === THROW) throw __take();
+  // The key goes in after the value is encoded: a getter may use the scratch buffer.
+  pendingKey = key;
+  const valueLength = encodeWith(value, MAX_FAST, copyAfterKey);
+  if (valueLength < 0 || valueLength > MAX_FAST) return general.set.call(cache, key, value, timeout);
+  if (__setFast(cache, keyLength, valueLength, kind, kind === 2 ? timeout : 0) === THROW) throw __take();
 }
 
 const general = {
