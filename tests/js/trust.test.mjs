@@ -535,3 +535,17 @@ test("the async Cache: a value whose copy throws fails that one call and the cac
   const value = await cache.getOrSet("outer", async () => (await cache.get("k"))[0] + 1);
   assert.equal(value, 2);
 });
+
+test("records written by the previous build (format 2) read as counted misses, and are rewritten", async () => {
+  const { readFileSync } = await import("node:fs");
+  const fixture = JSON.parse(readFileSync(new URL("./fixtures/records-format2.json", import.meta.url), "utf8"));
+  const store = stores.memory();
+  for (const [key, b64] of Object.entries(fixture.entries)) store.map.set(key, { value: Buffer.from(b64, "base64"), expires: Infinity });
+  const errors = [];
+  const cache = new Cache({ store, keyPrefix: "site", memory: false, onError: (e) => errors.push(e) });
+  for (const key of ["user:1", "text", "tagged", "big"]) assert.equal(await cache.get(key), undefined, key);
+  assert.equal(cache.stats().corruptRecords, 4);
+  assert.ok(errors.every((e) => e.code === "CORRUPT_VALUE" && /older format/.test(e.message)));
+  await cache.set("user:1", { name: "Ada" });
+  assert.deepEqual(await cache.get("user:1"), { name: "Ada" });
+});
