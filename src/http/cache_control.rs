@@ -36,6 +36,30 @@ fn parse_field(field: &str) -> (String, DirectiveValue) {
 
 /// Python's `int()` of a directive value: surrounding whitespace, a sign, digits with
 /// single underscores between them.
+/// `floor(x)` of a decimal `[-]digits.digits` (how a fractional max_age is printed); `None`
+/// for anything else. (No float parser: it would add ~6 KB to the module.)
+fn floor_of_decimal(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let (negative, rest) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (whole, fraction) = rest.split_once('.')?;
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let exact = fraction.bytes().all(|b| b == b'0');
+    Some(match (negative, exact) {
+        (false, _) => whole,
+        (true, true) => -whole,
+        (true, false) => -whole - 1,
+    })
+}
+
 fn py_int(text: &str) -> Option<i64> {
     let t = text.trim();
     let (sign, digits) = match t.strip_prefix('-') {
@@ -137,10 +161,11 @@ pub fn patch_cache_control(existing: Option<&str>, directives: &[Directive]) -> 
             if let (Some(old), DirectiveValue::Text(new)) = (old_max_age, &*value) {
                 if let Some(new) = py_int(new) {
                     *value = DirectiveValue::Text(old.min(new).to_string());
-                } else if let Ok(fraction) = new.trim().parse::<f64>() {
+                } else if let Some(floor) = floor_of_decimal(new) {
                     // Django's min(int(old), max_age) with a float max_age: the smaller
-                    // wins, printed as Python prints it (the float's own text).
-                    if (old as f64) <= fraction {
+                    // wins, printed as Python prints it (the float's own text). Against an
+                    // integer, `x < old` exactly when `floor(x) < old`.
+                    if old <= floor {
                         *value = DirectiveValue::Text(old.to_string());
                     }
                 }
@@ -224,6 +249,15 @@ mod tests {
                 "{existing:?} {directives:?}"
             );
         }
+    }
+
+    #[test]
+    fn floor_of_decimal_reads_printed_floats() {
+        assert_eq!(floor_of_decimal("2.5"), Some(2));
+        assert_eq!(floor_of_decimal("-2.5"), Some(-3));
+        assert_eq!(floor_of_decimal("-2.0"), Some(-2));
+        assert_eq!(floor_of_decimal("1e+20"), None);
+        assert_eq!(floor_of_decimal("abc"), None);
     }
 
     #[test]
