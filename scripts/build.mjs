@@ -28,6 +28,16 @@ console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
 cpSync(join(root, "js"), out, { recursive: true });
 rmSync(join(out, ".gitignore"), { force: true });
 
+// js/ files the wasm imports (#[wasm_bindgen(module = "/js/...")]) are emitted by
+// wasm-bindgen under snippets/; the copy beside the loaders re-exports that one, so a bundle
+// holds each once.
+for (const dir of readdirSync(join(out, "snippets"), { withFileTypes: true })) {
+  if (!dir.isDirectory()) continue;
+  for (const file of readdirSync(join(out, "snippets", dir.name, "js"))) {
+    writeFileSync(join(out, file), `// The module wasm imports, emitted by wasm-bindgen: one copy in every bundle.\nexport * from "./snippets/${dir.name}/js/${file}";\n`);
+  }
+}
+
 // CommonJS entries: the ES module loader of the same name, bundled (the wasm file stays beside it).
 for (const file of Object.values(matrix.entries).filter((f) => f.endsWith(".cjs"))) {
   run(join(root, "node_modules", ".bin", "esbuild"), [
