@@ -4,12 +4,16 @@
 // store failures to onError and the stats.
 import { itemsOf, pairsOf } from "./boundary.js";
 import { callHook, codedError, typeError } from "./errors.js";
-import { CacheCore, MemoryCache } from "./edgecache.js";
+import { CacheCore, MemoryCache, __localFast, __lastMade, __take } from "./edgecache.js";
+import { fastKey, payload } from "./fast.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { warm } from "./warm.js";
 
 const FAILED = Symbol("store call failed");
+// What __localFast returns besides a payload length (src/wasm/tier_fast.rs).
+const THROW = -3;
+const DELETED = -4;
 const CAS_ATTEMPTS = 64;
 
 // After a lost compare-and-swap, wait a little (growing, jittered) before trying again.
@@ -221,6 +225,11 @@ export class Cache {
   async #read(op, made, options) {
     const local = options === undefined ? this.#core.local(made) : this.#core.localStale(made, options);
     if (local !== undefined) return local ?? undefined;
+    return this.#fromStore(op, made, options);
+  }
+
+  /** The store's answer for a key the memory tier does not hold. */
+  async #fromStore(op, made, options) {
     const fetched = await this.#fetch(op, made, [this.#core.storeKey(made)]);
     if (fetched === FAILED) return undefined;
     if (fetched[0] === undefined) {
@@ -266,6 +275,19 @@ export class Cache {
 
   /** The value of `key`, or `defaultValue` (else `undefined`). */
   async get(key, defaultValue, options) {
+    // A string key without options: the tier is read in one numbers-only call (tier_fast.rs).
+    const keyLength = typeof key === "string" && options === undefined ? fastKey(key) : -1;
+    if (keyLength >= 0) {
+      const found = __localFast(this.#core, keyLength);
+      if (found >= 0) {
+        this.#counts.hits++;
+        return payload(found);
+      }
+      if (found === THROW) throw __take();
+      if (found === DELETED) return this.#count(undefined) ?? defaultValue;
+      const r = this.#count(await this.#fromStore("get", __lastMade()));
+      return r === undefined ? defaultValue : r.value;
+    }
     const made = this.#core.key(key, options);
     const found = this.#count(await this.#read("get", made));
     return found === undefined ? defaultValue : found.value;

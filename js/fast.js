@@ -69,8 +69,13 @@ function reserve(size) {
   views();
 }
 
+/** The scratch buffer's key for a fast call: its byte length, or -1 (use the general path). */
+export function fastKey(key) {
+  return memory === undefined ? -1 : writeKey(key);
+}
+
 /** The payload of a hit of `length` bytes, as the fast call left it in `[address, form]`. */
-function payload(length) {
+export function payload(length) {
   views();
   const start = words[out];
   const form = words[out + 1];

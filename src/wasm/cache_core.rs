@@ -378,6 +378,17 @@ impl CacheCore {
         ));
     }
 
+    /// The made key of a raw key at the default version, then `f` on the memory tier with it.
+    pub(super) fn with_tier<R>(
+        &self,
+        raw: &str,
+        f: impl FnOnce(Option<&mut LocMemCache>, &str) -> R,
+    ) -> Result<R, JsValue> {
+        self.keys.with_key(&self.config, raw, None, |made| {
+            f(self.tier.borrow_mut().as_mut(), made)
+        })
+    }
+
     /// The made key for a read (`options`: `{ version }`).
     pub fn key(&self, key: JsValue, options: JsValue) -> Result<String, JsValue> {
         let version = args::key_options(&options).js()?;

@@ -28,7 +28,7 @@ fn scratch_bytes(len: usize) -> Result<&'static [u8], JsValue> {
     })
 }
 
-fn scratch_str(start: usize, len: usize) -> Result<&'static str, JsValue> {
+pub(super) fn scratch_str(start: usize, len: usize) -> Result<&'static str, JsValue> {
     let bytes = &scratch_bytes(start + len)?[start..];
     // Most keys are short ASCII, which this loop checks in fewer steps than `from_utf8`.
     if bytes.len() <= 64 && bytes.iter().all(u8::is_ascii) {
@@ -59,8 +59,8 @@ fn timeout(kind: u32, seconds: f64) -> Timeout {
 }
 
 // What the fast calls return besides a length (a hit's payload) or a boolean.
-const MISS: i32 = -1;
-const THROW: i32 = -3;
+pub(super) const MISS: i32 = -1;
+pub(super) const THROW: i32 = -3;
 
 // Where a hit's payload is: `[address, form]`, read by JS from linear memory.
 struct Out(UnsafeCell<[u32; 2]>);
@@ -94,15 +94,15 @@ pub fn take() -> JsValue {
     TAKEN.with(|t| t.replace(JsValue::UNDEFINED))
 }
 
-fn leave(value: JsValue, code: i32) -> i32 {
+pub(super) fn leave(value: JsValue, code: i32) -> i32 {
     TAKEN.with(|t| *t.borrow_mut() = value);
     code
 }
 
 /// Where a hit's payload lies: address, length and form.
-type Found = (*const u8, usize, u32);
+pub(super) type Found = (*const u8, usize, u32);
 
-fn locate(bytes: &[u8]) -> Found {
+pub(super) fn locate(bytes: &[u8]) -> Found {
     let at = |payload: &[u8], form| (payload.as_ptr(), payload.len(), form);
     // The insert checked the bytes (`set_fast` decodes what it stores), and JS decodes them
     // as Latin-1 without making a `&str`: no scan on the hit path.
@@ -133,13 +133,16 @@ pub fn get_fast(cache: &MemoryCache, key_len: usize) -> i32 {
         .and_then(|raw| cache.with_key(raw, None, |core, made| core.get_with(made, locate)));
     match found {
         Ok(None) => MISS,
-        Ok(Some((address, len, form))) => {
-            // SAFETY: single-threaded; JS reads the pair before the next call.
-            unsafe { *OUT.0.get() = [address as u32, form] };
-            len as i32
-        }
+        Ok(Some(found)) => point(found),
         Err(error) => leave(error, THROW),
     }
+}
+
+/// Leaves a hit's address and form for JS (the pair at [`fast_out`]); returns its length.
+pub(super) fn point((address, len, form): Found) -> i32 {
+    // SAFETY: single-threaded; JS reads the pair before the next call.
+    unsafe { *OUT.0.get() = [address as u32, form] };
+    len as i32
 }
 
 /// `has(key)` for a key in the scratch buffer: 1 or 0, `-3` for an error to fetch and throw.

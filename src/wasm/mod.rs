@@ -19,6 +19,7 @@ mod memory_cache;
 mod options;
 mod registry;
 mod sessions;
+mod tier_fast;
 mod types;
 mod values;
 

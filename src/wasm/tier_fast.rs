@@ -1,0 +1,48 @@
+//! The async Cache's memory-tier read for string keys, as MemoryCache's fast get (fast.rs):
+//! the key in the scratch buffer, numbers back, the value decoded by JS where it lies.
+
+use super::cache_core::CacheCore;
+use super::fast::{leave, locate, point, scratch_str, MISS, THROW};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+/// A tier entry that says "deleted here" (CacheCore's tombstone): a miss, store not asked.
+const DELETED: i32 = -4;
+
+thread_local! {
+    // The made key of the last `__localFast` that missed, for the store read that follows.
+    static LAST: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// `local(key)` for a raw key of `key_len` bytes in the scratch buffer, without options: the
+/// payload length of a tier hit (address and form at `__fastOut`), `-1` when the tier does not
+/// hold it (the made key then waits in `__lastMade`), `-4` when it was deleted here, `-3` for
+/// an error to fetch with `__take`.
+#[wasm_bindgen(js_name = __localFast)]
+pub fn local_fast(core: &CacheCore, key_len: usize) -> i32 {
+    let found = scratch_str(0, key_len).and_then(|raw| {
+        core.with_tier(raw, |tier, made| {
+            let hit = tier.and_then(|t| t.get_with(made, |bytes| (bytes == [0], locate(bytes))));
+            if hit.is_none() {
+                LAST.with(|last| {
+                    let mut last = last.borrow_mut();
+                    last.clear();
+                    last.push_str(made);
+                });
+            }
+            hit
+        })
+    });
+    match found {
+        Ok(None) => MISS,
+        Ok(Some((true, _))) => DELETED,
+        Ok(Some((false, found))) => point(found),
+        Err(error) => leave(error, THROW),
+    }
+}
+
+/// The made key of the last `__localFast` that missed.
+#[wasm_bindgen(js_name = __lastMade)]
+pub fn last_made() -> String {
+    LAST.with(|last| last.borrow().clone())
+}
