@@ -549,3 +549,28 @@ test("records written by the previous build (format 2) read as counted misses, a
   await cache.set("user:1", { name: "Ada" });
   assert.deepEqual(await cache.get("user:1"), { name: "Ada" });
 });
+
+test("Cache's fast tier read: hits, tombstones, misses to the store, key rules and warnings as the general path", async () => {
+  const warned = [];
+  const store = stores.memory();
+  const cache = new Cache({ store, onWarning: (m) => warned.push(m) });
+  await cache.set("k", { a: [1, 2n] });
+  const reads = cache.stats().storeReads;
+  assert.deepEqual(await cache.get("k"), { a: [1, 2n] }); // the tier
+  assert.equal(cache.stats().storeReads, reads);
+  await cache.delete("k");
+  assert.equal(await cache.get("k", "dflt"), "dflt"); // a tombstone: the store is not asked
+  assert.equal(cache.stats().storeReads, reads);
+  const other = new Cache({ store });
+  await other.set("shared", "from another instance");
+  assert.equal(await cache.get("shared"), "from another instance"); // a tier miss: the store
+  assert.equal(cache.stats().storeReads, reads + 1);
+  assert.equal(await cache.get("a b"), undefined);
+  assert.equal(warned.length, 1);
+  const strict = new Cache({ store, strictKeys: true });
+  await assert.rejects(strict.get("a b"), { code: "INVALID_CACHE_KEY" });
+  const custom = new Cache({ store, keyFunction: (k, p, v) => `custom|${v}|${k}` });
+  await custom.set("x", 1);
+  assert.equal(await custom.get("x"), 1);
+  assert.ok([...store.map.keys()].some((k) => k.startsWith("custom|1|x")));
+});
