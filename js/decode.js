@@ -13,6 +13,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const TYPED = [Uint8Array, null, Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array, null];
 const { defineProperty } = Object;
+const OBJECT_PROTOTYPE = Object.prototype;
 
 function corrupt(what) {
   const error = new Error(`corrupt value: ${what}`);
@@ -192,8 +193,9 @@ function token(r, depth) {
         if (r.byte() !== T_STRING) throw corrupt("object key is not a string");
         const name = r.name();
         const value = token(r, depth + 1);
-        // An own data property, even for "__proto__" (assignment would set the prototype).
-        if (name === "__proto__") defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
+        // An own data property, as JSON.parse makes: a name Object.prototype has ("__proto__",
+        // or an accessor the host defined) gets one defined, so no setter ever runs.
+        if (name in OBJECT_PROTOTYPE) defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
         else object[name] = value;
       }
       return object;

@@ -574,3 +574,19 @@ test("Cache's fast tier read: hits, tombstones, misses to the store, key rules a
   assert.equal(await custom.get("x"), 1);
   assert.ok([...store.map.keys()].some((k) => k.startsWith("custom|1|x")));
 });
+
+test("decoding makes own data properties: a setter the host put on Object.prototype never runs", () => {
+  let ran = 0;
+  Object.defineProperty(Object.prototype, "polluted", { set() { ran++; }, get() { return "proto"; }, configurable: true });
+  try {
+    const cache = new MemoryCache();
+    cache.set("k", { polluted: 1, toString: "s", __proto__x: 2 });
+    for (const got of [cache.get("k"), cache.get("k", undefined, { version: 1 })]) {
+      assert.equal(Object.getOwnPropertyDescriptor(got, "polluted").value, 1);
+      assert.equal(got.toString, "s");
+    }
+    assert.equal(ran, 0);
+  } finally {
+    delete Object.prototype.polluted;
+  }
+});
