@@ -7,7 +7,7 @@
 // is decoded here from where it lies in the store, so no JS value is made in wasm and no
 // result array is allocated. Other values and errors are fetched with `__take`.
 import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast } from "./edgecache.js";
-import { encodeWith } from "./boundary.js";
+import { encodeWith } from "./encode.js";
 import { decodeValue } from "./decode.js";
 
 const MISS = -1;

@@ -1,15 +1,19 @@
-//! The imports that read a caller's values (js/boundary.js). Each is declared `catch`, so what
-//! a caller's getter, Proxy trap or detached buffer throws comes back as an `Err` and unwinds
-//! nothing: no borrow or half-done state can be left behind by it.
+//! The imports that read a caller's values (js/encode.js, js/boundary.js). Each is declared
+//! `catch`, so what a caller's getter, Proxy trap or detached buffer throws comes back as an
+//! `Err` and unwinds nothing: no borrow or half-done state can be left behind by it.
 
 use crate::Error;
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(module = "/js/boundary.js")]
+#[wasm_bindgen(module = "/js/encode.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = encodeValue)]
     fn encode_value(value: &JsValue, limit: f64) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen(module = "/js/boundary.js")]
+extern "C" {
     #[wasm_bindgen(js_name = isArraySafe)]
     fn is_array_safe(value: &JsValue) -> bool;
     #[wasm_bindgen(catch, js_name = toText)]

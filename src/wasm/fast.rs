@@ -174,7 +174,7 @@ pub fn set_fast(
         let encoded = scratch_bytes(key_len + value_len)?[key_len..].to_vec();
         // (JS sends only short values this way: a long one goes to the general path, which
         // refuses over-budget values before copying them in.)
-        // Any value JS encoded (js/boundary.js): checked whole before it is stored.
+        // Any value JS encoded (js/encode.js): checked whole before it is stored.
         let checked = match encoded.split_first() {
             Some((&codec::TAG_ASCII, text)) => text.is_ascii(),
             _ => codec::validate(&encoded).is_ok(),

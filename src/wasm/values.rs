@@ -1,6 +1,6 @@
 //! Stored values back into JS values (`crate::codec`'s encoding). Decoding happens in JS
 //! (js/decode.js, over a view of wasm memory: no per-field crossing), as encoding does
-//! (js/boundary.js, through `super::boundary`).
+//! (js/encode.js, through `super::boundary`).
 
 use crate::codec::{self, BinaryKind, Value};
 use crate::Error;

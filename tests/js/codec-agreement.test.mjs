@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import "../../pkg/node.js";
 import { __reencode } from "../../pkg/edgecache.js";
-import { encodeValue } from "../../pkg/boundary.js";
+import { encodeValue } from "../../pkg/encode.js";
 import { decodeBytes } from "../../pkg/decode.js";
 import { seeded } from "./helpers.mjs";
 

@@ -1,0 +1,360 @@
+// The value encoder: a caller's value into the codec's bytes, in JS, with the engine's own
+// intrinsics (as structuredClone does), before wasm sees a byte of it. What a getter, a Proxy
+// trap, a revoked Proxy or a detached buffer throws stays in JS: a JS exception does not
+// unwind Rust, so it must never cross wasm frames (src/wasm/boundary.rs imports this `catch`).
+//
+// The byte format is the one src/codec.rs defines and documents; Rust validates what it gets.
+
+const TAG_STRING = 0x01;
+const TAG_BINARY = 0x02;
+const TAG_STRUCTURED = 0x03;
+const T_UNDEFINED = 0x10, T_NULL = 0x11, T_FALSE = 0x12, T_TRUE = 0x13, T_NUMBER = 0x14;
+const T_BIGINT = 0x15, T_STRING = 0x16, T_DATE = 0x17, T_BINARY = 0x18, T_ARRAY = 0x19;
+const T_OBJECT = 0x1a, T_MAP = 0x1b, T_SET = 0x1c, T_HOLE = 0x1d;
+const MAX_DEPTH = 1000;
+// Codec kind bytes (codec::BinaryKind), by the typed array's intrinsic tag.
+const KINDS = {
+  Uint8Array: 0, Int8Array: 2, Uint8ClampedArray: 3, Int16Array: 4, Uint16Array: 5, Int32Array: 6,
+  Uint32Array: 7, Float32Array: 8, Float64Array: 9, BigInt64Array: 10, BigUint64Array: 11,
+};
+const ARRAY_BUFFER = 1;
+const DATA_VIEW = 12;
+
+// The engine's own accessors, read once: a value cannot override them.
+const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+const typedArrayTag = getter(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag);
+const typedArrayBuffer = getter(Object.getPrototypeOf(Uint8Array.prototype), "buffer");
+const typedArrayOffset = getter(Object.getPrototypeOf(Uint8Array.prototype), "byteOffset");
+const typedArrayLength = getter(Object.getPrototypeOf(Uint8Array.prototype), "byteLength");
+const dataViewBuffer = getter(DataView.prototype, "buffer");
+const dataViewOffset = getter(DataView.prototype, "byteOffset");
+const dataViewLength = getter(DataView.prototype, "byteLength");
+const bufferLength = getter(ArrayBuffer.prototype, "byteLength");
+const dateTime = Date.prototype.getTime;
+const mapSize = getter(Map.prototype, "size");
+const mapForEach = Map.prototype.forEach;
+const setSize = getter(Set.prototype, "size");
+const setForEach = Set.prototype.forEach;
+const { isArray } = Array;
+const { getPrototypeOf, keys: objectKeys } = Object;
+const { isView } = ArrayBuffer;
+const encoder = new TextEncoder();
+
+/** A coded TypeError of this package (`cause`: what the engine or a caller threw). */
+function unserializable(message, cause) {
+  const error = new TypeError(message, cause === undefined ? undefined : { cause });
+  error.code = "UNSERIALIZABLE_VALUE";
+  return error;
+}
+
+/** True when `brand` accepts `v` as its receiver (the intrinsic check of a built-in type). */
+function branded(brand, v) {
+  try {
+    brand.call(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// What an object is, decided without a throw on the common paths (a caught throw costs
+// microseconds): the prototype first, then the engine's brand check to confirm it.
+const PLAIN = 0, ARRAY = 1, VIEW = 2, BUFFER = 3, DATE = 4, MAP = 5, SET = 6, OTHER = 7;
+
+function kindOf(v) {
+  if (isArray(v)) return ARRAY;
+  if (isView(v)) return VIEW;
+  const proto = getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return PLAIN;
+  if (proto === Date.prototype) return branded(dateTime, v) ? DATE : OTHER;
+  if (proto === Map.prototype) return branded(mapSize, v) ? MAP : OTHER;
+  if (proto === Set.prototype) return branded(setSize, v) ? SET : OTHER;
+  if (proto === ArrayBuffer.prototype) return branded(bufferLength, v) ? BUFFER : OTHER;
+  // Subclasses and objects of other realms: each brand check in turn (rare).
+  if (branded(dateTime, v)) return DATE;
+  if (branded(mapSize, v)) return MAP;
+  if (branded(setSize, v)) return SET;
+  if (branded(bufferLength, v)) return BUFFER;
+  return OTHER;
+}
+
+/** `[kind, bytes]` of a binary value (bytes copied out). */
+function binary(v, kind) {
+  if (kind === BUFFER) return [ARRAY_BUFFER, new Uint8Array(v).slice()];
+  const tag = typedArrayTag.call(v);
+  if (tag !== undefined) {
+    const buffer = typedArrayBuffer.call(v);
+    const bytes = new Uint8Array(buffer, typedArrayOffset.call(v), typedArrayLength.call(v));
+    return [KINDS[tag], bytes.slice()];
+  }
+  const buffer = dataViewBuffer.call(v);
+  return [DATA_VIEW, new Uint8Array(buffer, dataViewOffset.call(v), dataViewLength.call(v)).slice()];
+}
+
+/** Minimal two's-complement little-endian bytes of a bigint (codec::bigint). */
+function bigintBytes(n) {
+  const out = [];
+  if (n === 0n) return out;
+  for (let x = n; ; ) {
+    const b = Number(x & 0xffn);
+    out.push(b);
+    x >>= 8n;
+    if ((x === 0n && (b & 0x80) === 0) || (x === -1n && (b & 0x80) !== 0)) return out;
+  }
+}
+
+/** A growable byte buffer with the codec's primitives. */
+class Writer {
+  constructor() {
+    this.bytes = new Uint8Array(1024);
+    this.view = new DataView(this.bytes.buffer);
+    this.length = 0;
+  }
+  room(n) {
+    const need = this.length + n;
+    if (need <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < need) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.bytes.subarray(0, this.length));
+    this.bytes = bigger;
+    this.view = new DataView(bigger.buffer);
+  }
+  byte(b) {
+    this.room(1);
+    this.bytes[this.length++] = b;
+  }
+  varint(n) {
+    this.room(10);
+    while (n >= 0x80) {
+      this.bytes[this.length++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.bytes[this.length++] = n;
+  }
+  f64(tag, x) {
+    this.room(9);
+    this.bytes[this.length++] = tag;
+    this.view.setFloat64(this.length, x, true);
+    this.length += 8;
+  }
+  raw(bytes) {
+    this.varint(bytes.length);
+    this.room(bytes.length);
+    this.bytes.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+  /** A string token: ASCII written in one pass (its length is known), else through encodeInto. */
+  string(s) {
+    const n = s.length;
+    this.room(n * 3 + 11);
+    const bytes = this.bytes;
+    bytes[this.length++] = T_STRING;
+    if (n < 0x80) {
+      const start = this.length + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        bytes[start + i] = c;
+      }
+      if (i === n) {
+        bytes[this.length] = n;
+        this.length = start + n;
+        return;
+      }
+    }
+    // The UTF-8 length first (the varint precedes the bytes), then the bytes.
+    const encoded = n < 64 ? encoder.encode(s) : undefined;
+    if (encoded !== undefined) return this.raw(encoded);
+    const at = this.length;
+    const { written } = encoder.encodeInto(s, bytes.subarray(at + 5, at + 5 + n * 3));
+    this.varint(written);
+    bytes.copyWithin(this.length, at + 5, at + 5 + written);
+    this.length += written;
+  }
+}
+
+/** Writers not in use: a getter may store into the cache while a value is being encoded. */
+const writers = [];
+
+function token(v, w, ancestors) {
+  switch (typeof v) {
+    case "undefined": return w.byte(T_UNDEFINED);
+    case "boolean": return w.byte(v ? T_TRUE : T_FALSE);
+    case "number": return w.f64(T_NUMBER, v);
+    case "string": return w.string(v);
+    case "bigint": {
+      w.byte(T_BIGINT);
+      return w.raw(bigintBytes(v));
+    }
+    case "object":
+      if (v === null) return w.byte(T_NULL);
+      break;
+    case "function":
+      throw unserializable("a function cannot be cached");
+    default:
+      throw unserializable(`a ${typeof v} cannot be cached`);
+  }
+  if (ancestors.includes(v)) throw unserializable("a circular reference cannot be cached");
+  if (ancestors.length >= MAX_DEPTH) {
+    throw unserializable(`a value nested deeper than ${MAX_DEPTH} levels cannot be cached`);
+  }
+  ancestors.push(v);
+  object(v, w, ancestors);
+  ancestors.pop();
+}
+
+function object(v, w, ancestors) {
+  const kind = kindOf(v);
+  switch (kind) {
+    case PLAIN: {
+      const names = objectKeys(v);
+      w.byte(T_OBJECT);
+      w.varint(names.length);
+      for (const name of names) {
+        w.string(name);
+        token(v[name], w, ancestors);
+      }
+      return;
+    }
+    case ARRAY: {
+      const n = v.length;
+      w.byte(T_ARRAY);
+      w.varint(n);
+      for (let i = 0; i < n; i++) {
+        if (i in v) token(v[i], w, ancestors);
+        else w.byte(T_HOLE);
+      }
+      return;
+    }
+    case DATE:
+      return w.f64(T_DATE, dateTime.call(v));
+    case MAP:
+      w.byte(T_MAP);
+      w.varint(mapSize.call(v));
+      mapForEach.call(v, (value, key) => {
+        token(key, w, ancestors);
+        token(value, w, ancestors);
+      });
+      return;
+    case SET:
+      w.byte(T_SET);
+      w.varint(setSize.call(v));
+      setForEach.call(v, (item) => token(item, w, ancestors));
+      return;
+    case VIEW:
+    case BUFFER: {
+      const [code, bytes] = binary(v, kind);
+      w.byte(T_BINARY);
+      w.byte(code);
+      return w.raw(bytes);
+    }
+    default: {
+      let name = "unknown";
+      try {
+        const ctor = getPrototypeOf(v)?.constructor;
+        if (typeof ctor === "function" && typeof ctor.name === "string" && ctor.name) name = ctor.name;
+      } catch {}
+      throw unserializable(
+        `an instance of ${name} cannot be cached: only plain objects, arrays, Map, Set, Date, typed arrays and primitives can`,
+      );
+    }
+  }
+}
+
+/** True when the engine threw: a revoked Proxy, a detached buffer, the stack. */
+export function fromEngine(e) {
+  try {
+    const proto = getPrototypeOf(e);
+    return proto === TypeError.prototype || proto === RangeError.prototype;
+  } catch {
+    return false;
+  }
+}
+
+const copyOut = (bytes, length) => bytes.slice(0, length);
+
+/**
+ * Encodes a structured value into a reused writer and hands its bytes to `use(bytes, length)`
+ * before the writer can be reused (no caller code runs in between); returns what `use`
+ * returns, or the length when it is over `limit`.
+ */
+function structured(value, limit, use) {
+  const w = writers.pop() ?? new Writer();
+  try {
+    w.length = 0;
+    w.byte(TAG_STRUCTURED);
+    token(value, w, []);
+    return w.length > limit ? w.length : use(w.bytes, w.length);
+  } finally {
+    if (w.bytes.length <= 1 << 20) writers.push(w);
+  }
+}
+
+/**
+ * `encodeValue` for a value that is neither a string nor binary, handing the bytes to
+ * `use(bytes, length)` without a copy (the fast path writes them into wasm memory at once).
+ * Errors as `encodeValue`.
+ */
+export function encodeWith(value, limit, use) {
+  let kind;
+  try {
+    kind = typeof value === "object" && value !== null ? kindOf(value) : PLAIN;
+    if (kind !== VIEW && kind !== BUFFER) return structured(value, limit, use);
+  } catch (e) {
+    throw classify(e);
+  }
+  const bytes = encodeValue(value, limit);
+  return typeof bytes === "number" ? bytes : use(bytes, bytes.length);
+}
+
+/** What the encoder throws: its own coded errors and a caller's unchanged, engine errors coded. */
+function classify(e) {
+  if (e !== null && typeof e === "object" && e.code === "UNSERIALIZABLE_VALUE") return e;
+  if (fromEngine(e)) return unserializable(`the value could not be copied: ${describe(e)}`, e);
+  return e;
+}
+
+/**
+ * The codec bytes of `value` (a Uint8Array), or, when they would be longer than `limit`
+ * bytes, that length as a number: the caller refuses it without copying it into wasm.
+ * Throws a coded TypeError for what cannot be cached; what a caller's getter or trap throws
+ * is rethrown unchanged, unless it is an engine error (then it is the `cause`).
+ */
+export function encodeValue(value, limit) {
+  if (typeof value === "string") {
+    // UTF-8 takes at least one byte per UTF-16 unit: refused without encoding.
+    if (value.length + 1 > limit) return value.length + 1;
+    const bytes = new Uint8Array(value.length * 3 + 1);
+    bytes[0] = TAG_STRING;
+    const { written } = encoder.encodeInto(value, bytes.subarray(1));
+    return written + 1 > limit ? written + 1 : bytes.subarray(0, written + 1);
+  }
+  if (value === undefined) {
+    throw unserializable("undefined cannot be cached: it is what a miss returns (store null instead)");
+  }
+  try {
+    const kind = typeof value === "object" && value !== null ? kindOf(value) : PLAIN;
+    if (kind === VIEW || kind === BUFFER) {
+      const [code, payload] = binary(value, kind);
+      if (payload.length + 2 > limit) return payload.length + 2;
+      const bytes = new Uint8Array(payload.length + 2);
+      bytes[0] = TAG_BINARY;
+      bytes[1] = code;
+      bytes.set(payload, 2);
+      return bytes;
+    }
+    return structured(value, limit, copyOut);
+  } catch (e) {
+    throw classify(e);
+  }
+}
+
+export function describe(e) {
+  try {
+    return String(e.message);
+  } catch {
+    return "unreadable error";
+  }
+}
