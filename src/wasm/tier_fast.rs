@@ -18,7 +18,7 @@ thread_local! {
 /// payload length of a tier hit (address and form at `__fastOut`), `-1` when the tier does not
 /// hold it (the made key then waits in `__lastMade`), `-4` when it was deleted here, `-3` for
 /// an error to fetch with `__take`.
-#[wasm_bindgen(js_name = __localFast)]
+#[wasm_bindgen(js_name = __localFast, skip_typescript)]
 pub fn local_fast(core: &CacheCore, key_len: usize) -> i32 {
     let found = scratch_str(0, key_len).and_then(|raw| {
         core.with_tier(raw, |tier, made| {
@@ -42,7 +42,7 @@ pub fn local_fast(core: &CacheCore, key_len: usize) -> i32 {
 }
 
 /// The made key of the last `__localFast` that missed.
-#[wasm_bindgen(js_name = __lastMade)]
+#[wasm_bindgen(js_name = __lastMade, skip_typescript)]
 pub fn last_made() -> String {
     LAST.with(|last| last.borrow().clone())
 }
