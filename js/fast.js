@@ -130,7 +130,10 @@ function copyAfterKey(encoded, length) {
   keyLength = writeKey(pendingKey);
   if (keyLength < 0) return -1;
   reserve(keyLength + length);
-  bytes.set(encoded.subarray(0, length), base + keyLength);
+  const at = base + keyLength;
+  // A short value is copied by hand: a subarray view per set costs more than the loop.
+  if (length <= 128) for (let i = 0; i < length; i++) bytes[at + i] = encoded[i];
+  else bytes.set(encoded.subarray(0, length), at);
   return length;
 }
 
