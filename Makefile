@@ -20,5 +20,6 @@ bench: build
 	node bench/page-hit.mjs
 	node bench/stampede.mjs
 	node bench/objects.mjs
+	node bench/startup.mjs
 	node bench/memory-budget.mjs
 	node bench/package-size.mjs

@@ -46,6 +46,14 @@ for (const file of Object.values(matrix.entries).filter((f) => f.endsWith(".cjs"
     "--log-level=warning", `--outfile=${join(out, file)}`,
   ]);
 }
+// `.mjs` entries: the ES module loader of the same name bundled into one module. Node compiles
+// each module of a graph on import: one file loads in about half the time of the ~25 (start-up).
+for (const file of new Set(Object.values(matrix.entries).filter((f) => f.endsWith(".mjs")))) {
+  run(join(root, "node_modules", ".bin", "esbuild"), [
+    join(out, file.replace(/\.mjs$/, ".js")), "--bundle", "--format=esm", "--platform=node",
+    "--log-level=warning", `--outfile=${join(out, file)}`,
+  ]);
+}
 rmSync(join(out, "cjs-shim.js"));
 
 const conditions = Object.fromEntries(Object.entries(matrix.entries).map(([k, v]) => [k, `./${v}`]));
@@ -61,7 +69,7 @@ const pkg = {
   files: readdirSync(out).filter((f) => f !== "package.json"),
   types: conditions.types,
   exports: { ".": conditions, ...subpaths, "./edgecache_bg.wasm": `./${name}_bg.wasm` },
-  sideEffects: ["./node.js", "./node.cjs", "./deno.js", "./workerd.js", "./browser.js", ...Object.values(matrix.subpaths ?? {}).map((f) => `./${f}`), "./fast.js", "./extras.js"],
+  sideEffects: ["./node.js", "./node.mjs", "./node.cjs", "./deno.js", "./workerd.js", "./browser.js", ...Object.values(matrix.subpaths ?? {}).map((f) => `./${f}`), "./fast.js", "./extras.js"],
 };
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`built ${outDir}/ (${pkg.files.length} files)`);

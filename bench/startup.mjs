@@ -1,0 +1,38 @@
+// Start-up: a fresh Node process that imports the package and does one set and one get, minus
+// a bare process, median of 15 processes each, alternating; lru-cache beside it. The package is
+// imported through the file its "node"/"import" export condition names (pkg/node.mjs, one
+// bundled module), and through the unbundled module graph (pkg/node.js) for comparison.
+// Usage: node bench/startup.mjs   (writes bench/STARTUP.md)
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const programs = {
+  bare: "",
+  "edgecache (pkg/node.mjs, the export)": `import { MemoryCache } from "${root}pkg/node.mjs"; const c = new MemoryCache(); c.set("k", { a: 1 }); c.get("k");`,
+  "edgecache (pkg/node.js, module graph)": `import { MemoryCache } from "${root}pkg/node.js"; const c = new MemoryCache(); c.set("k", { a: 1 }); c.get("k");`,
+  "lru-cache": `import { LRUCache } from "${root}node_modules/lru-cache/dist/esm/index.js"; const c = new LRUCache({ max: 10 }); c.set("k", { a: 1 }); c.get("k");`,
+};
+const times = Object.fromEntries(Object.keys(programs).map((k) => [k, []]));
+for (let i = 0; i < 15; i++) {
+  for (const [name, code] of Object.entries(programs)) {
+    const t = process.hrtime.bigint();
+    execFileSync(process.execPath, ["--input-type=module", "-e", code]);
+    times[name].push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const bare = median(times.bare);
+const rows = Object.entries(times).filter(([k]) => k !== "bare").map(([k, v]) => [k, median(v) - bare]);
+for (const [k, v] of rows) console.log(`${k}: +${v.toFixed(1)} ms over a bare process (${bare.toFixed(1)} ms)`);
+writeFileSync(new URL("./STARTUP.md", import.meta.url), [
+  "# Start-up",
+  "",
+  `\`node bench/startup.mjs\` (in \`make bench\`), Node ${process.version}: a fresh process that imports the package, makes a MemoryCache and does one set and one get of an object, minus a bare \`node -e ""\` (${bare.toFixed(1)} ms), medians of 15 processes each, alternating. Target: at most 10 ms for the full entry.`,
+  "",
+  "| program | over a bare process |",
+  "|---|---:|",
+  ...rows.map(([k, v]) => `| ${k} | ${v.toFixed(1)} ms |`),
+  "",
+].join("\n"));
