@@ -496,6 +496,9 @@ impl CacheCore {
                 return Err(to_js(Error::OutOfMemory(size)))
             }
         };
+        // Sealing copies the value a few times (record, chunks, the memory tier): make sure
+        // wasm memory can hold that much first, so running out is a coded error, not a trap.
+        drop(super::boundary::reserve(bytes.len().saturating_mul(4))?);
         let now = self.clock.now();
         let mut expires = timeout.expires_at(self.config.default_timeout, now);
         if self.config.jitter > 0.0 && expires.is_finite() && expires > now {

@@ -590,3 +590,22 @@ test("decoding makes own data properties: a setter the host put on Object.protot
     delete Object.prototype.polluted;
   }
 });
+
+test("the async Cache out of wasm memory: a coded OUT_OF_MEMORY, and the cache works on", async () => {
+  const cache = new Cache({ store: stores.memory() });
+  await cache.set("ok", { a: 1 });
+  const current = __setMemoryLimit(0);
+  __setMemoryLimit(current + (8 << 20));
+  let error;
+  try {
+    for (const size of [1 << 20, 4 << 20, 16 << 20, 64 << 20]) await cache.set(`big${size}`, new Uint8Array(size));
+  } catch (e) {
+    error = e;
+  } finally {
+    __setMemoryLimit(Infinity);
+  }
+  assert.equal(error?.code, "OUT_OF_MEMORY", String(error));
+  assert.deepEqual(await cache.get("ok"), { a: 1 });
+  await cache.set("after", [2]);
+  assert.deepEqual(await cache.get("after"), [2]);
+});
