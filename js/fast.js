@@ -7,6 +7,7 @@
 // is decoded here from where it lies in the store, so no JS value is made in wasm and no
 // result array is allocated. Other values and errors are fetched with `__take`.
 import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast } from "./edgecache.js";
+import { isWellFormed } from "./boundary.js";
 import { encodeWith } from "./encode.js";
 import { decodeValue } from "./decode.js";
 
@@ -89,10 +90,6 @@ export function payload(length) {
 // copying it into wasm memory (the scratch buffer would otherwise grow to its size).
 const MAX_FAST = 1 << 16;
 
-/** True when `text` has no lone surrogate: UTF-8 would turn it into U+FFFD. */
-const wellFormed = typeof "".isWellFormed === "function"
-  ? (text) => text.isWellFormed()
-  : (text) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
 /**
  * Writes a key as UTF-8 at the start of the scratch buffer; returns its byte length, or -1
@@ -101,7 +98,7 @@ const wellFormed = typeof "".isWellFormed === "function"
 function writeKey(key) {
   if (key.length > MAX_FAST) return -1;
   const n = write(key, 0);
-  return n === key.length || wellFormed(key) ? n : -1;
+  return n === key.length || isWellFormed(key) ? n : -1;
 }
 
 /** Writes `text` as UTF-8 at `offset` in the scratch buffer; returns its byte length. */

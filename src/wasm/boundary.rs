@@ -14,8 +14,9 @@ extern "C" {
 
 #[wasm_bindgen(module = "/js/boundary.js")]
 extern "C" {
+    /// `Array.isArray` that is false (not a throw) for a revoked Proxy.
     #[wasm_bindgen(js_name = isArraySafe)]
-    fn is_array_safe(value: &JsValue) -> bool;
+    pub fn is_array(value: &JsValue) -> bool;
     #[wasm_bindgen(catch, js_name = toText)]
     fn to_text(value: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = isWellFormed)]
@@ -56,18 +57,8 @@ pub fn reserve(len: usize) -> Result<Vec<u8>, JsValue> {
     let mut bytes = Vec::new();
     bytes
         .try_reserve_exact(len)
-        .map_err(|_| super::errors::to_js(out_of_memory(len)))?;
+        .map_err(|_| super::errors::to_js(Error::OutOfMemory(len)))?;
     Ok(bytes)
-}
-
-/// The error for an allocation of `len` bytes that wasm memory could not make.
-pub fn out_of_memory(len: usize) -> Error {
-    Error::OutOfMemory(len)
-}
-
-/// `Array.isArray` that is false (not a throw) for a revoked Proxy.
-pub fn is_array(value: &JsValue) -> bool {
-    is_array_safe(value)
 }
 
 /// True when a JS string converts to UTF-8 losslessly (no lone surrogate).

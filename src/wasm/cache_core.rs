@@ -369,13 +369,14 @@ impl CacheCore {
 
     /// Uses `memory`'s store as the memory tier (its culling rules apply).
     #[wasm_bindgen(js_name = useMemory)]
-    pub fn use_memory(&self, memory: &MemoryCache) {
-        let config = memory.config().clone();
+    pub fn use_memory(&self, memory: &MemoryCache) -> Result<(), JsValue> {
+        let store = memory.store()?;
         *self.tier.borrow_mut() = Some(LocMemCache::with_store(
-            config,
+            memory.config().clone(),
             Rc::clone(&self.clock),
-            memory.store(),
+            store,
         ));
+        Ok(())
     }
 
     /// The made key of a raw key at the default version, then `f` on the memory tier with it.

@@ -83,11 +83,8 @@ impl MemoryCache {
     }
 
     /// The core cache's store (for a memory tier sharing it).
-    pub fn store(&self) -> Rc<RefCell<crate::store::Store>> {
-        match self.core.try_borrow() {
-            Ok(core) => core.store(),
-            Err(_) => Rc::default(),
-        }
+    pub fn store(&self) -> Result<Rc<RefCell<crate::store::Store>>, JsValue> {
+        self.with_core(|core| core.store())
     }
 
     /// The settings.

@@ -5,13 +5,10 @@
 // surrogate key is refused; a record read back under another key is a miss.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { installPacked, root, bundledWorker } from "./packed.mjs";
+import { installPacked, bundledWorker, deno, bun, runJson } from "./packed.mjs";
 
-const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
-const bun = join(root, "node_modules/@oven/bun-linux-x64/bin/bun");
 let project;
 let remove;
 
@@ -47,7 +44,7 @@ const result = out;`;
 
 const expected = { copy: "UNSERIALIZABLE_VALUE", usable: { ok: true }, hook: [true, 1, true], surrogate: "INVALID_KEY", otherKey: [null, 1] };
 const imports = (spec) => `import { MemoryCache, Cache, stores } from "${spec}";`;
-const run = (cmd, args) => JSON.parse(execFileSync(cmd, args, { cwd: project, encoding: "utf8" }).trim().split("\n").pop());
+const run = (cmd, args) => runJson(project, cmd, args);
 
 test("trust, Node: through the tarball", () => {
   writeFileSync(join(project, "trust.mjs"), `${imports("edgecache")}\n${program}\nconsole.log(JSON.stringify({ ...result, otherKey: [result.otherKey[0] ?? null, result.otherKey[1]] }));`);

@@ -4,20 +4,17 @@
 // Each program uses MemoryCache, Cache over that runtime's store, and cachePage.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { installPacked, program, expected, root, bundledWorker } from "./packed.mjs";
+import { installPacked, program, expected, bundledWorker, deno, bun, runJson } from "./packed.mjs";
 
-const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
-const bun = join(root, "node_modules/@oven/bun-linux-x64/bin/bun");
 let project;
 let remove;
 
 before(() => ({ project, remove } = installPacked()));
 after(() => remove?.());
 
-const run = (cmd, args) => JSON.parse(execFileSync(cmd, args, { cwd: project, encoding: "utf8" }).trim().split("\n").pop());
+const run = (cmd, args) => runJson(project, cmd, args);
 
 test("the tarball installs with its files and conditional exports", () => {
   const files = readdirSync(join(project, "node_modules/edgecache"));

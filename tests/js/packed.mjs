@@ -8,6 +8,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
+/** The runtimes the package tests run besides Node, from the npm dev dependencies. */
+export const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
+export const bun = join(root, "node_modules/@oven/bun-linux-x64/bin/bun");
+
+/** Runs `cmd args` in `project`; its last line of output, parsed as JSON. */
+export const runJson = (project, cmd, args) => JSON.parse(execFileSync(cmd, args, { cwd: project, encoding: "utf8" }).trim().split("\n").pop());
 
 export function installPacked() {
   const out = mkdtempSync(join(tmpdir(), "edgecache-pack-"));
