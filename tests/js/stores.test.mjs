@@ -120,3 +120,21 @@ test("memory: an existing MemoryCache serves as the memory tier", async () => {
   assert.equal(await c.get("a"), 1, "still in the store");
   assert.equal(c.stats().memory.entries, 2);
 });
+
+test("redis: another tenant's or another key's record copied under a key by the real server is a counted miss", async () => {
+  const store = stores.redis(ioLeader);
+  const errors = [];
+  const a = new Cache({ store, memory: false, keyPrefix: "tenantA", onError: (e) => errors.push(e) });
+  const b = new Cache({ store, memory: false, keyPrefix: "tenantB" });
+  await a.set("secret", "A's");
+  await a.set("other", "A's other");
+  await b.set("secret", "B's");
+  // What a proxy or a replica mix-up would hand back: the server's own COPY of another record.
+  await ioLeader.copy("tenantB:1:secret", "tenantA:1:secret", "REPLACE");
+  assert.equal(await a.get("secret"), undefined);
+  await ioLeader.copy("tenantA:1:other", "tenantA:1:secret", "REPLACE");
+  assert.equal(await a.get("secret"), undefined);
+  assert.equal(a.stats().corruptRecords, 2);
+  assert.ok(errors.every((e) => e.code === "CORRUPT_VALUE" && /another key/.test(e.message)));
+  assert.equal(await a.get("other"), "A's other");
+});

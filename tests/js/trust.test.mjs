@@ -190,6 +190,10 @@ test("onEvict can write the cache without looping, and what it throws is reporte
   for (let i = 0; i < 5; i++) cache.set(`k${i}`, i);
   for (let i = 0; i < 20; i++) await null;
   assert.ok(calls > 0 && calls < 20, `hook ran ${calls} times`);
+  // It has stopped: a hook fed by its own writes would still be running a tick later.
+  const settled = calls;
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(calls, settled);
   assert.equal(typeof cache.get("lastEvicted"), "string");
 
   const logged = [];
