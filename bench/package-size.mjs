@@ -1,7 +1,8 @@
 // Sizes a user pays: the npm tarball, and per entry point what a bundle of
-// `import { MemoryCache, Cache, cachePage, stores } from "edgecache"` includes (esbuild with the
-// entry's condition, minified; the .wasm counted beside it), raw and gzip -9. Writes
-// bench/PACKAGE-SIZE.md. Run after `make build`.
+// `import { MemoryCache, Cache, cachePage, stores } from "edgecache"` and of
+// `import { MemoryCache } from "edgecache/memory"` include (esbuild with the entry's condition,
+// minified; the .wasm counted beside it), raw and gzip -9, against the targets of issue 20.
+// Writes bench/PACKAGE-SIZE.md. Run after `make build`.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,27 +20,43 @@ const kb = (n) => (n / 1024).toFixed(1);
 // The package as an installed dependency, resolved through its package.json exports.
 mkdirSync(join(work, "node_modules"));
 symlinkSync(join(root, "pkg"), join(work, "node_modules", "edgecache"));
-const entry = join(work, "entry.mjs");
-writeFileSync(entry, `import { MemoryCache, Cache, cachePage, stores } from "edgecache";\nglobalThis.x = [MemoryCache, Cache, cachePage, stores];\n`);
-const rows = [];
-for (const [label, conditions, platform] of [
+const imports = [
+  ["full", "import { MemoryCache, Cache, cachePage, stores } from \"edgecache\"", "pkg/edgecache_bg.wasm", 100],
+  ["memory", "import { MemoryCache } from \"edgecache/memory\"", "pkg/memory/edgecache_bg.wasm", 40],
+];
+const runtimes = [
   ["workerd (Worker bundle)", "workerd,worker", "neutral"],
   ["browser (Vite/esbuild)", "browser", "browser"],
   ["node", "node", "node"],
   ["deno", "deno", "neutral"],
-]) {
-  const out = join(work, label.split(" ")[0]);
-  execFileSync(join(root, "node_modules/.bin/esbuild"), [
-    entry, "--bundle", "--minify", "--format=esm", `--platform=${platform}`, `--conditions=${conditions}`,
-    "--loader:.wasm=copy", "--external:node:*", `--outdir=${out}`, "--log-level=error",
-  ]);
-  // The Node and Deno loaders read the .wasm at run time: it ships beside the bundle.
-  const names = readdirSync(out);
-  const js = names.filter((f) => !f.endsWith(".wasm")).map((f) => readFileSync(join(out, f)));
-  const copied = names.filter((f) => f.endsWith(".wasm")).map((f) => readFileSync(join(out, f)));
-  const wasm = copied.length ? copied : [readFileSync(join(root, "pkg/edgecache_bg.wasm"))];
-  const sum = (xs, f) => xs.reduce((a, b) => a + f(b), 0);
-  rows.push(`| ${label} | ${kb(sum(js, (b) => b.length))} | ${kb(sum(js, gz))} | ${kb(sum(wasm, (b) => b.length))} | ${kb(sum(wasm, gz))} | ${kb(sum(js, gz) + sum(wasm, gz))} |`);
+];
+const tables = [];
+for (const [tag, statement, wasmFile, target] of imports) {
+  const entry = join(work, `${tag}.mjs`);
+  writeFileSync(entry, `${statement};\nglobalThis.x = [${/\{ (.*) \}/.exec(statement)[1]}];\n`);
+  const rows = [];
+  for (const [label, conditions, platform] of runtimes) {
+    const out = join(work, `${tag}-${label.split(" ")[0]}`);
+    execFileSync(join(root, "node_modules/.bin/esbuild"), [
+      entry, "--bundle", "--minify", "--format=esm", `--platform=${platform}`, `--conditions=${conditions}`,
+      "--loader:.wasm=copy", "--external:node:*", `--outdir=${out}`, "--log-level=error",
+    ]);
+    // The Node and Deno loaders read the .wasm at run time: it ships beside the bundle.
+    const names = readdirSync(out);
+    const js = names.filter((f) => !f.endsWith(".wasm")).map((f) => readFileSync(join(out, f)));
+    const copied = names.filter((f) => f.endsWith(".wasm")).map((f) => readFileSync(join(out, f)));
+    const wasm = copied.length ? copied : [readFileSync(join(root, wasmFile))];
+    const sum = (xs, f) => xs.reduce((a, b) => a + f(b), 0);
+    rows.push(`| ${label} | ${kb(sum(js, (b) => b.length))} | ${kb(sum(js, gz))} | ${kb(sum(wasm, (b) => b.length))} | ${kb(sum(wasm, gz))} | ${kb(sum(js, gz) + sum(wasm, gz))} |`);
+  }
+  tables.push(
+    `What a bundle of \`${statement}\` includes, per entry point (esbuild, minified; KB; target ≤ ${target} KB total gzip):`,
+    "",
+    "| entry | JS | JS gzip | wasm | wasm gzip | total gzip |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...rows,
+    "",
+  );
 }
 rmSync(work, { recursive: true, force: true });
 const lines = [
@@ -47,12 +64,7 @@ const lines = [
   "",
   `Tarball (\`npm pack\` of pkg/): ${kb(tarball)} KB.`,
   "",
-  "What a bundle of `import { MemoryCache, Cache, cachePage, stores } from \"edgecache\"` includes, per entry point (esbuild, minified; KB):",
-  "",
-  "| entry | JS | JS gzip | wasm | wasm gzip | total gzip |",
-  "|---|---:|---:|---:|---:|---:|",
-  ...rows,
-  "",
+  ...tables,
   "Reproduce: `make build && node bench/package-size.mjs`.",
   "",
 ];

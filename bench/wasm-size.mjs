@@ -1,7 +1,8 @@
 // Where the module's code bytes are: function body sizes from the release build before
 // wasm-opt (target/wasm32-unknown-unknown/release/edgecache.wasm keeps the name section),
 // summed by crate and, for edgecache, by module. For deciding what a smaller build may leave out.
-// Usage: cargo build --release --target wasm32-unknown-unknown && node bench/wasm-size.mjs
+// Usage: cargo build --release --target wasm32-unknown-unknown && node bench/wasm-size.mjs [file.wasm]
+// (a file from `wasm-bindgen --keep-debug` shows what ships: the describe functions are gone)
 import { readFileSync } from "node:fs";
 
 const file = process.argv[2] ?? new URL("../target/wasm32-unknown-unknown/release/edgecache.wasm", import.meta.url);
@@ -44,8 +45,13 @@ while (p < buf.length) {
   }
   p = end;
 }
-/** `crate` or `edgecache::module` of a mangled name (legacy `_ZN` or v0 `_R`). */
+/** `crate` or `edgecache::module` of a mangled name (legacy `_ZN` or v0 `_R`) or of a
+ * demangled one (wasm-bindgen's output keeps names demangled). */
 function owner(name) {
+  if (name.includes("::")) {
+    const m = /edgecache::wasm::\w+|edgecache::\w+|\b(?:core|alloc|std|hashbrown|miniz_oxide|md5|dlmalloc|js_sys|wasm_bindgen|getrandom|digest)\b/.exec(name.replace(/::h[0-9a-f]{16}$/, ""));
+    if (m) return m[0].replace(/^edgecache::wasm::(\w+)$/, "edgecache::wasm::$1");
+  }
   const legacy = /^_ZN((?:\d+[^\d].*?)+)E$/.exec(name);
   const parts = [];
   if (legacy) {

@@ -1,6 +1,5 @@
 // The public API every runtime loader re-exports: the generated bindings, the async Cache
 // and its store adapters, plus `cache`, Django's proxy for the "default" alias.
-import { getCache } from "./edgecache.js";
 import "./fast.js";
 import "./extras.js";
 
@@ -23,13 +22,4 @@ export {
   honoCache,
 } from "./http.js";
 
-export const cache = new Proxy(Object.create(null), {
-  get(_, name) {
-    const target = getCache("default");
-    const value = Reflect.get(target, name, target);
-    return typeof value === "function" ? value.bind(target) : value;
-  },
-  has(_, name) {
-    return name in getCache("default");
-  },
-});
+export { cache } from "./default-cache.js";

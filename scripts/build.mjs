@@ -1,7 +1,8 @@
-// Builds the npm package into pkg/ from the matrix in wasm-pack.toml:
-// wasm-pack (cargo + wasm-bindgen), binaryen's wasm-opt, the js/ loaders, package.json.
+// Builds the npm package into pkg/ from the matrix in wasm-pack.toml: for the main build and
+// each of [builds], wasm-pack (cargo + wasm-bindgen), binaryen's wasm-opt, the js/ loaders
+// and their bundles; then package.json.
 import { execFileSync } from "node:child_process";
-import { cpSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
@@ -11,54 +12,99 @@ const matrix = parse(readFileSync(join(root, "wasm-pack.toml"), "utf8"));
 const cargo = parse(readFileSync(join(root, "Cargo.toml"), "utf8"));
 const { name, out_dir: outDir } = matrix.package;
 const out = join(root, outDir);
+const bin = (tool) => join(root, "node_modules", ".bin", tool);
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+const builds = matrix.builds ?? {};
 
-const features = matrix.wasm.features ?? [];
-run("wasm-pack", [
-  "build", "--target", matrix.wasm.target, `--${matrix.wasm.profile}`,
-  "--out-dir", outDir, "--out-name", name, "--no-pack",
-  ...(features.length ? ["--", "--features", features.join(",")] : []),
-]);
+/** cargo + wasm-bindgen into `dir` with exactly `features` (no default features), then wasm-opt. */
+function wasm(dir, features) {
+  run("wasm-pack", [
+    "build", "--target", matrix.wasm.target, `--${matrix.wasm.profile}`,
+    "--out-dir", dir, "--out-name", name, "--no-pack",
+    "--", "--no-default-features", ...(features.length ? ["--features", features.join(",")] : []),
+  ]);
+  const file = join(root, dir, `${name}_bg.wasm`);
+  const before = statSync(file).size;
+  run(bin("wasm-opt"), [...matrix.wasm.wasm_opt, file, "-o", file]);
+  console.log(`${dir}: wasm-opt ${before} -> ${statSync(file).size} bytes`);
+  rmSync(join(root, dir, ".gitignore"), { force: true });
+}
 
-const wasm = join(out, `${name}_bg.wasm`);
-const before = statSync(wasm).size;
-run(join(root, "node_modules", ".bin", "wasm-opt"), [...matrix.wasm.wasm_opt, wasm, "-o", wasm]);
-console.log(`wasm-opt: ${before} -> ${statSync(wasm).size} bytes`);
+/**
+ * The files of js/ the `entries` loaders import, followed through relative imports, copied to
+ * `to`; a file of the `overlay` folder of js/ stands in for the one of the same name.
+ */
+function copyLoaders(to, overlay) {
+  const source = (file) => (existsSync(join(root, "js", overlay, file)) ? join(root, "js", overlay, file) : join(root, "js", file));
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !existsSync(source(file))) return; // the glue and wasm are generated
+    seen.add(file);
+    const text = readFileSync(source(file), "utf8");
+    mkdirSync(dirname(join(to, file)), { recursive: true });
+    writeFileSync(join(to, file), text);
+    types(file.replace(/\.js$/, ".d.ts"));
+    for (const [, path] of text.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) visit(join(dirname(file), path));
+  };
+  // Declaration files, followed through their imports (`from "./x.js"` is x.d.ts).
+  const types = (file) => {
+    if (seen.has(file) || !existsSync(source(file))) return;
+    seen.add(file);
+    cpSync(source(file), join(to, file));
+    for (const [, path] of readFileSync(source(file), "utf8").matchAll(/(?:from|import)\s*"\.\/([^"]+)\.js"/g)) types(`${path}.d.ts`);
+  };
+  for (const file of Object.values(matrix.entries)) (file.endsWith(".d.ts") ? types : visit)(file.replace(/\.(cjs|mjs)$/, ".js"));
+}
 
-cpSync(join(root, "js"), out, { recursive: true });
-rmSync(join(out, ".gitignore"), { force: true });
-
-// js/ files the wasm imports (#[wasm_bindgen(module = "/js/...")]) are emitted by
-// wasm-bindgen under snippets/; the copy beside the loaders re-exports that one, so a bundle
-// holds each once.
-for (const dir of readdirSync(join(out, "snippets"), { withFileTypes: true })) {
-  if (!dir.isDirectory()) continue;
-  for (const file of readdirSync(join(out, "snippets", dir.name, "js"))) {
-    writeFileSync(join(out, file), `// The module wasm imports, emitted by wasm-bindgen: one copy in every bundle.\nexport * from "./snippets/${dir.name}/js/${file}";\n`);
+/** What every build's folder gets after its loaders: snippet re-exports and bundled entries. */
+function finish(dir) {
+  const at = join(root, dir);
+  // js/ files the wasm imports (#[wasm_bindgen(module = "/js/...")]) are emitted by
+  // wasm-bindgen under snippets/; the copy beside the loaders re-exports that one, so a bundle
+  // holds each once.
+  for (const snippet of readdirSync(join(at, "snippets"), { withFileTypes: true })) {
+    if (!snippet.isDirectory()) continue;
+    for (const file of readdirSync(join(at, "snippets", snippet.name, "js"))) {
+      writeFileSync(join(at, file), `// The module wasm imports, emitted by wasm-bindgen: one copy in every bundle.\nexport * from "./snippets/${snippet.name}/js/${file}";\n`);
+    }
+  }
+  // CommonJS entries: the ES module loader of the same name, bundled (the wasm file stays beside it).
+  for (const file of Object.values(matrix.entries).filter((f) => f.endsWith(".cjs"))) {
+    run(bin("esbuild"), [
+      join(at, file.replace(/\.cjs$/, ".js")), "--bundle", "--format=cjs", "--platform=node",
+      `--inject:${join(root, "js", "cjs-shim.js")}`, "--define:import.meta.url=importMetaUrl",
+      "--log-level=warning", `--outfile=${join(at, file)}`,
+    ]);
+  }
+  // `.mjs` entries: the ES module loader of the same name bundled into one module. Node compiles
+  // each module of a graph on import: one file loads in about half the time of the ~25 (start-up).
+  for (const file of new Set(Object.values(matrix.entries).filter((f) => f.endsWith(".mjs")))) {
+    run(bin("esbuild"), [
+      join(at, file.replace(/\.mjs$/, ".js")), "--bundle", "--format=esm", "--platform=node",
+      "--log-level=warning", `--outfile=${join(at, file)}`,
+    ]);
   }
 }
 
-// CommonJS entries: the ES module loader of the same name, bundled (the wasm file stays beside it).
-for (const file of Object.values(matrix.entries).filter((f) => f.endsWith(".cjs"))) {
-  run(join(root, "node_modules", ".bin", "esbuild"), [
-    join(out, file.replace(/\.cjs$/, ".js")), "--bundle", "--format=cjs", "--platform=node",
-    `--inject:${join(out, "cjs-shim.js")}`, "--define:import.meta.url=importMetaUrl",
-    "--log-level=warning", `--outfile=${join(out, file)}`,
-  ]);
+wasm(outDir, matrix.wasm.features ?? []);
+cpSync(join(root, "js"), out, {
+  recursive: true,
+  filter: (src) => !Object.values(builds).some((b) => src === join(root, "js", b.dir)) && !src.endsWith(".gitignore") && !src.endsWith("cjs-shim.js"),
+});
+finish(outDir);
+for (const build of Object.values(builds)) {
+  const dir = join(outDir, build.dir);
+  rmSync(join(root, dir), { recursive: true, force: true });
+  wasm(dir, build.features ?? []);
+  copyLoaders(join(root, dir), build.dir);
+  finish(dir);
 }
-// `.mjs` entries: the ES module loader of the same name bundled into one module. Node compiles
-// each module of a graph on import: one file loads in about half the time of the ~25 (start-up).
-for (const file of new Set(Object.values(matrix.entries).filter((f) => f.endsWith(".mjs")))) {
-  run(join(root, "node_modules", ".bin", "esbuild"), [
-    join(out, file.replace(/\.mjs$/, ".js")), "--bundle", "--format=esm", "--platform=node",
-    "--log-level=warning", `--outfile=${join(out, file)}`,
-  ]);
-}
-rmSync(join(out, "cjs-shim.js"));
 
-const conditions = Object.fromEntries(Object.entries(matrix.entries).map(([k, v]) => [k, `./${v}`]));
+const conditions = (prefix) => Object.fromEntries(Object.entries(matrix.entries).map(([k, v]) => [k, `./${prefix}${v}`]));
 const subpaths = Object.fromEntries(Object.entries(matrix.subpaths ?? {}).map(([path, file]) =>
   [path, { types: `./${file.replace(/\.js$/, ".d.ts")}`, default: `./${file}` }]));
+const loaders = (prefix) => [...new Set(Object.values(matrix.entries).filter((f) => /\.(m|c)?js$/.test(f))
+  .flatMap((f) => [f, f.replace(/\.(m|c)js$/, ".js")]))].concat(["fast.js", "extras.js"]).map((f) => `./${prefix}${f}`);
 const pkg = {
   name,
   version: cargo.package.version,
@@ -67,9 +113,15 @@ const pkg = {
   type: "module",
   keywords: cargo.package.keywords,
   files: readdirSync(out).filter((f) => f !== "package.json"),
-  types: conditions.types,
-  exports: { ".": conditions, ...subpaths, "./edgecache_bg.wasm": `./${name}_bg.wasm` },
-  sideEffects: ["./node.js", "./node.mjs", "./node.cjs", "./deno.js", "./workerd.js", "./browser.js", ...Object.values(matrix.subpaths ?? {}).map((f) => `./${f}`), "./fast.js", "./extras.js"],
+  types: conditions("").types,
+  exports: {
+    ".": conditions(""),
+    ...Object.fromEntries(Object.values(builds).map((b) => [b.subpath, conditions(`${b.dir}/`)])),
+    ...subpaths,
+    "./edgecache_bg.wasm": `./${name}_bg.wasm`,
+    ...Object.fromEntries(Object.values(builds).map((b) => [`./${b.dir}/${name}_bg.wasm`, `./${b.dir}/${name}_bg.wasm`])),
+  },
+  sideEffects: [...loaders(""), ...Object.values(builds).flatMap((b) => loaders(`${b.dir}/`)), ...Object.values(matrix.subpaths ?? {}).map((f) => `./${f}`)],
 };
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 console.log(`built ${outDir}/ (${pkg.files.length} files)`);

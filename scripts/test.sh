@@ -13,6 +13,7 @@ cargo fmt --check
 step "cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features -- -D warnings # edgecache/memory
 step "cargo test"
 cargo test
 step "wasm-pack test --headless --chrome"

@@ -27,8 +27,9 @@ extern "C" {
 pub enum Encoded {
     /// The codec bytes.
     Bytes(Vec<u8>),
-    /// Longer than the limit: refused before being copied into wasm memory.
-    TooLarge(usize),
+    /// Longer than the limit: refused before being copied into wasm memory. (Only the async
+    /// tier reports the length.)
+    TooLarge(#[cfg_attr(not(feature = "full"), allow(dead_code))] usize),
 }
 
 /// Encodes `value` in JS and copies the bytes in, refusing (without copying) what would be

@@ -40,6 +40,11 @@ fn backend(options: &JsValue) -> Result<Backend, Error> {
         None if name.is_undefined() => Ok(Backend::Memory),
         Some("memory") => Ok(Backend::Memory),
         Some("dummy") => Ok(Backend::Dummy),
+        // Only the full entry registers the async Cache: fail at configuration, not first use.
+        Some("kv") if KV_FACTORY.with(|f| f.borrow().is_none()) => Err(Error::invalid(
+            "UNKNOWN_BACKEND",
+            "backend \"kv\" needs the async Cache: import from \"edgecache\", not \"edgecache/memory\"",
+        )),
         Some("kv") => Ok(Backend::Kv),
         Some(other) => Err(Error::invalid(
             "UNKNOWN_BACKEND",
@@ -105,7 +110,14 @@ pub fn configure_caches(
 }
 
 /// The cache for `alias`, created on first use; the same instance every time.
-#[wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache | import(\"./cache.js\").Cache")]
+#[cfg_attr(
+    feature = "full",
+    wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache | import(\"./cache.js\").Cache")
+)]
+#[cfg_attr(
+    not(feature = "full"),
+    wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache")
+)]
 pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
     if let Some(existing) = INSTANCES.with(|i| i.borrow().get(alias).cloned()) {
         return Ok(existing);
@@ -122,10 +134,11 @@ pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
         Backend::Memory => MemoryCache::new(settings)?.into(),
         Backend::Dummy => DummyCache::new(settings)?.into(),
         Backend::Kv => {
+            // `backend` refused "kv" at configuration while no factory was registered.
             let factory = KV_FACTORY.with(|f| f.borrow().clone()).ok_or_else(|| {
                 to_js(Error::invalid(
                     "UNKNOWN_BACKEND",
-                    "backend \"kv\" needs the package entry (import from \"edgecache\")",
+                    "backend \"kv\" is unavailable",
                 ))
             })?;
             factory.call1(&JsValue::NULL, &settings)?

@@ -153,11 +153,23 @@ export interface CacheEntry {
   value: CacheValue;
 }
 
+/** Django's CACHES: aliases to settings; `default` is required. */
+export type CachesConfig = { default: CacheSettings } & Record<string, CacheSettings>;
+"#;
+
+// The settings of one alias: `backend: "kv"` (an async Cache) exists in the full build only.
+#[cfg(feature = "full")]
+#[wasm_bindgen(typescript_custom_section)]
+const CACHE_SETTINGS: &str = r#"
 /** One alias of configureCaches: MemoryCache/DummyCache options, or an async Cache over a store. */
 export type CacheSettings =
   | (MemoryCacheOptions & { /** Default "memory". */ backend?: "memory" | "dummy" })
   | (import("./cache.js").CacheOptions & { backend: "kv" });
+"#;
 
-/** Django's CACHES: aliases to settings; `default` is required. */
-export type CachesConfig = { default: CacheSettings } & Record<string, CacheSettings>;
+#[cfg(not(feature = "full"))]
+#[wasm_bindgen(typescript_custom_section)]
+const CACHE_SETTINGS: &str = r#"
+/** One alias of configureCaches: MemoryCache/DummyCache options (`backend: "kv"` needs "edgecache"). */
+export type CacheSettings = MemoryCacheOptions & { /** Default "memory". */ backend?: "memory" | "dummy" };
 "#;

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { serve, chromiumOptions } from "./static-server.mjs";
-import { installPacked, program, expected, root } from "./packed.mjs";
+import { installPacked, program, expected, memoryProgram, memoryExpected, memoryImport, root } from "./packed.mjs";
 
 let project;
 let remove;
@@ -58,4 +58,15 @@ test("an app bundled by Vite", async () => {
   writeFileSync(join(app, "vite.config.js"), `export default { build: { target: "es2022" }, logLevel: "error" };\n`);
   execFileSync(join(root, "node_modules/.bin/vite"), ["build"], { cwd: app, stdio: "pipe" });
   assert.deepEqual(await resultOf(join(app, "dist")), expected);
+});
+
+test("edgecache/memory in a plain page (import map to memory/browser.js)", async () => {
+  const dir = join(project, "memory-page");
+  execFileSync("mkdir", ["-p", dir]);
+  execFileSync("ln", ["-sfn", join(project, "node_modules"), join(dir, "node_modules")]);
+  writeFileSync(
+    join(dir, "index.html"),
+    `<!doctype html><script type="importmap">{"imports":{"edgecache/memory":"./node_modules/edgecache/memory/browser.js"}}</script>\n<script type="module">\nimport ${memoryImport} from "edgecache/memory";\n${memoryProgram}\nwindow.result = result;\n</script>\n`,
+  );
+  assert.deepEqual(await resultOf(dir), memoryExpected);
 });

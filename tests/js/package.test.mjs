@@ -1,12 +1,13 @@
 // The npm tarball as a user gets it: `npm pack` of pkg/, installed offline into a fresh
 // project, then imported unchanged as "edgecache" in Node (ESM and CommonJS require), Deno
 // (npm: specifier), Bun, and workerd (a Worker bundled the way wrangler does, .wasm as a module).
-// Each program uses MemoryCache, Cache over that runtime's store, and cachePage.
+// Each program uses MemoryCache, Cache over that runtime's store, and cachePage; then the same
+// runtimes import "edgecache/memory" (the synchronous caches from a smaller wasm build).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync, readdirSync } from "node:fs";
+import { writeFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { installPacked, program, expected, bundledWorker, deno, bun, runJson } from "./packed.mjs";
+import { installPacked, program, expected, memoryProgram, memoryExpected, memoryImport, bundledWorker, distOf, deno, bun, runJson } from "./packed.mjs";
 
 let project;
 let remove;
@@ -52,6 +53,46 @@ test("workerd: a Worker bundled as wrangler does, over Workers KV", async () => 
   try {
     const response = await mf.dispatchFetch("http://localhost/");
     assert.deepEqual(await response.json(), expected);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+const memoryRun = (body) => `${body}\nconsole.log(JSON.stringify(result));`;
+
+test("edgecache/memory: Node import and require, one smaller wasm", () => {
+  const dir = join(project, "node_modules/edgecache");
+  assert.ok(statSync(join(dir, "memory/edgecache_bg.wasm")).size < statSync(join(dir, "edgecache_bg.wasm")).size * 0.75);
+  writeFileSync(join(project, "memory.mjs"), `import ${memoryImport} from "edgecache/memory";\n${memoryRun(memoryProgram)}`);
+  assert.deepEqual(run(process.execPath, ["memory.mjs"]), memoryExpected);
+  writeFileSync(join(project, "memory.cjs"), `const ${memoryImport} = require("edgecache/memory");\n${memoryRun(memoryProgram)}`);
+  assert.deepEqual(run(process.execPath, ["memory.cjs"]), memoryExpected);
+  // The subpath has no async tier: the full entry's names are not there.
+  writeFileSync(join(project, "names.mjs"), `import * as m from "edgecache/memory";\nconsole.log(JSON.stringify(Object.keys(m).sort()));`);
+  assert.deepEqual(run(process.execPath, ["names.mjs"]), ["DummyCache", "MemoryCache", "cache", "configureCaches", "getCache", "makeTemplateFragmentKey"]);
+});
+
+test("edgecache/memory: Bun and Deno", () => {
+  writeFileSync(join(project, "memory-bun.mjs"), `import ${memoryImport} from "edgecache/memory";\n${memoryRun(memoryProgram)}`);
+  assert.deepEqual(run(bun, ["memory-bun.mjs"]), memoryExpected);
+  writeFileSync(join(project, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
+  writeFileSync(join(project, "memory-deno.mjs"), `import ${memoryImport} from "npm:edgecache/memory";\n${memoryRun(memoryProgram)}`);
+  assert.deepEqual(run(deno, ["run", "--allow-read", "--allow-env", "memory-deno.mjs"]), memoryExpected);
+});
+
+test("edgecache/memory: a Worker bundle holds only the smaller wasm", async () => {
+  writeFileSync(
+    join(project, "memory-worker.mjs"),
+    `import ${memoryImport} from "edgecache/memory";\nexport default { async fetch() {${memoryProgram}\nreturn Response.json(result); } };`,
+  );
+  const mf = bundledWorker(project, "memory-worker.mjs", []);
+  try {
+    const response = await mf.dispatchFetch("http://localhost/");
+    assert.deepEqual(await response.json(), memoryExpected);
+    const dist = distOf(project, "memory-worker.mjs");
+    const wasm = readdirSync(dist).filter((f) => f.endsWith(".wasm"));
+    assert.equal(wasm.length, 1);
+    assert.equal(statSync(join(dist, wasm[0])).size, statSync(join(project, "node_modules/edgecache/memory/edgecache_bg.wasm")).size);
   } finally {
     await mf.dispose();
   }

@@ -47,16 +47,58 @@ const result = {
 /** What `program` computes in every runtime. */
 export const expected = { culled: 2, stored: [1, "two"], page: ["HIT", "page #1"], stores: true };
 
+/** The program of `edgecache/memory` (the synchronous caches only); sets `result`. */
+export const memoryProgram = `
+const memory = new MemoryCache({ maxEntries: 2, cullFrequency: 2 });
+memory.set("a", { n: [1, 2n, new Map([["k", new Date(0)]])] });
+const copy = memory.get("a");
+memory.set("b", 2);
+memory.set("c", 3);
+const ns = memory.namespace("users");
+ns.set("u", "x");
+memory.invalidateNamespace("users");
+configureCaches({ default: { backend: "memory", keyPrefix: "site" }, off: { backend: "dummy" } });
+cache.set("k", 7);
+let kv;
+try { configureCaches({ default: { backend: "kv", store: {} } }); } catch (e) { kv = e.code; }
+const result = {
+  copy: [copy.n[1] === 2n, copy.n[2].get("k") instanceof Date],
+  culled: memory.size,
+  namespace: ns.get("u") ?? null,
+  defaultCache: [cache.get("k"), getCache("default").makeKey("k"), getCache("off").get("k") ?? null],
+  fragment: makeTemplateFragmentKey("sidebar", ["en", 3]),
+  kv,
+  getOrSet: memory.getOrSet("z", () => "made"),
+};`;
+
+/** What `memoryProgram` computes in every runtime (the fragment key is Django's). */
+export const memoryExpected = {
+  copy: [true, true],
+  culled: 2,
+  namespace: null,
+  defaultCache: [7, "site:1:k", null],
+  fragment: "template.cache.sidebar.2c757f8cd8a378ba149b277c4f52438b",
+  kv: "UNKNOWN_BACKEND",
+  getOrSet: "made",
+};
+
+/** The import line of `memoryProgram` as a user writes it. */
+export const memoryImport = "{ MemoryCache, configureCaches, getCache, cache, makeTemplateFragmentKey }";
+
+/** The folder `bundledWorker` writes the bundle of `file` to. */
+export const distOf = (project, file) => join(project, "dist", file.replace(/\.m?js$/, ""));
+
 /**
  * A Worker from `file` in `project`, built as wrangler does (esbuild with the workerd
  * condition, .wasm imports kept as modules), running in miniflare with `kv` namespaces.
  */
 export function bundledWorker(project, file, kv) {
-  execFileSync(join(root, "node_modules/.bin/esbuild"), [file, "--bundle", "--format=esm", "--conditions=workerd,worker", "--external:cloudflare:*", "--loader:.wasm=copy", "--outdir=dist", "--log-level=warning"], { cwd: project });
+  const dist = distOf(project, file);
+  execFileSync(join(root, "node_modules/.bin/esbuild"), [file, "--bundle", "--format=esm", "--conditions=workerd,worker", "--external:cloudflare:*", "--loader:.wasm=copy", `--outdir=${dist}`, "--log-level=warning"], { cwd: project });
   return new Miniflare({
     modules: true,
-    modulesRoot: join(project, "dist"),
-    scriptPath: join(project, "dist", file.replace(/\.m?js$/, ".js")),
+    modulesRoot: dist,
+    scriptPath: join(dist, file.replace(/\.m?js$/, ".js")),
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-04-01",
     kvNamespaces: kv,

@@ -1,0 +1,17 @@
+// Types of js/extras.js: the methods it adds to the generated MemoryCache class.
+import type { CacheKey, CacheValue, GetOrSetOptions, NamespaceView, Timeout, WarmOptions, WarmReport } from "./edgecache.js";
+
+// Methods js/extras.js adds to the generated MemoryCache class.
+declare module "./edgecache.js" {
+  interface MemoryCache {
+    /** Django's getOrSet; with refresh options a factory may be async (a miss then returns a Promise). */
+    getOrSet<T extends CacheValue>(key: CacheKey, defaultOrFactory: T | (() => T), options?: Timeout | GetOrSetOptions): T;
+    getOrSet<T extends CacheValue>(key: CacheKey, factory: () => Promise<T>, options: GetOrSetOptions): T | Promise<T>;
+    /** A view whose keys live in namespace `name`. */
+    namespace(name: string): NamespaceView<false>;
+    /** Makes every key of namespace `name` unreachable; returns the new token. */
+    invalidateNamespace(name: string): string;
+    /** Runs loaders `concurrency` at a time and stores what they return. */
+    warm(loaders: Record<string, () => CacheValue | Promise<CacheValue>> | Map<CacheKey, () => CacheValue | Promise<CacheValue>>, options?: WarmOptions): Promise<WarmReport>;
+  }
+}
