@@ -8,11 +8,12 @@
 mod adaptive;
 mod buckets;
 mod cull;
+pub(crate) mod hash;
 mod sketch;
 
-use crate::hash::{hash_key, widen};
 use adaptive::Adaptive;
 use buckets::{Buckets, DEAD};
+use hash::{hash_key, widen};
 use hashbrown::HashTable;
 pub use sketch::Sketch;
 

@@ -1,7 +1,7 @@
 //! Argument parsing at the boundary: every bad argument is a `TypeError` naming it.
 
+use crate::cache::meta::WriteMeta;
 use crate::codec::Numeric;
-use crate::meta::WriteMeta;
 use crate::{py_number_str, Error, Timeout};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -150,7 +150,7 @@ pub fn tags(v: &JsValue) -> Result<Vec<String>, Error> {
         }
         out.push(tag.as_string().ok_or_else(bad)?);
     }
-    crate::meta::check_tags(&out)?;
+    crate::cache::meta::check_tags(&out)?;
     Ok(out)
 }
 
@@ -257,13 +257,13 @@ pub fn bigint_bytes(v: &JsValue) -> Result<Vec<u8>, Error> {
     big.to_string(16)
         .ok()
         .and_then(|s| s.as_string())
-        .and_then(|s| crate::bigint::from_hex(&s))
+        .and_then(|s| crate::codec::bigint::from_hex(&s))
         .ok_or_else(|| Error::invalid("INVALID_DELTA", "unreadable bigint"))
 }
 
 /// Two's-complement bytes as a JS bigint.
 pub fn bigint_value(bytes: &[u8]) -> JsValue {
-    let (negative, hex) = crate::bigint::to_hex(bytes);
+    let (negative, hex) = crate::codec::bigint::to_hex(bytes);
     let text = JsValue::from_str(&format!("0x{hex}"));
     let magnitude = js_sys::BigInt::new(&text).unwrap_or_else(|_| js_sys::BigInt::from(0u32));
     if negative {

@@ -1,9 +1,9 @@
-//! The HTTP rules of `crate::http` for js/http.js, over header strings (the JS side reads
+//! The HTTP rules of `crate::web::http` for js/http.js, over header strings (the JS side reads
 //! and writes the `Headers` objects). Internal: not part of the typed public API.
 
 use super::args::{prop, type_name};
 use super::errors::IntoJs;
-use crate::http::{self, DirectiveValue, KeySuffix, ResponseFacts, StorePolicy};
+use crate::web::http::{self, DirectiveValue, KeySuffix, ResponseFacts, StorePolicy};
 use crate::{py_number_str, Error};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;

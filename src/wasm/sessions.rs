@@ -2,7 +2,7 @@
 //! middleware's decisions. Internal: not part of the typed public API.
 
 use super::errors::IntoJs;
-use crate::http::{cookie_value, CookieSettings};
+use crate::web::http::{cookie_value, CookieSettings};
 use crate::{is_session_key, new_session_key, session_plan, SessionExpiry, SessionFacts};
 use wasm_bindgen::prelude::*;
 

@@ -1,6 +1,6 @@
 //! Cache keys: Django's default key function and memcached-style key validation.
 
-use crate::pystr::py_repr;
+use crate::codec::pystr::py_repr;
 
 /// The longest key, in code points, that memcached accepts.
 pub const MAX_KEY_LENGTH: usize = 250;

@@ -2,7 +2,7 @@
 //! `learn_cache_key`'s header list), with md5 computed here.
 
 use super::vary::split_header;
-use crate::md5_hex;
+use crate::persist::store_key::md5_hex;
 use md5::{Digest, Md5};
 
 /// Django's i18n/tz key suffix, as explicit options (both off by default here).

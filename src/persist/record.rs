@@ -26,7 +26,7 @@
 //! count (u32), the total body length (u32) and the hash of the whole body (u64).
 
 use crate::error::{Error, Result};
-use crate::hash_key;
+use crate::store::hash::hash_key;
 
 /// The three magic bytes that open every record.
 pub const MAGIC: [u8; 3] = *b"ECR";

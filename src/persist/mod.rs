@@ -2,9 +2,14 @@
 //! with given limits, how a record read back becomes a value again, and the lifetimes a
 //! store and the memory tier give it.
 
+pub mod record;
+pub(crate) mod store_key;
+
+use crate::codec;
 use crate::error::{Error, Result};
-use crate::record::{self, Body, Manifest, Record, CHECKSUM_SEED, OVERHEAD};
-use crate::{chunk_key, codec, hash_key};
+use crate::store::hash::hash_key;
+use record::{Body, Manifest, Record, CHECKSUM_SEED, OVERHEAD};
+use store_key::chunk_key;
 
 /// What a store accepts and how values are prepared for it.
 #[derive(Debug, Clone, PartialEq)]

@@ -19,6 +19,9 @@
 //!
 //! Decoding never panics: any byte string either decodes or yields [`Error::Corrupt`].
 
+pub mod bigint;
+pub(crate) mod pystr;
+
 use crate::error::{Error, Result};
 
 /// First byte of a string value.
@@ -192,7 +195,7 @@ impl Encoder {
         self.out.push(T_NUMBER);
         self.out.extend_from_slice(&x.to_le_bytes());
     }
-    /// A bigint as two's-complement little-endian bytes (see [`crate::bigint`]).
+    /// A bigint as two's-complement little-endian bytes (see [`crate::codec::bigint`]).
     pub fn bigint(&mut self, twos: &[u8]) {
         self.out.push(T_BIGINT);
         self.varint(twos.len());
@@ -559,7 +562,7 @@ impl Numeric {
     /// `self + delta` with JS's rules, except that an integral number delta may be added to a
     /// bigint (so `incr(key)` works on bigint counters). `None` when the types cannot mix.
     pub fn checked_add(&self, delta: &Numeric) -> Option<Numeric> {
-        use crate::bigint;
+        use crate::codec::bigint;
         match (self, delta) {
             (Numeric::Float(a), Numeric::Float(b)) => Some(Numeric::Float(a + b)),
             (Numeric::Big(a), Numeric::Big(b)) => Some(Numeric::Big(bigint::add(a, b))),
@@ -578,7 +581,7 @@ impl Numeric {
             // Python negates decr's integer delta: -0 is 0, so a stored -0 minus 0 is 0.
             Numeric::Float(x) if *x == 0.0 => Numeric::Float(0.0),
             Numeric::Float(x) => Numeric::Float(-x),
-            Numeric::Big(b) => Numeric::Big(crate::bigint::negate(b)),
+            Numeric::Big(b) => Numeric::Big(crate::codec::bigint::negate(b)),
         }
     }
 }
@@ -624,7 +627,7 @@ mod tests {
         e.null();
         e.undefined();
         e.hole();
-        e.bigint(&crate::bigint::from_i64(-7));
+        e.bigint(&crate::codec::bigint::from_i64(-7));
         e.date(0.0);
         let bytes = e.finish();
         assert!(validate(&bytes).is_ok());
@@ -636,14 +639,14 @@ mod tests {
     #[test]
     fn incr_rules() {
         let one = Numeric::Float(1.0);
-        let big = Numeric::Big(crate::bigint::from_i64(10));
+        let big = Numeric::Big(crate::codec::bigint::from_i64(10));
         assert_eq!(
             one.checked_add(&Numeric::Float(0.5)),
             Some(Numeric::Float(1.5))
         );
         assert_eq!(
             big.checked_add(&one),
-            Some(Numeric::Big(crate::bigint::from_i64(11)))
+            Some(Numeric::Big(crate::codec::bigint::from_i64(11)))
         );
         assert_eq!(big.checked_add(&Numeric::Float(0.5)), None);
         assert_eq!(one.checked_add(&big), None);

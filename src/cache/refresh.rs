@@ -1,7 +1,7 @@
 //! When a read should serve, refresh early, revalidate in the background, or recompute:
 //! serve-stale windows and XFetch probabilistic early refresh.
 
-use crate::rng::Rng;
+use super::rng::Rng;
 
 /// XFetch (Vattani, Chierichetti and Lowenstein, VLDB 2015): true when a read at `now`
 /// should recompute a value that expires at `expires` and took `delta` seconds to compute.

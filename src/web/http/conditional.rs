@@ -2,7 +2,7 @@
 
 use super::date::parse_http_date;
 use super::vary::split_header;
-use crate::md5_hex;
+use crate::persist::store_key::md5_hex;
 
 /// A strong ETag for a body: its md5, quoted.
 ///

@@ -1,16 +1,16 @@
 //! Django's LocMemCache over a [`Store`]: timeouts, expiry on read, culling, a byte budget
 //! and stats. Keys here are *made* keys (`prefix:version:key`); see [`crate::make_key`].
 
-use crate::clock::Clock;
+use super::clock::Clock;
+use super::key::write_key;
+use super::meta::{self, WriteMeta, MARK};
+use super::removal::{Listener, Removal};
+use super::rng::{jittered, Rng};
+use super::stats::{Counters, Stats};
+use super::timeout::{is_expired, Timeout};
 use crate::codec::Numeric;
 use crate::error::{Error, Result};
-use crate::key::write_key;
-use crate::meta::{self, WriteMeta, MARK};
-use crate::removal::{Listener, Removal};
-use crate::rng::{jittered, Rng};
-use crate::stats::{Counters, Stats};
 use crate::store::{entry_size, Lookup, Policy, Store};
-use crate::timeout::{is_expired, Timeout};
 use std::cell::RefCell;
 use std::rc::Rc;
 

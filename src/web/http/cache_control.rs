@@ -1,7 +1,7 @@
 //! `patch_cache_control` and `get_max_age`, with Django's parsing and output rules.
 
 use super::vary::split_header;
-use crate::py_number_str;
+use crate::codec::pystr::py_number_str;
 
 /// A directive's value: bare (`True` in Django) or `name=value`.
 #[derive(Debug, Clone, PartialEq)]
