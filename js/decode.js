@@ -1,5 +1,5 @@
 // Stored values back into JS values, read straight from wasm memory: the hot path's decoder
-// for structured values (src/codec.rs defines and documents the format; the store only holds
+// for structured values (src/codec/mod.rs defines and documents the format; the store only holds
 // values it validated, and this decoder still checks every bound). No wasm call happens while
 // it runs, so the memory views stay valid.
 

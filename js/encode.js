@@ -3,7 +3,7 @@
 // trap, a revoked Proxy or a detached buffer throws stays in JS: a JS exception does not
 // unwind Rust, so it must never cross wasm frames (src/wasm/boundary.rs imports this `catch`).
 //
-// The byte format is the one src/codec.rs defines and documents; Rust validates what it gets.
+// The byte format is the one src/codec/mod.rs defines and documents; Rust validates what it gets.
 
 const TAG_STRING = 0x01;
 const TAG_BINARY = 0x02;

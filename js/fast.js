@@ -16,7 +16,7 @@ const THROW = -3;
 const FORM_ASCII = 0;
 const FORM_BYTES = 2;
 const FORM_VALUE = 3; // a whole encoded value: decoded by js/decode.js
-// The codec's first bytes (src/codec.rs): a string, a binary value and its Uint8Array kind,
+// The codec's first bytes (src/codec/mod.rs): a string, a binary value and its Uint8Array kind,
 // and a string of ASCII only (which a hit then decodes as Latin-1 without a scan in wasm).
 const TAG_STRING = 0x01;
 const TAG_BINARY = 0x02;

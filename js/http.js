@@ -1,5 +1,5 @@
 // Django's HTTP cache helpers and cache middleware for fetch handlers. Every rule (header
-// parsing and patching, keys, what may be stored, Age, 304s) is in Rust (src/http/); this
+// parsing and patching, keys, what may be stored, Age, 304s) is in Rust (src/web/http/); this
 // file reads and writes Headers and Responses and awaits the cache.
 import { typeError } from "./errors.js";
 import { getSession } from "./sessions.js";

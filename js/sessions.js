@@ -1,7 +1,7 @@
 // Django's session framework on the cache, for fetch handlers: the "cache" and "cachedDb"
 // engines, the session object, and SessionMiddleware's response handling. The rules (key
 // form and randomness, expiry, what to do with the response, cookie lines) are in Rust
-// (src/session.rs, src/http/cookie.rs); this file awaits the cache and the store.
+// (src/web/session.rs, src/web/http/cookie.rs); this file awaits the cache and the store.
 import { typeError, codedError } from "./errors.js";
 import {
   __SessionCookie,

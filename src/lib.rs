@@ -20,9 +20,10 @@ pub use persist::record;
 pub use web::http;
 
 pub use cache::clock::{Clock, ManualClock, SystemClock};
+pub use cache::config::{CacheConfig, EntryInfo, EvictionPolicy, StaleRead};
 pub use cache::key::{key_warnings, make_key, needs_warning, write_key, KeyWriter, MAX_KEY_LENGTH};
 pub use cache::locations::shared_store;
-pub use cache::locmem::{CacheConfig, EntryInfo, EvictionPolicy, LocMemCache, StaleRead};
+pub use cache::locmem::LocMemCache;
 pub use cache::refresh::{serve_state, xfetch_due, RefreshPolicy, Serve};
 pub use cache::removal::{Listener, Removal};
 pub use cache::rng::{jittered, Rng};

@@ -7,6 +7,7 @@
 //! knows nothing of persistence, HTTP or JS.
 
 pub(crate) mod clock;
+pub(crate) mod config;
 pub(crate) mod key;
 pub(crate) mod locations;
 pub(crate) mod locmem;

@@ -271,11 +271,11 @@ impl Store {
         mut on_evict: impl FnMut(&[u8]),
     ) -> usize {
         if self.adaptive.is_none() {
+            // Plain LRU: the tail goes, as `pop_lru`, until under the limits or at `keep`.
             let mut evicted = 0;
             let keep = keep.and_then(|k| self.find(k));
-            while self.over(max_len, max_bytes) {
-                let tail = self.lists[usize::from(WINDOW)].tail;
-                if tail == NIL || Some(tail) == keep {
+            while let Some(tail) = self.lru_tail().filter(|&t| Some(t) != keep) {
+                if !self.over(max_len, max_bytes) {
                     break;
                 }
                 on_evict(self.slots[tail as usize].key());

@@ -477,18 +477,22 @@ impl Store {
         }
     }
 
+    /// The slot of the least recently used entry (of the window, under the adaptive policy).
+    fn lru_tail(&self) -> Option<u32> {
+        let tail = self.lists[usize::from(WINDOW)].tail;
+        (tail != NIL).then_some(tail)
+    }
+
     /// The least recently used key (LRU; under the adaptive policy, of the window).
     pub fn lru_key(&self) -> Option<&[u8]> {
-        let tail = self.lists[usize::from(WINDOW)].tail;
-        (tail != NIL).then(|| self.slots[tail as usize].key())
+        self.lru_tail().map(|tail| self.slots[tail as usize].key())
     }
 
     /// Removes the least recently used entry; false when empty.
     pub fn pop_lru(&mut self) -> bool {
-        let tail = self.lists[usize::from(WINDOW)].tail;
-        if tail == NIL {
+        let Some(tail) = self.lru_tail() else {
             return false;
-        }
+        };
         self.remove_id(tail);
         true
     }

@@ -1,4 +1,4 @@
-// The JS codec (js/boundary.js encodes, js/decode.js decodes) and the Rust codec (src/codec.rs,
+// The JS codec (js/boundary.js encodes, js/decode.js decodes) and the Rust codec (src/codec/mod.rs,
 // which defines the format) agree byte for byte, in both directions, on random values: what JS
 // encodes, Rust decodes and re-encodes to the same bytes; what Rust encodes, JS decodes to the
 // value and encodes to the same bytes again.
