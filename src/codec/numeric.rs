@@ -1,0 +1,63 @@
+//! Numbers `incr`/`decr` can add to, as stored values: a JS number or a bigint.
+
+use super::*;
+
+/// A number that `incr`/`decr` can add to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Numeric {
+    /// A JS number.
+    Float(f64),
+    /// A JS bigint, two's-complement little-endian.
+    Big(Vec<u8>),
+}
+
+impl Numeric {
+    /// Reads a stored value as a number, if it is one.
+    pub fn from_value(bytes: &[u8]) -> Option<Numeric> {
+        let Ok(Value::Structured(mut d)) = decode(bytes) else {
+            return None;
+        };
+        let n = match d.next_token().ok()? {
+            Token::Number(x) => Numeric::Float(x),
+            Token::BigInt(b) => Numeric::Big(b.to_vec()),
+            _ => return None,
+        };
+        d.is_done().then_some(n)
+    }
+
+    /// Encodes the number as a stored value.
+    pub fn to_value(&self) -> Vec<u8> {
+        let mut e = Encoder::new();
+        match self {
+            Numeric::Float(x) => e.number(*x),
+            Numeric::Big(b) => e.bigint(b),
+        }
+        e.finish()
+    }
+
+    /// `self + delta` with JS's rules, except that an integral number delta may be added to a
+    /// bigint (so `incr(key)` works on bigint counters). `None` when the types cannot mix.
+    pub fn checked_add(&self, delta: &Numeric) -> Option<Numeric> {
+        use crate::codec::bigint;
+        match (self, delta) {
+            (Numeric::Float(a), Numeric::Float(b)) => Some(Numeric::Float(a + b)),
+            (Numeric::Big(a), Numeric::Big(b)) => Some(Numeric::Big(bigint::add(a, b))),
+            (Numeric::Big(a), Numeric::Float(b))
+                if b.fract() == 0.0 && b.abs() <= 9_007_199_254_740_991.0 =>
+            {
+                Some(Numeric::Big(bigint::add(a, &bigint::from_i64(*b as i64))))
+            }
+            _ => None,
+        }
+    }
+
+    /// `-self`.
+    pub fn negated(&self) -> Numeric {
+        match self {
+            // Python negates decr's integer delta: -0 is 0, so a stored -0 minus 0 is 0.
+            Numeric::Float(x) if *x == 0.0 => Numeric::Float(0.0),
+            Numeric::Float(x) => Numeric::Float(-x),
+            Numeric::Big(b) => Numeric::Big(crate::codec::bigint::negate(b)),
+        }
+    }
+}
