@@ -206,7 +206,7 @@ impl Buckets {
 
     /// A fresh bucket id (not chained).
     fn take(&mut self) -> u32 {
-        super::place(&mut self.slab, &mut self.free, FRESH, |b| b.older)
+        super::slots::place(&mut self.slab, &mut self.free, FRESH, |b| b.older)
     }
 
     /// Takes `id` out of the chain of live buckets.

@@ -1,5 +1,6 @@
 //! `DummyCache`: Django's dummy backend. Stores nothing, but still makes and validates keys.
 
+use super::api::{sync_cache_api, SyncCache};
 use super::args;
 use super::errors::{to_js, IntoJs};
 use super::iterables;
@@ -28,6 +29,11 @@ impl DummyCache {
         }
         Ok(())
     }
+
+    fn not_found(&self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        self.check(&key, args::key_options(&options).js()?)?;
+        Err(to_js(Error::KeyNotFound(args::key(&key).js()?)))
+    }
 }
 
 #[wasm_bindgen]
@@ -43,25 +49,25 @@ impl DummyCache {
             keys: KeyRules::new(o.key_function, o.on_warning, o.strict_keys),
         })
     }
+}
 
-    /// Always `defaultValue`.
-    #[wasm_bindgen(unchecked_return_type = "CacheValue | undefined")]
-    pub fn get(
+sync_cache_api!(DummyCache);
+
+impl SyncCache for DummyCache {
+    fn get(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CacheValue")] default_value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
+        key: JsValue,
+        default_value: JsValue,
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         self.check(&key, args::key_options(&options).js()?)?;
         Ok(default_value)
     }
 
-    /// Stores nothing.
-    pub fn set(
+    fn set(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CacheValue")] _value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        key: JsValue,
+        _value: JsValue,
         timeout_or_options: JsValue,
     ) -> Result<(), JsValue> {
         let (_, version) = args::write_options(&timeout_or_options).js()?;
@@ -69,26 +75,20 @@ impl DummyCache {
         Ok(())
     }
 
-    /// Always true (Django's dummy `add`).
-    pub fn add(
+    fn add(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        key: JsValue,
+        value: JsValue,
         timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
         self.set(key, value, timeout_or_options)?;
         Ok(true)
     }
 
-    /// The default (a factory is called every time).
-    #[wasm_bindgen(js_name = getOrSet, unchecked_return_type = "CacheValue")]
-    pub fn get_or_set(
+    fn get_or_set(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CacheValue | (() => CacheValue)")]
+        key: JsValue,
         default_or_factory: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
         timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
         args::required_default(&default_or_factory).js()?;
@@ -100,29 +100,13 @@ impl DummyCache {
         }
     }
 
-    /// An empty Map (keys are still validated).
-    #[wasm_bindgen(js_name = getMany, unchecked_return_type = "Map<CacheKey, CacheValue>")]
-    pub fn get_many(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<Map, JsValue> {
+    fn get_many(&self, keys: JsValue, options: JsValue) -> Result<Map, JsValue> {
         let version = args::key_options(&options).js()?;
         self.check_all(&iterables::items(&keys, "keys")?, version)?;
         Ok(Map::new())
     }
 
-    /// Stores nothing; returns `[]`.
-    #[wasm_bindgen(js_name = setMany, unchecked_return_type = "CacheKey[]")]
-    pub fn set_many(
-        &self,
-        #[wasm_bindgen(
-            unchecked_param_type = "Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>"
-        )]
-        entries: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
-        timeout_or_options: JsValue,
-    ) -> Result<Array, JsValue> {
+    fn set_many(&self, entries: JsValue, timeout_or_options: JsValue) -> Result<Array, JsValue> {
         let (_, version) = args::write_options(&timeout_or_options).js()?;
         let keys: Vec<JsValue> = iterables::pairs(&entries)?
             .into_iter()
@@ -132,130 +116,66 @@ impl DummyCache {
         Ok(Array::new())
     }
 
-    /// Always false.
-    pub fn delete(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<bool, JsValue> {
+    fn delete(&self, key: JsValue, options: JsValue) -> Result<bool, JsValue> {
         self.check(&key, args::key_options(&options).js()?)?;
         Ok(false)
     }
 
-    /// Validates the keys; removes nothing.
-    #[wasm_bindgen(js_name = deleteMany)]
-    pub fn delete_many(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<(), JsValue> {
+    fn delete_many(&self, keys: JsValue, options: JsValue) -> Result<(), JsValue> {
         let version = args::key_options(&options).js()?;
         self.check_all(&iterables::items(&keys, "keys")?, version)
     }
 
-    /// Always false.
-    pub fn has(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<bool, JsValue> {
+    fn has(&self, key: JsValue, options: JsValue) -> Result<bool, JsValue> {
         self.check(&key, args::key_options(&options).js()?)?;
         Ok(false)
     }
 
-    /// Always false.
-    pub fn touch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
-        timeout_or_options: JsValue,
-    ) -> Result<bool, JsValue> {
+    fn touch(&self, key: JsValue, timeout_or_options: JsValue) -> Result<bool, JsValue> {
         let (_, version) = args::write_options(&timeout_or_options).js()?;
         self.check(&key, version)?;
         Ok(false)
     }
 
-    /// Always throws `Key '<key>' not found` (code KEY_NOT_FOUND).
-    #[wasm_bindgen(unchecked_return_type = "number | bigint")]
-    pub fn incr(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
+    fn incr(&self, key: JsValue, delta: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         args::delta(&delta).js()?;
         self.not_found(key, options)
     }
 
-    /// Always throws `Key '<key>' not found`.
-    #[wasm_bindgen(unchecked_return_type = "number | bigint")]
-    pub fn decr(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
+    fn decr(&self, key: JsValue, delta: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         self.incr(key, delta, options)
     }
 
-    /// Always throws `Key '<key>' not found`.
-    #[wasm_bindgen(js_name = incrVersion)]
-    pub fn incr_version(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<f64, JsValue> {
+    fn incr_version(&self, key: JsValue, delta: JsValue, options: JsValue) -> Result<f64, JsValue> {
         args::version_delta(&delta).js()?;
         self.not_found(key, options).map(|_| 0.0)
     }
 
-    /// Always throws `Key '<key>' not found`.
-    #[wasm_bindgen(js_name = decrVersion)]
-    pub fn decr_version(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<f64, JsValue> {
+    fn decr_version(&self, key: JsValue, delta: JsValue, options: JsValue) -> Result<f64, JsValue> {
         self.incr_version(key, delta, options)
     }
 
-    fn not_found(&self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        self.check(&key, args::key_options(&options).js()?)?;
-        Err(to_js(Error::KeyNotFound(args::key(&key).js()?)))
+    fn clear(&self) -> Result<(), JsValue> {
+        Ok(())
     }
 
-    /// Does nothing.
-    pub fn clear(&self) {}
-
-    /// The key this cache would use.
-    #[wasm_bindgen(js_name = makeKey)]
-    pub fn make_key(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] version: JsValue,
-    ) -> Result<String, JsValue> {
+    fn make_key(&self, key: JsValue, version: JsValue) -> Result<String, JsValue> {
         let version = args::version(&version).js()?;
         let raw = args::key(&key).js()?;
         // Django's make_key neither validates nor warns.
         self.keys.make_unchecked(&self.config, &raw, version)
     }
 
-    /// All zero.
-    #[wasm_bindgen(unchecked_return_type = "CacheStats")]
-    pub fn stats(&self) -> JsValue {
-        stats_object(&Stats {
+    fn stats(&self) -> Result<JsValue, JsValue> {
+        Ok(stats_object(&Stats {
             counters: Default::default(),
             entries: 0,
             bytes: 0,
             max_bytes: self.config.max_bytes,
-        })
+        }))
     }
 
-    /// Always 0.
-    #[wasm_bindgen(getter)]
-    pub fn size(&self) -> u32 {
-        0
+    fn size(&self) -> Result<u32, JsValue> {
+        Ok(0)
     }
 }

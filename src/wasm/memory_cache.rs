@@ -1,5 +1,6 @@
 //! `MemoryCache`: Django's LocMemCache API for JS over the core [`LocMemCache`].
 
+use super::api::{sync_cache_api, SyncCache};
 use super::args;
 use super::boundary;
 use super::errors::{to_js, IntoJs};
@@ -156,52 +157,132 @@ impl MemoryCache {
         Ok(MemoryCache::from_options(options::parse(&options).js()?))
     }
 
-    /// The value of `key`, or `defaultValue` (else `undefined`) when missing or expired.
-    #[wasm_bindgen(unchecked_return_type = "CacheValue | undefined")]
-    pub fn get(
+    /// Removes every entry tagged with one of `tags` (at once: a scan of the store); returns
+    /// how many.
+    #[wasm_bindgen(js_name = invalidateTags)]
+    pub fn invalidate_tags(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "CacheValue")] default_value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
+    ) -> Result<u32, JsValue> {
+        let tags = args::tags(&tags).js()?;
+        self.with_core(|core| core.invalidate_tags(&tags) as u32)
+    }
+
+    /// For `getOrSet` with refresh options (js/refresh.js): `undefined`, or `{ value, state }`
+    /// with state `fresh | early | revalidate | ifError` (see `serve_state`).
+    #[wasm_bindgen(js_name = __readStale, skip_typescript)]
+    pub fn read_stale(&self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let (_, version) = args::write_options(&options).js()?;
+        let policy = args::refresh_policy(&options).js()?;
+        let made = self.made(&key, version)?;
+        let read = self.with_core(|core| {
+            let read = core.get_stale(&made)?;
+            let now = core.now();
+            let state = crate::serve_state(now, read.expires, read.delta, &policy, core.rng());
+            Some((read.value, state))
+        })?;
+        match read {
+            Some((value, state)) if state != crate::Serve::Miss => {
+                Ok(args::served(values::decode(&value).js()?, state))
+            }
+            _ => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    fn add_delta(
+        &self,
+        key: JsValue,
+        delta: crate::codec::Numeric,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let version = args::key_options(&options).js()?;
+        let made = self.made(&key, version)?;
+        let sum = self.with_core(|core| core.incr(&made, &delta))?.js()?;
+        Ok(args::numeric_value(&sum))
+    }
+
+    fn shift_version(&self, key: JsValue, delta: i64, options: JsValue) -> Result<f64, JsValue> {
+        let version = args::key_options(&options)
+            .js()?
+            .unwrap_or(self.config().version);
+        let raw = args::key(&key).js()?;
+        // Django gets the source key (which validates and warns for it) before it sets the
+        // target: a missing key warns for the source only.
+        let from = self.keys.make_raw(&self.config, &raw, Some(version))?;
+        if !self.with_core(|core| core.contains(&from))? {
+            return Err(to_js(Error::KeyNotFound(raw)));
+        }
+        let to = self
+            .keys
+            .make_raw(&self.config, &raw, Some(version + delta))?;
+        if !self.with_core(|core| core.move_version(&from, &to))? {
+            return Err(to_js(Error::KeyNotFound(raw)));
+        }
+        // Django's delete of the source key validates it once more.
+        self.keys.make_raw(&self.config, &raw, Some(version))?;
+        Ok((version + delta) as f64)
+    }
+
+    /// Every stored entry, most recently used first: `{ key, ttl, bytes, value }` with `ttl`
+    /// in seconds (`null` = forever, <= 0 = expired but not yet removed). For inspection.
+    #[wasm_bindgen(unchecked_return_type = "CacheEntry[]")]
+    pub fn entries(&self) -> Result<Array, JsValue> {
+        let out = Array::new();
+        for e in self.with_core(|core| core.entries())? {
+            let item = Object::new();
+            let ttl = e.ttl.map_or(JsValue::NULL, JsValue::from_f64);
+            let value = values::decode(&e.value).js()?;
+            for (k, v) in [
+                ("key", JsValue::from_str(&e.key)),
+                ("ttl", ttl),
+                ("bytes", JsValue::from_f64(e.bytes as f64)),
+                ("value", value),
+            ] {
+                Reflect::set(&item, &k.into(), &v)?;
+            }
+            out.push(&item);
+        }
+        Ok(out)
+    }
+}
+
+sync_cache_api!(MemoryCache);
+
+impl SyncCache for MemoryCache {
+    fn get(
+        &self,
+        key: JsValue,
+        default_value: JsValue,
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let version = args::key_options(&options).js()?;
         let made = self.made(&key, version)?;
         Ok(self.read(&made)?.unwrap_or(default_value))
     }
 
-    /// Stores `value` under `key` (overwrites), with a timeout or `{ timeout, version }`.
-    pub fn set(
+    fn set(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        key: JsValue,
+        value: JsValue,
         timeout_or_options: JsValue,
     ) -> Result<(), JsValue> {
         self.write(&key, &value, &timeout_or_options, false)?;
         Ok(())
     }
 
-    /// Stores `value` only if `key` is missing or expired; true if it stored.
-    pub fn add(
+    fn add(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+        key: JsValue,
+        value: JsValue,
         timeout_or_options: JsValue,
     ) -> Result<bool, JsValue> {
         self.write(&key, &value, &timeout_or_options, true)
     }
 
-    /// The value of `key`; on a miss, stores `defaultOrFactory` (called if a function) with
-    /// `add` and returns what is then cached, or the default if nothing could be stored.
-    /// The factory may use this cache.
-    #[wasm_bindgen(js_name = getOrSet, unchecked_return_type = "CacheValue")]
-    pub fn get_or_set(
+    fn get_or_set(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CacheValue | (() => CacheValue)")]
+        key: JsValue,
         default_or_factory: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
         timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
         args::required_default(&default_or_factory).js()?;
@@ -235,13 +316,7 @@ impl MemoryCache {
         Ok(self.read(&made)?.unwrap_or(value))
     }
 
-    /// The hits among `keys`, as a Map from the caller's key to the value, in request order.
-    #[wasm_bindgen(js_name = getMany, unchecked_return_type = "Map<CacheKey, CacheValue>")]
-    pub fn get_many(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<Map, JsValue> {
+    fn get_many(&self, keys: JsValue, options: JsValue) -> Result<Map, JsValue> {
         let version = args::key_options(&options).js()?;
         let keys = iterables::items(&keys, "keys")?;
         let mut made = Vec::with_capacity(keys.len());
@@ -257,17 +332,7 @@ impl MemoryCache {
         Ok(found)
     }
 
-    /// Stores every pair; returns the keys that could not be stored (over the byte budget).
-    #[wasm_bindgen(js_name = setMany, unchecked_return_type = "CacheKey[]")]
-    pub fn set_many(
-        &self,
-        #[wasm_bindgen(
-            unchecked_param_type = "Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>"
-        )]
-        entries: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
-        timeout_or_options: JsValue,
-    ) -> Result<Array, JsValue> {
+    fn set_many(&self, entries: JsValue, timeout_or_options: JsValue) -> Result<Array, JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         let meta = args::write_meta(&timeout_or_options).js()?;
         // Make every key and encode every value first: a bad one changes nothing.
@@ -289,56 +354,13 @@ impl MemoryCache {
         Ok(failed)
     }
 
-    /// Removes every entry tagged with one of `tags` (at once: a scan of the store); returns
-    /// how many.
-    #[wasm_bindgen(js_name = invalidateTags)]
-    pub fn invalidate_tags(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string[]")] tags: JsValue,
-    ) -> Result<u32, JsValue> {
-        let tags = args::tags(&tags).js()?;
-        self.with_core(|core| core.invalidate_tags(&tags) as u32)
-    }
-
-    /// For `getOrSet` with refresh options (js/refresh.js): `undefined`, or `{ value, state }`
-    /// with state `fresh | early | revalidate | ifError` (see `serve_state`).
-    #[wasm_bindgen(js_name = __readStale, skip_typescript)]
-    pub fn read_stale(&self, key: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let (_, version) = args::write_options(&options).js()?;
-        let policy = args::refresh_policy(&options).js()?;
-        let made = self.made(&key, version)?;
-        let read = self.with_core(|core| {
-            let read = core.get_stale(&made)?;
-            let now = core.now();
-            let state = crate::serve_state(now, read.expires, read.delta, &policy, core.rng());
-            Some((read.value, state))
-        })?;
-        match read {
-            Some((value, state)) if state != crate::Serve::Miss => {
-                Ok(args::served(values::decode(&value).js()?, state))
-            }
-            _ => Ok(JsValue::UNDEFINED),
-        }
-    }
-
-    /// Removes `key`; true if something was stored (even if expired).
-    pub fn delete(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<bool, JsValue> {
+    fn delete(&self, key: JsValue, options: JsValue) -> Result<bool, JsValue> {
         let version = args::key_options(&options).js()?;
         let made = self.made(&key, version)?;
         self.with_core(|core| core.remove(&made))
     }
 
-    /// Removes every key in `keys`.
-    #[wasm_bindgen(js_name = deleteMany)]
-    pub fn delete_many(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<(), JsValue> {
+    fn delete_many(&self, keys: JsValue, options: JsValue) -> Result<(), JsValue> {
         let version = args::key_options(&options).js()?;
         let mut made = Vec::new();
         for key in iterables::items(&keys, "keys")? {
@@ -351,133 +373,49 @@ impl MemoryCache {
         })
     }
 
-    /// True when `key` is live (does not change its recency).
-    pub fn has(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<bool, JsValue> {
+    fn has(&self, key: JsValue, options: JsValue) -> Result<bool, JsValue> {
         let version = args::key_options(&options).js()?;
         let made = self.made(&key, version)?;
         self.with_core(|core| core.contains(&made))
     }
 
-    /// Gives a live `key` a new timeout counted from now; true if the key was live.
-    pub fn touch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
-        timeout_or_options: JsValue,
-    ) -> Result<bool, JsValue> {
+    fn touch(&self, key: JsValue, timeout_or_options: JsValue) -> Result<bool, JsValue> {
         let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         let made = self.made(&key, version)?;
         self.with_core(|core| core.touch(&made, timeout))
     }
 
-    /// Adds `delta` (default 1) to a number or bigint value, keeping its expiry.
-    #[wasm_bindgen(unchecked_return_type = "number | bigint")]
-    pub fn incr(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
+    fn incr(&self, key: JsValue, delta: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let delta = args::delta(&delta).js()?;
         self.add_delta(key, delta, options)
     }
 
-    /// Subtracts `delta` (default 1); `incr(key, -delta)`.
-    #[wasm_bindgen(unchecked_return_type = "number | bigint")]
-    pub fn decr(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
+    fn decr(&self, key: JsValue, delta: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let delta = args::delta(&delta).js()?.negated();
         self.add_delta(key, delta, options)
     }
 
-    fn add_delta(
-        &self,
-        key: JsValue,
-        delta: crate::codec::Numeric,
-        options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let version = args::key_options(&options).js()?;
-        let made = self.made(&key, version)?;
-        let sum = self.with_core(|core| core.incr(&made, &delta))?.js()?;
-        Ok(args::numeric_value(&sum))
-    }
-
-    /// Moves `key` to version `version + delta` (default timeout); returns the new version.
-    #[wasm_bindgen(js_name = incrVersion)]
-    pub fn incr_version(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<f64, JsValue> {
+    fn incr_version(&self, key: JsValue, delta: JsValue, options: JsValue) -> Result<f64, JsValue> {
         let delta = args::version_delta(&delta).js()?;
         self.shift_version(key, delta, options)
     }
 
-    /// `incrVersion(key, -delta)`.
-    #[wasm_bindgen(js_name = decrVersion)]
-    pub fn decr_version(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> Result<f64, JsValue> {
+    fn decr_version(&self, key: JsValue, delta: JsValue, options: JsValue) -> Result<f64, JsValue> {
         let delta = args::version_delta(&delta).js()?;
         self.shift_version(key, -delta, options)
     }
 
-    fn shift_version(&self, key: JsValue, delta: i64, options: JsValue) -> Result<f64, JsValue> {
-        let version = args::key_options(&options)
-            .js()?
-            .unwrap_or(self.config().version);
-        let raw = args::key(&key).js()?;
-        // Django gets the source key (which validates and warns for it) before it sets the
-        // target: a missing key warns for the source only.
-        let from = self.keys.make_raw(&self.config, &raw, Some(version))?;
-        if !self.with_core(|core| core.contains(&from))? {
-            return Err(to_js(Error::KeyNotFound(raw)));
-        }
-        let to = self
-            .keys
-            .make_raw(&self.config, &raw, Some(version + delta))?;
-        if !self.with_core(|core| core.move_version(&from, &to))? {
-            return Err(to_js(Error::KeyNotFound(raw)));
-        }
-        // Django's delete of the source key validates it once more.
-        self.keys.make_raw(&self.config, &raw, Some(version))?;
-        Ok((version + delta) as f64)
-    }
-
-    /// Empties the store (every key, whatever its prefix or version).
-    pub fn clear(&self) -> Result<(), JsValue> {
+    fn clear(&self) -> Result<(), JsValue> {
         self.with_core(|core| core.clear())
     }
 
-    /// The key this cache stores `key` under (`prefix:version:key` or the keyFunction's).
-    /// Like Django's `make_key`, it neither validates nor warns.
-    #[wasm_bindgen(js_name = makeKey)]
-    pub fn make_key(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] version: JsValue,
-    ) -> Result<String, JsValue> {
+    fn make_key(&self, key: JsValue, version: JsValue) -> Result<String, JsValue> {
         let version = args::version(&version).js()?;
         let raw = args::key(&key).js()?;
         self.keys.make_unchecked(&self.config, &raw, version)
     }
 
-    /// Counters and occupancy: hits, misses, sets, adds, deletes, evictions, expirations,
-    /// rejected, entries, bytes, maxBytes, hitRatio.
-    #[wasm_bindgen(unchecked_return_type = "CacheStats")]
-    pub fn stats(&self) -> Result<JsValue, JsValue> {
+    fn stats(&self) -> Result<JsValue, JsValue> {
         let stats = self.with_core(|core| core.stats())?;
         let object = stats_object(&stats);
         let errors = JsValue::from_f64(self.hook_errors.get() as f64);
@@ -485,32 +423,8 @@ impl MemoryCache {
         Ok(object)
     }
 
-    /// Live (unexpired) entries.
-    #[wasm_bindgen(getter)]
-    pub fn size(&self) -> Result<u32, JsValue> {
+    fn size(&self) -> Result<u32, JsValue> {
         self.with_core(|core| core.live_len() as u32)
-    }
-
-    /// Every stored entry, most recently used first: `{ key, ttl, bytes, value }` with `ttl`
-    /// in seconds (`null` = forever, <= 0 = expired but not yet removed). For inspection.
-    #[wasm_bindgen(unchecked_return_type = "CacheEntry[]")]
-    pub fn entries(&self) -> Result<Array, JsValue> {
-        let out = Array::new();
-        for e in self.with_core(|core| core.entries())? {
-            let item = Object::new();
-            let ttl = e.ttl.map_or(JsValue::NULL, JsValue::from_f64);
-            let value = values::decode(&e.value).js()?;
-            for (k, v) in [
-                ("key", JsValue::from_str(&e.key)),
-                ("ttl", ttl),
-                ("bytes", JsValue::from_f64(e.bytes as f64)),
-                ("value", value),
-            ] {
-                Reflect::set(&item, &k.into(), &v)?;
-            }
-            out.push(&item);
-        }
-        Ok(out)
     }
 }
 

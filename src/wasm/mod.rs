@@ -6,6 +6,7 @@
 //! HTTP rules and sessions (and through them records, persistence and compression) need `full`.
 
 mod alloc;
+mod api;
 mod args;
 mod boundary;
 #[cfg(feature = "full")]

@@ -1,0 +1,371 @@
+//! Values to records and back: sealing a value for the store, opening (and assembling
+//! chunked) records read back, which are untrusted, and keeping the memory tier in step.
+
+use super::{set, CacheCore, Live, TOMBSTONE};
+use crate::cache::meta::WriteMeta;
+use crate::persist::record::{self, Record};
+use crate::persist::{self, Opened, Sealed};
+use crate::wasm::args;
+use crate::wasm::errors::{to_js, IntoJs};
+use crate::wasm::values;
+use crate::{codec::Numeric, Error, Timeout};
+use js_sys::{Array, Object, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+impl CacheCore {
+    /// The JS object of a sealed record: `{ record, chunks: [[key, bytes]], ttl }`; the
+    /// store keeps it until `keep_ms` (the end of its serve-stale window).
+    pub(super) fn sealed_object(&self, sealed: Sealed, expires_ms: f64, keep_ms: f64) -> JsValue {
+        let out = Object::new();
+        set(&out, "record", &Uint8Array::from(&sealed.record[..]).into());
+        let chunks = Array::new();
+        for (key, bytes) in &sealed.chunks {
+            let pair = Array::of2(&key.into(), &Uint8Array::from(&bytes[..]).into());
+            chunks.push(&pair);
+        }
+        set(&out, "chunks", &chunks.into());
+        let now = self.now_ms();
+        set(&out, "expired", &JsValue::from_bool(expires_ms <= now));
+        let ttl = persist::physical_ttl(keep_ms.max(expires_ms), now, self.limits.min_ttl);
+        set(
+            &out,
+            "ttl",
+            &ttl.map_or(JsValue::UNDEFINED, JsValue::from_f64),
+        );
+        out.into()
+    }
+
+    pub(super) fn seal_record(&self, made: &str, record: Record) -> Result<JsValue, JsValue> {
+        let (expires, keep) = (record.expires, record.stale_until);
+        let sealed = persist::seal(made, record, &self.limits).js()?;
+        Ok(self.sealed_object(sealed, expires, keep))
+    }
+
+    /// Copies a live value into the memory tier for at most `localTimeout` seconds, with
+    /// the record's tags (so invalidation finds it) and timing (so XFetch can use it).
+    pub(super) fn fill(&self, made: &str, value: &[u8], r: &Record) {
+        let now = self.clock.now();
+        let until = persist::tier_expiry(r.expires, now, self.local_timeout);
+        let mut tier = self.tier.borrow_mut();
+        let Some(tier) = tier.as_mut() else {
+            return;
+        };
+        let timeout = Timeout::Seconds(until - now);
+        if r.tags.is_empty() && r.delta == 0.0 {
+            tier.insert(made, value, timeout);
+        } else {
+            let m = WriteMeta {
+                tags: r.tags.clone(),
+                stale: 0.0,
+                delta: f64::from(r.delta) / 1000.0,
+            };
+            tier.fill_with(made, value, timeout, r.expires / 1000.0, &m);
+        }
+    }
+
+    /// Decodes a record: `None` when absent or past its serve-stale window, `Err` when
+    /// corrupt.
+    pub(super) fn live(&self, made: &str, bytes: Option<Vec<u8>>) -> Result<Option<Live>, Error> {
+        let Some(bytes) = bytes else {
+            return Ok(None);
+        };
+        let r = record::decode(&bytes, made)?;
+        let now = self.now_ms();
+        Ok(if !r.is_expired(now) {
+            Some(Live::Fresh(r))
+        } else if r.stale_until > now {
+            Some(Live::Stale(r))
+        } else {
+            None
+        })
+    }
+
+    /// A fresh record (stale ones read as absent).
+    pub(super) fn fresh(
+        &self,
+        made: &str,
+        bytes: Option<Vec<u8>>,
+    ) -> Result<Option<Record>, Error> {
+        Ok(match self.live(made, bytes)? {
+            Some(Live::Fresh(r)) => Some(r),
+            _ => None,
+        })
+    }
+
+    pub(super) fn hit(value: JsValue) -> JsValue {
+        let out = Object::new();
+        set(&out, "value", &value);
+        out.into()
+    }
+
+    pub(super) fn corrupt(error: Error) -> JsValue {
+        let out = Object::new();
+        set(&out, "corrupt", &to_js(error));
+        out.into()
+    }
+
+    pub(super) fn finish_value(
+        &self,
+        made: &str,
+        value: Vec<u8>,
+        live: &Live,
+        options: &JsValue,
+    ) -> JsValue {
+        let decoded = match values::decode(&value) {
+            Ok(v) => v,
+            Err(e) => return Self::corrupt(e),
+        };
+        let r = match live {
+            Live::Fresh(r) => {
+                self.fill(made, &value, r);
+                r
+            }
+            Live::Stale(r) => r,
+        };
+        if options.is_undefined() {
+            return match live {
+                Live::Fresh(_) => Self::hit(decoded),
+                Live::Stale(_) => JsValue::UNDEFINED,
+            };
+        }
+        let policy = match args::refresh_policy(options) {
+            Ok(p) => p,
+            Err(e) => return Self::corrupt(e),
+        };
+        let state = crate::serve_state(
+            self.clock.now(),
+            r.expires / 1000.0,
+            f64::from(r.delta) / 1000.0,
+            &policy,
+            &mut self.rng.borrow_mut(),
+        );
+        if state == crate::Serve::Miss {
+            return JsValue::UNDEFINED;
+        }
+        args::served(decoded, state)
+    }
+
+    /// The checks every record read passes before its body: tags, then expiry.
+    pub(super) fn judge(
+        &self,
+        made: &str,
+        bytes: Option<Vec<u8>>,
+    ) -> Result<Option<Live>, JsValue> {
+        let live = match self.live(made, bytes) {
+            Ok(Some(l)) => l,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(Self::corrupt(e)),
+        };
+        let (Live::Fresh(r) | Live::Stale(r)) = &live;
+        if !r.tags.is_empty() {
+            let unknown = self.unknown_stamps(r);
+            if !unknown.is_empty() {
+                return Err(self.need_stamps(unknown));
+            }
+            if self.invalidated(r) {
+                let out = Object::new();
+                set(&out, "invalidated", &JsValue::TRUE);
+                return Err(out.into());
+            }
+        }
+        Ok(Some(live))
+    }
+}
+
+#[wasm_bindgen]
+impl CacheCore {
+    /// Encodes `value` into a record with the write's timeout: `{ record, chunks, ttl }`.
+    /// With `remember`, the memory tier keeps the value (read-your-writes).
+    pub fn seal(
+        &self,
+        made: &str,
+        value: JsValue,
+        timeout_or_options: JsValue,
+        remember: bool,
+    ) -> Result<JsValue, JsValue> {
+        let (timeout, _) = args::write_options(&timeout_or_options).js()?;
+        let meta = args::write_meta(&timeout_or_options).js()?;
+        let bytes = match super::super::boundary::encode(&value, usize::MAX)? {
+            super::super::boundary::Encoded::Bytes(bytes) => bytes,
+            super::super::boundary::Encoded::TooLarge(size) => {
+                return Err(to_js(Error::OutOfMemory(size)))
+            }
+        };
+        // Sealing copies the value a few times (record, chunks, the memory tier): make sure
+        // wasm memory can hold that much first, so running out is a coded error, not a trap.
+        drop(super::super::boundary::reserve(
+            bytes.len().saturating_mul(4),
+        )?);
+        let now = self.clock.now();
+        let mut expires = timeout.expires_at(self.config.default_timeout, now);
+        if self.config.jitter > 0.0 && expires.is_finite() && expires > now {
+            expires = now
+                + crate::jittered(
+                    expires - now,
+                    self.config.jitter,
+                    &mut self.rng.borrow_mut(),
+                );
+        }
+        let expires = expires * 1000.0;
+        let mut r = Record::new(bytes.clone(), now * 1000.0, expires);
+        if expires > now * 1000.0 {
+            r.stale_until = expires + meta.stale * 1000.0;
+        }
+        r.delta = (meta.delta * 1000.0) as f32;
+        // Written after the last invalidation of its tags that this instance knows of, even
+        // within the same millisecond.
+        r.created = r.created.max(self.latest_stamp(&meta.tags) + 0.001);
+        r.tags = meta.tags;
+        let out = self.seal_record(made, r.clone())?;
+        if remember {
+            self.fill(made, &bytes, &r);
+        }
+        Ok(out)
+    }
+
+    /// Keeps a record this cache just wrote in the memory tier (after a successful `add`).
+    pub fn remember(&self, made: &str, bytes: Vec<u8>) {
+        if let Ok(Some(r)) = self.fresh(made, Some(bytes)) {
+            if let Ok(Opened::Value(value)) = persist::open(made, &r, &self.limits) {
+                self.fill(made, &value, &r);
+            }
+        }
+    }
+
+    /// Opens a record read from the store: `undefined` (absent or expired), `{ value }`
+    /// (also kept in the memory tier), `{ chunks }` (store keys to fetch, then
+    /// [`CacheCore::assemble`]), `{ stamps }` (tag stamps to fetch, then
+    /// [`CacheCore::learn_stamps`] and open again), `{ invalidated }` (a miss) or
+    /// `{ corrupt }` (an Error to report; a miss). With getOrSet's `options`, a value is
+    /// `{ value, state }` and a stale one inside its windows is served too.
+    pub fn open(&self, made: &str, bytes: Option<Vec<u8>>, options: JsValue) -> JsValue {
+        let live = match self.judge(made, bytes) {
+            Ok(Some(l)) => l,
+            Ok(None) => return JsValue::UNDEFINED,
+            Err(answer) => return answer,
+        };
+        let (Live::Fresh(r) | Live::Stale(r)) = &live;
+        match persist::open(made, r, &self.limits) {
+            Ok(Opened::Value(value)) => self.finish_value(made, value, &live, &options),
+            Ok(Opened::Chunks(keys)) => {
+                let out = Object::new();
+                let list: Array = keys.into_iter().map(JsValue::from).collect();
+                set(&out, "chunks", &list.into());
+                out.into()
+            }
+            Err(e) => Self::corrupt(e),
+        }
+    }
+
+    /// Joins the chunks of a chunked record (`null` for a missing chunk): `{ value }`,
+    /// `undefined` or `{ corrupt }` as [`CacheCore::open`].
+    pub fn assemble(&self, made: &str, bytes: Vec<u8>, chunks: Array, options: JsValue) -> JsValue {
+        let live = match self.judge(made, Some(bytes)) {
+            Ok(Some(l)) => l,
+            Ok(None) => return JsValue::UNDEFINED,
+            Err(answer) => return answer,
+        };
+        let (Live::Fresh(r) | Live::Stale(r)) = &live;
+        let mut parts = Vec::with_capacity(chunks.length() as usize);
+        for c in chunks.iter() {
+            match c.dyn_into::<Uint8Array>() {
+                Ok(a) => parts.push(a.to_vec()),
+                Err(_) => return Self::corrupt(Error::Corrupt("missing chunk".into())),
+            }
+        }
+        let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        match persist::assemble(r, &refs) {
+            Ok(value) => self.finish_value(made, value, &live, &options),
+            Err(e) => Self::corrupt(e),
+        }
+    }
+
+    /// A live record with a new expiry from now (`touch`): `{ record, chunks, ttl }`,
+    /// `undefined` when absent or expired, `null` for a chunked record (rewrite it whole),
+    /// `{ corrupt }` for bytes that are not a record.
+    pub fn retime(
+        &self,
+        made: &str,
+        bytes: Option<Vec<u8>>,
+        timeout_or_options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (timeout, _) = args::write_options(&timeout_or_options).js()?;
+        let mut r = match self.fresh(made, bytes) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(JsValue::UNDEFINED),
+            Err(e) => return Ok(Self::corrupt(e)),
+        };
+        let Ok(Opened::Value(value)) = persist::open(made, &r, &self.limits) else {
+            return Ok(JsValue::NULL);
+        };
+        let now = self.clock.now();
+        r.expires = timeout.expires_at(self.config.default_timeout, now) * 1000.0;
+        r.stale_until = r.expires;
+        r.body = record::Body::Inline(value.clone());
+        r.compressed = false;
+        let out = self.seal_record(made, r.clone())?;
+        self.fill(made, &value, &r);
+        Ok(out)
+    }
+
+    /// `incr` on a record read from the store, keeping its expiry: `{ record, chunks, ttl,
+    /// value }`. Throws Django's errors for a missing key or a value that is not a number.
+    pub fn incr(
+        &self,
+        made: &str,
+        bytes: Option<Vec<u8>>,
+        delta: JsValue,
+        negate: bool,
+    ) -> Result<JsValue, JsValue> {
+        let delta = args::delta(&delta).js()?;
+        let delta = if negate { delta.negated() } else { delta };
+        let Ok(Some(mut r)) = self.fresh(made, bytes) else {
+            return Err(to_js(Error::KeyNotFound(made.to_string())));
+        };
+        let current = match persist::open(made, &r, &self.limits) {
+            Ok(Opened::Value(value)) => Numeric::from_value(&value),
+            _ => None,
+        };
+        let sum = current
+            .and_then(|c| c.checked_add(&delta))
+            .ok_or_else(|| to_js(Error::NotANumber(made.to_string())))?;
+        let value = sum.to_value();
+        r.value_type = value[0];
+        r.body = record::Body::Inline(value.clone());
+        r.compressed = false;
+        let out = self.seal_record(made, r.clone())?;
+        self.fill(made, &value, &r);
+        set(out.unchecked_ref(), "value", &args::numeric_value(&sum));
+        Ok(out)
+    }
+
+    /// The memory tier's answer for getOrSet with refresh options: `undefined` (ask the
+    /// store), `null` (deleted here) or `{ value, state }`.
+    #[wasm_bindgen(js_name = localStale)]
+    pub fn local_stale(&self, made: &str, options: JsValue) -> Result<JsValue, JsValue> {
+        let policy = args::refresh_policy(&options).js()?;
+        let now = self.clock.now();
+        let read = match self.tier.borrow_mut().as_mut() {
+            Some(tier) => tier.get_stale(made),
+            None => return Ok(JsValue::UNDEFINED),
+        };
+        let Some(read) = read else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        if read.value == TOMBSTONE {
+            return Ok(JsValue::NULL);
+        }
+        let state = crate::serve_state(
+            now,
+            read.expires,
+            read.delta,
+            &policy,
+            &mut self.rng.borrow_mut(),
+        );
+        if state != crate::Serve::Fresh && state != crate::Serve::Early {
+            // Stale windows are judged on the store's record.
+            return Ok(JsValue::UNDEFINED);
+        }
+        Ok(args::served(values::decode(&read.value).js()?, state))
+    }
+}
