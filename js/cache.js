@@ -2,10 +2,13 @@
 // Every rule (keys, records, expiry, the tier) is in Rust (CacheCore); this file only
 // awaits the store between CacheCore calls, bounds each store call in time and routes
 // store failures to onError and the stats.
+// Over ~400 lines on purpose: it is one class, and its private fields (#core, #store, the
+// flights) cannot be reached from another module; the adapter contract is store-answers.js.
 import { itemsOf, pairsOf } from "./boundary.js";
 import { callHook, codedError, typeError } from "./errors.js";
 import { CacheCore, MemoryCache, __localFast, __lastMade, __take } from "./edgecache.js";
 import { fastKey, payload } from "./fast.js";
+import { asBytes, checkStore, describe, protocolError, timeoutError } from "./store-answers.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { warm } from "./warm.js";
@@ -23,52 +26,6 @@ function conflict(op, key) {
   return codedError("WRITE_CONFLICT", `${op} on '${key}' lost ${CAS_ATTEMPTS} compare-and-swap races in a row`);
 }
 const DEFAULT_MEMORY = { maxEntries: 1000, timeout: null };
-
-function timeoutError(op, seconds) {
-  return codedError("STORE_TIMEOUT", `store ${op} took longer than storeTimeout (${seconds} s)`, "StoreTimeoutError");
-}
-
-/** Checks an adapter at construction, so a broken one fails early and clearly. */
-export function checkStore(store) {
-  if (store === null || typeof store !== "object") {
-    throw typeError("INVALID_STORE", `option 'store' must be a store adapter object, got ${store === null ? "null" : typeof store}`);
-  }
-  for (const method of ["get", "put", "delete"]) {
-    if (typeof store[method] !== "function") {
-      throw typeError("INVALID_STORE", `the store adapter has no ${method}() method (an adapter needs get, put and delete)`);
-    }
-  }
-  return store;
-}
-
-/** The error of a store answer of the wrong shape (a counted store error). */
-function protocolError(message) {
-  return codedError("STORE_PROTOCOL", `store adapter: ${message}`);
-}
-
-function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 20))}`;
-  if (typeof value === "object") return "an object";
-  return `${typeof value} ${String(value)}`;
-}
-
-function asBytes(value) {
-  if (value === null || value === undefined) return undefined;
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) {
-    try {
-      return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    } catch {
-      return new Uint8Array(0); // a view of a detached buffer: foreign bytes
-    }
-  }
-  // Anything else (a string from a misconfigured store) cannot be a record: CacheCore
-  // reports it as foreign bytes.
-  return typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(0);
-}
 
 function memoryTier(memory, clock) {
   if (memory === false) return undefined;

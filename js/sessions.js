@@ -2,7 +2,7 @@
 // engines, the session object, and SessionMiddleware's response handling. The rules (key
 // form and randomness, expiry, what to do with the response, cookie lines) are in Rust
 // (src/web/session.rs, src/web/http/cookie.rs); this file awaits the cache and the store.
-import { typeError, codedError } from "./errors.js";
+import { typeError } from "./errors.js";
 import {
   __SessionCookie,
   __newSessionKey,
@@ -12,88 +12,20 @@ import {
   __sessionPlan,
 } from "./edgecache.js";
 import { Cache } from "./cache.js";
-import { patchVaryHeaders, resolveCache } from "./http.js";
+import { patchVaryHeaders } from "./http/headers.js";
+import { resolveCache } from "./http/keys.js";
+import { expiryOf, Engine } from "./session-engine.js";
 
 const EXPIRY = "_session_expiry"; // Django's key of a custom expiry in the session data
 const PREFIXES = { cache: "django.contrib.sessions.cache", cachedDb: "django.contrib.sessions.cached_db" };
 const [VARY, DELETE, SAVE, DROP] = [1, 2, 4, 8]; // __sessionPlan bits
 const HAS_DATA = Symbol("hasData"); // read by the wrapper without marking the session accessed
-const CREATE_ATTEMPTS = 10;
 const bySession = new WeakMap();
 
-const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /** The session of a request handled by a `sessions()` wrapper, or undefined. */
 export function getSession(request) {
   return bySession.get(request);
-}
-
-/** [kind, value] of `_session_expiry` for the Rust rules: 0 default, 1 seconds, 2 a moment in ms. */
-function expiryOf(value) {
-  if (typeof value === "number") return [1, value];
-  if (typeof value === "string") return [2, Date.parse(value)];
-  return [0, 0];
-}
-
-/** Where session data lives: the cache alone, or a durable store behind it. */
-class Engine {
-  constructor(cache, prefix, db, clock) {
-    this.cache = cache;
-    this.prefix = prefix;
-    this.db = db;
-    this.clock = clock;
-  }
-
-  /** The data of `key`, or null when there is none (or it is not a session record). */
-  async load(key) {
-    let data;
-    try {
-      data = await this.cache.get(this.prefix + key);
-    } catch {
-      data = undefined; // Django's cache engine: a failing cache read resets the session.
-    }
-    if (isRecord(data)) return data;
-    if (!this.db) return null;
-    const row = await this.db.get(this.#dbKey(key));
-    if (!isRecord(row) || !isRecord(row.data) || typeof row.expires !== "number") return null;
-    const age = (row.expires - this.clock.now()) / 1000;
-    if (!(age > 0)) return null;
-    await this.cache.set(this.prefix + key, row.data, age);
-    return row.data;
-  }
-
-  /** Writes `data` under a new key (Django's `create`), retrying on the rare collision. */
-  async create(data, age) {
-    for (let i = 0; i < CREATE_ATTEMPTS; i++) {
-      const key = __newSessionKey();
-      if (this.db) {
-        if (!(await this.db.add(this.#dbKey(key), this.#row(data, age), age))) continue;
-        await this.cache.set(this.prefix + key, data, age);
-        return key;
-      }
-      if (await this.cache.add(this.prefix + key, data, age)) return key;
-    }
-    throw codedError("SESSION_CREATE_FAILED", "unable to create a new session key: the cache is likely unavailable");
-  }
-
-  async save(key, data, age) {
-    if (this.db) await this.db.set(this.#dbKey(key), this.#row(data, age), age);
-    await this.cache.set(this.prefix + key, data, age);
-  }
-
-  async delete(key) {
-    if (this.db) await this.db.delete(this.#dbKey(key));
-    await this.cache.delete(this.prefix + key);
-  }
-
-  /** The durable store's key: apart from the cache's, so one KV namespace can hold both. */
-  #dbKey(key) {
-    return `${this.prefix}:db:${key}`;
-  }
-
-  #row(data, age) {
-    return { data, expires: this.clock.now() + age * 1000 };
-  }
 }
 
 /** A request's session: Django's SessionBase API over plain data. */

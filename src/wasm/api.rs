@@ -62,7 +62,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "CacheValue")] default_value: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<JsValue, JsValue> {
-                SyncCache::get(self, key, default_value, options)
+                $crate::wasm::api::SyncCache::get(self, key, default_value, options)
             }
 
             /// Stores `value` under `key` (overwrites), with a timeout or
@@ -74,7 +74,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<(), JsValue> {
-                SyncCache::set(self, key, value, timeout_or_options)
+                $crate::wasm::api::SyncCache::set(self, key, value, timeout_or_options)
             }
 
             /// Stores `value` only if `key` is missing or expired; true if it stored.
@@ -86,7 +86,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<bool, JsValue> {
-                SyncCache::add(self, key, value, timeout_or_options)
+                $crate::wasm::api::SyncCache::add(self, key, value, timeout_or_options)
             }
 
             /// The value of `key`; on a miss, stores `defaultOrFactory` (called if a function)
@@ -101,7 +101,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<JsValue, JsValue> {
-                SyncCache::get_or_set(self, key, default_or_factory, timeout_or_options)
+                $crate::wasm::api::SyncCache::get_or_set(self, key, default_or_factory, timeout_or_options)
             }
 
             /// The hits among `keys`, as a Map from the caller's key to the value, in request
@@ -112,7 +112,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<js_sys::Map, JsValue> {
-                SyncCache::get_many(self, keys, options)
+                $crate::wasm::api::SyncCache::get_many(self, keys, options)
             }
 
             /// Stores every pair; returns the keys that could not be stored (over the byte
@@ -127,7 +127,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<js_sys::Array, JsValue> {
-                SyncCache::set_many(self, entries, timeout_or_options)
+                $crate::wasm::api::SyncCache::set_many(self, entries, timeout_or_options)
             }
 
             /// Removes `key`; true if something was stored (even if expired). (DummyCache:
@@ -137,7 +137,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<bool, JsValue> {
-                SyncCache::delete(self, key, options)
+                $crate::wasm::api::SyncCache::delete(self, key, options)
             }
 
             /// Removes every key in `keys`. (DummyCache: validates them, removes nothing.)
@@ -147,7 +147,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_param_type = "Iterable<CacheKey>")] keys: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<(), JsValue> {
-                SyncCache::delete_many(self, keys, options)
+                $crate::wasm::api::SyncCache::delete_many(self, keys, options)
             }
 
             /// True when `key` is live (does not change its recency). (DummyCache: false.)
@@ -156,7 +156,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<bool, JsValue> {
-                SyncCache::has(self, key, options)
+                $crate::wasm::api::SyncCache::has(self, key, options)
             }
 
             /// Gives a live `key` a new timeout counted from now; true if the key was live.
@@ -167,7 +167,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<bool, JsValue> {
-                SyncCache::touch(self, key, timeout_or_options)
+                $crate::wasm::api::SyncCache::touch(self, key, timeout_or_options)
             }
 
             /// Adds `delta` (default 1) to a number or bigint value, keeping its expiry;
@@ -179,7 +179,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<JsValue, JsValue> {
-                SyncCache::incr(self, key, delta, options)
+                $crate::wasm::api::SyncCache::incr(self, key, delta, options)
             }
 
             /// Subtracts `delta` (default 1); `incr(key, -delta)`.
@@ -190,7 +190,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "number | bigint")] delta: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<JsValue, JsValue> {
-                SyncCache::decr(self, key, delta, options)
+                $crate::wasm::api::SyncCache::decr(self, key, delta, options)
             }
 
             /// Moves `key` to version `version + delta` (default timeout); returns the new
@@ -202,7 +202,7 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<f64, JsValue> {
-                SyncCache::incr_version(self, key, delta, options)
+                $crate::wasm::api::SyncCache::incr_version(self, key, delta, options)
             }
 
             /// `incrVersion(key, -delta)`.
@@ -213,13 +213,13 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_optional_param_type = "number")] delta: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<f64, JsValue> {
-                SyncCache::decr_version(self, key, delta, options)
+                $crate::wasm::api::SyncCache::decr_version(self, key, delta, options)
             }
 
             /// Empties the store (every key, whatever its prefix or version). (DummyCache:
             /// nothing to do.)
             pub fn clear(&self) -> Result<(), JsValue> {
-                SyncCache::clear(self)
+                $crate::wasm::api::SyncCache::clear(self)
             }
 
             /// The key this cache stores `key` under (`prefix:version:key` or the
@@ -230,20 +230,20 @@ macro_rules! sync_cache_api {
                 #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "number")] version: JsValue,
             ) -> Result<String, JsValue> {
-                SyncCache::make_key(self, key, version)
+                $crate::wasm::api::SyncCache::make_key(self, key, version)
             }
 
             /// Counters and occupancy: hits, misses, sets, adds, deletes, evictions,
             /// expirations, rejected, entries, bytes, maxBytes, hitRatio. (DummyCache: zeros.)
             #[wasm_bindgen(unchecked_return_type = "CacheStats")]
             pub fn stats(&self) -> Result<JsValue, JsValue> {
-                SyncCache::stats(self)
+                $crate::wasm::api::SyncCache::stats(self)
             }
 
             /// Live (unexpired) entries. (DummyCache: 0.)
             #[wasm_bindgen(getter)]
             pub fn size(&self) -> Result<u32, JsValue> {
-                SyncCache::size(self)
+                $crate::wasm::api::SyncCache::size(self)
             }
         }
     };

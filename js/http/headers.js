@@ -1,0 +1,53 @@
+// Django's django.utils.cache header helpers over Headers and Responses (the rules are in
+// Rust: src/web/http/), and the small pieces the keys and the middleware share.
+import { typeError } from "../errors.js";
+import { __patchCacheControl, __maxAge, __patchVary, __hasVary, __httpDate } from "../edgecache.js";
+
+export const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
+export const [FRESH, STALE, STALE_IF_ERROR] = [0, 1, 2]; // __freshness
+
+/** The Headers of a Response, or the Headers object itself. */
+export function headersOf(target) {
+  if (typeof Headers !== "undefined" && target instanceof Headers) return target;
+  if (target && target.headers && typeof target.headers.get === "function") return target.headers;
+  throw typeError("INVALID_ARGUMENT", "expected a Response or a Headers object");
+}
+
+export const header = (h, name) => h.get(name) ?? undefined;
+export const nowSeconds = (clock) => (clock ? clock.now() : Date.now()) / 1000;
+
+/** Django's `patch_cache_control`: sets `directives` (`{ maxAge: 60, public: true }`) on Cache-Control. */
+export function patchCacheControl(target, directives) {
+  const h = headersOf(target);
+  h.set("Cache-Control", __patchCacheControl(header(h, "cache-control"), directives));
+}
+
+/** Django's `get_max_age`: the max-age directive as an integer, or null. */
+export function getMaxAge(response) {
+  return __maxAge(header(headersOf(response), "cache-control")) ?? null;
+}
+
+/** Django's `patch_response_headers`: Expires (if absent) and max-age for `timeout` seconds (default 600). */
+export function patchResponseHeaders(response, timeout = DEFAULT_SECONDS, { clock } = {}) {
+  const h = headersOf(response);
+  const t = Math.max(0, timeout ?? DEFAULT_SECONDS);
+  if (!h.has("expires")) h.set("Expires", __httpDate(nowSeconds(clock) + t));
+  patchCacheControl(h, { max_age: t });
+}
+
+/** Django's `add_never_cache_headers`. */
+export function addNeverCacheHeaders(response, options) {
+  patchResponseHeaders(response, -1, options);
+  patchCacheControl(response, { no_cache: true, no_store: true, must_revalidate: true, private: true });
+}
+
+/** Django's `patch_vary_headers`. */
+export function patchVaryHeaders(response, names) {
+  const h = headersOf(response);
+  h.set("Vary", __patchVary(header(h, "vary"), [...names].map(String)));
+}
+
+/** Django's `has_vary_header`. */
+export function hasVaryHeader(response, name) {
+  return __hasVary(header(headersOf(response), "vary"), String(name));
+}

@@ -1,0 +1,83 @@
+// Django's page keys: the header key of a URL, the header list learned for it, and the
+// page key of a request (getCacheKey, learnCacheKey). Keys are made in Rust and remembered.
+import { typeError } from "../errors.js";
+import { getCache, __headerKey, __pageKey, __learnList } from "../edgecache.js";
+import { remembered } from "../memo.js";
+import { DEFAULT_SECONDS, headersOf, header } from "./headers.js";
+
+/** The cache an option names: an alias, a MemoryCache or a Cache (default: the "default" alias). */
+export function resolveCache(cache) {
+  if (cache === undefined || cache === null) return getCache("default");
+  if (typeof cache === "string") return getCache(cache);
+  if (typeof cache.get === "function" && typeof cache.set === "function") return cache;
+  throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
+}
+
+export const MEMO_LIMIT = 512;
+const headerNames = new Map();
+
+/** `HTTP_ACCEPT_ENCODING` -> `accept-encoding` (remembered: a header list is read on every hit). */
+export const headerName = (meta) => remembered(headerNames, meta, () => meta.slice(5).replace(/_/g, "-").toLowerCase(), MEMO_LIMIT);
+
+/** A request header's value, or null: Django reads a name no request can carry ("" from an empty `Vary`, or an invalid one) as absent. */
+export function headerValue(request, name) {
+  if (name === "") return null;
+  try {
+    return request.headers.get(name);
+  } catch {
+    return null;
+  }
+}
+
+/** Django's `build_absolute_uri()`: a bare `?` (an empty query) is dropped. */
+export function keyUrl(url) {
+  return url.endsWith("?") && url.indexOf("?") === url.length - 1 ? url.slice(0, -1) : url;
+}
+
+export function keyOptions(o) {
+  const format = o.keyFormat ?? "unambiguous";
+  if (format !== "unambiguous" && format !== "django") {
+    throw typeError("INVALID_OPTION", `option 'keyFormat' must be "unambiguous" or "django", got ${String(format)}`);
+  }
+  return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined, django: format === "django", memo: new Map() };
+}
+
+/** Rust's md5 key for `id`, remembered (bounded): a hot page's keys are made once, not per hit. */
+export const remember = (k, id, make) => remembered(k.memo, id, make, MEMO_LIMIT);
+
+/** Django's cache_header key of the request's URL. */
+export function headerKeyFor(request, k) {
+  const url = keyUrl(request.url);
+  return remember(k, `H${url}`, () => __headerKey(k.prefix, url, k.language, k.timeZone));
+}
+
+/**
+ * Django's `get_cache_key`: the page key of `request` from the header list learned for its
+ * URL, or null when nothing was learned.
+ */
+export async function getCacheKey(request, { keyPrefix, method = "GET", cache, language, timeZone, keyFormat } = {}) {
+  const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
+  const c = resolveCache(cache);
+  const list = await c.get(headerKeyFor(request, k));
+  if (list === undefined || list === null) return null;
+  return pageKeyFor(request, method, list, k);
+}
+
+export function pageKeyFor(request, method, list, k) {
+  const values = list.map((name) => headerValue(request, headerName(name)));
+  const url = keyUrl(request.url);
+  // Header values cannot hold NUL; \u0001 marks an absent header (Django tells it from an empty one).
+  const id = `P${method} ${url}\0${values.map((v) => v ?? "\u0001").join("\0")}`;
+  return remember(k, id, () => __pageKey(k.prefix, method, url, values, k.language, k.timeZone, k.django));
+}
+
+/**
+ * Django's `learn_cache_key`: stores the response's Vary header list for the request's URL
+ * and returns the page key for the request's method.
+ */
+export async function learnCacheKey(request, response, { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone, keyFormat } = {}) {
+  const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
+  const list = __learnList(header(headersOf(response), "vary"), k.language !== undefined);
+  await resolveCache(cache).set(headerKeyFor(request, k), list, timeout);
+  return pageKeyFor(request, request.method, list, k);
+}

@@ -1,0 +1,282 @@
+// The cache middleware for fetch handlers (Django's UpdateCacheMiddleware and
+// FetchFromCacheMiddleware in one), cachePage and the Hono middleware: what is stored,
+// what is served (fresh, stale, 304), and never one user's private page to another.
+import { typeError } from "../errors.js";
+import { getSession } from "../sessions.js";
+import { __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
+import { isThenable, then } from "../maybe.js";
+import { PageEntry, PageReader } from "../page-entry.js";
+import { DEFAULT_SECONDS, FRESH, STALE, STALE_IF_ERROR, hasVaryHeader, header, nowSeconds, patchResponseHeaders, patchVaryHeaders } from "./headers.js";
+import { resolveCache, keyOptions, headerKeyFor, pageKeyFor } from "./keys.js";
+
+function streaming(response) {
+  const h = response.headers;
+  if (response.body === null || h.has("content-length")) return false;
+  return /^text\/event-stream/i.test(h.get("content-type") ?? "") || /chunked/i.test(h.get("transfer-encoding") ?? "");
+}
+
+/** True when a stored page may answer `request` (the Authorization rule). */
+function servable(hit, request) {
+  return hit.page.serves(Boolean(request.headers.get("authorization")));
+}
+
+/**
+ * True when a session was read or written while `request` was handled and the page would be
+ * stored as shared: only a request with a cookie whose response varies on Cookie (the
+ * session wrapper inside the cache) gets a key of its own.
+ */
+function sessionShared(request, response) {
+  const session = getSession(request);
+  if (session === undefined || !(session.accessed || session.modified)) return false;
+  return !(request.headers.has("cookie") && hasVaryHeader(response, "Cookie"));
+}
+
+/** A Response for a stored page, each time a new one (bodies can be read once). */
+function fromPage(page, body, request, extra) {
+  // Pairs, not a Headers object: the Response copies them once. An extra replaces a stored header.
+  let headers = page.headers;
+  if (extra.length > 0) {
+    const replaced = extra.map(([name]) => name.toLowerCase());
+    headers = [...headers.filter(([name]) => !replaced.includes(name)), ...extra];
+  }
+  return new Response(request.method === "HEAD" ? null : body, { status: page.status, statusText: page.statusText, headers });
+}
+
+// Request headers that override the host, scheme, port, path or method a handler sees but
+// are not in the key: a request carrying one is neither stored nor answered from the cache,
+// unless the application names the header in `keyHeaders` (its value then enters the key).
+const UNKEYED = [
+  "x-forwarded-host", "x-host", "x-original-url", "x-rewrite-url", "forwarded", "x-forwarded-proto",
+  "x-forwarded-scheme", "x-forwarded-port", "x-forwarded-server", "x-forwarded-prefix", "x-original-host",
+  "x-http-method-override", "x-http-method", "x-method-override",
+];
+
+// The headers a 304 carries (RFC 9110 15.4.5).
+const NOT_MODIFIED_HEADERS = ["cache-control", "content-location", "date", "etag", "expires", "last-modified", "vary", "age"];
+
+/**
+ * The cache middleware (Django's CacheMiddleware) around a fetch handler
+ * `(request, ...rest) => Response | Promise<Response>`.
+ */
+export function cacheMiddleware(handler, options = {}) {
+  if (typeof handler !== "function") throw typeError("INVALID_ARGUMENT", "cacheMiddleware needs a handler function");
+  const {
+    cacheTimeout = DEFAULT_SECONDS,
+    pageTimeout,
+    keyPrefix,
+    cache,
+    language,
+    timeZone,
+    clock,
+    cacheStatusHeader,
+    etag = false,
+    stripSetCookie = false,
+    staleWhileRevalidate = 0,
+    staleIfError = 0,
+    waitUntil,
+    serverTiming = false,
+    tags,
+    keyFormat,
+    keyHeaders = [],
+  } = options;
+  if (!Array.isArray(keyHeaders) || !keyHeaders.every((h) => typeof h === "string" && /^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(h))) {
+    throw typeError("INVALID_OPTION", "option 'keyHeaders' must be an array of header names");
+  }
+  // Declared headers enter every page key, as if each response varied on them.
+  const keyed = keyHeaders.map((h) => h.toLowerCase());
+  const declared = keyed.map((h) => `HTTP_${h.toUpperCase().replace(/-/g, "_")}`);
+  const unkeyed = UNKEYED.filter((h) => !keyed.includes(h));
+  const overridden = (request) => unkeyed.some((name) => request.headers.has(name));
+  if (tags !== undefined && typeof tags !== "function" && !Array.isArray(tags)) {
+    throw typeError("INVALID_TAGS", "option 'tags' must be an array of tags or a function of the request returning one");
+  }
+  const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
+  if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
+  else if (cache !== undefined && typeof cache !== "string") throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
+  const inflight = new Map(); // coalescing: one handler call per key at a time
+  const pages = new PageReader();
+  const refreshing = new Set(); // one background refresh per URL at a time
+
+  const withStatus = (response, status) => {
+    if (!cacheStatusHeader && !serverTiming) return response;
+    const copy = new Response(response.body, response);
+    if (cacheStatusHeader) copy.headers.set(cacheStatusHeader, status);
+    if (serverTiming) copy.headers.append("Server-Timing", `edgecache;desc=${status}`);
+    return copy;
+  };
+
+  /**
+   * `{ page, body }` of the stored response for `request`, or undefined; synchronous over a
+   * MemoryCache (a hit then costs no microtask hops), a Promise over a Cache.
+   */
+  function fetchFromCache(c, request) {
+    const usable = (hit) => (hit !== undefined && servable(hit, request) ? hit : undefined);
+    return then(c.get(headerKeyFor(request, k)), (list) => {
+      if (!Array.isArray(list)) return undefined; // absent, or not a header list: a miss
+      return then(c.get(pageKeyFor(request, "GET", list, k)), (value) => {
+        const hit = pages.read(value);
+        if (hit !== undefined || request.method !== "HEAD") return usable(hit);
+        return then(c.get(pageKeyFor(request, "HEAD", list, k)), (head) => usable(pages.read(head)));
+      });
+    });
+  }
+
+  function serve({ page, body }, request, status = "HIT") {
+    const extra = [];
+    if (page.ageOrigin !== undefined) extra.push(["Age", String(__ageAt(page.ageOrigin, nowSeconds(clock)))]);
+    if (cacheStatusHeader) extra.push([cacheStatusHeader, status]);
+    if (serverTiming) extra.push(["Server-Timing", `edgecache;desc=${status}`]);
+    const ifNoneMatch = request.headers.get("if-none-match");
+    const ifModifiedSince = request.headers.get("if-modified-since");
+    if ((ifNoneMatch !== null || ifModifiedSince !== null) && __notModified(ifNoneMatch ?? undefined, ifModifiedSince ?? undefined, page.etag, page.lastModified)) {
+      const headers = new Headers(page.headers.filter(([n]) => NOT_MODIFIED_HEADERS.includes(n)));
+      for (const [name, value] of extra) headers.set(name, value);
+      return new Response(null, { status: 304, headers });
+    }
+    return fromPage(page, body, request, extra);
+  }
+
+  /** Django's UpdateCacheMiddleware: patches headers and stores; resolves to [response, stored entry or undefined]. */
+  async function updateCache(c, request, response) {
+    const policy = __storePolicy({
+      status: response.status,
+      streaming: streaming(response),
+      setsCookie: response.headers.has("set-cookie"),
+      cacheControl: response.headers.get("cache-control") ?? undefined,
+      vary: response.headers.get("vary") ?? undefined,
+      authorization: Boolean(request.headers.get("authorization")),
+      cookie: Boolean(request.headers.get("cookie")),
+      pageTimeout: pageTimeout ?? undefined,
+      cacheTimeout,
+      stripSetCookie,
+      unkeyedOverride: overridden(request) || sessionShared(request, response),
+    });
+    if (policy === null) return [withStatus(response, "BYPASS"), undefined];
+    // Responses from fetch() can have immutable headers: work on a copy.
+    const body = request.method === "HEAD" || response.body === null ? null : new Uint8Array(await response.arrayBuffer());
+    const headers = new Headers(response.headers);
+    patchResponseHeaders(headers, policy.timeout, { clock });
+    if (policy.varyAuthorization) patchVaryHeaders(headers, ["Authorization"]);
+    if (etag && policy.store && body !== null && !headers.has("etag")) headers.set("ETag", __etag(body));
+    const out = new Response(body, { status: response.status, statusText: response.statusText, headers });
+    if (!policy.store) return [withStatus(out, "BYPASS"), undefined];
+    const stored = [...headers].filter(([n]) => !(policy.stripSetCookie && n === "set-cookie"));
+    // Kept past its timeout for the stale windows; `fresh` says until when it is fresh.
+    const [swr, sie] = __staleWindows(headers.get("cache-control") ?? undefined, staleWhileRevalidate, staleIfError);
+    const page = new PageEntry({ status: response.status, statusText: response.statusText, headers: stored, fresh: nowSeconds(clock) + policy.timeout, swr, sie });
+    const entry = { page, body: body ?? new Uint8Array(0) };
+    const keep = policy.timeout + Math.max(swr, sie);
+    const learned = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
+    const list = declared.length === 0 ? learned : [...new Set([...learned, ...declared])].sort();
+    await c.set(headerKeyFor(request, k), list, keep);
+    const key = pageKeyFor(request, request.method, list, k);
+    await c.set(key, page.pack(entry.body), tags === undefined ? keep : { timeout: keep, tags: typeof tags === "function" ? tags(request) : tags });
+    return [withStatus(out, "MISS"), { entry, list, key }];
+  }
+
+  return async function cached(request, ...rest) {
+    if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
+    // The handler sees another host, scheme or method than the key says: never cached.
+    if (overridden(request)) return withStatus(await handler(request, ...rest), "BYPASS");
+    const c = resolveCache(cache);
+    let hit = fetchFromCache(c, request);
+    if (isThenable(hit)) hit = await hit;
+    if (hit !== undefined) {
+      const { fresh, swr, sie } = hit.page;
+      const state = __freshness(nowSeconds(clock), fresh, swr, sie);
+      if (state === FRESH) return serve(hit, request);
+      if (state === STALE) {
+        refresh(c, request, rest);
+        return serve(hit, request, "STALE");
+      }
+      if (state === STALE_IF_ERROR) {
+        try {
+          const response = await finish(c, request, rest);
+          if (response.status < 500) return response;
+        } catch {
+          // the origin failed: the stale response answers instead
+        }
+        return serve(hit, request, "STALE");
+      }
+    }
+    // Concurrent misses for one URL share a handler call when the result would be served
+    // to each of them anyway (same page key under the learned Vary list, stored).
+    const flight = `${request.method} ${request.url}`;
+    const leader = inflight.get(flight);
+    if (leader !== undefined) {
+      const shared = await leader.catch(() => undefined);
+      // Only what the cache lookup itself would give this request: same key, and a page
+      // that may answer it (a request with Authorization is not served a shared page).
+      if (shared !== undefined && pageKeyFor(request, request.method, shared.list, k) === shared.key && servable(shared.entry, request)) {
+        return serve(shared.entry, request);
+      }
+      return finish(c, request, rest);
+    }
+    let settle;
+    inflight.set(flight, new Promise((resolve) => (settle = resolve)));
+    try {
+      const [response, stored] = await finish(c, request, rest, true);
+      settle(stored);
+      return response;
+    } catch (error) {
+      settle(undefined);
+      throw error;
+    } finally {
+      inflight.delete(flight);
+    }
+  };
+
+  /** Refreshes a stale entry in the background (kept alive by the runtime's waitUntil). */
+  function refresh(c, request, rest) {
+    const flight = `${request.method} ${request.url}`;
+    if (refreshing.has(flight)) return;
+    refreshing.add(flight);
+    const work = finish(c, request, rest)
+      .then((response) => response.body?.cancel())
+      .catch(() => {}) // a failed refresh leaves the stale entry for the next request
+      .finally(() => refreshing.delete(flight));
+    // Workers pass ctx after env: its waitUntil keeps the isolate alive for the refresh.
+    const ctx = rest.find((arg) => arg && typeof arg.waitUntil === "function");
+    if (waitUntil) waitUntil(work);
+    else if (ctx) ctx.waitUntil(work);
+  }
+
+  async function finish(c, request, rest, withStored = false) {
+    const response = await handler(request, ...rest);
+    const result = await updateCache(c, request, response);
+    return withStored ? result : result[0];
+  }
+}
+
+/** Django's `cache_page(timeout)`: the middleware with a page timeout that beats max-age. */
+export function cachePage(handler, { timeout, cache, keyPrefix, ...rest } = {}) {
+  if (typeof timeout !== "number" && timeout !== null) {
+    throw typeError("INVALID_TIMEOUT", "cachePage needs { timeout } in seconds");
+  }
+  return cacheMiddleware(handler, { ...rest, pageTimeout: timeout ?? undefined, cache, keyPrefix });
+}
+
+/**
+ * The cache middleware as a Hono middleware: `app.use("/products/*", honoCache({ timeout: 60 }))`.
+ * `timeout` makes it cachePage; without it, cacheMiddleware (max-age, then `cacheTimeout`).
+ */
+export function honoCache(options = {}) {
+  const { timeout, ...rest } = options;
+  const settings = timeout === undefined ? rest : { ...rest, pageTimeout: timeout ?? undefined };
+  // The handler runs the rest of Hono's chain for this request (passed as an argument).
+  const middleware = cacheMiddleware((request, run) => run(), settings);
+  return async function edgecache(c, next) {
+    let ctx;
+    try {
+      ctx = c.executionCtx; // a getter that throws outside Workers
+    } catch {
+      ctx = undefined;
+    }
+    const response = await middleware(c.req.raw, async () => {
+      await next();
+      return c.res;
+    }, ctx);
+    c.res = response;
+    return response;
+  };
+}
