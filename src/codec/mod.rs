@@ -18,6 +18,10 @@
 //! Varints are unsigned LEB128.
 //!
 //! Decoding never panics: any byte string either decodes or yields [`crate::Error::Corrupt`].
+//!
+//! Owns the value bytes and Python's reprs of values (`pystr`), big integers (`bigint`).
+//! Depends on nothing else in the crate (the error type aside); js/encode.js and
+//! js/decode.js write and read the same bytes, and Rust validates what JS hands it.
 
 pub mod bigint;
 mod decode;
