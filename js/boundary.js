@@ -70,3 +70,15 @@ export function pairsOf(value) {
     throw coded(e, "INVALID_ARGUMENT", "entries must be a Map, an object or an iterable of [key, value] pairs");
   }
 }
+
+let randomSource = (bytes) => globalThis.crypto.getRandomValues(bytes);
+
+/** Fills `bytes` (at most 65,536) with cryptographically random bytes: the wasm's random source. */
+export function fillRandom(bytes) {
+  randomSource(bytes);
+}
+
+/** Installs a faster random source than `crypto.getRandomValues` (a loader's choice). */
+export function useRandom(source) {
+  randomSource = source;
+}

@@ -25,6 +25,7 @@ mod iterables;
 mod keys;
 mod memory_cache;
 mod options;
+mod random;
 mod registry;
 #[cfg(feature = "full")]
 mod sessions;
