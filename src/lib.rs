@@ -29,7 +29,9 @@ pub use cache::removal::{Listener, Removal};
 pub use cache::rng::{jittered, Rng};
 pub use cache::stats::{Counters, Stats};
 pub use cache::timeout::{is_expired, Timeout};
-pub use codec::pystr::{py_float_repr, py_number_str, py_repr};
+pub use codec::pystr::{
+    py_float_repr, py_nonfinite_repr, py_number_str, py_number_str_from_ecma, py_repr,
+};
 pub use error::{Error, Result};
 pub use persist::store_key::{chunk_key, md5_hex, store_key, MIN_KEY_LIMIT};
 pub use store::hash::hash_key;

@@ -68,38 +68,83 @@ fn is_printable(c: char) -> bool {
 /// assert_eq!(py_number_str(f64::NAN), "nan");
 /// ```
 pub fn py_number_str(x: f64) -> String {
+    py_whole_number(x).unwrap_or_else(|| py_float_repr(x))
+}
+
+/// `str()` of a JS number that Python would hold as an int (whole, within 2^53), else `None`.
+fn py_whole_number(x: f64) -> Option<String> {
     const SAFE: f64 = 9_007_199_254_740_991.0;
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf" } else { "-inf" }.into();
-    }
-    if x.fract() == 0.0 && x.abs() <= SAFE {
-        return format!("{}", x as i64);
-    }
-    py_float_repr(x)
+    (x.fract() == 0.0 && x.abs() <= SAFE).then(|| (x as i64).to_string())
 }
 
 /// Python's `repr()` of a float: shortest round-trip digits, scientific below 1e-4 and from 1e16.
 pub fn py_float_repr(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
+    float_repr_with(x, |x| {
+        // Rust's `{:e}` gives the shortest round-trip digits: "1.2345e-7".
+        let sci = format!("{x:e}");
+        let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+        let digits = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+        (digits, exp.parse().unwrap_or(0))
+    })
+}
+
+/// [`py_number_str`] given ECMAScript's `Number::toString` of `x` (`String(x)` in JS), which
+/// holds the same shortest round-trip digits that Python's `repr()` prints. The wasm build uses
+/// it so that Rust's float formatting (~20 KB of code) is not linked.
+///
+/// ```
+/// use edgecache::{py_number_str, py_number_str_from_ecma};
+/// for (x, js) in [(0.1, "0.1"), (1e-7, "1e-7"), (1.5e21, "1.5e+21"), (1.2345678901234568e20, "123456789012345680000")] {
+///     assert_eq!(py_number_str_from_ecma(x, || js.to_string()), py_number_str(x));
+/// }
+/// assert_eq!(py_number_str_from_ecma(3.0, || unreachable!()), "3");
+/// ```
+pub fn py_number_str_from_ecma(x: f64, ecma: impl FnOnce() -> String) -> String {
+    if let Some(whole) = py_whole_number(x) {
+        return whole;
     }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf" } else { "-inf" }.into();
+    float_repr_with(x, |_| {
+        let text = ecma();
+        // "123.45", "0.000001", "1e-7", "1.5e+21": digits, a point, an exponent.
+        let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+        let exp: i32 = exp.trim_start_matches('+').parse().unwrap_or(0);
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let int = int.trim_start_matches('-');
+        let all: String = [int, frac].concat();
+        let zeros = all.len() - all.trim_start_matches('0').len();
+        let digits = all.trim_matches('0').to_string();
+        (digits, int.len() as i32 - 1 - zeros as i32 + exp)
+    })
+}
+
+/// Python's `repr()` of a float that is not finite (`nan`, `inf`, `-inf`), else `None`.
+pub fn py_nonfinite_repr(x: f64) -> Option<&'static str> {
+    if x.is_nan() {
+        Some("nan")
+    } else if x.is_infinite() {
+        Some(if x > 0.0 { "inf" } else { "-inf" })
+    } else {
+        None
+    }
+}
+
+/// `repr()` of `x` laid out from `shortest(|x|)`: its significant digits and the decimal
+/// exponent of the first one (`("12345", -7)` for 1.2345e-7).
+fn float_repr_with(x: f64, shortest: impl FnOnce(f64) -> (String, i32)) -> String {
+    if let Some(text) = py_nonfinite_repr(x) {
+        return text.into();
     }
     if x == 0.0 {
         return if x.is_sign_negative() { "-0.0" } else { "0.0" }.into();
     }
-    // Rust's `{:e}` gives the shortest round-trip digits: "-1.2345e-7".
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let (digits, exp) = shortest(x.abs());
+    let digits = if digits.is_empty() {
+        "0".to_string()
+    } else {
+        digits
+    };
     let mut out = String::new();
-    if negative {
+    if x < 0.0 {
         out.push('-');
     }
     if (-4..16).contains(&exp) {
@@ -157,5 +202,75 @@ mod tests {
         assert_eq!(py_float_repr(-2.5e-10), "-2.5e-10");
         assert_eq!(py_float_repr(1.2345e300), "1.2345e+300");
         assert_eq!(py_float_repr(-0.0), "-0.0");
+    }
+
+    /// ECMAScript's `Number::toString` (ECMA-262 6.1.6.1.20), built from Rust's shortest
+    /// digits: decimal from 1e-7 up to 1e21, else "d.ddde+n".
+    fn ecma(x: f64) -> String {
+        let sci = format!("{:e}", x.abs());
+        let (mantissa, exp) = sci.split_once('e').unwrap();
+        let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+        let (k, n) = (digits.len() as i32, exp.parse::<i32>().unwrap() + 1);
+        let body = if k <= n && n <= 21 {
+            format!("{digits}{}", "0".repeat((n - k) as usize))
+        } else if 0 < n && n <= 21 {
+            format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
+        } else if -6 < n && n <= 0 {
+            format!("0.{}{digits}", "0".repeat(-n as usize))
+        } else {
+            let rest = if k > 1 {
+                format!(".{}", &digits[1..])
+            } else {
+                String::new()
+            };
+            let sign = if n - 1 < 0 { '-' } else { '+' };
+            format!("{}{rest}e{sign}{}", &digits[..1], (n - 1).abs())
+        };
+        if x < 0.0 {
+            format!("-{body}")
+        } else {
+            body
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ecma_text_gives_python_str(bits in proptest::prelude::any::<u64>(), scale in -30i32..30) {
+            // Random bit patterns cover every exponent; scaled small values the decimal forms.
+            for x in [f64::from_bits(bits), (bits >> 11) as f64 * 10f64.powi(scale) / 9.7] {
+                if x.is_finite() {
+                    proptest::prop_assert_eq!(py_number_str_from_ecma(x, || ecma(x)), py_number_str(x), "{}", ecma(x));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ecma_text_at_the_borders_of_both_forms() {
+        for x in [
+            1e-7,
+            1.5e-7,
+            1e-6,
+            1e-5,
+            1e-4,
+            0.1,
+            1e15 + 0.5,
+            1e16,
+            1e20,
+            1.2345e20,
+            1e21,
+            1e22,
+            5e-324,
+            f64::MAX,
+        ] {
+            for x in [x, -x] {
+                assert_eq!(
+                    py_number_str_from_ecma(x, || ecma(x)),
+                    py_number_str(x),
+                    "{}",
+                    ecma(x)
+                );
+            }
+        }
     }
 }

@@ -191,7 +191,8 @@ impl Store {
         if amount == 0.0 {
             return;
         }
-        a.window_max = (a.window_max + amount).clamp(1.0, a.capacity);
+        // Not `clamp`: it panics on bounds it cannot order (and links float formatting).
+        a.window_max = (a.window_max + amount).min(a.capacity).max(1.0);
         a.protected_max = PROTECTED_SHARE * (a.capacity - a.window_max);
         self.demote_protected();
         // A grown window takes the eldest main entries; a shrunk one gives its eldest back.

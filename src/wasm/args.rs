@@ -2,7 +2,7 @@
 
 use crate::cache::meta::WriteMeta;
 use crate::codec::Numeric;
-use crate::{py_number_str, Error, Timeout};
+use crate::{py_number_str_from_ecma, Error, Timeout};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -38,12 +38,23 @@ pub fn key(v: &JsValue) -> Result<String, Error> {
         return Ok(s);
     }
     match v.as_f64() {
-        Some(x) => Ok(py_number_str(x)),
+        Some(x) => Ok(number_str(x)),
         None => Err(Error::invalid(
             "INVALID_KEY",
             format!("key must be a string or a number, got {}", type_name(v)),
         )),
     }
+}
+
+/// Python's `str()` of a JS number, with JS's shortest digits (so Rust's float formatting is
+/// not linked; see `py_number_str_from_ecma`).
+pub fn number_str(x: f64) -> String {
+    py_number_str_from_ecma(x, || {
+        js_sys::Number::from(x)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    })
 }
 
 /// A timeout: `undefined` = the default, `null` = forever, else seconds.
@@ -285,7 +296,8 @@ pub fn numeric_value(n: &Numeric) -> JsValue {
 fn describe(v: &JsValue) -> String {
     match v.as_string() {
         Some(s) if s.chars().count() <= 40 => format!("string {}", crate::py_repr(&s)),
-        _ if v.as_f64().is_some() => format!("{}", v.as_f64().unwrap_or_default()),
+        // JS's own text of a number (Rust's float formatting is not linked: see number_str).
+        _ if v.as_f64().is_some() => String::from(js_sys::JsString::from(v.clone())),
         _ => type_name(v),
     }
 }

@@ -3,7 +3,7 @@
 use super::args::type_name;
 use super::boundary;
 use super::errors::IntoJs;
-use crate::{fragment_key, fragment_timeout, py_number_str, py_repr, Error, FragmentTimeout};
+use crate::{fragment_key, fragment_timeout, py_repr, Error, FragmentTimeout};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
@@ -32,7 +32,7 @@ fn py_value(v: &JsValue, nested: bool) -> Result<String, JsValue> {
         return Ok(if b { "True" } else { "False" }.into());
     }
     if let Some(x) = v.as_f64() {
-        return Ok(py_number_str(x));
+        return Ok(super::args::number_str(x));
     }
     if v.is_bigint() {
         // Python's str() of an int: decimal.

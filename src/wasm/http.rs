@@ -4,7 +4,7 @@
 use super::args::{prop, type_name};
 use super::errors::IntoJs;
 use crate::web::http::{self, DirectiveValue, KeySuffix, ResponseFacts, StorePolicy};
-use crate::{py_number_str, Error};
+use crate::Error;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -37,7 +37,7 @@ fn directive_value(v: &JsValue) -> Result<DirectiveValue, Error> {
         return Ok(DirectiveValue::Text("None".into()));
     }
     if let Some(x) = v.as_f64() {
-        return Ok(DirectiveValue::Text(py_number_str(x)));
+        return Ok(DirectiveValue::Text(super::args::number_str(x)));
     }
     v.as_string().map(DirectiveValue::Text).ok_or_else(|| {
         Error::invalid(

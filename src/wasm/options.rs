@@ -61,7 +61,11 @@ fn count(options: &JsValue, name: &str, default: usize, min: f64) -> Result<usiz
     }
     match v.as_f64() {
         Some(x) if x.fract() == 0.0 && x >= min && x <= 4_294_967_295.0 => Ok(x as usize),
-        _ => Err(bad(name, &format!("an integer of at least {min}"), &v)),
+        _ => Err(bad(
+            name,
+            &format!("an integer of at least {}", min as i64),
+            &v,
+        )),
     }
 }
 

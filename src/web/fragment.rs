@@ -1,7 +1,7 @@
 //! Django's template fragment cache: `make_template_fragment_key` and the `{% cache %}`
 //! tag's timeout coercion.
 
-use crate::codec::pystr::{py_float_repr, py_repr};
+use crate::codec::pystr::{py_nonfinite_repr, py_repr};
 use crate::error::{Error, Result};
 use crate::persist::store_key::hex;
 use md5::{Digest, Md5};
@@ -57,7 +57,7 @@ pub fn fragment_timeout(timeout: &FragmentTimeout<'_>) -> Result<Option<i64>> {
     match timeout {
         FragmentTimeout::None => Ok(None),
         FragmentTimeout::Number(x) if x.is_finite() => Ok(Some(x.trunc() as i64)),
-        FragmentTimeout::Number(x) => Err(refused(py_float_repr(*x))),
+        FragmentTimeout::Number(x) => Err(refused(py_nonfinite_repr(*x).unwrap_or("nan").into())),
         FragmentTimeout::Text(s) => parse_py_int(s).map(Some).ok_or_else(|| refused(py_repr(s))),
         FragmentTimeout::Other(repr) => Err(refused(repr.clone())),
     }

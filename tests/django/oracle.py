@@ -8,7 +8,9 @@ replays them against the built package. Time is a patched time.time(), so nothin
 """
 
 import json
+import math
 import random
+import struct
 import sys
 import time
 import warnings
@@ -171,6 +173,17 @@ def helper_cases(rng):
         out.append({"kind": "patch_cache_control", "before": before, "directives": kwargs,
                     "after": response["Cache-Control"], "max_age": get_max_age(response)})
     vary_on = [[], ["a"], [1, 2.5, None], ["x y", "ü"], [True, False], [[1, "a"]], ["", ""]]
+    # Floats as Python prints them (str() = shortest repr): the borders of the fixed and
+    # scientific forms, the extremes, and random bit patterns. A whole float within 2^53 is left
+    # out: in JS it is an integer, printed as Python prints an int.
+    floats = [0.1, 0.1 + 0.2, 1e-4, 1e-5, 0.00012345, 1e15 + 0.5, 1e16, 1.5e16, 123456789012345.6,
+              1e21, 1.5e21, 1e22, 2.0 ** 53 + 2, 5e-324, 2.2250738585072014e-308,
+              1.7976931348623157e308, -2.5e-10, 9007199254740993.0]
+    while len(floats) < 400:
+        x = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
+        if math.isfinite(x) and not (x.is_integer() and abs(x) < 2.0 ** 53):
+            floats.append(x)
+    vary_on += [floats[i:i + 8] for i in range(0, len(floats), 8)]
     for v in vary_on:
         out.append({"kind": "fragment_key", "name": "frag", "vary_on": v,
                     "key": make_template_fragment_key("frag", v)})

@@ -30,7 +30,11 @@ fn number(options: &JsValue, name: &str, default: f64, min: f64) -> Result<f64, 
     }
     match v.as_f64() {
         Some(x) if x >= min && x.is_finite() => Ok(x),
-        _ => Err(bad(name, &format!("a number of at least {min}"), &v)),
+        _ => Err(bad(
+            name,
+            &format!("a number of at least {}", min as i64),
+            &v,
+        )),
     }
 }
 
