@@ -49,12 +49,15 @@ pub fn key(v: &JsValue) -> Result<String, Error> {
 /// Python's `str()` of a JS number, with JS's shortest digits (so Rust's float formatting is
 /// not linked; see `py_number_str_from_ecma`).
 pub fn number_str(x: f64) -> String {
-    py_number_str_from_ecma(x, || {
-        js_sys::Number::from(x)
-            .to_string_with_radix(10)
-            .map(String::from)
-            .unwrap_or_default()
-    })
+    py_number_str_from_ecma(x, || js_number_text(x))
+}
+
+/// `String(x)`: JS's own text of a number.
+fn js_number_text(x: f64) -> String {
+    js_sys::Number::from(x)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// A timeout: `undefined` = the default, `null` = forever, else seconds.
@@ -297,7 +300,7 @@ fn describe(v: &JsValue) -> String {
     match v.as_string() {
         Some(s) if s.chars().count() <= 40 => format!("string {}", crate::py_repr(&s)),
         // JS's own text of a number (Rust's float formatting is not linked: see number_str).
-        _ if v.as_f64().is_some() => String::from(js_sys::JsString::from(v.clone())),
+        _ if v.as_f64().is_some() => js_number_text(v.as_f64().unwrap_or_default()),
         _ => type_name(v),
     }
 }
