@@ -16,6 +16,7 @@ mod web;
 
 pub use cache::meta;
 pub use codec::bigint;
+pub use persist::cluster::redis_slot;
 pub use persist::record;
 pub use web::http;
 

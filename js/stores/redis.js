@@ -1,4 +1,6 @@
-// stores.redis(client): Redis (node-redis 4+, ioredis, or any function sending a command).
+// stores.redis(client): Redis (node-redis 4+, ioredis, or any function sending a command),
+// single node or Cluster (node-redis createCluster, ioredis Redis.Cluster).
+import { __redisSlots } from "../edgecache.js";
 import { typeError } from "../errors.js";
 
 const BLOB_STRING = 36; // RESP_TYPES.BLOB_STRING in node-redis 5+: return Buffers, not strings
@@ -23,15 +25,51 @@ function sender(client) {
   return (args) => send(args.map(toBuffer));
 }
 
+const NODE_REDIS_OPTIONS = { typeMapping: { [BLOB_STRING]: globalThis.Buffer }, returnBuffers: true };
+
 function clientSender(client) {
   if (client && typeof client.callBuffer === "function") {
-    return (args) => client.callBuffer(args[0], ...args.slice(1)); // ioredis
+    return (args) => client.callBuffer(args[0], ...args.slice(1)); // ioredis (a Cluster routes by key)
+  }
+  if (isNodeRedisCluster(client)) {
+    // A cluster's sendCommand routes by the first key it is given.
+    return (args) => client.sendCommand(args[0] === "EVAL" ? args[3] : args[1], READS.has(args[0]), args, NODE_REDIS_OPTIONS);
   }
   if (client && typeof client.sendCommand === "function") {
-    const options = { typeMapping: { [BLOB_STRING]: globalThis.Buffer }, returnBuffers: true };
-    return (args) => client.sendCommand(args, options); // node-redis
+    return (args) => client.sendCommand(args, NODE_REDIS_OPTIONS); // node-redis
   }
   throw typeError("INVALID_STORE", "stores.redis() needs a node-redis or ioredis client, or a function (args) => Promise<reply>");
+}
+
+const READS = new Set(["GET", "MGET"]);
+
+/** node-redis's RedisCluster: `sendCommand(firstKey, isReadonly, args, options)`. */
+const isNodeRedisCluster = (client) => Boolean(client) && typeof client.nodeClient === "function" && Array.isArray(client.masters);
+
+/** Senders to every master of a cluster client (for SCAN), or null for a single node. */
+function mastersOf(client) {
+  if (client?.isCluster === true && typeof client.nodes === "function") {
+    return async () => client.nodes("master").map(sender); // ioredis
+  }
+  if (isNodeRedisCluster(client)) {
+    return async () => Promise.all(client.masters.map(async (node) => sender(await client.nodeClient(node))));
+  }
+  return null;
+}
+
+/** True for a cluster client: batch reads go slot by slot (a cluster refuses MGET across slots). */
+const isCluster = (client) => client?.isCluster === true || isNodeRedisCluster(client);
+
+/** Indices of `keys` grouped by Redis Cluster hash slot, in first-seen order. */
+function bySlot(keys) {
+  const groups = new Map();
+  const slots = __redisSlots(keys);
+  for (let i = 0; i < keys.length; i++) {
+    const group = groups.get(slots[i]);
+    if (group) group.push(i);
+    else groups.set(slots[i], [i]);
+  }
+  return [...groups.values()];
 }
 
 function bytes(reply) {
@@ -47,7 +85,9 @@ const glob = (prefix) => prefix.replace(/[*?[\]\\]/g, "\\$&") + "*";
  * A store adapter over Redis. Writes (and compare-and-swap) go to `client`; reads go to
  * the `readFrom` replicas in turn when given (the leader + read-replica setup), so a read
  * may lag a write by the replication delay: the memory tier keeps this instance's own
- * writes. Expiry is exact (EX); add/incr/touch are atomic (a Lua compare-and-swap).
+ * writes. Expiry is exact (EX); add/incr/touch are atomic (a Lua compare-and-swap on one key).
+ * A Cluster client (node-redis createCluster, ioredis Redis.Cluster) works too: batch reads
+ * are one MGET per hash slot, in parallel, and listing scans every master.
  * @param {object | ((args: (string | Uint8Array)[]) => Promise<unknown>)} client
  * @param {{ readFrom?: Array<object> }} [options]
  */
@@ -56,6 +96,9 @@ export function redis(client, { readFrom = [] } = {}) {
   const readers = readFrom.length > 0 ? readFrom.map(sender) : [write];
   let turn = 0;
   const read = (args) => readers[turn++ % readers.length](args);
+  const cluster = isCluster(client);
+  const masters = mastersOf(client) ?? (async () => [write]);
+  const mget = async (keys) => (await read(["MGET", ...keys])).map(bytes);
   return {
     name: "redis",
     limits: { maxKeyBytes: 4096, maxValueBytes: 64 * 1024 * 1024, minTtl: 0 },
@@ -63,7 +106,13 @@ export function redis(client, { readFrom = [] } = {}) {
       return bytes(await read(["GET", key]));
     },
     async getMany(keys) {
-      return (await read(["MGET", ...keys])).map(bytes);
+      if (!cluster) return mget(keys);
+      const out = new Array(keys.length);
+      await Promise.all(bySlot(keys).map(async (group) => {
+        const values = await mget(group.map((i) => keys[i]));
+        group.forEach((i, n) => (out[i] = values[n] ?? null));
+      }));
+      return out;
     },
     async put(key, value, { ttl } = {}) {
       await write(ttl === undefined ? ["SET", key, value] : ["SET", key, value, "EX", String(ttl)]);
@@ -72,12 +121,14 @@ export function redis(client, { readFrom = [] } = {}) {
       return Number(await write(["DEL", key])) > 0;
     },
     async *list(prefix) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await write(["SCAN", cursor, "MATCH", glob(prefix), "COUNT", String(SCAN_COUNT)]);
-        cursor = String(next);
-        for (const key of keys) yield String(key);
-      } while (cursor !== "0");
+      for (const node of await masters()) {
+        let cursor = "0";
+        do {
+          const [next, keys] = await node(["SCAN", cursor, "MATCH", glob(prefix), "COUNT", String(SCAN_COUNT)]);
+          cursor = String(next);
+          for (const key of keys) yield String(key);
+        } while (cursor !== "0");
+      }
     },
     async compareAndSwap(key, expected, value, { ttl } = {}) {
       const args = [expected === null ? "1" : "0", expected ?? "", value, ttl === undefined ? "" : String(ttl)];

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-async function freePort() {
+export async function freePort() {
   const server = createServer();
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();
@@ -13,12 +13,8 @@ async function freePort() {
   return port;
 }
 
-/** Starts redis-server; resolves to { port, stop() } once it accepts connections. */
-export async function startRedis({ replicaOf } = {}) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "edgecache-redis-"));
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
-  if (replicaOf) args.push("--replicaof", "127.0.0.1", String(replicaOf));
+/** Spawns redis-server with `args`; resolves to the child once it accepts connections. */
+export async function spawnRedis(args) {
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   await new Promise((resolve, reject) => {
     let log = "";
@@ -29,6 +25,16 @@ export async function startRedis({ replicaOf } = {}) {
     child.on("error", reject);
     child.on("exit", (code) => reject(new Error(`redis-server exited (${code}): ${log}`)));
   });
+  return child;
+}
+
+/** Starts redis-server; resolves to { port, stop() } once it accepts connections. */
+export async function startRedis({ replicaOf } = {}) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "edgecache-redis-"));
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
+  if (replicaOf) args.push("--replicaof", "127.0.0.1", String(replicaOf));
+  const child = await spawnRedis(args);
   return {
     port,
     async stop() {
