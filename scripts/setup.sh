@@ -30,6 +30,8 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v redis-server >/dev/null || missing+=(redis-server)
+# redis-cli joins the Cluster test's nodes (Debian's redis-tools, which redis-server pulls in).
+command -v redis-cli >/dev/null || missing+=(redis-tools)
 if ((${#missing[@]})); then
   log "installing ${missing[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive
