@@ -3,7 +3,9 @@
 //! The crate root is a pure Rust core (no JS types), one folder per concern, each depending
 //! only on those before it: `store` (entries, recency, byte accounting), `codec` (the value
 //! bytes), `cache` (Django's rules: [`LocMemCache`], keys, timeouts; time from an injected
-//! [`Clock`]), `persist` (records in a KV store), `web` (HTTP caching, sessions, fragments).
+//! [`Clock`]), `persist` (records in a KV store), `protocol` (the wire rules of stores: Redis
+//! Cluster slots, memcached's meta protocol and server choice), `web` (HTTP caching, sessions,
+//! fragments).
 //! The JS binding lives in `src/wasm/` and is compiled only for wasm32.
 #![warn(missing_docs)]
 
@@ -11,12 +13,12 @@ mod cache;
 pub mod codec;
 mod error;
 pub mod persist;
+pub mod protocol;
 mod store;
 mod web;
 
 pub use cache::meta;
 pub use codec::bigint;
-pub use persist::cluster::redis_slot;
 pub use persist::record;
 pub use web::http;
 
@@ -35,6 +37,7 @@ pub use codec::pystr::{
 };
 pub use error::{Error, Result};
 pub use persist::store_key::{chunk_key, md5_hex, store_key, MIN_KEY_LIMIT};
+pub use protocol::redis_cluster::redis_slot;
 pub use store::hash::hash_key;
 pub use store::{entry_size, Entry, Lookup, Policy, Sketch, Store, ENTRY_OVERHEAD};
 pub use web::fragment::{fragment_key, fragment_timeout, FragmentTimeout};

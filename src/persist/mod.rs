@@ -2,11 +2,10 @@
 //! with given limits, how a record read back becomes a value again, and the lifetimes a
 //! store and the memory tier give it.
 //!
-//! Owns the record format (`record`), store keys (`store_key`), where a key lives in a Redis
-//! Cluster (`cluster`) and what a store's limits mean. May use the codec and the store's key hash; never touches a cache or JS: the
+//! Owns the record format (`record`), store keys (`store_key`) and what a store's limits
+//! mean. May use the codec and the store's key hash; never touches a cache or JS: the
 //! binding carries records between the memory tier and the store.
 
-pub mod cluster;
 pub mod record;
 pub(crate) mod store_key;
 

@@ -23,6 +23,8 @@ mod hashing;
 mod http;
 mod iterables;
 mod keys;
+#[cfg(feature = "full")]
+mod memcached;
 mod memory_cache;
 mod options;
 mod random;

@@ -1,0 +1,62 @@
+//! The memcached adapter's protocol calls (js/stores/memcached.js): command lines, reply
+//! lines and server choice, numbers in and out.
+
+use super::errors::IntoJs;
+use crate::protocol::memcached::{command_line, parse_reply, Command, Status};
+use crate::protocol::rendezvous::server_for;
+use wasm_bindgen::prelude::*;
+
+const COMMANDS: [Command; 7] = [
+    Command::Get,
+    Command::GetCas,
+    Command::Set,
+    Command::Add,
+    Command::CompareAndSwap,
+    Command::Delete,
+    Command::Noop,
+];
+
+/// The command line of command `op` (an index of COMMANDS) on `key`; `ttl` in seconds (NaN:
+/// forever), `now` the Unix time in milliseconds.
+#[wasm_bindgen(js_name = __mcCommand, skip_typescript)]
+pub fn mc_command(
+    op: u8,
+    key: &str,
+    length: u32,
+    ttl: f64,
+    cas: &[u8],
+    now: f64,
+) -> Result<Vec<u8>, JsValue> {
+    let command = *COMMANDS
+        .get(usize::from(op))
+        .ok_or_else(|| JsValue::from_str("unknown memcached command"))?;
+    let ttl = (!ttl.is_nan()).then_some(ttl);
+    command_line(command, key, length as usize, ttl, cas, now / 1000.0).js()
+}
+
+/// `[status, length, casStart, casEnd]` of a reply line (status: 0 value, 1 done, 2 not
+/// stored, 3 exists, 4 not found, 5 miss, 6 no-op; no CAS: 0, 0), or a coded error.
+#[wasm_bindgen(js_name = __mcReply, skip_typescript)]
+pub fn mc_reply(line: &[u8], max_value: u32) -> Result<Vec<u32>, JsValue> {
+    let reply = parse_reply(line, max_value as usize).js()?;
+    let status = match reply.status {
+        Status::Value => 0,
+        Status::Done => 1,
+        Status::NotStored => 2,
+        Status::Exists => 3,
+        Status::NotFound => 4,
+        Status::Miss => 5,
+        _ => 6,
+    };
+    let (start, end) = reply.cas.unwrap_or((0, 0));
+    Ok(vec![status, reply.length as u32, start as u32, end as u32])
+}
+
+/// For each key, the index in `servers` of the server that holds it (rendezvous hashing as
+/// pymemcache does it); u32::MAX when there is no server.
+#[wasm_bindgen(js_name = __mcServers, skip_typescript)]
+pub fn mc_servers(keys: Vec<String>, servers: Vec<String>) -> Vec<u32> {
+    keys.iter()
+        .map(|k| server_for(k, &servers).map_or(u32::MAX, |i| i as u32))
+        .collect()
+}
