@@ -50,6 +50,8 @@ export interface StoreAdapter {
   getMany?(keys: string[]): Promise<Array<StoreBytes | null | undefined>>;
   /** The keys starting with `prefix`. */
   list?(prefix: string): AsyncIterable<string>;
+  /** Empties the whole store: what clear() does on a store without `list` (memcached with `flushOnClear`). */
+  flush?(): Promise<unknown>;
   /**
    * Writes `value` only if `key` holds `expected` (null: only if absent). Must resolve the
    * boolean `true` (written) or `false` (the current value differed); anything else (a
@@ -58,6 +60,37 @@ export interface StoreAdapter {
   compareAndSwap?(key: string, expected: Uint8Array | null, value: Uint8Array, options: StorePutOptions): Promise<boolean>;
   /** The store's limits. */
   limits?: StoreLimits;
+}
+
+/** A socket for stores.memcached: `write` bytes; `data` and `closed` are called as it reads. */
+export interface StoreSocket {
+  write(bytes: Uint8Array): unknown;
+  close(): void;
+}
+
+/** Options of stores.memcached. */
+export interface MemcachedOptions {
+  /** Opens a socket (default: the runtime's: node:net, Deno.connect, cloudflare:sockets). */
+  connect?: (address: { host: string; port: number }, handlers: { data(bytes: Uint8Array): void; closed(error: Error): void }) => Promise<StoreSocket>;
+  /** Seconds a server may take to answer before it counts as down. Default 1. */
+  timeout?: number;
+  /** Seconds a failed server is left out (its keys go to the others). Default 10. */
+  deadTimeout?: number;
+  /** The largest item in bytes (memcached's -I, less 1 KiB for the key and header). Default 1,047,552. */
+  maxValueBytes?: number;
+  /** Lets clear() run `flush_all` on every server: it empties them for every cache. Default false. */
+  flushOnClear?: boolean;
+}
+
+/** The memcached store adapter: its counters and `close()`. */
+export interface MemcachedStore extends StoreAdapter {
+  /**
+   * Keys routed while a server was left out (`failovers`), servers found down (`deadServers`),
+   * and servers whose part of a getMany failed and read as misses (`errors`).
+   */
+  stats(): { failovers: number; deadServers: number; errors: number };
+  /** Closes every connection (they are reused until then). */
+  close(): void;
 }
 
 /** Options of the async Cache. */
@@ -208,6 +241,11 @@ export declare const stores: {
   cloudflareKV(namespace: KVNamespaceLike, options?: { encoding?: "binary" | "base64" }): StoreAdapter;
   /** Deno KV under a key prefix (default ["edgecache"]); atomic. */
   denoKV(kv: DenoKvLike, options?: { prefix?: unknown[] }): StoreAdapter;
+  /**
+   * memcached servers (`"host:port"` or `[host, port]`) over the meta protocol; a key lives on
+   * the server pymemcache's HashClient (Django's PyMemcacheCache) picks; atomic (CAS).
+   */
+  memcached(servers: Array<string | [string, number]>, options?: MemcachedOptions): MemcachedStore;
   /** Redis: node-redis, ioredis, or a function sending a command; reads from `readFrom` replicas; atomic. */
   redis(client: object | ((args: Array<string | Uint8Array>) => Promise<unknown>), options?: { readFrom?: Array<object | ((args: Array<string | Uint8Array>) => Promise<unknown>)> }): StoreAdapter;
   /** Django's database cache on D1; atomic. */

@@ -504,10 +504,16 @@ export class Cache {
   async clear() {
     this.#core.clearLocal();
     const store = this.#store;
+    const prefix = this.#core.listPrefix;
+    if (typeof store.list !== "function" && typeof store.flush === "function") {
+      // A store that cannot list but may be emptied whole (memcached with flushOnClear).
+      await this.#must("clear", prefix, () => store.flush());
+      this.#emit(prefix, "clear");
+      return;
+    }
     if (typeof store.list !== "function") {
       throw codedError("UNSUPPORTED_OPERATION", "this store adapter cannot list keys, so clear() cannot find this cache's keys");
     }
-    const prefix = this.#core.listPrefix;
     await this.#must("clear", prefix, async () => {
       const batch = [];
       for await (const key of store.list(prefix)) {

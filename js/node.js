@@ -4,6 +4,8 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { useRandom } from "./boundary.js";
 import { initSync } from "./edgecache.js";
 import { ready } from "./ready.js";
+import { nodeSockets } from "./sockets-node.js";
+import { useSockets } from "./sockets.js";
 
 // Buffer's codecs over wasm memory: latin1 decoding makes a short ASCII string in about half
 // TextDecoder's time, and utf8Write encodes without the view and result objects encodeInto
@@ -37,6 +39,8 @@ useRandom((bytes) => {
     if (fd !== undefined) closeSync(fd);
   }
 });
+
+useSockets(nodeSockets);
 
 ready(initSync({ module: readFileSync(new URL("./edgecache_bg.wasm", import.meta.url)) }), native);
 

@@ -3,7 +3,16 @@
 import wasmModule from "./edgecache_bg.wasm";
 import { initSync } from "./edgecache.js";
 import { ready } from "./ready.js";
+import { streamSocket, useSockets } from "./sockets.js";
 
 ready(initSync({ module: wasmModule }));
+// cloudflare:sockets, imported on the first connection. A socket belongs to the request that
+// opened it: another request's use fails, and the memcached adapter reconnects.
+useSockets(async ({ host, port }, handlers) => {
+  const { connect } = await import("cloudflare:sockets");
+  const socket = connect({ hostname: host, port });
+  await socket.opened;
+  return streamSocket(socket, handlers);
+});
 
 export * from "./api.js";

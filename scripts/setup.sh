@@ -32,6 +32,7 @@ command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v redis-server >/dev/null || missing+=(redis-server)
 # redis-cli joins the Cluster test's nodes (Debian's redis-tools, which redis-server pulls in).
 command -v redis-cli >/dev/null || missing+=(redis-tools)
+command -v memcached >/dev/null || missing+=(memcached)
 if ((${#missing[@]})); then
   log "installing ${missing[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive
@@ -44,6 +45,11 @@ if ! .venv/bin/python -c 'import django, sys; sys.exit(django.__version__ != "5.
   log "installing Django 5.2.19 into .venv"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check Django==5.2.19
+fi
+# pymemcache: Django's PyMemcacheCache client, the oracle of where memcached keys land.
+if ! .venv/bin/python -c 'import pymemcache' 2>/dev/null; then
+  log "installing pymemcache 4.0.0 into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check pymemcache==4.0.0
 fi
 
 # npm ci only when the lock file changed since the last install.

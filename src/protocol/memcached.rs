@@ -2,9 +2,10 @@
 //! writes and the reply lines it reads, as pure functions. The adapter (js/stores/memcached.js)
 //! frames values by the length a reply line gives and owns the sockets.
 //!
-//! Keys go as they are when they are printable ASCII (so a Django site using the same keys
-//! reads the same entries); any other key goes base64-encoded with the `b` flag, shortened by
-//! the store-key rule so its encoding fits memcached's 250-byte token.
+//! Keys go as they are (UTF-8) when they have no space or control character, as pymemcache
+//! sends Django's keys, so a Django site using the same keys reads the same entries; any other
+//! key goes base64-encoded with the `b` flag, shortened by the store-key rule so its encoding
+//! fits memcached's 250-byte token.
 
 use crate::error::{Error, Result};
 use crate::persist::store_key::store_key;
@@ -37,6 +38,8 @@ pub enum Command {
     Delete,
     /// `mn`: `MN`, a marker that every earlier reply has arrived.
     Noop,
+    /// `flush_all`: empties the server; `OK`.
+    FlushAll,
 }
 
 /// The TTL flag's number for `ttl` seconds from `now` (Unix seconds): whole seconds rounded
@@ -82,6 +85,7 @@ pub fn command_line(
         Command::Set | Command::Add | Command::CompareAndSwap => b"ms ",
         Command::Delete => b"md ",
         Command::Noop => return Ok(b"mn\r\n".to_vec()),
+        Command::FlushAll => return Ok(b"flush_all\r\n".to_vec()),
     };
     out.extend_from_slice(verb);
     let binary = push_key(&mut out, key)?;
@@ -133,7 +137,7 @@ fn push_key(out: &mut Vec<u8>, key: &str) -> Result<bool> {
             "a memcached key cannot be empty",
         ));
     }
-    let plain = key.len() <= MAX_KEY_BYTES && key.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    let plain = key.len() <= MAX_KEY_BYTES && key.bytes().all(|b| b > 0x20 && b != 0x7f);
     if plain {
         out.extend_from_slice(key.as_bytes());
         return Ok(false);
@@ -178,6 +182,11 @@ pub enum Status {
     Miss,
     /// `MN`: the no-op's marker.
     Noop,
+    /// `OK`: `flush_all` done.
+    Ok,
+    /// `SERVER_ERROR <message>`: this command failed (an item too large, out of memory); the
+    /// connection stays in step.
+    ServerError,
 }
 
 /// A parsed reply line.
@@ -191,9 +200,9 @@ pub struct Reply {
     pub cas: Option<(usize, usize)>,
 }
 
-/// Parses one reply line (without its `\r\n`). A value longer than `max_value` bytes, an
-/// error reply (`ERROR`, `CLIENT_ERROR`, `SERVER_ERROR`) or anything malformed is an error:
-/// the connection cannot be trusted to stay in step after it.
+/// Parses one reply line (without its `\r\n`). A value longer than `max_value` bytes, a
+/// protocol error (`ERROR`, `CLIENT_ERROR`) or anything malformed is an error: the connection
+/// cannot be trusted to stay in step after it. `SERVER_ERROR` is a reply ([`Status::ServerError`]).
 ///
 /// ```
 /// use edgecache::protocol::memcached::{parse_reply, Status};
@@ -201,7 +210,8 @@ pub struct Reply {
 /// assert_eq!((r.status, r.length), (Status::Value, 3));
 /// assert_eq!(&b"VA 3 c42 f0"[r.cas.unwrap().0..r.cas.unwrap().1], b"42");
 /// assert_eq!(parse_reply(b"EN", 10).unwrap().status, Status::Miss);
-/// assert!(parse_reply(b"SERVER_ERROR out of memory", 10).is_err());
+/// assert_eq!(parse_reply(b"SERVER_ERROR out of memory", 10).unwrap().status, Status::ServerError);
+/// assert!(parse_reply(b"CLIENT_ERROR bad command line format", 10).is_err());
 /// assert!(parse_reply(b"VA 99 ", 10).is_err());
 /// ```
 pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
@@ -219,7 +229,9 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
         b"NF" => Status::NotFound,
         b"EN" => Status::Miss,
         b"MN" => Status::Noop,
-        b"ERROR" | b"CLIENT_ERROR" | b"SERVER_ERROR" => {
+        b"OK" => Status::Ok,
+        b"SERVER_ERROR" => Status::ServerError,
+        b"ERROR" | b"CLIENT_ERROR" => {
             return Err(bad(&format!(
                 "the server said {}",
                 String::from_utf8_lossy(line)
@@ -243,6 +255,13 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
         }
     }
     let mut cas = None;
+    if status == Status::ServerError {
+        return Ok(Reply {
+            status,
+            length,
+            cas,
+        });
+    }
     for flag in tokens {
         if flag[0] == b'c' {
             let start = flag.as_ptr() as usize - line.as_ptr() as usize + 1;
@@ -266,7 +285,7 @@ mod tests {
 
     #[test]
     fn keys_plain_or_base64_within_250_bytes() {
-        let long = "é".repeat(300);
+        let long = "é ".repeat(300);
         let line = command_line(Command::Delete, &long, 0, None, b"", 0.0).unwrap();
         let token = line[3..].split(|&b| b == b' ').next().unwrap();
         assert!(token.len() <= MAX_KEY_BYTES, "{}", token.len());
@@ -279,6 +298,13 @@ mod tests {
             3 + 250 + 2
         );
         assert!(command_line(Command::Delete, "", 0, None, b"", 0.0).is_err());
+        assert_eq!(
+            command_line(Command::Delete, "ü", 0, None, b"", 0.0).unwrap(),
+            "md ü\r\n".as_bytes()
+        );
+        assert!(command_line(Command::Delete, "a\u{7f}", 0, None, b"", 0.0)
+            .unwrap()
+            .ends_with(b" b\r\n"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::protocol::memcached::{command_line, parse_reply, Command, Status};
 use crate::protocol::rendezvous::server_for;
 use wasm_bindgen::prelude::*;
 
-const COMMANDS: [Command; 7] = [
+const COMMANDS: [Command; 8] = [
     Command::Get,
     Command::GetCas,
     Command::Set,
@@ -14,6 +14,7 @@ const COMMANDS: [Command; 7] = [
     Command::CompareAndSwap,
     Command::Delete,
     Command::Noop,
+    Command::FlushAll,
 ];
 
 /// The command line of command `op` (an index of COMMANDS) on `key`; `ttl` in seconds (NaN:
@@ -35,7 +36,8 @@ pub fn mc_command(
 }
 
 /// `[status, length, casStart, casEnd]` of a reply line (status: 0 value, 1 done, 2 not
-/// stored, 3 exists, 4 not found, 5 miss, 6 no-op; no CAS: 0, 0), or a coded error.
+/// stored, 3 exists, 4 not found, 5 miss, 6 no-op, 7 OK, 8 server error; no CAS: 0, 0), or
+/// a coded error.
 #[wasm_bindgen(js_name = __mcReply, skip_typescript)]
 pub fn mc_reply(line: &[u8], max_value: u32) -> Result<Vec<u32>, JsValue> {
     let reply = parse_reply(line, max_value as usize).js()?;
@@ -46,7 +48,9 @@ pub fn mc_reply(line: &[u8], max_value: u32) -> Result<Vec<u32>, JsValue> {
         Status::Exists => 3,
         Status::NotFound => 4,
         Status::Miss => 5,
-        _ => 6,
+        Status::Noop => 6,
+        Status::Ok => 7,
+        _ => 8,
     };
     let (start, end) = reply.cas.unwrap_or((0, 0));
     Ok(vec![status, reply.length as u32, start as u32, end as u32])

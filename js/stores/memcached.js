@@ -1,0 +1,275 @@
+// stores.memcached(servers): memcached over its meta protocol, on one server or many. The
+// protocol lines and the choice of server come from the wasm core (src/protocol/); this file
+// owns the sockets: one connection per server, reused, requests pipelined on it.
+import { __mcCommand, __mcReply, __mcServers } from "../edgecache.js";
+import { codedError, typeError } from "../errors.js";
+import { runtimeSockets } from "../sockets.js";
+
+const [GET, GET_CAS, SET, ADD, CAS, DELETE, FLUSH_ALL] = [0, 1, 2, 3, 4, 5, 7];
+const [VALUE, DONE, OK, SERVER_ERROR] = [0, 1, 7, 8];
+const CRLF = new Uint8Array([13, 10]);
+const EMPTY = new Uint8Array(0);
+// memcached's default item limit is 1 MiB including the item's header and key: values up to
+// 1 KiB less fit with any key (larger ones are chunked by the Cache).
+const MAX_ITEM = 1024 * 1024 - 1024;
+
+/** One connection to one server: requests written back to back, replies read in order. */
+class Connection {
+  #queue = []; // { count, replies, resolve, reject, timer }
+  #buffer = EMPTY;
+  #socket = null;
+  #failed = null;
+
+  constructor(server, open, timeout, maxValue, onFailure) {
+    this.server = server;
+    this.maxValue = maxValue;
+    this.timeout = timeout;
+    this.onFailure = onFailure;
+    const [host, port] = splitAddress(server);
+    this.ready = open({ host, port }, { data: (bytes) => this.#read(bytes), closed: (error) => this.#fail(error) })
+      .then((socket) => {
+        this.#socket = socket;
+        if (this.#failed) socket.close();
+      });
+    this.ready.catch((error) => this.#fail(error));
+  }
+
+  get failed() {
+    return this.#failed !== null;
+  }
+
+  /** Sends `bytes` (`count` commands) and resolves to their `count` replies. */
+  async send(bytes, count) {
+    await this.ready;
+    if (this.#failed) throw this.#failed;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.#fail(codedError("STORE_TIMEOUT", `memcached ${this.server} did not answer within ${this.timeout} s`, "StoreTimeoutError")), this.timeout * 1000);
+      this.#queue.push({ count, replies: [], resolve, reject, timer });
+      try {
+        this.#socket.write(bytes);
+      } catch (error) {
+        this.#fail(error);
+      }
+    });
+  }
+
+  close() {
+    this.#fail(new Error("closed"));
+  }
+
+  #read(bytes) {
+    this.#buffer = this.#buffer.length === 0 ? bytes : concat([this.#buffer, bytes]);
+    try {
+      let at = 0;
+      while (this.#queue.length > 0) {
+        const end = indexOfCrlf(this.#buffer, at);
+        if (end < 0) break;
+        const [status, length, casStart, casEnd] = __mcReply(this.#buffer.subarray(at, end), this.maxValue);
+        let next = end + 2;
+        const reply = { status, value: null, cas: casEnd > casStart ? this.#buffer.slice(at + casStart, at + casEnd) : null };
+        if (status === VALUE) {
+          if (this.#buffer.length < next + length + 2) break; // the value has not all arrived
+          if (this.#buffer[next + length] !== 13 || this.#buffer[next + length + 1] !== 10) throw new Error("a value not followed by CRLF");
+          reply.value = this.#buffer.slice(next, next + length);
+          next += length + 2;
+        }
+        at = next;
+        const request = this.#queue[0];
+        request.replies.push(reply);
+        if (request.replies.length === request.count) {
+          this.#queue.shift();
+          clearTimeout(request.timer);
+          // A server error fails its request only: the connection is still in step.
+          if (request.replies.some((r) => r.status === SERVER_ERROR)) request.reject(codedError("STORE_ERROR", `memcached ${this.server} refused a command (SERVER_ERROR)`));
+          else request.resolve(request.replies);
+        }
+      }
+      if (this.#queue.length === 0 && at < this.#buffer.length) throw new Error("a reply nobody asked for");
+      this.#buffer = at === this.#buffer.length ? EMPTY : this.#buffer.subarray(at);
+    } catch (error) {
+      // A malformed or unasked-for reply: the stream is out of step, so nothing on it is trusted.
+      this.#fail(codedError("STORE_PROTOCOL", `memcached ${this.server}: ${error.message}`));
+    }
+  }
+
+  #fail(error) {
+    if (this.#failed) return;
+    this.#failed = error instanceof Error ? error : new Error(String(error));
+    // workerd: a socket opened by another request cannot be used by this one. The server is
+    // fine: the request is sent again on a new connection (see send in memcached()).
+    this.#failed.stale = /different request/.test(this.#failed.message);
+    for (const request of this.#queue.splice(0)) {
+      clearTimeout(request.timer);
+      request.reject(this.#failed);
+    }
+    this.#socket?.close();
+    this.onFailure(this, this.#failed);
+  }
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function indexOfCrlf(bytes, from) {
+  for (let i = bytes.indexOf(13, from); i >= 0; i = bytes.indexOf(13, i + 1)) {
+    if (i + 1 >= bytes.length) return -1;
+    if (bytes[i + 1] === 10) return i;
+  }
+  return -1;
+}
+
+function splitAddress(server) {
+  const at = server.lastIndexOf(":");
+  return [server.slice(0, at).replace(/^\[|\]$/g, ""), Number(server.slice(at + 1))];
+}
+
+function serverName(server) {
+  const name = Array.isArray(server) ? `${server[0]}:${server[1]}` : server;
+  const port = typeof name === "string" ? Number(name.slice(name.lastIndexOf(":") + 1)) : NaN;
+  if (typeof name !== "string" || !(Number.isInteger(port) && port > 0 && port < 65536)) {
+    throw typeError("INVALID_STORE", `a memcached server is "host:port" or [host, port], got ${JSON.stringify(server)}`);
+  }
+  return name;
+}
+
+const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * A store adapter over memcached servers (`"host:port"` or `[host, port]`). Each key lives on
+ * one server, chosen as pymemcache's HashClient (Django's PyMemcacheCache) chooses: rendezvous
+ * hashing, so adding or removing one of N servers moves about 1/N of the keys. A server that
+ * fails or does not answer within `timeout` seconds is left out for `deadTimeout` seconds; its
+ * keys go to the others meanwhile (failover, counted in `stats().failovers`).
+ * @param {Array<string | [string, number]>} servers
+ * @param {{ connect?: Function, timeout?: number, deadTimeout?: number, maxValueBytes?: number, flushOnClear?: boolean }} [options]
+ */
+export function memcached(servers, options = {}) {
+  const { connect = runtimeSockets(), timeout = 1, deadTimeout = 10, maxValueBytes = MAX_ITEM, flushOnClear = false, ...rest } = options ?? {};
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw typeError("UNKNOWN_OPTION", `stores.memcached() has no option '${unknown[0]}'`);
+  if (!Array.isArray(servers) || servers.length === 0) throw typeError("INVALID_STORE", "stores.memcached() needs a list of servers");
+  if (typeof connect !== "function") throw typeError("UNSUPPORTED_OPERATION", "this runtime has no sockets: pass { connect } to stores.memcached()");
+  for (const [name, v] of [["timeout", timeout], ["deadTimeout", deadTimeout]]) {
+    if (typeof v !== "number" || !(v > 0)) throw typeError("INVALID_OPTION", `option '${name}' must be a positive number of seconds`);
+  }
+  if (!Number.isInteger(maxValueBytes) || maxValueBytes < 1024) throw typeError("INVALID_OPTION", "option 'maxValueBytes' must be an integer of at least 1024");
+  const names = [...new Set(servers.map(serverName))];
+  const connections = new Map();
+  const deadUntil = new Map();
+  const stats = { failovers: 0, deadServers: 0, errors: 0 };
+
+  const onFailure = (connection, error) => {
+    if (connections.get(connection.server) === connection) connections.delete(connection.server);
+    if (error.stale) return;
+    if (!deadUntil.has(connection.server)) stats.deadServers++;
+    deadUntil.set(connection.server, Date.now() + deadTimeout * 1000);
+  };
+  const live = () => {
+    const now = Date.now();
+    for (const [name, until] of deadUntil) if (until <= now) deadUntil.delete(name);
+    return deadUntil.size === 0 ? names : names.filter((n) => !deadUntil.has(n));
+  };
+  const connection = (server) => {
+    let c = connections.get(server);
+    if (!c || c.failed) {
+      c = new Connection(server, connect, timeout, maxValueBytes, onFailure);
+      connections.set(server, c);
+    }
+    return c;
+  };
+  /** Indices of `keys` grouped by the live server that holds them. */
+  const route = (keys) => {
+    const servers = live();
+    if (servers.length === 0) throw codedError("STORE_UNAVAILABLE", "every memcached server is down");
+    if (servers.length < names.length) stats.failovers += keys.length;
+    const chosen = __mcServers(keys, servers);
+    const groups = new Map();
+    chosen.forEach((s, i) => {
+      const group = groups.get(servers[s]);
+      if (group) group.push(i);
+      else groups.set(servers[s], [i]);
+    });
+    return groups;
+  };
+  const line = (op, key, length = 0, ttl, cas = EMPTY) => __mcCommand(op, key, length, ttl ?? NaN, cas, Date.now());
+  /** Sends to `server`, once more on a new connection if the first was another request's. */
+  const send = async (server, bytes, count) => {
+    try {
+      return await connection(server).send(bytes, count);
+    } catch (error) {
+      if (!error.stale) throw error;
+      return connection(server).send(bytes, count);
+    }
+  };
+  const one = async (key, bytes, count = 1) => {
+    const [[server]] = route([key]);
+    return send(server, bytes, count);
+  };
+  const store = (op, key, value, ttl, cas) => concat([line(op, key, value.length, ttl, cas), value, CRLF]);
+
+  const adapter = {
+    name: "memcached",
+    limits: { maxKeyBytes: 250, maxValueBytes, minTtl: 0 },
+    stats: () => ({ ...stats }),
+    async get(key) {
+      const [reply] = await one(key, line(GET, key));
+      return reply.value;
+    },
+    async getMany(keys) {
+      const out = new Array(keys.length).fill(null);
+      const failures = [];
+      await Promise.all([...route(keys)].map(async ([server, group]) => {
+        try {
+          const replies = await send(server, concat(group.map((i) => line(GET, keys[i]))), group.length);
+          group.forEach((i, n) => (out[i] = replies[n].value));
+        } catch (error) {
+          failures.push(error);
+        }
+      }));
+      // One server down costs its keys, not the batch: they read as misses (as pymemcache's
+      // get_many with ignore_exc), counted in stats().errors. Every server down is an error.
+      stats.errors += failures.length;
+      if (failures.length > 0 && out.every((v) => v === null)) throw failures[0];
+      return out;
+    },
+    async put(key, value, { ttl } = {}) {
+      await one(key, store(SET, key, value, ttl));
+    },
+    async delete(key) {
+      const [reply] = await one(key, line(DELETE, key));
+      return reply.status === DONE;
+    },
+    async compareAndSwap(key, expected, value, { ttl } = {}) {
+      if (expected === null) {
+        const [reply] = await one(key, store(ADD, key, value, ttl));
+        return reply.status === DONE;
+      }
+      const [current] = await one(key, line(GET_CAS, key));
+      if (current.value === null || current.cas === null || !equal(current.value, expected)) return false;
+      const [reply] = await one(key, store(CAS, key, value, ttl, current.cas));
+      return reply.status === DONE;
+    },
+    /** Closes every connection (they are reused until then). */
+    close() {
+      for (const c of connections.values()) c.close();
+      connections.clear();
+    },
+  };
+  if (flushOnClear) {
+    /** Empties every server (flush_all): what clear() does here, for every cache on them. */
+    adapter.flush = async () => {
+      await Promise.all(live().map(async (server) => {
+        const [reply] = await send(server, line(FLUSH_ALL, "-"), 1);
+        if (reply.status !== OK) throw codedError("STORE_PROTOCOL", `memcached ${server}: flush_all did not answer OK`);
+      }));
+    };
+  }
+  return adapter;
+}

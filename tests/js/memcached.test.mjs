@@ -1,0 +1,169 @@
+// stores.memcached against three real memcached servers: the async Cache suite, where keys land
+// (as pymemcache's HashClient, Django's PyMemcacheCache client, puts them), a server killed and
+// restarted mid-workload, a server added, and the protocol's edges.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { connect } from "node:net";
+import { Cache, stores } from "../../pkg/node.js";
+import { cases } from "../suite/cache-suite.mjs";
+import { startMemcached } from "./memcached-server.mjs";
+
+const python = new URL("../../.venv/bin/python", import.meta.url).pathname;
+let servers = [];
+const open = [];
+before(async () => {
+  servers = await Promise.all([0, 1, 2].map(() => startMemcached()));
+});
+after(async () => {
+  for (const s of open) s.close();
+  await Promise.all(servers.map((s) => s.stop()));
+});
+
+/** A store over the servers, closed after the tests. */
+function store(options, list = servers.map((s) => s.address)) {
+  const s = stores.memcached(list, options);
+  open.push(s);
+  return s;
+}
+
+for (const [name, run] of Object.entries(cases({ Cache, makeStore: () => store(), atomic: true, listable: false }))) {
+  test(`memcached: ${name}`, run);
+}
+
+/** What one server holds under `key` (a plain text-protocol get on its own socket). */
+function rawGet(port, key) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => socket.write(Buffer.from(`mg ${key} v\r\n`)));
+    let text = "";
+    socket.on("data", (d) => {
+      text += d.toString("latin1");
+      if (/^(EN|VA \d+[^\r]*\r\n[\s\S]*\r\n)/.test(text) || text.startsWith("EN\r\n")) {
+        socket.destroy();
+        resolve(text.startsWith("EN") ? null : text);
+      }
+    });
+    socket.on("error", reject);
+  });
+}
+
+test("memcached: keys land where Django's PyMemcacheCache (pymemcache's HashClient) puts them", async () => {
+  const keys = Array.from({ length: 300 }, (_, i) => `k${i}:${(i * 7919).toString(36)}`).concat(["a", "user:1", "ü-kéy", "x".repeat(200)]);
+  const addresses = servers.map((s) => s.address);
+  // The real Django: the server its backend's client picks for each made key.
+  const program = `
+import json, sys
+import django
+from django.conf import settings
+addresses, keys = json.loads(sys.stdin.read())
+settings.configure(CACHES={"default": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": addresses}})
+django.setup()
+from django.core.cache import cache
+print(json.dumps([cache.make_key(k) for k in keys] + ["%s:%s" % cache._cache._get_client(cache.make_key(k)).server for k in keys]))`;
+  const out = JSON.parse(execFileSync(python, ["-c", program], { input: JSON.stringify([addresses, keys]), encoding: "utf8" }));
+  const [made, theirs] = [out.slice(0, keys.length), out.slice(keys.length)];
+  const cache = new Cache({ store: store(), memory: false });
+  for (const key of keys) await cache.set(key, 1);
+  assert.equal(new Set(theirs).size, 3);
+  for (const [i, key] of keys.entries()) {
+    assert.equal(cache.makeKey(key), made[i]);
+    const holders = [];
+    for (const server of servers) if ((await rawGet(server.port, made[i])) !== null) holders.push(server.address);
+    assert.deepEqual(holders, [theirs[i]], key);
+  }
+});
+
+test("memcached: a fourth server moves about a quarter of the keys", async () => {
+  const extra = await startMemcached();
+  try {
+    const three = store({}, servers.map((s) => s.address));
+    const four = store({}, [...servers.map((s) => s.address), extra.address]);
+    const keys = Array.from({ length: 400 }, (_, i) => `move:${i}`);
+    for (const key of keys) await three.put(key, new TextEncoder().encode(key), {});
+    const found = await four.getMany(keys);
+    const moved = found.filter((v) => v === null).length;
+    assert.ok(moved > 60 && moved < 150, `${moved} of 400 moved`);
+    // The moved keys are exactly those now on the new server.
+    for (const [i, key] of keys.entries()) {
+      if (found[i] !== null) assert.equal(new TextDecoder().decode(found[i]), key);
+    }
+  } finally {
+    await extra.stop();
+  }
+});
+
+test("memcached: a server killed and restarted mid-workload: no exception on reads, no wrong value, failover counted", async () => {
+  const s = store({ timeout: 0.5, deadTimeout: 0.5 });
+  const cache = new Cache({ store: s, memory: false, keyPrefix: "kill" });
+  const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
+  await cache.setMany(Object.fromEntries(keys.map((k, i) => [k, `v${i}`])));
+  await servers[1].kill();
+  let misses = 0;
+  for (let round = 0; round < 3; round++) {
+    for (const [i, k] of keys.entries()) {
+      const v = await cache.get(k);
+      if (v === undefined) misses++;
+      else assert.equal(v, `v${i}`);
+    }
+  }
+  assert.ok(misses > 0, "the dead server's keys should miss");
+  // Writes during the outage go to the live servers and read back.
+  await cache.set("during", "outage");
+  assert.equal(await cache.get("during"), "outage");
+  assert.ok(s.stats().failovers > 0 && s.stats().deadServers >= 1, JSON.stringify(s.stats()));
+  await servers[1].restart();
+  await new Promise((r) => setTimeout(r, 600)); // past deadTimeout: the server is tried again
+  await cache.set("after", "restart");
+  assert.equal(await cache.get("after"), "restart");
+  for (const [i, k] of keys.entries()) {
+    const v = await cache.get(k);
+    assert.ok(v === undefined || v === `v${i}`, `${k}: ${v}`);
+  }
+});
+
+test("memcached: a paused server times out, is left out, and answers again after", async () => {
+  const s = store({ timeout: 0.3, deadTimeout: 0.3 });
+  const cache = new Cache({ store: s, memory: false, keyPrefix: "pause" });
+  const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
+  await cache.setMany(Object.fromEntries(keys.map((k, i) => [k, i])));
+  servers[2].signal("SIGSTOP");
+  try {
+    const got = await cache.getMany(keys);
+    for (const [k, v] of got) assert.equal(v, keys.indexOf(k));
+    assert.ok(got.size < keys.length && got.size > 0, `${got.size} of ${keys.length}`);
+    assert.ok(s.stats().errors > 0);
+  } finally {
+    servers[2].signal("SIGCONT");
+  }
+  await new Promise((r) => setTimeout(r, 400));
+  const again = await cache.getMany(keys);
+  assert.equal(again.size, keys.length);
+});
+
+test("memcached: values up to the item limit, chunks beyond, binary keys, TTLs over 30 days", async () => {
+  const s = store();
+  const cache = new Cache({ store: s, memory: false, keyPrefix: "edge" });
+  const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251);
+  await cache.set("big", big);
+  assert.deepEqual(await cache.get("big"), big);
+  await cache.set("key with spaces and ünïcode", 1);
+  assert.equal(await cache.get("key with spaces and ünïcode"), 1);
+  await cache.set("long", 2, 40 * 86_400);
+  assert.equal(await cache.get("long"), 2);
+  assert.equal(cache.stats().storeErrors, 0);
+});
+
+test("memcached: clear() is refused unless flushOnClear, which empties every server", async () => {
+  await assert.rejects(new Cache({ store: store(), memory: false }).clear(), { code: "UNSUPPORTED_OPERATION" });
+  const flushing = new Cache({ store: store({ flushOnClear: true }), memory: false, keyPrefix: "f" });
+  await flushing.set("a", 1);
+  await flushing.clear();
+  assert.equal(await flushing.get("a"), undefined);
+});
+
+test("memcached: bad options are refused", () => {
+  assert.throws(() => stores.memcached([]), { code: "INVALID_STORE" });
+  assert.throws(() => stores.memcached(["nohost"]), { code: "INVALID_STORE" });
+  assert.throws(() => stores.memcached(["a:1"], { timeot: 1 }), { code: "UNKNOWN_OPTION" });
+  assert.throws(() => stores.memcached(["a:1"], { timeout: 0 }), { code: "INVALID_OPTION" });
+});
