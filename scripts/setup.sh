@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks, idempotently (seconds when everything is present):
 # the wasm32 target, wasm-bindgen-cli matching Cargo.lock, wasm-pack, Debian's chromium and
-# chromedriver, redis-server (the Redis store tests), Django 5.2.19 in .venv (the differential
-# test's oracle), and the npm dev dependencies (binaryen's wasm-opt, miniflare/workerd, deno...).
+# chromedriver, redis-server and redis-cli (the Redis and Cluster tests), memcached, Django
+# 5.2.19 and pymemcache in .venv (the oracles), and the npm dev dependencies (binaryen's wasm-opt, miniflare/workerd, deno...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
