@@ -20,6 +20,7 @@ bench: build
 	node bench/page-hit.mjs
 	node bench/stampede.mjs
 	node bench/objects.mjs
+	node bench/memcached.mjs
 	node bench/startup.mjs
 	node bench/memory-budget.mjs
 	node bench/package-size.mjs

@@ -16,6 +16,7 @@ const MAX_ITEM = 1024 * 1024 - 1024;
 /** One connection to one server: requests written back to back, replies read in order. */
 class Connection {
   #queue = []; // { count, replies, resolve, reject, timer }
+  #outgoing = []; // request bytes not yet written
   #buffer = EMPTY;
   #socket = null;
   #failed = null;
@@ -45,12 +46,21 @@ class Connection {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.#fail(codedError("STORE_TIMEOUT", `memcached ${this.server} did not answer within ${this.timeout} s`, "StoreTimeoutError")), this.timeout * 1000);
       this.#queue.push({ count, replies: [], resolve, reject, timer });
-      try {
-        this.#socket.write(bytes);
-      } catch (error) {
-        this.#fail(error);
-      }
+      this.#outgoing.push(bytes);
+      if (this.#outgoing.length === 1) queueMicrotask(() => this.#flush());
     });
+  }
+
+  /** Writes what this turn's requests queued in one write: a syscall per batch, not per key. */
+  #flush() {
+    const parts = this.#outgoing;
+    this.#outgoing = [];
+    if (this.#failed || parts.length === 0) return;
+    try {
+      this.#socket.write(parts.length === 1 ? parts[0] : concat(parts));
+    } catch (error) {
+      this.#fail(error);
+    }
   }
 
   close() {
