@@ -15,11 +15,12 @@ const MAX_ITEM = 1024 * 1024 - 1024;
 
 /** One connection to one server: requests written back to back, replies read in order. */
 class Connection {
-  #queue = []; // { count, replies, resolve, reject, timer }
+  #queue = []; // { count, replies, resolve, reject, deadline }
   #outgoing = []; // request bytes not yet written
   #buffer = EMPTY;
   #socket = null;
   #failed = null;
+  #watchdog = null; // one timer for the oldest request, not one per request
 
   constructor(server, open, timeout, maxValue, onFailure) {
     this.server = server;
@@ -41,14 +42,27 @@ class Connection {
 
   /** Sends `bytes` (`count` commands) and resolves to their `count` replies. */
   async send(bytes, count) {
-    await this.ready;
+    if (this.#socket === null) await this.ready;
     if (this.#failed) throw this.#failed;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.#fail(codedError("STORE_TIMEOUT", `memcached ${this.server} did not answer within ${this.timeout} s`, "StoreTimeoutError")), this.timeout * 1000);
-      this.#queue.push({ count, replies: [], resolve, reject, timer });
+      this.#queue.push({ count, replies: [], resolve, reject, deadline: Date.now() + this.timeout * 1000 });
       this.#outgoing.push(bytes);
       if (this.#outgoing.length === 1) queueMicrotask(() => this.#flush());
+      this.#watch();
     });
+  }
+
+  /** Arms the watchdog for the oldest waiting request: unanswered by its deadline, the connection fails. */
+  #watch() {
+    if (this.#watchdog !== null || this.#queue.length === 0) return;
+    this.#watchdog = setTimeout(() => {
+      this.#watchdog = null;
+      if (this.#queue.length > 0 && this.#queue[0].deadline <= Date.now()) {
+        this.#fail(codedError("STORE_TIMEOUT", `memcached ${this.server} did not answer within ${this.timeout} s`, "StoreTimeoutError"));
+      } else {
+        this.#watch();
+      }
+    }, Math.max(1, this.#queue[0].deadline - Date.now()));
   }
 
   /** Writes what this turn's requests queued in one write: a syscall per batch, not per key. */
@@ -88,7 +102,6 @@ class Connection {
         request.replies.push(reply);
         if (request.replies.length === request.count) {
           this.#queue.shift();
-          clearTimeout(request.timer);
           // A server error fails its request only: the connection is still in step.
           if (request.replies.some((r) => r.status === SERVER_ERROR)) request.reject(codedError("STORE_ERROR", `memcached ${this.server} refused a command (SERVER_ERROR)`));
           else request.resolve(request.replies);
@@ -108,10 +121,9 @@ class Connection {
     // workerd: a socket opened by another request cannot be used by this one. The server is
     // fine: the request is sent again on a new connection (see send in memcached()).
     this.#failed.stale = /different request/.test(this.#failed.message);
-    for (const request of this.#queue.splice(0)) {
-      clearTimeout(request.timer);
-      request.reject(this.#failed);
-    }
+    clearTimeout(this.#watchdog);
+    this.#watchdog = null;
+    for (const request of this.#queue.splice(0)) request.reject(this.#failed);
     this.#socket?.close();
     this.onFailure(this, this.#failed);
   }
@@ -199,6 +211,7 @@ export function memcached(servers, options = {}) {
     const servers = live();
     if (servers.length === 0) throw codedError("STORE_UNAVAILABLE", "every memcached server is down");
     if (servers.length < names.length) stats.failovers += keys.length;
+    if (servers.length === 1) return new Map([[servers[0], keys.map((_, i) => i)]]);
     const chosen = __mcServers(keys, servers);
     const groups = new Map();
     chosen.forEach((s, i) => {
