@@ -1,5 +1,5 @@
-//! Every decoder of untrusted bytes, fuzzed: record, value, entry header, cookie and date
-//! decoders take arbitrary (and nearly valid) input and must return a value or a coded
+//! Every decoder of untrusted bytes, fuzzed: record, value, entry header, cookie, date and
+//! memcached reply decoders take arbitrary (and nearly valid) input and must return a value or a coded
 //! error, never panic. `make test` runs 2,000 cases per property; a longer run:
 //! `PROPTEST_CASES=200000 cargo test --release --test decoders`.
 #![cfg(not(target_arch = "wasm32"))]
@@ -7,6 +7,7 @@
 use edgecache::codec::{self, Value};
 use edgecache::http::{cookie_value, parse_http_date};
 use edgecache::persist::{self, StoreLimits};
+use edgecache::protocol::memcached::{command_line, parse_reply, Command, Status};
 use edgecache::record::{self, Record, FORMAT, MAGIC};
 use edgecache::{hash_key, meta, Error};
 use proptest::prelude::*;
@@ -117,5 +118,41 @@ proptest! {
     fn cookie_and_date_parsers_take_any_text(header in "\\PC{0,80}", name in "[a-z]{0,8}", date in "\\PC{0,40}") {
         let _ = cookie_value(&header, &name);
         let _ = parse_http_date(&date);
+    }
+
+    #[test]
+    fn memcached_reply_parser_takes_any_line(bytes in proptest::collection::vec(any::<u8>(), 0..120), max in 0usize..2_000) {
+        match parse_reply(&bytes, max) {
+            Ok(r) => {
+                prop_assert!(r.length <= max);
+                if let Some((start, end)) = r.cas {
+                    prop_assert!(start < end && end <= bytes.len());
+                    prop_assert!(bytes[start..end].iter().all(u8::is_ascii_digit));
+                }
+            }
+            Err(e) => prop_assert!(is_coded(&e)),
+        }
+    }
+
+    #[test]
+    fn memcached_nearly_valid_replies(code in prop::sample::select(vec!["VA", "HD", "EN", "NS", "EX", "NF", "MN", "OK", "SERVER_ERROR", "CLIENT_ERROR"]), len in "[0-9x-]{0,14}", flags in "( [a-zA-Z][0-9a-z]{0,22}){0,4}") {
+        let line = format!("{code} {len}{flags}");
+        if let Ok(r) = parse_reply(line.as_bytes(), 1 << 20) {
+            if r.status == Status::Value {
+                // A value's length is exactly the digits given.
+                prop_assert!(len.bytes().all(|b| b.is_ascii_digit()));
+                prop_assert_eq!(len.parse::<usize>().ok(), Some(r.length));
+            }
+        }
+    }
+
+    #[test]
+    fn memcached_commands_are_one_line_with_a_short_key(key in "\\PC{1,300}", length in 0usize..10_000, ttl in prop::option::of(0f64..1e9)) {
+        let line = command_line(Command::Set, &key, length, ttl, b"", 1_700_000_000.0).unwrap();
+        prop_assert!(line.ends_with(b"\r\n"));
+        prop_assert_eq!(line.iter().filter(|&&b| b == b'\n').count(), 1);
+        let token = line[3..].split(|&b| b == b' ').next().unwrap();
+        prop_assert!(!token.is_empty() && token.len() <= 250);
+        prop_assert!(token.iter().all(|&b| b > 0x20 && b != 0x7f));
     }
 }
