@@ -77,9 +77,16 @@ memory.getOrSet("k");
 console.log(value, withDefault, added, made, many, failed, removed, live, counter, version, key, ratio, maxBytes, aliased);
 
 // The async Cache over a store adapter.
-import { Cache, stores, type CacheOptions, type StoreAdapter, type AsyncCacheStats } from "edgecache";
+import { Cache, stores, type CacheOptions, type StoreAdapter, type AsyncCacheStats, type MemcachedStore } from "edgecache";
 
 const adapter: StoreAdapter = stores.memory();
+// memcached over many servers: its own counters and close().
+const mc: MemcachedStore = stores.memcached(["10.0.0.1:11211", ["10.0.0.2", 11211]], { timeout: 0.5, deadTimeout: 30, flushOnClear: false });
+const mcStats: { failovers: number; deadServers: number; errors: number } = mc.stats();
+mc.close();
+// @ts-expect-error a server is "host:port" or [host, port]
+stores.memcached([11211]);
+void mcStats;
 const asyncOptions: CacheOptions = {
   store: adapter,
   memory: { maxEntries: 100 },
