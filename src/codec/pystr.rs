@@ -233,6 +233,8 @@ mod tests {
         }
     }
 
+    // proptest is a native dev-dependency only (wasm-pack test builds these tests too).
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn ecma_text_gives_python_str(bits in proptest::prelude::any::<u64>(), scale in -30i32..30) {
