@@ -12,6 +12,8 @@ const EMPTY = new Uint8Array(0);
 // memcached's default item limit is 1 MiB including the item's header and key: values up to
 // 1 KiB less fit with any key (larger ones are chunked by the Cache).
 const MAX_ITEM = 1024 * 1024 - 1024;
+// After this turn's promise jobs (Node, Bun: setImmediate), else after the current job.
+const later = typeof globalThis.setImmediate === "function" ? globalThis.setImmediate : queueMicrotask;
 
 /** One connection to one server: requests written back to back, replies read in order. */
 class Connection {
@@ -45,9 +47,13 @@ class Connection {
     if (this.#socket === null) await this.ready;
     if (this.#failed) throw this.#failed;
     return new Promise((resolve, reject) => {
+      const idle = this.#queue.length === 0;
       this.#queue.push({ count, replies: [], resolve, reject, deadline: Date.now() + this.timeout * 1000 });
       this.#outgoing.push(bytes);
-      if (this.#outgoing.length === 1) queueMicrotask(() => this.#flush());
+      // Nothing in flight: write now (a lone request waits for nothing). Otherwise gather what
+      // this turn adds and write it at once, after the turn where the runtime allows.
+      if (idle) this.#flush();
+      else if (this.#outgoing.length === 1) later(() => this.#flush());
       this.#watch();
     });
   }

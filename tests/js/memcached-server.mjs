@@ -2,9 +2,9 @@
 // the tests.
 import { spawn } from "node:child_process";
 import { connect } from "node:net";
-import { freePort } from "./redis-server.mjs";
+import { freePort, pause } from "./redis-server.mjs";
 
-/** Starts one memcached; resolves to { port, address, stop(), kill(), restart() } once it answers. */
+/** Starts one memcached; resolves to { port, address, stop(), kill(), restart(), pause(), resume() } once it answers. */
 export async function startMemcached(port) {
   port ??= await freePort();
   let child;
@@ -24,7 +24,7 @@ export async function startMemcached(port) {
     }
   };
   await start();
-  return { port, address: `127.0.0.1:${port}`, stop, kill: stop, restart: start, signal: (name) => child.kill(name) };
+  return { port, address: `127.0.0.1:${port}`, stop, kill: stop, restart: start, pause: () => pause(child), resume: () => child.kill("SIGCONT") };
 }
 
 function answers(port) {

@@ -126,14 +126,14 @@ test("memcached: a paused server times out, is left out, and answers again after
   const cache = new Cache({ store: s, memory: false, keyPrefix: "pause" });
   const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
   await cache.setMany(Object.fromEntries(keys.map((k, i) => [k, i])));
-  servers[2].signal("SIGSTOP");
+  await servers[2].pause();
   try {
     const got = await cache.getMany(keys);
     for (const [k, v] of got) assert.equal(v, keys.indexOf(k));
     assert.ok(got.size < keys.length && got.size > 0, `${got.size} of ${keys.length}`);
     assert.ok(s.stats().errors > 0);
   } finally {
-    servers[2].signal("SIGCONT");
+    servers[2].resume();
   }
   // Past deadTimeout the server is tried again (a new connection; the machine may be slow).
   let again;

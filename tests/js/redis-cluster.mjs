@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, spawnRedis } from "./redis-server.mjs";
+import { freePort, pause, spawnRedis } from "./redis-server.mjs";
 
 /** Starts `masters` cluster nodes, joins them, and resolves once every slot is served. */
 export async function startCluster(masters = 3) {
@@ -29,9 +29,11 @@ export async function startCluster(masters = 3) {
   }
   return {
     ports: nodes.map((n) => n.port),
-    /** Pauses one node's process (SIGSTOP) or lets it run again (SIGCONT). */
-    signal(index, name) {
-      nodes[index].child.kill(name);
+    /** Pauses one node's process (SIGSTOP, resolved once stopped). */
+    pause: (index) => pause(nodes[index].child),
+    /** Lets a paused node run again (SIGCONT). */
+    resume(index) {
+      nodes[index].child.kill("SIGCONT");
     },
     stop: () => stopAll(nodes),
   };

@@ -1,7 +1,7 @@
 // A real redis-server (Debian's) on a free loopback port, with an optional replica.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,6 +11,20 @@ export async function freePort() {
   const { port } = server.address();
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * Sends SIGSTOP to `child` and resolves once the kernel shows it stopped (a signal is delivered
+ * asynchronously: a loaded machine may answer one more request first). Linux's /proc.
+ */
+export async function pause(child) {
+  child.kill("SIGSTOP");
+  for (let i = 0; i < 500; i++) {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+    if (/^\d+ \(.*\) [Tt] /.test(stat)) return;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  throw new Error(`process ${child.pid} did not stop`);
 }
 
 /** Spawns redis-server with `args`; resolves to the child once it accepts connections. */
