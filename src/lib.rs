@@ -3,7 +3,8 @@
 //! The crate root is a pure Rust core (no JS types), one folder per concern, each depending
 //! only on those before it: `store` (entries, recency, byte accounting), `codec` (the value
 //! bytes), `cache` (Django's rules: [`LocMemCache`], keys, timeouts; time from an injected
-//! [`Clock`]), `persist` (records in a KV store), `protocol` (the wire rules of stores: Redis
+//! [`Clock`]), `persist` (records in a KV store), `interop` (pickle and Django's own store
+//! formats), `protocol` (the wire rules of stores: Redis
 //! Cluster slots, memcached's meta protocol and server choice), `web` (HTTP caching, sessions,
 //! fragments).
 //! The JS binding lives in `src/wasm/` and is compiled only for wasm32.
@@ -12,6 +13,7 @@
 mod cache;
 pub mod codec;
 mod error;
+pub mod interop;
 pub mod persist;
 pub mod protocol;
 mod store;

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 mod limits;
+use crate::interop::django::Backend;
 use limits::{parse_limits, KNOWN};
 mod records;
 mod stamps;
@@ -39,6 +40,8 @@ pub struct CacheCore {
     rng: RefCell<Rng>,
     /// Tag invalidation stamps read from the store: tag -> (stamp ms, when read, s).
     stamps: RefCell<HashMap<String, (f64, f64)>>,
+    /// `format: "django"`: the store holds what this Django backend writes, not records.
+    django: Option<Backend>,
 }
 
 /// A record that passed its checks, and whether its timeout has passed.
@@ -79,6 +82,7 @@ impl CacheCore {
             limits,
             local_timeout,
             stamps: RefCell::default(),
+            django: limits::parse_format(&options).js()?,
         })
     }
 

@@ -1,12 +1,13 @@
 //! The Cache options CacheCore knows and the store limits it reads from them and the adapter.
 
+use crate::interop::django::Backend;
 use crate::persist::StoreLimits;
 use crate::wasm::args::prop;
 use crate::wasm::options::bad;
 use crate::Error;
 use wasm_bindgen::prelude::*;
 
-pub(super) const KNOWN: [&str; 14] = [
+pub(super) const KNOWN: [&str; 15] = [
     "jitter",
     "seed",
     "timeout",
@@ -21,7 +22,24 @@ pub(super) const KNOWN: [&str; 14] = [
     "chunking",
     "backend",
     "store",
+    "format",
 ];
+
+/// The `format` js/cache.js passes: absent (records), or which Django backend's values the
+/// store holds (`"django-redis"`, `"django-memcached"`: js/cache.js checks the user's
+/// `format: "django"` against the store adapter first).
+pub(super) fn parse_format(options: &JsValue) -> Result<Option<Backend>, Error> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let format = prop(options, "format")?;
+    match format.as_string().as_deref() {
+        _ if format.is_undefined() => Ok(None),
+        Some("django-redis") => Ok(Some(Backend::Redis)),
+        Some("django-memcached") => Ok(Some(Backend::Memcached)),
+        _ => Err(bad("format", "\"django\"", &format)),
+    }
+}
 
 fn number(options: &JsValue, name: &str, default: f64, min: f64) -> Result<f64, Error> {
     let v = prop(options, name)?;

@@ -3,6 +3,7 @@
 
 use super::{set, CacheCore, Live, TOMBSTONE};
 use crate::cache::meta::WriteMeta;
+use crate::interop::django::{self, Backend};
 use crate::persist::record::{self, Record};
 use crate::persist::{self, Opened, Sealed};
 use crate::wasm::args;
@@ -11,6 +12,37 @@ use crate::wasm::values;
 use crate::{codec::Numeric, Error, Timeout};
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
+
+/// Django's bytes for a record's value: no envelope, so what a record carries beyond the value
+/// (tags, a serve-stale window, chunks) cannot be kept and is refused.
+fn django_sealed(
+    backend: Backend,
+    record: &Record,
+    limits: &persist::StoreLimits,
+) -> Result<Sealed, Error> {
+    if !record.tags.is_empty() || record.stale_until > record.expires || record.delta > 0.0 {
+        return Err(Error::invalid(
+            "UNSUPPORTED_OPERATION",
+            "format \"django\" stores Django's own values: tags, serve-stale windows and early refresh have nowhere to go",
+        ));
+    }
+    let record::Body::Inline(value) = &record.body else {
+        return Err(Error::Corrupt(
+            "a chunked record in format \"django\"".into(),
+        ));
+    };
+    let bytes = django::store_bytes(backend, value)?;
+    if bytes.len() > limits.max_value_bytes {
+        return Err(Error::ValueTooLarge {
+            size: bytes.len(),
+            limit: limits.max_value_bytes,
+        });
+    }
+    Ok(Sealed {
+        record: bytes,
+        chunks: Vec::new(),
+    })
+}
 
 impl CacheCore {
     /// The JS object of a sealed record: `{ record, chunks: [[key, bytes]], ttl }`; the
@@ -37,7 +69,10 @@ impl CacheCore {
 
     pub(super) fn seal_record(&self, made: &str, record: Record) -> Result<JsValue, JsValue> {
         let (expires, keep) = (record.expires, record.stale_until);
-        let sealed = persist::seal(made, record, &self.limits).js()?;
+        let sealed = match self.django {
+            Some(backend) => django_sealed(backend, &record, &self.limits).js()?,
+            None => persist::seal(made, record, &self.limits).js()?,
+        };
         Ok(self.sealed_object(sealed, expires, keep))
     }
 
@@ -69,8 +104,12 @@ impl CacheCore {
         let Some(bytes) = bytes else {
             return Ok(None);
         };
-        let r = record::decode(&bytes, made)?;
         let now = self.now_ms();
+        let r = match self.django {
+            // Django's value has no envelope: the store's own TTL is its expiry.
+            Some(backend) => Record::new(django::value_of(backend, &bytes)?, now, f64::INFINITY),
+            None => record::decode(&bytes, made)?,
+        };
         Ok(if !r.is_expired(now) {
             Some(Live::Fresh(r))
         } else if r.stale_until > now {
