@@ -10,6 +10,7 @@ import { CacheCore, MemoryCache, __localFast, __lastMade, __take } from "./edgec
 import { fastKey, payload } from "./fast.js";
 import { asBytes, checkStore, describe, protocolError, timeoutError } from "./store-answers.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
+import { DJANGO_ITEMS } from "./stores/memcached.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { warm } from "./warm.js";
 
@@ -36,6 +37,18 @@ function memoryTier(memory, clock) {
 }
 
 /** Django's cache API, async, over a KV store adapter (see `stores`). */
+/**
+ * The adapter and CacheCore options for `format`: records (undefined), or "django": the values
+ * Django's own RedisCache or PyMemcacheCache keep (memcached items then carry their flags).
+ */
+function storeFormat(store, format, options) {
+  if (format === undefined) return [store, options];
+  if (format !== "django") throw typeError("INVALID_OPTION", `option 'format' must be "django" (or absent for edgecache's records), got ${JSON.stringify(format)}`);
+  if (store.name === "redis") return [store, { ...options, format: "django-redis" }];
+  if (typeof store[DJANGO_ITEMS] === "function") return [store[DJANGO_ITEMS](), { ...options, format: "django-memcached" }];
+  throw typeError("INVALID_OPTION", `format "django" needs stores.redis() or stores.memcached(), not ${store.name ? `a ${store.name} store` : "this store adapter"}`);
+}
+
 export class Cache {
   #core;
   #store;
@@ -66,8 +79,9 @@ export class Cache {
     if (options === null || typeof options !== "object") {
       throw typeError("INVALID_OPTIONS", "Cache options must be an object with at least a 'store'");
     }
-    const { store, memory, onError, onEvict, storeTimeout = 1, strict = false, ...rest } = options;
-    this.#store = checkStore(store);
+    const { store, memory, onError, onEvict, storeTimeout = 1, strict = false, format, ...rest } = options;
+    const [adapter, coreOptions] = storeFormat(checkStore(store), format, rest);
+    this.#store = adapter;
     if (onError !== undefined && typeof onError !== "function") {
       throw typeError("INVALID_OPTION", "option 'onError' must be a function");
     }
@@ -79,7 +93,7 @@ export class Cache {
       throw typeError("INVALID_OPTION", "option 'onEvict' must be a function");
     }
     this.#onEvict = onEvict;
-    this.#core = new CacheCore(rest, store.limits ?? {});
+    this.#core = new CacheCore(coreOptions, adapter.limits ?? {});
     const tier = memoryTier(memory, rest.clock);
     if (tier) this.#core.useMemory(tier);
     this.#onError = onError;

@@ -6,6 +6,9 @@ import { codedError, typeError } from "../errors.js";
 import { runtimeSockets } from "../sockets.js";
 
 const [GET, GET_CAS, SET, ADD, CAS, DELETE, FLUSH_ALL] = [0, 1, 2, 3, 4, 5, 7];
+
+/** The memcached adapter's view whose items carry their client flags (format "django"). */
+export const DJANGO_ITEMS = Symbol("edgecache.memcached.djangoItems");
 const [VALUE, DONE, OK, SERVER_ERROR] = [0, 1, 7, 8];
 const CRLF = new Uint8Array([13, 10]);
 const EMPTY = new Uint8Array(0);
@@ -94,9 +97,9 @@ class Connection {
       while (this.#queue.length > 0) {
         const end = indexOfCrlf(this.#buffer, at);
         if (end < 0) break;
-        const [status, length, casStart, casEnd] = __mcReply(this.#buffer.subarray(at, end), this.maxValue);
+        const [status, length, casStart, casEnd, flags] = __mcReply(this.#buffer.subarray(at, end), this.maxValue);
         let next = end + 2;
-        const reply = { status, value: null, cas: casEnd > casStart ? this.#buffer.slice(at + casStart, at + casEnd) : null };
+        const reply = { status, value: null, flags, cas: casEnd > casStart ? this.#buffer.slice(at + casStart, at + casEnd) : null };
         if (status === VALUE) {
           if (this.#buffer.length < next + length + 2) break; // the value has not all arrived
           if (this.#buffer[next + length] !== 13 || this.#buffer[next + length + 1] !== 10) throw new Error("a value not followed by CRLF");
@@ -227,7 +230,7 @@ export function memcached(servers, options = {}) {
     });
     return groups;
   };
-  const line = (op, key, length = 0, ttl, cas = EMPTY) => __mcCommand(op, key, length, ttl ?? NaN, cas, Date.now());
+  const line = (op, key, length = 0, ttl, cas = EMPTY, flags = 0) => __mcCommand(op, key, length, ttl ?? NaN, cas, Date.now(), flags);
   /** Sends to `server`, once more on a new connection if the first was another request's. */
   const send = async (server, bytes, count) => {
     try {
@@ -241,15 +244,36 @@ export function memcached(servers, options = {}) {
     const [[server]] = route([key]);
     return send(server, bytes, count);
   };
-  const store = (op, key, value, ttl, cas) => concat([line(op, key, value.length, ttl, cas), value, CRLF]);
+  // An item as the Cache sees it: its data, or (framed, for format "django") its client flags
+  // (4 bytes, big-endian) then its data, as Django's PyMemcacheCache tells values apart.
+  const item = (reply, framed) => {
+    if (!framed || reply.value === null) return reply.value;
+    const out = new Uint8Array(4 + reply.value.length);
+    new DataView(out.buffer).setUint32(0, reply.flags);
+    out.set(reply.value, 4);
+    return out;
+  };
+  const store = (op, key, value, ttl, cas, framed) => {
+    const flags = framed ? new DataView(value.buffer, value.byteOffset, 4).getUint32(0) : 0;
+    const data = framed ? value.subarray(4) : value;
+    return concat([line(op, key, data.length, ttl, cas, flags), data, CRLF]);
+  };
 
-  const adapter = {
+  /** Empties every server (flush_all): what clear() does here, for every cache on them. */
+  const flush = async () => {
+    await Promise.all(live().map(async (server) => {
+      const [reply] = await send(server, line(FLUSH_ALL, "-"), 1);
+      if (reply.status !== OK) throw codedError("STORE_PROTOCOL", `memcached ${server}: flush_all did not answer OK`);
+    }));
+  };
+  const adapter = (framed) => ({
+    ...(flushOnClear && { flush }),
     name: "memcached",
-    limits: { maxKeyBytes: 250, maxValueBytes, minTtl: 0 },
+    limits: { maxKeyBytes: 250, maxValueBytes: framed ? maxValueBytes + 4 : maxValueBytes, minTtl: 0 },
     stats: () => ({ ...stats }),
     async get(key) {
       const [reply] = await one(key, line(GET, key));
-      return reply.value;
+      return item(reply, framed);
     },
     async getMany(keys) {
       const out = new Array(keys.length).fill(null);
@@ -257,7 +281,7 @@ export function memcached(servers, options = {}) {
       await Promise.all([...route(keys)].map(async ([server, group]) => {
         try {
           const replies = await send(server, concat(group.map((i) => line(GET, keys[i]))), group.length);
-          group.forEach((i, n) => (out[i] = replies[n].value));
+          group.forEach((i, n) => (out[i] = item(replies[n], framed)));
         } catch (error) {
           failures.push(error);
         }
@@ -269,7 +293,7 @@ export function memcached(servers, options = {}) {
       return out;
     },
     async put(key, value, { ttl } = {}) {
-      await one(key, store(SET, key, value, ttl));
+      await one(key, store(SET, key, value, ttl, undefined, framed));
     },
     async delete(key) {
       const [reply] = await one(key, line(DELETE, key));
@@ -277,12 +301,13 @@ export function memcached(servers, options = {}) {
     },
     async compareAndSwap(key, expected, value, { ttl } = {}) {
       if (expected === null) {
-        const [reply] = await one(key, store(ADD, key, value, ttl));
+        const [reply] = await one(key, store(ADD, key, value, ttl, undefined, framed));
         return reply.status === DONE;
       }
       const [current] = await one(key, line(GET_CAS, key));
-      if (current.value === null || current.cas === null || !equal(current.value, expected)) return false;
-      const [reply] = await one(key, store(CAS, key, value, ttl, current.cas));
+      const bytes = item(current, framed);
+      if (bytes === null || current.cas === null || !equal(bytes, expected)) return false;
+      const [reply] = await one(key, store(CAS, key, value, ttl, current.cas, framed));
       return reply.status === DONE;
     },
     /** Closes every connection (they are reused until then). */
@@ -290,15 +315,9 @@ export function memcached(servers, options = {}) {
       for (const c of connections.values()) c.close();
       connections.clear();
     },
-  };
-  if (flushOnClear) {
-    /** Empties every server (flush_all): what clear() does here, for every cache on them. */
-    adapter.flush = async () => {
-      await Promise.all(live().map(async (server) => {
-        const [reply] = await send(server, line(FLUSH_ALL, "-"), 1);
-        if (reply.status !== OK) throw codedError("STORE_PROTOCOL", `memcached ${server}: flush_all did not answer OK`);
-      }));
-    };
-  }
-  return adapter;
+  });
+  const plain = adapter(false);
+  // format "django" (js/cache.js) reads and writes items with their client flags.
+  Object.defineProperty(plain, DJANGO_ITEMS, { value: () => adapter(true) });
+  return plain;
 }

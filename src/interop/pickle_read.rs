@@ -1,9 +1,10 @@
-//! (Over ~400 lines: one opcode loop and the machine state it shares read best in one place.)
 //! Reading a pickle (protocols 2-5, as Django's backends write them) into the codec's value
 //! bytes. An allowlist: the built-in types, `datetime.datetime`/`date` (with `timezone`,
 //! `timedelta`), `decimal.Decimal` and Django's `SafeString`; any other global, any other
 //! `REDUCE` or `NEWOBJ`, or a malformed stream is an error. Nothing is ever called: the
 //! machine only builds a tree of values and then writes it out.
+//!
+//! Over ~400 lines: one opcode loop and the machine state it shares read best in one place.
 
 use super::pickle_globals::{allowed, call, Allowed};
 use crate::codec::bigint;

@@ -69,7 +69,7 @@ pub fn ttl_field(ttl: Option<f64>, now: f64) -> u64 {
 /// use edgecache::protocol::memcached::{command_line, Command};
 /// let line = command_line(Command::Set, "a:1:k", 3, Some(60.0), b"", 0.0).unwrap();
 /// assert_eq!(line, b"ms a:1:k 3 T60\r\n");
-/// assert_eq!(command_line(Command::Get, "k y", 0, None, b"", 0.0).unwrap(), b"mg ayB5 b v\r\n");
+/// assert_eq!(command_line(Command::Get, "k y", 0, None, b"", 0.0).unwrap(), b"mg ayB5 b v f\r\n");
 /// ```
 pub fn command_line(
     command: Command,
@@ -78,6 +78,28 @@ pub fn command_line(
     ttl: Option<f64>,
     cas: &[u8],
     now: f64,
+) -> Result<Vec<u8>> {
+    command_line_with_flags(command, key, length, ttl, cas, now, 0)
+}
+
+/// [`command_line`] with the item's client flags for a store (`F`, when not 0); a get asks
+/// for them back (`f`).
+///
+/// ```
+/// use edgecache::protocol::memcached::{command_line_with_flags, Command};
+/// let set = command_line_with_flags(Command::Set, "k", 2, None, b"", 0.0, 16).unwrap();
+/// assert_eq!(set, b"ms k 2 F16\r\n");
+/// let get = command_line_with_flags(Command::Get, "k", 0, None, b"", 0.0, 0).unwrap();
+/// assert_eq!(get, b"mg k v f\r\n");
+/// ```
+pub fn command_line_with_flags(
+    command: Command,
+    key: &str,
+    length: usize,
+    ttl: Option<f64>,
+    cas: &[u8],
+    now: f64,
+    client_flags: u32,
 ) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(key.len() + 32);
     let verb: &[u8] = match command {
@@ -100,8 +122,8 @@ pub fn command_line(
         out.extend_from_slice(b" b");
     }
     match command {
-        Command::Get => out.extend_from_slice(b" v"),
-        Command::GetCas => out.extend_from_slice(b" v c"),
+        Command::Get => out.extend_from_slice(b" v f"),
+        Command::GetCas => out.extend_from_slice(b" v c f"),
         Command::Add => out.extend_from_slice(b" ME"),
         Command::CompareAndSwap => {
             if cas.is_empty() || !cas.iter().all(u8::is_ascii_digit) {
@@ -115,10 +137,15 @@ pub fn command_line(
         }
         _ => {}
     }
-    if matches!(
+    let store = matches!(
         command,
         Command::Set | Command::Add | Command::CompareAndSwap
-    ) {
+    );
+    if store && client_flags != 0 {
+        out.extend_from_slice(b" F");
+        out.extend_from_slice(client_flags.to_string().as_bytes());
+    }
+    if store {
         let t = ttl_field(ttl, now);
         if t != 0 {
             out.extend_from_slice(b" T");
@@ -198,6 +225,8 @@ pub struct Reply {
     pub length: usize,
     /// The CAS token's byte range in the line (`c` flag), if it has one.
     pub cas: Option<(usize, usize)>,
+    /// The item's client flags (`f` flag), 0 when not given.
+    pub client_flags: u32,
 }
 
 /// Parses one reply line (without its `\r\n`). A value longer than `max_value` bytes, a
@@ -255,15 +284,26 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
         }
     }
     let mut cas = None;
+    let mut client_flags = 0;
     if status == Status::ServerError {
         return Ok(Reply {
             status,
             length,
             cas,
+            client_flags,
         });
     }
     for flag in tokens {
-        if flag[0] == b'c' {
+        if flag[0] == b'f' {
+            let digits = &flag[1..];
+            if digits.is_empty() || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
+                return Err(bad("malformed client flags"));
+            }
+            let n = digits
+                .iter()
+                .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+            client_flags = u32::try_from(n).map_err(|_| bad("client flags over 32 bits"))?;
+        } else if flag[0] == b'c' {
             let start = flag.as_ptr() as usize - line.as_ptr() as usize + 1;
             let digits = &flag[1..];
             if digits.is_empty() || digits.len() > 20 || !digits.iter().all(u8::is_ascii_digit) {
@@ -276,6 +316,7 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
         status,
         length,
         cas,
+        client_flags,
     })
 }
 

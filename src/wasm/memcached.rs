@@ -2,7 +2,7 @@
 //! lines and server choice, numbers in and out.
 
 use super::errors::IntoJs;
-use crate::protocol::memcached::{command_line, parse_reply, Command, Status};
+use crate::protocol::memcached::{command_line_with_flags, parse_reply, Command, Status};
 use crate::protocol::rendezvous::server_for;
 use wasm_bindgen::prelude::*;
 
@@ -18,7 +18,7 @@ const COMMANDS: [Command; 8] = [
 ];
 
 /// The command line of command `op` (an index of COMMANDS) on `key`; `ttl` in seconds (NaN:
-/// forever), `now` the Unix time in milliseconds.
+/// forever), `now` the Unix time in milliseconds, `flags` the item's client flags.
 #[wasm_bindgen(js_name = __mcCommand, skip_typescript)]
 pub fn mc_command(
     op: u8,
@@ -27,15 +27,16 @@ pub fn mc_command(
     ttl: f64,
     cas: &[u8],
     now: f64,
+    flags: u32,
 ) -> Result<Vec<u8>, JsValue> {
     let command = *COMMANDS
         .get(usize::from(op))
         .ok_or_else(|| JsValue::from_str("unknown memcached command"))?;
     let ttl = (!ttl.is_nan()).then_some(ttl);
-    command_line(command, key, length as usize, ttl, cas, now / 1000.0).js()
+    command_line_with_flags(command, key, length as usize, ttl, cas, now / 1000.0, flags).js()
 }
 
-/// `[status, length, casStart, casEnd]` of a reply line (status: 0 value, 1 done, 2 not
+/// `[status, length, casStart, casEnd, flags]` of a reply line (status: 0 value, 1 done, 2 not
 /// stored, 3 exists, 4 not found, 5 miss, 6 no-op, 7 OK, 8 server error; no CAS: 0, 0), or
 /// a coded error.
 #[wasm_bindgen(js_name = __mcReply, skip_typescript)]
@@ -53,7 +54,13 @@ pub fn mc_reply(line: &[u8], max_value: u32) -> Result<Vec<u32>, JsValue> {
         _ => 8,
     };
     let (start, end) = reply.cas.unwrap_or((0, 0));
-    Ok(vec![status, reply.length as u32, start as u32, end as u32])
+    Ok(vec![
+        status,
+        reply.length as u32,
+        start as u32,
+        end as u32,
+        reply.client_flags,
+    ])
 }
 
 /// For each key, the index in `servers` of the server that holds it (rendezvous hashing as

@@ -126,6 +126,12 @@ impl CacheCore {
     /// records to write, `[[storeKey, bytes]]` (stored without expiry).
     #[wasm_bindgen(js_name = stampTags)]
     pub fn stamp_tags(&self, tags: JsValue) -> Result<Array, JsValue> {
+        if self.django.is_some() {
+            return Err(to_js(Error::invalid(
+                "UNSUPPORTED_OPERATION",
+                "format \"django\" stores Django's own values: there are no tags to invalidate",
+            )));
+        }
         let tags = args::tags(&tags).js()?;
         let now = self.clock.now();
         let at = self.now_ms().max(self.latest_stamp(&tags) + 0.001);
