@@ -2,7 +2,7 @@
 # Installs what a fresh machine lacks, idempotently (seconds when everything is present):
 # the wasm32 target, wasm-bindgen-cli matching Cargo.lock, wasm-pack, Debian's chromium and
 # chromedriver, redis-server and redis-cli (the Redis and Cluster tests), memcached, Django
-# 5.2.19 and pymemcache in .venv (the oracles), and the npm dev dependencies (binaryen's wasm-opt, miniflare/workerd, deno...).
+# 5.2.19 with pymemcache and redis-py in .venv (the oracles), and the npm dev dependencies (binaryen's wasm-opt, miniflare/workerd, deno...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -46,10 +46,11 @@ if ! .venv/bin/python -c 'import django, sys; sys.exit(django.__version__ != "5.
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check Django==5.2.19
 fi
-# pymemcache: Django's PyMemcacheCache client, the oracle of where memcached keys land.
-if ! .venv/bin/python -c 'import pymemcache' 2>/dev/null; then
-  log "installing pymemcache 4.0.0 into .venv"
-  .venv/bin/pip install --quiet --disable-pip-version-check pymemcache==4.0.0
+# The clients of Django's own cache backends (PyMemcacheCache: pymemcache; RedisCache: redis),
+# for the memcached placement and the Django interop tests.
+if ! .venv/bin/python -c 'import pymemcache, redis' 2>/dev/null; then
+  log "installing pymemcache 4.0.0 and redis 5.2.1 into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check pymemcache==4.0.0 redis==5.2.1
 fi
 
 # npm ci only when the lock file changed since the last install.

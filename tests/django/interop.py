@@ -1,0 +1,93 @@
+"""The Django side of tests/js/django-interop.test.mjs: the real Django 5.2.19 with its own
+RedisCache and PyMemcacheCache over the servers the test started.
+
+`python interop.py REDIS_URL MEMCACHED_ADDRESS` reads a JSON list of commands on stdin and
+prints one JSON result per command:
+  {"op": "fixtures", "alias": A}            sets every FIXTURES value under its name
+  {"op": "get", "alias": A, "keys": [...], "version": V?}   -> {key: {"repr", "type"} | null}
+  {"op": "set", "alias": A, "key": K, "value": JSON, "timeout": T?}
+  {"op": "incr", "alias": A, "key": K, "delta": D}           -> the new value
+  {"op": "incr_version", "alias": A, "key": K}               -> the new version
+  {"op": "ttl", "alias": A, "key": K}                         -> Redis's TTL of the made key
+"""
+
+import datetime
+import decimal
+import json
+import os
+import sys
+
+import django
+from django.conf import settings
+
+settings.configure(
+    USE_TZ=True,
+    CACHES={
+        "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": sys.argv[1]},
+        "memcached": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": sys.argv[2]},
+    },
+)
+django.setup()
+
+from django.core.cache import caches  # noqa: E402
+from django.utils.safestring import mark_safe  # noqa: E402
+
+FIXTURES = {
+    "int": 42,
+    "negative": -5,
+    "big": 2**70,
+    "float": 1.5,
+    "bool": True,
+    "none": None,
+    "str": "héllo wörld",
+    "list": [1, "a", None, True, 2.5],
+    "dict": {"a": 1, "b": [1.5, {"c": None}], "d": "é"},
+    "intkeys": {1: "x", 2: "y"},
+    "set": {1, 2, 3},
+    "frozenset": frozenset(["a"]),
+    "tuple": (1, "two"),
+    "bytes": b"\x00\xffbin",
+    "bytearray": bytearray(b"ab"),
+    "aware": datetime.datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=datetime.timezone.utc),
+    "offset": datetime.datetime(2024, 5, 6, 9, 8, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+    "naive": datetime.datetime(2024, 5, 6, 7, 8, 9),
+    "date": datetime.date(2024, 5, 6),
+    "decimal": decimal.Decimal("1.50"),
+    "safe": mark_safe("<b>fragment</b>"),
+    "nested": {"user": {"id": 7, "name": "Ada", "roles": ["admin", "dev"], "score": 97.5}},
+    # A pickle naming os.system: Django writes it; a reader must never call it.
+    "evil": os.system,
+}
+
+
+def describe(value):
+    return None if value is None else {"repr": repr(value), "type": type(value).__name__}
+
+
+def run(command):
+    cache = caches[command["alias"]]
+    op = command["op"]
+    if op == "fixtures":
+        for key, value in FIXTURES.items():
+            cache.set(key, value, timeout=600)
+        return len(FIXTURES)
+    if op == "get":
+        sentinel = object()
+        out = {}
+        for key in command["keys"]:
+            value = cache.get(key, sentinel, version=command.get("version"))
+            out[key] = None if value is sentinel else describe(value)
+        return out
+    if op == "set":
+        cache.set(command["key"], command["value"], timeout=command.get("timeout", 300))
+        return True
+    if op == "incr":
+        return cache.incr(command["key"], command["delta"])
+    if op == "incr_version":
+        return cache.incr_version(command["key"])
+    if op == "ttl":
+        return cache._cache.get_client(write=True).ttl(cache.make_key(command["key"]))
+    raise ValueError(op)
+
+
+print(json.dumps([run(c) for c in json.loads(sys.stdin.read())]))
