@@ -115,6 +115,13 @@ export interface CacheOptions {
   strictKeys?: boolean;
   /** Receives every store failure and corrupt record (they read as misses). */
   onError?: (error: unknown, context: { op: string; key: string }) => void;
+  /**
+   * "django": the store (stores.redis or stores.memcached only) holds what Django's own
+   * RedisCache / PyMemcacheCache keep there (ints as text, other values pickled; memcached's
+   * client flags), so a Django site and this cache share entries. No tags, serve-stale
+   * windows, chunking or checksums in this format. Default: edgecache's records.
+   */
+  format?: "django";
   /** Seconds before a store call counts as failed (code STORE_TIMEOUT). Default 1. */
   storeTimeout?: number;
   /** Throw store errors instead of reading them as misses. Default false. */

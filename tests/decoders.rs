@@ -1,11 +1,12 @@
-//! Every decoder of untrusted bytes, fuzzed: record, value, entry header, cookie, date and
-//! memcached reply decoders take arbitrary (and nearly valid) input and must return a value or a coded
+//! Every decoder of untrusted bytes, fuzzed: record, value, entry header, cookie, date,
+//! memcached reply and pickle decoders take arbitrary (and nearly valid) input and must return a value or a coded
 //! error, never panic. `make test` runs 2,000 cases per property; a longer run:
 //! `PROPTEST_CASES=200000 cargo test --release --test decoders`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use edgecache::codec::{self, Value};
+use edgecache::codec::{self, Token, Value};
 use edgecache::http::{cookie_value, parse_http_date};
+use edgecache::interop::{pickle_to_value, value_to_pickle};
 use edgecache::persist::{self, StoreLimits};
 use edgecache::protocol::memcached::{command_line, parse_reply, Command, Status};
 use edgecache::record::{self, Record, FORMAT, MAGIC};
@@ -154,5 +155,51 @@ proptest! {
         let token = line[3..].split(|&b| b == b' ').next().unwrap();
         prop_assert!(!token.is_empty() && token.len() <= 250);
         prop_assert!(token.iter().all(|&b| b > 0x20 && b != 0x7f));
+    }
+
+    #[test]
+    fn pickle_reader_takes_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        if let Err(e) = pickle_to_value(&bytes) {
+            prop_assert!(is_coded(&e));
+        }
+    }
+
+    #[test]
+    fn pickle_reader_takes_nearly_valid_pickles(ops in proptest::collection::vec(prop::sample::select(vec![
+        &b"N"[..], b"\x88", b"K\x01", b"J\xff\xff\xff\xff", b"\x8a\x02\x00\x80", b"G?\xf8\x00\x00\x00\x00\x00\x00",
+        b"\x8c\x01a", b"C\x01z", b"]", b")", b"}", b"\x8f", b"(", b"a", b"e", b"s", b"u", b"\x90", b"\x91", b"t",
+        b"\x85", b"\x86", b"\x87", b"\x94", b"h\x00", b"h\x05", b"R", b"\x81", b"b", b"\x93",
+        b"\x8c\x08datetime\x8c\x08datetime\x93", b"\x8c\x05posix\x8c\x06system\x93", b"C\x0a\x07\xe8\x05\x06\x07\x08\x09\x00\x00\x00",
+    ]), 0..40)) {
+        let mut bytes = b"\x80\x04".to_vec();
+        for op in ops {
+            bytes.extend_from_slice(op);
+        }
+        bytes.push(b'.');
+        if let Err(e) = pickle_to_value(&bytes) {
+            prop_assert!(is_coded(&e));
+        }
+    }
+
+    #[test]
+    fn pickles_we_write_read_back_the_same(value in "\\PC{0,30}", n in any::<i64>(), x in any::<f64>()) {
+        let mut e = codec::Encoder::new();
+        e.array(3);
+        e.string(&value);
+        e.bigint(&edgecache::bigint::from_i64(n));
+        e.number(x);
+        let bytes = e.finish();
+        let back = pickle_to_value(&value_to_pickle(&bytes).unwrap()).unwrap();
+        // A bigint that fits a JS number reads back as a number, and a number that is a safe
+        // integer goes as a Python int: compare what the values mean.
+        let (Value::Structured(mut a), Value::Structured(mut b)) = (codec::decode(&bytes).unwrap(), codec::decode(&back).unwrap()) else { unreachable!() };
+        for _ in 0..4 {
+            let (ta, tb) = (a.next_token().unwrap(), b.next_token().unwrap());
+            match (ta, tb) {
+                (Token::Number(p), Token::Number(q)) => prop_assert!(p == q || (p.is_nan() && q.is_nan())),
+                (Token::BigInt(p), Token::Number(q)) => prop_assert_eq!(edgecache::bigint::to_i128(p).unwrap() as f64, q),
+                (p, q) => prop_assert_eq!(p, q),
+            }
+        }
     }
 }
