@@ -148,3 +148,36 @@ test("examples/service-worker.js: pages answered from IndexedDB by a service wor
     rmSync(site, { recursive: true, force: true });
   }
 });
+
+test("examples/django-products.js: a Worker reads the products a real Django caches in memcached", async () => {
+  const { startMemcached } = await import("./memcached-server.mjs");
+  const { createServer } = await import("node:http");
+  const memcached = await startMemcached();
+  // The Django origin: the real Django caches product 1 (as the app's view would); the
+  // origin server answers what the cache does not hold.
+  const program = `
+import decimal, sys, django
+from django.conf import settings
+settings.configure(CACHES={"default": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": sys.argv[1]}})
+django.setup()
+from django.core.cache import cache
+cache.set("product:1", {"id": 1, "name": "Teapot", "price": decimal.Decimal("19.90"), "tags": ["kitchen"]}, 600)`;
+  execFileSync(join(root, ".venv/bin/python"), ["-c", program, memcached.address]);
+  const origin = createServer((request, response) => response.end(`origin ${request.url}`));
+  await new Promise((resolve) => origin.listen(0, "127.0.0.1", resolve));
+  copyFileSync(join(root, "examples/django-products.js"), join(project, "django-products.js"));
+  const mf = bundledWorker(project, "django-products.js", [], {
+    bindings: { MEMCACHED_SERVERS: memcached.address, DJANGO_ORIGIN: `http://127.0.0.1:${origin.address().port}` },
+  });
+  try {
+    const hit = await mf.dispatchFetch("http://shop.test/products/1");
+    assert.equal(hit.headers.get("x-cache"), "HIT");
+    assert.deepEqual(await hit.json(), { id: 1, name: "Teapot", price: "19.90", tags: ["kitchen"] });
+    const miss = await mf.dispatchFetch("http://shop.test/products/2");
+    assert.equal(await miss.text(), "origin /products/2");
+  } finally {
+    await mf.dispose();
+    await new Promise((resolve) => origin.close(resolve));
+    await memcached.stop();
+  }
+});

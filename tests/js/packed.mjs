@@ -92,7 +92,7 @@ export const distOf = (project, file) => join(project, "dist", file.replace(/\.m
  * A Worker from `file` in `project`, built as wrangler does (esbuild with the workerd
  * condition, .wasm imports kept as modules), running in miniflare with `kv` namespaces.
  */
-export function bundledWorker(project, file, kv) {
+export function bundledWorker(project, file, kv, extra = {}) {
   const dist = distOf(project, file);
   execFileSync(join(root, "node_modules/.bin/esbuild"), [file, "--bundle", "--format=esm", "--conditions=workerd,worker", "--external:cloudflare:*", "--loader:.wasm=copy", `--outdir=${dist}`, "--log-level=warning"], { cwd: project });
   return new Miniflare({
@@ -102,5 +102,6 @@ export function bundledWorker(project, file, kv) {
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-04-01",
     kvNamespaces: kv,
+    ...extra,
   });
 }
