@@ -119,9 +119,11 @@ export interface CacheOptions {
    * "django": the store (stores.redis or stores.memcached only) holds what Django's own
    * RedisCache / PyMemcacheCache keep there (ints as text, other values pickled; memcached's
    * client flags), so a Django site and this cache share entries. No tags, serve-stale
-   * windows, chunking or checksums in this format. Default: edgecache's records.
+   * windows, chunking or checksums in this format. "django-json": django-redis with its
+   * JSONSerializer (ints as text, other values as JSON; stores.redis only). Default:
+   * edgecache's records.
    */
-  format?: "django";
+  format?: "django" | "django-json";
   /** Seconds before a store call counts as failed (code STORE_TIMEOUT). Default 1. */
   storeTimeout?: number;
   /** Throw store errors instead of reading them as misses. Default false. */

@@ -38,12 +38,15 @@ function memoryTier(memory, clock) {
 
 /** Django's cache API, async, over a KV store adapter (see `stores`). */
 /**
- * The adapter and CacheCore options for `format`: records (undefined), or "django": the values
- * Django's own RedisCache or PyMemcacheCache keep (memcached items then carry their flags).
+ * The adapter and CacheCore options for `format`: records (undefined), "django": the values
+ * Django's own RedisCache or PyMemcacheCache keep (memcached items then carry their flags), or
+ * "django-json": django-redis with its JSONSerializer.
  */
 function storeFormat(store, format, options) {
   if (format === undefined) return [store, options];
-  if (format !== "django") throw typeError("INVALID_OPTION", `option 'format' must be "django" (or absent for edgecache's records), got ${JSON.stringify(format)}`);
+  if (format === "django-json" && store.name === "redis") return [store, { ...options, format: "django-json" }];
+  if (format === "django-json") throw typeError("INVALID_OPTION", `format "django-json" (django-redis's JSONSerializer) needs stores.redis()`);
+  if (format !== "django") throw typeError("INVALID_OPTION", `option 'format' must be "django" or "django-json" (or absent for edgecache's records), got ${JSON.stringify(format)}`);
   if (store.name === "redis") return [store, { ...options, format: "django-redis" }];
   if (typeof store[DJANGO_ITEMS] === "function") return [store[DJANGO_ITEMS](), { ...options, format: "django-memcached" }];
   throw typeError("INVALID_OPTION", `format "django" needs stores.redis() or stores.memcached(), not ${store.name ? `a ${store.name} store` : "this store adapter"}`);

@@ -46,11 +46,12 @@ if ! .venv/bin/python -c 'import django, sys; sys.exit(django.__version__ != "5.
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check Django==5.2.19
 fi
-# The clients of Django's own cache backends (PyMemcacheCache: pymemcache; RedisCache: redis),
-# for the memcached placement and the Django interop tests.
-if ! .venv/bin/python -c 'import pymemcache, redis' 2>/dev/null; then
-  log "installing pymemcache 4.0.0 and redis 5.2.1 into .venv"
-  .venv/bin/pip install --quiet --disable-pip-version-check pymemcache==4.0.0 redis==5.2.1
+# The clients of Django's own cache backends (PyMemcacheCache: pymemcache; RedisCache: redis;
+# django-redis), for the memcached placement and the Django interop tests. Django is named so
+# pip keeps 5.2.19.
+if ! .venv/bin/python -c 'import pymemcache, redis, django_redis' 2>/dev/null; then
+  log "installing pymemcache 4.0.0, redis 5.2.1 and django-redis 7.0.0 into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check pymemcache==4.0.0 redis==5.2.1 django-redis==7.0.0 Django==5.2.19
 fi
 
 # npm ci only when the lock file changed since the last install.

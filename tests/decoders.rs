@@ -1,11 +1,12 @@
 //! Every decoder of untrusted bytes, fuzzed: record, value, entry header, cookie, date,
-//! memcached reply and pickle decoders take arbitrary (and nearly valid) input and must return a value or a coded
+//! memcached reply, pickle and JSON decoders take arbitrary (and nearly valid) input and must return a value or a coded
 //! error, never panic. `make test` runs 2,000 cases per property; a longer run:
 //! `PROPTEST_CASES=200000 cargo test --release --test decoders`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use edgecache::codec::{self, Token, Value};
 use edgecache::http::{cookie_value, parse_http_date};
+use edgecache::interop::json::{json_to_value, Floats};
 use edgecache::interop::{pickle_to_value, value_to_pickle};
 use edgecache::persist::{self, StoreLimits};
 use edgecache::protocol::memcached::{command_line, parse_reply, Command, Status};
@@ -199,6 +200,15 @@ proptest! {
                 (Token::Number(p), Token::Number(q)) => prop_assert!(p == q || (p.is_nan() && q.is_nan())),
                 (Token::BigInt(p), Token::Number(q)) => prop_assert_eq!(edgecache::bigint::to_i128(p).unwrap() as f64, q),
                 (p, q) => prop_assert_eq!(p, q),
+            }
+        }
+    }
+
+    #[test]
+    fn json_reader_takes_any_text(text in "[\\[\\]{}\":,0-9eE.+\\-a-zA-Z\\\\ ]{0,60}", bytes in proptest::collection::vec(any::<u8>(), 0..60)) {
+        for input in [text.as_bytes(), &bytes[..]] {
+            if let Err(e) = json_to_value(input, Floats::RUST) {
+                prop_assert!(is_coded(&e));
             }
         }
     }

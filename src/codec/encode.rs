@@ -109,6 +109,15 @@ impl Encoder {
             Token::Set(n) => self.set(n),
         }
     }
+    /// Tokens without the structured tag: a part that [`Encoder::raw`] splices into another
+    /// encoder (for a container whose length is known only after its items).
+    pub fn bare() -> Self {
+        Encoder { out: Vec::new() }
+    }
+    /// Appends the tokens a [`Encoder::bare`] encoder wrote.
+    pub fn raw(&mut self, tokens: &[u8]) {
+        self.out.extend_from_slice(tokens);
+    }
     /// The encoded value.
     pub fn finish(self) -> Vec<u8> {
         self.out

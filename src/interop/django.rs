@@ -4,6 +4,7 @@
 //! (pymemcache's pickle serde) stores bytes, text, an int or a pickle, told apart by the item's
 //! client flags.
 
+use super::json::{json_to_value, value_to_json, Floats};
 use super::{pickle_to_value, value_to_pickle};
 use crate::codec::{self, bigint, Encoder, Token, Value};
 use crate::error::{Error, Result};
@@ -14,6 +15,8 @@ use crate::error::{Error, Result};
 pub enum Backend {
     /// `django.core.cache.backends.redis.RedisCache` (and django-redis's default serializer).
     Redis,
+    /// django-redis with its `JSONSerializer`: ints as text, anything else as JSON.
+    RedisJson,
     /// `django.core.cache.backends.memcached.PyMemcacheCache`: store bytes are the item's
     /// client flags (4 bytes, big-endian) then its data, as the memcached adapter frames them.
     Memcached,
@@ -29,8 +32,17 @@ pub enum Backend {
 /// assert_eq!(value_of(Backend::Memcached, &kept).unwrap(), b"\x03\x16\x05hello");
 /// ```
 pub fn store_bytes(backend: Backend, value: &[u8]) -> Result<Vec<u8>> {
+    store_bytes_with(backend, value, Floats::RUST)
+}
+
+/// [`store_bytes`] with the float text of `floats` (for JSON).
+pub fn store_bytes_with(backend: Backend, value: &[u8], floats: Floats) -> Result<Vec<u8>> {
     match backend {
         Backend::Redis => redis_encode(value),
+        Backend::RedisJson => match as_int(value) {
+            Some(twos) => Ok(decimal(&twos).into_bytes()),
+            None => value_to_json(value, floats),
+        },
         Backend::Memcached => {
             let (data, item_flags) = memcached_encode(value)?;
             let mut out = item_flags.to_be_bytes().to_vec();
@@ -43,8 +55,17 @@ pub fn store_bytes(backend: Backend, value: &[u8]) -> Result<Vec<u8>> {
 /// The codec's bytes of what the store keeps in `backend`'s format; an error for anything
 /// Django would not have written or this reader does not allow (a miss to the caller).
 pub fn value_of(backend: Backend, stored: &[u8]) -> Result<Vec<u8>> {
+    value_of_with(backend, stored, Floats::RUST)
+}
+
+/// [`value_of`] with the float parse of `floats` (for JSON).
+pub fn value_of_with(backend: Backend, stored: &[u8], floats: Floats) -> Result<Vec<u8>> {
     match backend {
         Backend::Redis => redis_decode(stored),
+        Backend::RedisJson => match py_int(stored) {
+            Some(twos) => Ok(int_value(&twos)),
+            None => json_to_value(stored, floats),
+        },
         Backend::Memcached => {
             let (head, data) = stored
                 .split_at_checked(4)
@@ -96,7 +117,7 @@ fn as_int(value: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-fn decimal(twos: &[u8]) -> String {
+pub(super) fn decimal(twos: &[u8]) -> String {
     let (negative, hex) = bigint::to_hex(twos);
     let mut digits = vec![0u8]; // base 10, little-endian
     for c in hex.bytes() {

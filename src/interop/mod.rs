@@ -1,5 +1,5 @@
 //! Sharing a cache with a Django site: Python's pickle (an allowlist reader and a protocol-4
-//! writer) and what Django's Redis and memcached backends keep under a key, converted to and
+//! writer), JSON as django-redis's JSONSerializer writes it, and what Django's Redis and memcached backends keep under a key, converted to and
 //! from the codec's value bytes (so the JS codecs read and write them as any other value).
 //!
 //! Owns the pickle subset and Django's store formats. Depends on the codec only; never touches
@@ -7,6 +7,7 @@
 //! error, which the caller counts as a miss.
 
 pub mod django;
+pub mod json;
 mod pickle_globals;
 mod pickle_read;
 mod pickle_write;

@@ -4,6 +4,7 @@
 //! dicts, Sets as sets, Dates as aware UTC datetimes. A Map key or Set item that Python cannot
 //! hash (an array, object, Map or Set) is an error.
 
+use super::pickle_globals::civil_from_days;
 use crate::codec::{self, bigint, Decoder, Token, Value};
 use crate::error::{Error, Result};
 
@@ -181,19 +182,6 @@ impl Pickler {
         }
         Ok(())
     }
-}
-
-/// Civil date of days since the epoch (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// A pickle (protocol 4) of the value whose codec bytes are `value`.

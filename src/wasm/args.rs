@@ -52,6 +52,14 @@ pub fn number_str(x: f64) -> String {
     py_number_str_from_ecma(x, || js_number_text(x))
 }
 
+/// JSON's floats through JS (`String(x)` laid out as Python's repr, `parseFloat`): the
+/// django-redis JSON format without Rust's float formatting and parsing.
+#[cfg(feature = "full")]
+pub const JS_FLOATS: crate::interop::json::Floats = crate::interop::json::Floats {
+    text: number_str,
+    parse: |s| Some(js_sys::Number::parse_float(s)).filter(|x| !x.is_nan()),
+};
+
 /// `String(x)`: JS's own text of a number.
 fn js_number_text(x: f64) -> String {
     js_sys::Number::from(x)

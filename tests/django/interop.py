@@ -25,6 +25,13 @@ settings.configure(
     CACHES={
         "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": sys.argv[1]},
         "memcached": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": sys.argv[2]},
+        # django-redis with its JSON serializer (format "django-json"), under its own prefix.
+        "redis_json": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": sys.argv[1],
+            "KEY_PREFIX": "json",
+            "OPTIONS": {"SERIALIZER": "django_redis.serializers.json.JSONSerializer"},
+        },
     },
 )
 django.setup()
@@ -60,6 +67,20 @@ FIXTURES = {
 }
 
 
+JSON_FIXTURES = {
+    "int": 42,
+    "big": 2**70,
+    "float": 1e-07,
+    "bool": False,
+    "none": None,
+    "str": "héllo \U0001f600",
+    "list": [1, "a", None, True, 2.5],
+    "dict": {"a": 1, "b": [1.5, {"c": None}]},
+    "aware": datetime.datetime(2024, 5, 6, 7, 8, 9, 123000, tzinfo=datetime.timezone.utc),
+    "decimal": decimal.Decimal("1.50"),
+}
+
+
 def describe(value):
     return None if value is None else {"repr": repr(value), "type": type(value).__name__}
 
@@ -68,9 +89,10 @@ def run(command):
     cache = caches[command["alias"]]
     op = command["op"]
     if op == "fixtures":
-        for key, value in FIXTURES.items():
+        fixtures = JSON_FIXTURES if command["alias"] == "redis_json" else FIXTURES
+        for key, value in fixtures.items():
             cache.set(key, value, timeout=600)
-        return len(FIXTURES)
+        return len(fixtures)
     if op == "get":
         sentinel = object()
         out = {}

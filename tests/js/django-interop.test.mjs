@@ -133,6 +133,37 @@ for (const [alias, store] of Object.entries(backends)) {
   });
 }
 
+test("django-json: django-redis's JSONSerializer, both ways", async () => {
+  django([{ op: "fixtures", alias: "redis_json" }]);
+  const cache = new Cache({ store: stores.redis(client), format: "django-json", keyPrefix: "json", memory: false });
+  const want = {
+    int: 42,
+    big: 2n ** 70n,
+    float: 1e-7,
+    bool: false,
+    none: null,
+    str: "héllo 😀",
+    list: [1, "a", null, true, 2.5],
+    dict: { a: 1, b: [1.5, { c: null }] },
+    aware: "2024-05-06T07:08:09.123Z", // DjangoJSONEncoder's text of a datetime
+    decimal: "1.50",
+  };
+  for (const [key, value] of Object.entries(want)) assert.deepEqual(await cache.get(key), value, key);
+  const mine = { n: 7, f: 0.1, tiny: 5e-324, s: "é\n😀", o: { a: [1, null], big: 2n ** 64n }, when: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 6)) };
+  for (const [k, v] of Object.entries(mine)) await cache.set(k, v);
+  const [read] = django([{ op: "get", alias: "redis_json", keys: Object.keys(mine) }]);
+  assert.deepEqual(Object.fromEntries(Object.entries(read).map(([k, v]) => [k, `${v.type} ${v.repr}`])), {
+    n: "int 7",
+    f: "float 0.1",
+    tiny: "float 5e-324",
+    s: "str 'é\\n😀'",
+    o: "dict {'a': [1, None], 'big': 18446744073709551616}",
+    when: "str '2024-01-02T03:04:05.006Z'",
+  });
+  await assert.rejects(cache.set("bytes", new Uint8Array(1)), { code: "UNSERIALIZABLE_VALUE" });
+  await assert.rejects(cache.set("set", new Set([1])), { code: "UNSERIALIZABLE_VALUE" });
+});
+
 /** memcached's remaining TTL of `key` (a meta get with the `t` flag). */
 function memcachedTtl(key) {
   return new Promise((resolve, reject) => {
@@ -166,4 +197,5 @@ test("TTLs set on one side are the server's TTLs the other side sees", async () 
 test("format \"django\" needs a Redis or memcached store", () => {
   assert.throws(() => new Cache({ store: stores.memory(), format: "django" }), { code: "INVALID_OPTION" });
   assert.throws(() => new Cache({ store: stores.memory(), format: "pickle" }), { code: "INVALID_OPTION" });
+  assert.throws(() => new Cache({ store: stores.memcached(["127.0.0.1:1"]), format: "django-json" }), { code: "INVALID_OPTION" });
 });

@@ -36,6 +36,7 @@ pub(super) fn parse_format(options: &JsValue) -> Result<Option<Backend>, Error> 
     match format.as_string().as_deref() {
         _ if format.is_undefined() => Ok(None),
         Some("django-redis") => Ok(Some(Backend::Redis)),
+        Some("django-json") => Ok(Some(Backend::RedisJson)),
         Some("django-memcached") => Ok(Some(Backend::Memcached)),
         _ => Err(bad("format", "\"django\"", &format)),
     }

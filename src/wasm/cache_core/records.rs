@@ -31,7 +31,7 @@ fn django_sealed(
             "a chunked record in format \"django\"".into(),
         ));
     };
-    let bytes = django::store_bytes(backend, value)?;
+    let bytes = django::store_bytes_with(backend, value, args::JS_FLOATS)?;
     if bytes.len() > limits.max_value_bytes {
         return Err(Error::ValueTooLarge {
             size: bytes.len(),
@@ -107,7 +107,11 @@ impl CacheCore {
         let now = self.now_ms();
         let r = match self.django {
             // Django's value has no envelope: the store's own TTL is its expiry.
-            Some(backend) => Record::new(django::value_of(backend, &bytes)?, now, f64::INFINITY),
+            Some(backend) => Record::new(
+                django::value_of_with(backend, &bytes, args::JS_FLOATS)?,
+                now,
+                f64::INFINITY,
+            ),
             None => record::decode(&bytes, made)?,
         };
         Ok(if !r.is_expired(now) {
