@@ -39,7 +39,7 @@ for (const [tag, statement, wasmFile, target] of imports) {
     const out = join(work, `${tag}-${label.split(" ")[0]}`);
     execFileSync(join(root, "node_modules/.bin/esbuild"), [
       entry, "--bundle", "--minify", "--format=esm", `--platform=${platform}`, `--conditions=${conditions}`,
-      "--loader:.wasm=copy", "--external:node:*", `--outdir=${out}`, "--log-level=error",
+      "--loader:.wasm=copy", "--external:node:*", "--external:cloudflare:*", `--outdir=${out}`, "--log-level=error",
     ]);
     // The Node and Deno loaders read the .wasm at run time: it ships beside the bundle.
     const names = readdirSync(out);

@@ -9,6 +9,8 @@ ready(initSync({ module: wasmModule }));
 // cloudflare:sockets, imported on the first connection. A socket belongs to the request that
 // opened it: another request's use fails, and the memcached adapter reconnects.
 useSockets(async ({ host, port }, handlers) => {
+  // A literal specifier (miniflare's module collection refuses others): bundlers keep
+  // cloudflare:* external, as wrangler does by default (esbuild: --external:cloudflare:*).
   const { connect } = await import("cloudflare:sockets");
   const socket = connect({ hostname: host, port });
   await socket.opened;
