@@ -194,6 +194,19 @@ test("TTLs set on one side are the server's TTLs the other side sees", async () 
   assert.equal(await client.exists(":1:gone"), 0);
 });
 
+test("the memory tier works in format \"django\": a second read stays in the isolate", async () => {
+  django([{ op: "set", alias: "redis", key: "hot", value: { n: 1 } }]);
+  const cache = new Cache({ store: stores.redis(client), format: "django" });
+  assert.deepEqual(await cache.get("hot"), { n: 1 });
+  assert.deepEqual(await cache.get("hot"), { n: 1 });
+  assert.equal(cache.stats().storeReads, 1);
+  // A write is read back from the tier too, and reaches Django.
+  await cache.set("hot2", "v");
+  assert.equal(await cache.get("hot2"), "v");
+  assert.equal(cache.stats().storeReads, 1);
+  assert.deepEqual(django([{ op: "get", alias: "redis", keys: ["hot2"] }]), [{ hot2: { repr: "'v'", type: "str" } }]);
+});
+
 test("format \"django\" needs a Redis or memcached store", () => {
   assert.throws(() => new Cache({ store: stores.memory(), format: "django" }), { code: "INVALID_OPTION" });
   assert.throws(() => new Cache({ store: stores.memory(), format: "pickle" }), { code: "INVALID_OPTION" });
