@@ -2,7 +2,7 @@
 // each of [builds], wasm-pack (cargo + wasm-bindgen), binaryen's wasm-opt, the js/ loaders
 // and their bundles; then package.json.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
@@ -105,17 +105,23 @@ const subpaths = Object.fromEntries(Object.entries(matrix.subpaths ?? {}).map(([
   [path, { types: `./${file.replace(/\.js$/, ".d.ts")}`, default: `./${file}` }]));
 const loaders = (prefix) => [...new Set(Object.values(matrix.entries).filter((f) => /\.(m|c)?js$/.test(f))
   .flatMap((f) => [f, f.replace(/\.(m|c)js$/, ".js")]))].concat(["fast.js", "extras.js"]).map((f) => `./${prefix}${f}`);
+// What a published package carries beside the code: the licenses it declares, the README and
+// the changelog.
+for (const file of ["README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(root, file), join(out, file));
 const pkg = {
   name,
   version: cargo.package.version,
   description: cargo.package.description,
   license: cargo.package.license,
+  repository: { type: "git", url: cargo.package.repository },
+  engines: { node: ">=18.17" },
   type: "module",
   keywords: cargo.package.keywords,
   files: readdirSync(out).filter((f) => f !== "package.json"),
   types: conditions("").types,
   exports: {
     ".": conditions(""),
+    "./package.json": "./package.json",
     ...Object.fromEntries(Object.values(builds).map((b) => [b.subpath, conditions(`${b.dir}/`)])),
     ...subpaths,
     "./edgecache_bg.wasm": `./${name}_bg.wasm`,

@@ -5,6 +5,7 @@
 // runtimes import "edgecache/memory" (the synchronous caches from a smaller wasm build).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { writeFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { installPacked, program, expected, memoryProgram, memoryExpected, memoryImport, bundledWorker, distOf, deno, bun, runJson } from "./packed.mjs";
@@ -20,6 +21,23 @@ const run = (cmd, args) => runJson(project, cmd, args);
 test("the tarball installs with its files and conditional exports", () => {
   const files = readdirSync(join(project, "node_modules/edgecache"));
   for (const f of ["node.js", "node.cjs", "deno.js", "workerd.js", "browser.js", "index.d.ts", "edgecache_bg.wasm", "package.json"]) assert.ok(files.includes(f), f);
+});
+
+test("publish-ready: licenses, README and changelog in the tarball; repository, engines; package.json exported; npm publish --dry-run clean", () => {
+  const dir = join(project, "node_modules/edgecache");
+  const files = readdirSync(dir);
+  for (const f of ["README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"]) assert.ok(files.includes(f), f);
+  writeFileSync(join(project, "meta.cjs"), `const p = require("edgecache/package.json"); console.log(JSON.stringify([p.name, p.license, p.repository.url, p.engines.node]));`);
+  const [name, license, repository, node] = run(process.execPath, ["meta.cjs"]);
+  assert.equal(name, "edgecache");
+  assert.equal(license, "MIT OR Apache-2.0");
+  assert.match(repository, /^https:\/\//);
+  assert.match(node, /^>=\d+/);
+  const dry = spawnSync("npm", ["publish", "--dry-run", "--json"], { cwd: dir, encoding: "utf8" });
+  assert.equal(dry.status, 0, dry.stderr);
+  // Only the notice that a dry run is not logged in may warn.
+  const warnings = dry.stderr.split("\n").filter((l) => /npm warn/i.test(l) && !/logged in/.test(l));
+  assert.deepEqual(warnings, []);
 });
 
 test("Node, ES module: import from \"edgecache\"", () => {
