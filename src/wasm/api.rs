@@ -59,7 +59,7 @@ macro_rules! sync_cache_api {
             pub fn get(
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "CacheValue")] default_value: JsValue,
+                #[wasm_bindgen(js_name = "defaultValue", unchecked_optional_param_type = "CacheValue")] default_value: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> Result<JsValue, JsValue> {
                 $crate::wasm::api::SyncCache::get(self, key, default_value, options)
@@ -71,7 +71,7 @@ macro_rules! sync_cache_api {
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+                #[wasm_bindgen(js_name = "timeout", unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<(), JsValue> {
                 $crate::wasm::api::SyncCache::set(self, key, value, timeout_or_options)
@@ -83,7 +83,7 @@ macro_rules! sync_cache_api {
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
                 #[wasm_bindgen(unchecked_param_type = "CacheValue")] value: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+                #[wasm_bindgen(js_name = "timeout", unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<bool, JsValue> {
                 $crate::wasm::api::SyncCache::add(self, key, value, timeout_or_options)
@@ -96,9 +96,9 @@ macro_rules! sync_cache_api {
             pub fn get_or_set(
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-                #[wasm_bindgen(unchecked_param_type = "CacheValue | (() => CacheValue)")]
+                #[wasm_bindgen(js_name = "defaultOrFactory", unchecked_param_type = "CacheValue | (() => CacheValue)")]
                 default_or_factory: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+                #[wasm_bindgen(js_name = "timeout", unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<JsValue, JsValue> {
                 $crate::wasm::api::SyncCache::get_or_set(self, key, default_or_factory, timeout_or_options)
@@ -124,7 +124,7 @@ macro_rules! sync_cache_api {
                     unchecked_param_type = "Map<CacheKey, CacheValue> | Record<string, CacheValue> | Iterable<readonly [CacheKey, CacheValue]>"
                 )]
                 entries: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+                #[wasm_bindgen(js_name = "timeout", unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<js_sys::Array, JsValue> {
                 $crate::wasm::api::SyncCache::set_many(self, entries, timeout_or_options)
@@ -164,7 +164,7 @@ macro_rules! sync_cache_api {
             pub fn touch(
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "CacheKey")] key: JsValue,
-                #[wasm_bindgen(unchecked_optional_param_type = "TimeoutOrOptions")]
+                #[wasm_bindgen(js_name = "timeout", unchecked_optional_param_type = "TimeoutOrOptions")]
                 timeout_or_options: JsValue,
             ) -> Result<bool, JsValue> {
                 $crate::wasm::api::SyncCache::touch(self, key, timeout_or_options)

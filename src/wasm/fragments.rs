@@ -60,7 +60,11 @@ fn py_value(v: &JsValue, nested: bool) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = makeTemplateFragmentKey)]
 pub fn make_template_fragment_key(
     #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "readonly unknown[]")] vary_on: JsValue,
+    #[wasm_bindgen(
+        js_name = "varyOn",
+        unchecked_optional_param_type = "readonly unknown[]"
+    )]
+    vary_on: JsValue,
 ) -> Result<String, JsValue> {
     let name = match name.as_string() {
         Some(s) if boundary::well_formed(&name) => s,

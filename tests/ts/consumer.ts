@@ -80,6 +80,15 @@ console.log(value, withDefault, added, made, many, failed, removed, live, counte
 import { Cache, stores, type CacheOptions, type StoreAdapter, type AsyncCacheStats, type MemcachedStore } from "edgecache";
 
 const adapter: StoreAdapter = stores.memory();
+// MemoryCache.get is generic like Cache.get; incr of a number is a number.
+interface Product { id: number; name: string }
+const typed = new MemoryCache();
+const product: Product | undefined = typed.get<Product>("p");
+const count: number = typed.incr("n");
+const big: bigint = typed.incr<bigint>("b", 1n);
+void product?.name;
+void count;
+void big;
 // memcached over many servers: its own counters and close().
 const mc: MemcachedStore = stores.memcached(["10.0.0.1:11211", ["10.0.0.2", 11211]], { timeout: 0.5, deadTimeout: 30, flushOnClear: false });
 const mcStats: { failovers: number; deadServers: number; errors: number } = mc.stats();
