@@ -57,6 +57,7 @@ export class Cache {
   #store;
   #onError;
   #storeTimeout;
+  #warned = false;
   #strict;
   #onEvict;
   /** getOrSet calls in progress, by made key (joined by concurrent calls). */
@@ -111,6 +112,11 @@ export class Cache {
 
   #report(error, op, key) {
     if (this.#onError) callHook("onError", this.#onError, this.#counts, error, { op, key });
+    else if (!this.#warned) {
+      // Store errors are otherwise silent (a failed read is a miss): say so once per cache.
+      this.#warned = true;
+      console.warn(`edgecache: a store ${op} failed (${error?.code ?? error?.name}: ${error?.message}); later store errors are counted in stats() without a warning. Pass onError to see each one.`);
+    }
   }
 
   /** Runs one store call, bounded by storeTimeout; a failure is FAILED (or thrown if strict). */

@@ -12,12 +12,27 @@ export function checkStore(store) {
   if (store === null || typeof store !== "object") {
     throw typeError("INVALID_STORE", `option 'store' must be a store adapter object, got ${store === null ? "null" : typeof store}`);
   }
+  // A platform object passed where its adapter belongs reads as every-read-a-miss (or fails
+  // late): name it and the adapter to wrap it in.
+  const raw = rawPlatformObject(store);
+  if (raw) throw typeError("INVALID_STORE", `option 'store' is ${raw[0]}, not a store adapter: pass ${raw[1]}`);
   for (const method of ["get", "put", "delete"]) {
     if (typeof store[method] !== "function") {
       throw typeError("INVALID_STORE", `the store adapter has no ${method}() method (an adapter needs get, put and delete)`);
     }
   }
   return store;
+}
+
+/** `[what it is, the adapter call]` for a raw platform object, else undefined. */
+function rawPlatformObject(store) {
+  const has = (name) => typeof store[name] === "function";
+  if (typeof store.name === "string" && has("get") && has("put")) return undefined; // an adapter
+  if (has("getWithMetadata") && has("list")) return ["a Workers KV binding", "stores.cloudflareKV(env.KV)"];
+  if (has("prepare") && has("batch")) return ["a D1 database", "stores.sql(env.DB)"];
+  if (has("atomic") && has("enqueue")) return ["a Deno.Kv", "stores.denoKV(kv)"];
+  if (has("sendCommand") || has("callBuffer")) return ["a Redis client", "stores.redis(client)"];
+  return undefined;
 }
 
 /** The error of a store answer of the wrong shape (a counted store error). */
