@@ -28,3 +28,23 @@ same(cache.add("lock", 1, 5), false, "add while there");
 same(cache.get("hits"), 1, "incr");`;
   execFileSync(process.execPath, ["--input-type=module", "-e", code + checks], { encoding: "utf8" });
 });
+
+test("README sessions snippet runs in workerd as written: sign in, then the session is there", async () => {
+  const { Miniflare } = await import("miniflare");
+  const { workerOptions } = await import("./helpers.mjs");
+  const { writeFileSync, rmSync } = await import("node:fs");
+  const file = `${root}tests/runtimes/readme-sessions.gen.mjs`;
+  writeFileSync(file, block("## Sessions").replace(`from "edgecache"`, `from "../../pkg/workerd.js"`));
+  const mf = new Miniflare(workerOptions("readme-sessions.gen.mjs", { kvNamespaces: ["SESSIONS"] }));
+  try {
+    const login = await mf.dispatchFetch("http://site.test/login");
+    assert.equal(await login.text(), "hello ann");
+    const cookie = login.headers.get("set-cookie").split(";")[0];
+    const again = await mf.dispatchFetch("http://site.test/", { headers: { cookie } });
+    assert.equal(await again.text(), "hello ann");
+    assert.equal(await (await mf.dispatchFetch("http://site.test/")).text(), "hello anonymous");
+  } finally {
+    await mf.dispose();
+    rmSync(file, { force: true });
+  }
+});
