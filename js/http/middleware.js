@@ -78,7 +78,11 @@ export function cacheMiddleware(handler, options = {}) {
     tags,
     keyFormat,
     keyHeaders = [],
+    ...unknown
   } = options;
+  // A typo (staleWhileRevalidat) would otherwise turn a feature off without a word.
+  const typo = Object.keys(unknown)[0];
+  if (typo !== undefined) throw typeError("UNKNOWN_OPTION", `the page cache has no option '${typo}'`);
   if (!Array.isArray(keyHeaders) || !keyHeaders.every((h) => typeof h === "string" && /^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(h))) {
     throw typeError("INVALID_OPTION", "option 'keyHeaders' must be an array of header names");
   }

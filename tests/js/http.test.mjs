@@ -9,6 +9,7 @@ import {
   stores,
   cachePage,
   cacheMiddleware,
+  honoCache,
   patchCacheControl,
   getMaxAge,
   patchResponseHeaders,
@@ -145,7 +146,9 @@ function setup(make, options = {}) {
   const clock = manualClock(1_700_000_000_000);
   const cache = new MemoryCache({ clock });
   const handler = counted(make);
-  const page = (options.middleware ? cacheMiddleware : cachePage)(handler, { timeout: 60, cache, clock, cacheStatusHeader: "X-Cache", ...options });
+  const { middleware, ...rest } = options;
+  const common = { cache, clock, cacheStatusHeader: "X-Cache", ...rest };
+  const page = middleware ? cacheMiddleware(handler, common) : cachePage(handler, { timeout: 60, ...common });
   return { clock, cache, handler, page, get: (url = "http://site.test/p", init) => page(new Request(url, init)) };
 }
 
@@ -350,6 +353,14 @@ test("cachePage over the async Cache and a store", async () => {
   const hit = await other(new Request("http://site.test/bin"));
   assert.deepEqual(new Uint8Array(await hit.arrayBuffer()), new Uint8Array([1, 0, 255]));
   assert.equal(handler.calls, 1);
+});
+
+test("cachePage, cacheMiddleware and honoCache refuse an unknown option (a typo)", () => {
+  const handler = () => new Response("");
+  assert.throws(() => cachePage(handler, { timeout: 1, staleWhileRevalidat: 5 }), { code: "UNKNOWN_OPTION", message: /staleWhileRevalidat/ });
+  assert.throws(() => cacheMiddleware(handler, { cacheTimout: 5 }), { code: "UNKNOWN_OPTION" });
+  assert.throws(() => honoCache({ timeout: 1, tag: ["a"] }), { code: "UNKNOWN_OPTION" });
+  assert.doesNotThrow(() => cachePage(handler, { timeout: 1, staleWhileRevalidate: 5, keyHeaders: ["x-tenant"] }));
 });
 
 test("cachePage validates its arguments", () => {
