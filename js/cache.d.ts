@@ -214,12 +214,15 @@ export interface KVNamespaceLike {
 }
 
 /** The part of a Deno.Kv the adapter uses. */
+/** A Deno KV key, as Deno declares it (`Deno.KvKey`). */
+export type DenoKvKey = readonly (Uint8Array | string | number | bigint | boolean | symbol)[];
+
 export interface DenoKvLike {
-  get(key: unknown[]): Promise<{ key: unknown[]; value: unknown; versionstamp: string | null }>;
-  getMany(keys: unknown[][]): Promise<Array<{ value: unknown; versionstamp: string | null }>>;
-  set(key: unknown[], value: unknown, options?: { expireIn?: number }): Promise<unknown>;
-  delete(key: unknown[]): Promise<void>;
-  list(selector: { prefix: unknown[] }): AsyncIterable<{ key: unknown[]; value: unknown }>;
+  get(key: DenoKvKey): Promise<{ key: DenoKvKey; value: unknown; versionstamp: string | null }>;
+  getMany(keys: readonly DenoKvKey[]): Promise<Array<{ value: unknown; versionstamp: string | null }>>;
+  set(key: DenoKvKey, value: unknown, options?: { expireIn?: number }): Promise<unknown>;
+  delete(key: DenoKvKey): Promise<void>;
+  list(selector: { prefix: DenoKvKey }): AsyncIterable<{ key: DenoKvKey; value: unknown }>;
   atomic(): unknown;
 }
 
@@ -249,7 +252,7 @@ export declare const stores: {
   /** Workers KV; `encoding: "base64"` enables bulk reads of 100 keys. Not atomic. */
   cloudflareKV(namespace: KVNamespaceLike, options?: { encoding?: "binary" | "base64" }): StoreAdapter;
   /** Deno KV under a key prefix (default ["edgecache"]); atomic. */
-  denoKV(kv: DenoKvLike, options?: { prefix?: unknown[] }): StoreAdapter;
+  denoKV(kv: DenoKvLike, options?: { prefix?: DenoKvKey }): StoreAdapter;
   /**
    * memcached servers (`"host:port"` or `[host, port]`) over the meta protocol; a key lives on
    * the server pymemcache's HashClient (Django's PyMemcacheCache) picks; atomic (CAS).

@@ -56,6 +56,23 @@ test("Bun: import from \"edgecache\"", () => {
   assert.deepEqual(run(bun, ["bun.mjs"]), expected);
 });
 
+test("Deno: deno check of a consumer file with the real Deno.openKv()", () => {
+  writeFileSync(join(project, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
+  writeFileSync(join(project, "check.ts"), `import { Cache, MemoryCache, stores, type StoreAdapter } from "npm:edgecache";
+const kv = await Deno.openKv(":memory:");
+const store: StoreAdapter = stores.denoKV(kv, { prefix: ["app", "cache"] as const });
+const cache = new Cache({ store, timeout: 60 });
+const user: { id: number } | undefined = await cache.get<{ id: number }>("user:1");
+const local = new MemoryCache({ maxEntries: 10 });
+const n: number = local.incr("n");
+// @ts-expect-error a store needs get, put and delete
+new Cache({ store: {} });
+console.log(user, n);
+`);
+  const out = spawnSync(deno, ["check", "check.ts"], { cwd: project, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
+  assert.equal(out.status, 0, out.stderr + out.stdout);
+});
+
 test("Deno: the npm: specifier, over Deno KV", () => {
   writeFileSync(join(project, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
   writeFileSync(join(project, "deno.mjs"), `import { MemoryCache, Cache, cachePage, stores } from "npm:edgecache";\n${program("stores.denoKV(await Deno.openKv(':memory:'))")}\nconsole.log(JSON.stringify(result));`);
