@@ -76,6 +76,12 @@ function finish(dir) {
       "--log-level=warning", `--outfile=${join(at, file)}`,
     ]);
   }
+  // CommonJS types: a `.d.cts` beside each `.d.ts`, its relative imports naming `.cjs` files, so
+  // a TypeScript project compiling to CommonJS (module Node16) types require("edgecache").
+  for (const file of readdirSync(at).filter((f) => f.endsWith(".d.ts") && !f.endsWith("_bg.wasm.d.ts"))) {
+    const text = readFileSync(join(at, file), "utf8").replace(/(["'])(\.\.?\/[^"']+)\.js\1/g, "$1$2.cjs$1");
+    writeFileSync(join(at, file.replace(/\.d\.ts$/, ".d.cts")), text);
+  }
   // `.mjs` entries: the ES module loader of the same name bundled into one module. Node compiles
   // each module of a graph on import: one file loads in about half the time of the ~25 (start-up).
   for (const file of new Set(Object.values(matrix.entries).filter((f) => f.endsWith(".mjs")))) {
@@ -100,7 +106,16 @@ for (const build of Object.values(builds)) {
   finish(dir);
 }
 
-const conditions = (prefix) => Object.fromEntries(Object.entries(matrix.entries).map(([k, v]) => [k, `./${prefix}${v}`]));
+// require: its own types (the .d.cts copies), which CommonJS TypeScript projects need; it goes
+// before "types", since TypeScript takes the first condition that matches.
+const conditions = (prefix) => {
+  const list = Object.entries(matrix.entries).map(([k, v]) =>
+    [k, k === "require" ? { types: `./${prefix}index.d.cts`, default: `./${prefix}${v}` } : `./${prefix}${v}`]);
+  const types = list.findIndex(([k]) => k === "types");
+  const require = list.findIndex(([k]) => k === "require");
+  if (types >= 0 && require > types) list.splice(require, 0, ...list.splice(types, 1));
+  return Object.fromEntries(list);
+};
 const subpaths = Object.fromEntries(Object.entries(matrix.subpaths ?? {}).map(([path, file]) =>
   [path, { types: `./${file.replace(/\.js$/, ".d.ts")}`, default: `./${file}` }]));
 const loaders = (prefix) => [...new Set(Object.values(matrix.entries).filter((f) => /\.(m|c)?js$/.test(f))

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { writeFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { installPacked, program, expected, memoryProgram, memoryExpected, memoryImport, bundledWorker, distOf, deno, bun, runJson } from "./packed.mjs";
+import { installPacked, root, program, expected, memoryProgram, memoryExpected, memoryImport, bundledWorker, distOf, deno, bun, runJson } from "./packed.mjs";
 
 let project;
 let remove;
@@ -71,6 +71,16 @@ console.log(user, n);
 `);
   const out = spawnSync(deno, ["check", "check.ts"], { cwd: project, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
   assert.equal(out.status, 0, out.stderr + out.stdout);
+});
+
+test("TypeScript consumers type the package through its exports: ES modules and CommonJS (module Node16)", () => {
+  const tsc = join(root, "node_modules/.bin/tsc");
+  const options = { strict: true, noEmit: true, module: "Node16", moduleResolution: "Node16", target: "ES2022", lib: ["ES2022", "ESNext.Disposable", "DOM"], skipLibCheck: false, types: [] };
+  writeFileSync(join(project, "esm-consumer.mts"), `import { MemoryCache, Cache, stores } from "edgecache";\nconst c = new MemoryCache();\nconst n: number = c.incr("k");\nconst a = new Cache({ store: stores.memory() });\nvoid n; void a;\n`);
+  writeFileSync(join(project, "cjs-consumer.cts"), `import edgecache = require("edgecache");\nconst c = new edgecache.MemoryCache();\nconst v: string | undefined = c.get<string>("k");\nimport memory = require("edgecache/memory");\nconst m = new memory.MemoryCache();\nvoid v; void m;\n`);
+  writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["esm-consumer.mts", "cjs-consumer.cts"] }));
+  const out = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project, encoding: "utf8" });
+  assert.equal(out.status, 0, out.stdout + out.stderr);
 });
 
 test("Deno: the npm: specifier, over Deno KV", () => {
