@@ -214,6 +214,21 @@ export interface KVNamespaceLike {
 }
 
 /** The part of a Deno.Kv the adapter uses. */
+/** The part of Web Storage (`localStorage`, `sessionStorage`) the adapter uses: declared here
+ * so that projects without the DOM lib (Workers) compile. */
+export interface StorageLike {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The part of an `IDBFactory` (`indexedDB`) the adapter uses (no DOM lib needed). */
+export interface IDBFactoryLike {
+  open(name: string, version?: number): object;
+}
+
 /** A Deno KV key, as Deno declares it (`Deno.KvKey`). */
 export type DenoKvKey = readonly (Uint8Array | string | number | bigint | boolean | symbol)[];
 
@@ -265,9 +280,9 @@ export declare const stores: {
   /** Django's file cache (Node, Deno, Bun). Not atomic. */
   fileSystem(dir: string, options?: { maxEntries?: number; cullFrequency?: number } & ClockOption): StoreAdapter;
   /** Web Storage (records as base64); atomic within one page. */
-  localStorage(storage?: Storage, options?: { prefix?: string } & ClockOption): StoreAdapter;
+  localStorage(storage?: StorageLike, options?: { prefix?: string } & ClockOption): StoreAdapter;
   /** IndexedDB; atomic across tabs. */
-  indexedDB(name?: string, options?: { indexedDB?: IDBFactory } & ClockOption): StoreAdapter & { close(): Promise<void> };
+  indexedDB(name?: string, options?: { indexedDB?: IDBFactoryLike } & ClockOption): StoreAdapter & { close(): Promise<void> };
   /** The Cache API (per data center in Workers; list only in browsers). Not atomic. */
   cacheStorage(cache: Cache_, options?: ClockOption): StoreAdapter;
 };

@@ -23,7 +23,7 @@ export {
   honoCache,
 } from "./http.js";
 export type { FetchHandler, CacheTarget, Directives, PageKeyOptions, CacheMiddlewareOptions, CachePageOptions } from "./http.js";
-export type { CacheOptions, AsyncCacheStats, StoreAdapter, StoreLimits, StorePutOptions, StoreBytes, SqlStore, MemcachedOptions, MemcachedStore, StoreSocket } from "./cache.js";
+export type { CacheOptions, AsyncCacheStats, StoreAdapter, StoreLimits, StorePutOptions, StoreBytes, SqlStore, MemcachedOptions, MemcachedStore, StoreSocket, StorageLike, IDBFactoryLike, DenoKvLike, DenoKvKey } from "./cache.js";
 export type * from "./types.js";
 
 /** Django's `cache`: the "default" alias of configureCaches (a MemoryCache when unconfigured). */

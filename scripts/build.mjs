@@ -76,6 +76,12 @@ function finish(dir) {
       "--log-level=warning", `--outfile=${join(at, file)}`,
     ]);
   }
+  // wasm-bindgen declares `[Symbol.dispose]()` on its classes, which needs lib
+  // esnext.disposable: a Workers project (workers-types, no DOM, ES2022) does not compile
+  // against it. The method stays at run time (`using` works where the engine has it); `free()`
+  // is typed.
+  const glue = join(at, `${name}.d.ts`);
+  writeFileSync(glue, readFileSync(glue, "utf8").replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, ""));
   // CommonJS types: a `.d.cts` beside each `.d.ts`, its relative imports naming `.cjs` files, so
   // a TypeScript project compiling to CommonJS (module Node16) types require("edgecache").
   for (const file of readdirSync(at).filter((f) => f.endsWith(".d.ts") && !f.endsWith("_bg.wasm.d.ts"))) {

@@ -18,7 +18,8 @@ step "cargo test"
 cargo test
 step "wasm-pack test --headless --chrome"
 wasm-pack test --headless --chrome
-step "TypeScript consumer (tsc --strict --noEmit)"
+step "TypeScript consumers (tsc --strict --noEmit; a Workers project without the DOM lib)"
 tsc -p tests/ts/tsconfig.json
+tsc -p tests/ts/workers/tsconfig.json
 step "JS tests against pkg/ (node --test)"
 node --test tests/js/
