@@ -19,8 +19,12 @@ export interface PageKeyOptions {
   language?: string;
   /** Appended to keys as `.<time zone>`. */
   timeZone?: string;
-  /** Where the keys are stored. Default: the "default" alias. */
-  cache?: CacheTarget;
+  /**
+   * Where the keys are stored. Default: the "default" alias. A function gets the request and
+   * the handler's other arguments (a Worker's `env`, `ctx`) and returns the cache for it: make
+   * one per binding and return it, so its memory tier and coalescing last across requests.
+   */
+  cache?: CacheTarget | ((request: Request, ...rest: never[]) => CacheTarget);
   /**
    * How header values enter the page key. "unambiguous" (default): each value length-prefixed
    * and an absent header marked apart, so different requests never share a key. "django":
@@ -95,4 +99,4 @@ export interface HonoContextLike {
 }
 
 /** The cache middleware for Hono: with `timeout`, cachePage; without, cacheMiddleware. */
-export declare function honoCache(options?: Omit<CacheMiddlewareOptions, "pageTimeout"> & { timeout?: number | null }): (c: HonoContextLike, next: () => Promise<void>) => Promise<Response>;
+export declare function honoCache(options?: Omit<CacheMiddlewareOptions, "pageTimeout" | "cache"> & { timeout?: number | null; cache?: CacheTarget | ((c: HonoContextLike) => CacheTarget) }): (c: HonoContextLike, next: () => Promise<void>) => Promise<Response>;

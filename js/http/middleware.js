@@ -96,10 +96,18 @@ export function cacheMiddleware(handler, options = {}) {
   }
   const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
   if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
-  else if (cache !== undefined && typeof cache !== "string") throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache or a Cache");
-  const inflight = new Map(); // coalescing: one handler call per key at a time
+  else if (cache !== undefined && typeof cache !== "string" && typeof cache !== "function") {
+    throw typeError("INVALID_OPTION", "option 'cache' must be a cache alias, a MemoryCache, a Cache, or a function of the request returning one");
+  }
+  // Per cache: one handler call per key at a time (coalescing), one background refresh per URL
+  // at a time. Keyed by the cache, so requests served by different caches never share a call.
+  const flights = new WeakMap();
+  const flightsOf = (c) => {
+    let f = flights.get(c);
+    if (f === undefined) flights.set(c, (f = { inflight: new Map(), refreshing: new Set() }));
+    return f;
+  };
   const pages = new PageReader();
-  const refreshing = new Set(); // one background refresh per URL at a time
 
   const withStatus = (response, status) => {
     if (!cacheStatusHeader && !serverTiming) return response;
@@ -182,7 +190,9 @@ export function cacheMiddleware(handler, options = {}) {
     if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
     // The handler sees another host, scheme or method than the key says: never cached.
     if (overridden(request)) return withStatus(await handler(request, ...rest), "BYPASS");
-    const c = resolveCache(cache);
+    // A function picks the cache per request (a Worker's env arrives with it): made once per
+    // binding by the caller, it keeps its memory tier and coalescing across requests.
+    const c = resolveCache(typeof cache === "function" ? cache(request, ...rest) : cache);
     let hit = fetchFromCache(c, request);
     if (isThenable(hit)) hit = await hit;
     if (hit !== undefined) {
@@ -206,6 +216,7 @@ export function cacheMiddleware(handler, options = {}) {
     // Concurrent misses for one URL share a handler call when the result would be served
     // to each of them anyway (same page key under the learned Vary list, stored).
     const flight = `${request.method} ${request.url}`;
+    const { inflight } = flightsOf(c);
     const leader = inflight.get(flight);
     if (leader !== undefined) {
       const shared = await leader.catch(() => undefined);
@@ -233,6 +244,7 @@ export function cacheMiddleware(handler, options = {}) {
   /** Refreshes a stale entry in the background (kept alive by the runtime's waitUntil). */
   function refresh(c, request, rest) {
     const flight = `${request.method} ${request.url}`;
+    const { refreshing } = flightsOf(c);
     if (refreshing.has(flight)) return;
     refreshing.add(flight);
     const work = finish(c, request, rest)
@@ -265,8 +277,10 @@ export function cachePage(handler, { timeout, cache, keyPrefix, ...rest } = {}) 
  * `timeout` makes it cachePage; without it, cacheMiddleware (max-age, then `cacheTimeout`).
  */
 export function honoCache(options = {}) {
-  const { timeout, ...rest } = options;
-  const settings = timeout === undefined ? rest : { ...rest, pageTimeout: timeout ?? undefined };
+  const { timeout, cache, ...rest } = options;
+  // `cache: (c) => cache` picks the cache from Hono's context (its env) per request.
+  const perRequest = typeof cache === "function" ? (request, run, ctx, context) => cache(context) : cache;
+  const settings = timeout === undefined ? { ...rest, cache: perRequest } : { ...rest, cache: perRequest, pageTimeout: timeout ?? undefined };
   // The handler runs the rest of Hono's chain for this request (passed as an argument).
   const middleware = cacheMiddleware((request, run) => run(), settings);
   return async function edgecache(c, next) {
@@ -279,7 +293,7 @@ export function honoCache(options = {}) {
     const response = await middleware(c.req.raw, async () => {
       await next();
       return c.res;
-    }, ctx);
+    }, ctx, c);
     c.res = response;
     return response;
   };

@@ -25,3 +25,25 @@ test("Hono: pages are cached per the middleware, other routes untouched", async 
   clock.advance(60);
   assert.equal(await (await app.request("/products/1")).text(), "product 1 #5");
 });
+
+test("Hono: cache: (c) => cache picks the cache from the app's env per request; one per binding", async () => {
+  const byBinding = new Map();
+  let calls = 0;
+  const app = new Hono();
+  app.use("/p/*", honoCache({
+    timeout: 60,
+    cacheStatusHeader: "X-Cache",
+    cache: (c) => {
+      if (!byBinding.has(c.env.TENANT)) byBinding.set(c.env.TENANT, new MemoryCache());
+      return byBinding.get(c.env.TENANT);
+    },
+  }));
+  app.get("/p/:id", (c) => c.text(`${c.env.TENANT} ${c.req.param("id")} #${++calls}`));
+  assert.equal(await (await app.request("/p/1", {}, { TENANT: "a" })).text(), "a 1 #1");
+  const hit = await app.request("/p/1", {}, { TENANT: "a" });
+  assert.equal(hit.headers.get("x-cache"), "HIT");
+  assert.equal(await hit.text(), "a 1 #1");
+  // Another binding's cache: its own entry, never tenant a's page.
+  assert.equal(await (await app.request("/p/1", {}, { TENANT: "b" })).text(), "b 1 #2");
+  assert.equal(byBinding.size, 2);
+});

@@ -509,3 +509,32 @@ test("page keys stay exact per header values when remembered: absent, empty and 
   assert.equal(await text(), "absent 1");
   assert.equal(handler.calls, 3);
 });
+
+test("cache: a function of the request (a Worker's env): coalescing and the tier last across requests, never across caches", async () => {
+  const caches = new Map(); // one per binding, made on first use
+  const cacheFor = (request, env) => {
+    if (!caches.has(env.name)) caches.set(env.name, new MemoryCache());
+    return caches.get(env.name);
+  };
+  let calls = 0;
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  const handler = async (request, env) => {
+    calls++;
+    await gate;
+    return new Response(`page of ${env.name}`);
+  };
+  const page = cachePage(handler, { timeout: 60, cache: cacheFor, cacheStatusHeader: "X-Cache" });
+  const a = { name: "tenant-a" };
+  const b = { name: "tenant-b" };
+  const misses = [...Array.from({ length: 5 }, () => page(new Request("http://site.test/p"), a)), page(new Request("http://site.test/p"), b)];
+  release();
+  const bodies = await Promise.all(misses.map(async (r) => (await r).text()));
+  assert.deepEqual(bodies, [...Array(5).fill("page of tenant-a"), "page of tenant-b"]);
+  assert.equal(calls, 2, "one handler call per cache: 5 concurrent misses of tenant a share one");
+  const again = await page(new Request("http://site.test/p"), a);
+  assert.equal(again.headers.get("x-cache"), "HIT");
+  assert.equal(await again.text(), "page of tenant-a");
+  assert.equal(calls, 2);
+  assert.throws(() => cachePage(handler, { timeout: 1, cache: 5 }), { code: "INVALID_OPTION" });
+});
