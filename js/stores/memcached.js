@@ -3,13 +3,14 @@
 // owns the sockets: one connection per server, reused, requests pipelined on it.
 import { __mcCommand, __mcReply, __mcServers } from "../edgecache.js";
 import { codedError, typeError } from "../errors.js";
+import { sameBytes } from "./base64.js";
 import { runtimeSockets } from "../sockets.js";
 
 const [GET, GET_CAS, SET, ADD, CAS, DELETE, FLUSH_ALL] = [0, 1, 2, 3, 4, 5, 7];
 
 /** The memcached adapter's view whose items carry their client flags (format "django"). */
 export const DJANGO_ITEMS = Symbol("edgecache.memcached.djangoItems");
-const [VALUE, DONE, OK, SERVER_ERROR] = [0, 1, 7, 8];
+const [VALUE, DONE, MISS, OK, SERVER_ERROR] = [0, 1, 5, 7, 8];
 const CRLF = new Uint8Array([13, 10]);
 const EMPTY = new Uint8Array(0);
 // memcached's default item limit is 1 MiB including the item's header and key: values up to
@@ -170,8 +171,6 @@ function serverName(server) {
   return name;
 }
 
-const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-
 /**
  * A store adapter over memcached servers (`"host:port"` or `[host, port]`). Each key lives on
  * one server, chosen as pymemcache's HashClient (Django's PyMemcacheCache) chooses: rendezvous
@@ -247,6 +246,8 @@ export function memcached(servers, options = {}) {
   // An item as the Cache sees it: its data, or (framed, for format "django") its client flags
   // (4 bytes, big-endian) then its data, as Django's PyMemcacheCache tells values apart.
   const item = (reply, framed) => {
+    // A get is answered by a value or a miss; anything else means the stream is not ours.
+    if (reply.status !== VALUE && reply.status !== MISS) throw codedError("STORE_PROTOCOL", "memcached answered a get with neither a value nor a miss");
     if (!framed || reply.value === null) return reply.value;
     const out = new Uint8Array(4 + reply.value.length);
     new DataView(out.buffer).setUint32(0, reply.flags);
@@ -306,7 +307,7 @@ export function memcached(servers, options = {}) {
       }
       const [current] = await one(key, line(GET_CAS, key));
       const bytes = item(current, framed);
-      if (bytes === null || current.cas === null || !equal(bytes, expected)) return false;
+      if (bytes === null || current.cas === null || !sameBytes(bytes, expected)) return false;
       const [reply] = await one(key, store(CAS, key, value, ttl, current.cas, framed));
       return reply.status === DONE;
     },

@@ -172,3 +172,29 @@ test("memcached: bad options are refused", () => {
   assert.throws(() => stores.memcached(["a:1"], { timeot: 1 }), { code: "UNKNOWN_OPTION" });
   assert.throws(() => stores.memcached(["a:1"], { timeout: 0 }), { code: "INVALID_OPTION" });
 });
+
+test("memcached: a server answering garbage, a truncated value or nothing: misses counted, no wrong value, no hang", async () => {
+  const { createServer } = await import("node:net");
+  // A fake server beside the real ones: its answer to any request is `reply`.
+  const answers = {
+    garbage: "XX not a reply\r\n",
+    truncated: "VA 100 f0\r\nshort",
+    unasked: "HD\r\nHD\r\nEN\r\n",
+    huge: `VA ${2 ** 40} f0\r\n`,
+    silent: "",
+  };
+  for (const [name, reply] of Object.entries(answers)) {
+    const server = createServer((socket) => socket.on("data", () => reply && socket.write(reply)));
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const s = stores.memcached([`127.0.0.1:${server.address().port}`], { timeout: 0.2 });
+      open.push(s);
+      const cache = new Cache({ store: s, memory: false, onError: () => {} });
+      assert.equal(await cache.get("k"), undefined, name);
+      assert.equal(cache.stats().storeErrors, 1, name);
+      await assert.rejects(cache.incr("k"), (e) => typeof e.code === "string", name);
+    } finally {
+      server.close();
+    }
+  }
+});
