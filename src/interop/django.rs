@@ -5,7 +5,7 @@
 //! client flags.
 
 use super::json::{json_to_value, value_to_json, Floats};
-use super::{pickle_to_value, value_to_pickle};
+use super::{pickle_to_value, python_int, value_to_pickle, write_int};
 use crate::codec::{self, bigint, Encoder, Token, Value};
 use crate::error::{Error, Result};
 
@@ -105,13 +105,7 @@ fn as_int(value: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     match token {
-        Token::Number(x)
-            if x.fract() == 0.0
-                && x.abs() <= 9_007_199_254_740_991.0
-                && !(x == 0.0 && x.is_sign_negative()) =>
-        {
-            Some(bigint::from_i64(x as i64))
-        }
+        Token::Number(x) => python_int(x).map(bigint::from_i64),
         Token::BigInt(twos) => Some(twos.to_vec()),
         _ => None,
     }
@@ -202,10 +196,7 @@ pub fn py_int(text: &[u8]) -> Option<Vec<u8>> {
 
 fn int_value(twos: &[u8]) -> Vec<u8> {
     let mut e = Encoder::new();
-    match bigint::to_i128(twos) {
-        Some(v) if v.unsigned_abs() < (1u128 << 53) => e.number(v as f64),
-        _ => e.bigint(twos),
-    }
+    write_int(&mut e, twos);
     e.finish()
 }
 

@@ -5,7 +5,7 @@
 
 use super::django::py_int;
 use super::pickle_globals::civil_from_days;
-use crate::codec::{self, bigint, Decoder, Encoder, Token, Value};
+use crate::codec::{self, Decoder, Encoder, Token, Value};
 use crate::error::{Error, Result};
 
 /// How floats become text and back: Python's `repr()` of a float, and its parse.
@@ -91,13 +91,7 @@ fn write(d: &mut Decoder<'_>, out: &mut String, floats: Floats, depth: usize) ->
         Token::Number(x) if x.is_infinite() => {
             out.push_str(if x > 0.0 { "Infinity" } else { "-Infinity" })
         }
-        Token::Number(x)
-            if x.fract() == 0.0
-                && x.abs() < 9_007_199_254_740_992.0
-                && !(x == 0.0 && x.is_sign_negative()) =>
-        {
-            out.push_str(&(x as i64).to_string());
-        }
+        Token::Number(x) if super::python_int(x).is_some() => out.push_str(&(x as i64).to_string()),
         Token::Number(x) => out.push_str(&(floats.text)(x)),
         Token::BigInt(twos) => out.push_str(&super::django::decimal(twos)),
         Token::String(s) => quote(out, s),
@@ -286,10 +280,7 @@ impl Parser<'_> {
             out.number((self.floats.parse)(text).ok_or_else(|| bad("a number"))?);
         } else {
             let twos = py_int(text.as_bytes()).ok_or_else(|| bad("a number"))?;
-            match bigint::to_i128(&twos) {
-                Some(v) if v.unsigned_abs() < (1u128 << 53) => out.number(v as f64),
-                _ => out.bigint(&twos),
-            }
+            super::write_int(out, &twos);
         }
         Ok(())
     }

@@ -15,3 +15,20 @@ mod pickle_write;
 pub use django::py_int;
 pub use pickle_read::pickle_to_value;
 pub use pickle_write::value_to_pickle;
+
+use crate::codec::{bigint, Encoder};
+
+/// The Python int a JS number stands for: a whole number within 2^53, not -0 (Python has no
+/// negative zero int). Every writer for Django uses this one rule.
+fn python_int(x: f64) -> Option<i64> {
+    (x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_991.0 && !(x == 0.0 && x.is_sign_negative()))
+        .then_some(x as i64)
+}
+
+/// Writes a Python int read from Django: a number within 2^53, else a bigint.
+fn write_int(out: &mut Encoder, twos: &[u8]) {
+    match bigint::to_i128(twos) {
+        Some(v) if v.unsigned_abs() < (1u128 << 53) => out.number(v as f64),
+        _ => out.bigint(twos),
+    }
+}

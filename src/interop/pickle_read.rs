@@ -408,10 +408,7 @@ fn write(
     match &nodes[i] {
         Py::None => out.null(),
         Py::Bool(b) => out.bool(*b),
-        Py::Int(twos) => match bigint::to_i128(twos) {
-            Some(v) if v.unsigned_abs() < (1u128 << 53) => out.number(v as f64),
-            _ => out.bigint(twos),
-        },
+        Py::Int(twos) => super::write_int(out, twos),
         Py::Float(x) => out.number(*x),
         Py::Str(s) | Py::Decimal(s) => out.string(s),
         Py::Bytes(b) => out.binary(crate::codec::BinaryKind::Uint8Array, b),

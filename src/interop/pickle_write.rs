@@ -70,11 +70,8 @@ impl Pickler {
     }
 
     fn number(&mut self, x: f64) {
-        if x.fract() == 0.0
-            && x.abs() <= 9_007_199_254_740_991.0
-            && !(x == 0.0 && x.is_sign_negative())
-        {
-            self.int(&bigint::from_i64(x as i64));
+        if let Some(n) = super::python_int(x) {
+            self.int(&bigint::from_i64(n));
         } else {
             self.out.push(b'G');
             self.out.extend_from_slice(&x.to_be_bytes());
