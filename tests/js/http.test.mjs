@@ -537,4 +537,12 @@ test("cache: a function of the request (a Worker's env): coalescing and the tier
   assert.equal(await again.text(), "page of tenant-a");
   assert.equal(calls, 2);
   assert.throws(() => cachePage(handler, { timeout: 1, cache: 5 }), { code: "INVALID_OPTION" });
+  // A cache function that throws: the caller gets its own error, unchanged, and the next request works.
+  const mine = new Error("no binding");
+  const picky = cachePage(async () => new Response("ok"), { timeout: 60, cache: (request, env) => { if (!env) throw mine; return cacheFor(request, env); } });
+  await assert.rejects(picky(new Request("http://site.test/q")), (e) => e === mine);
+  assert.equal(await (await picky(new Request("http://site.test/q"), a)).text(), "ok");
+  // One that returns something that is not a cache: a coded error, not a crash.
+  const wrong = cachePage(async () => new Response("ok"), { timeout: 60, cache: () => 42 });
+  await assert.rejects(wrong(new Request("http://site.test/q")), { code: "INVALID_OPTION" });
 });
