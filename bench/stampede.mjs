@@ -1,7 +1,9 @@
 // A simulated fleet: many Cache instances over one store adapter with latency, serving a
 // Zipf workload whose hot keys expire. Origin (factory) calls per expiry of the hottest key
 // and the p99 latency of requests, with no protection (get, then set), with single flight
-// (getOrSet) and with XFetch early refresh (getOrSet with beta). Writes STAMPEDE-RESULTS.md.
+// (getOrSet), with XFetch early refresh (getOrSet with beta), and with a fleet-wide lease
+// (getOrSet with lock: one instance computes, the others wait for its value). Writes
+// STAMPEDE-RESULTS.md.
 import { writeFileSync } from "node:fs";
 import { searchCdf } from "./cdf.mjs";
 import { Cache, stores } from "../pkg/node.js";
@@ -66,6 +68,10 @@ async function run(mode) {
       }
     } else if (mode === "single flight") {
       await cache.getOrSet(key, factoryFor(key), TTL);
+    } else if (mode === "lease") {
+      await cache.getOrSet(key, factoryFor(key), { timeout: TTL, lock: true });
+    } else if (mode === "lease + xfetch") {
+      await cache.getOrSet(key, factoryFor(key), { timeout: TTL, lock: true, beta: 5, waitUntil: (p) => background.push(p) });
     } else {
       // getOrSet measures the factory in real seconds (0.02 s); beta scales it to the
       // virtual timeline so early refresh has a window of about one wave (0.1 s).
@@ -95,7 +101,7 @@ async function run(mode) {
 }
 
 const results = [];
-for (const mode of ["none", "single flight", "xfetch"]) {
+for (const mode of ["none", "single flight", "xfetch", "lease", "lease + xfetch"]) {
   const r = await run(mode);
   results.push(r);
   console.log(mode, JSON.stringify(r));

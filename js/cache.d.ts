@@ -164,6 +164,13 @@ export interface AsyncCacheStats {
   staleServed: number;
   /** Background refreshes started (serve-stale and XFetch). */
   refreshes: number;
+  /** Leases this instance took (getOrSet's `lock`): it computed the value for the fleet. */
+  leasesAcquired: number;
+  /** getOrSet calls that found another instance's lease and waited for its value. */
+  leaseWaits: number;
+  /** Waits that outlasted `lock.wait`: this instance computed the value itself. */
+  leaseTimeouts: number;
+  /** hits / (hits + misses). A stale value served counts as a miss (it was due a refresh) and in `staleServed`. */
   hitRatio: number;
   /** The memory tier's stats, or null without one. */
   memory: CacheStats | null;

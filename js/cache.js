@@ -9,6 +9,8 @@ import { callHook, codedError, typeError } from "./errors.js";
 import { CacheCore, MemoryCache, __localFast, __lastMade, __take } from "./edgecache.js";
 import { fastKey, payload } from "./fast.js";
 import { asBytes, checkStore, describe, protocolError, timeoutError } from "./store-answers.js";
+import { Deadline } from "./deadline.js";
+import { leased } from "./lease.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { DJANGO_ITEMS } from "./stores/memcached.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
@@ -56,7 +58,9 @@ export class Cache {
   #core;
   #store;
   #onError;
-  #storeTimeout;
+  #deadline;
+  /** What leases use of this cache (made on first use). */
+  #io;
   #warned = false;
   #strict;
   #onEvict;
@@ -77,6 +81,9 @@ export class Cache {
     invalidated: 0,
     staleServed: 0,
     refreshes: 0,
+    leasesAcquired: 0,
+    leaseWaits: 0,
+    leaseTimeouts: 0,
   };
 
   constructor(options) {
@@ -101,7 +108,7 @@ export class Cache {
     const tier = memoryTier(memory, rest.clock);
     if (tier) this.#core.useMemory(tier);
     this.#onError = onError;
-    this.#storeTimeout = storeTimeout;
+    this.#deadline = new Deadline(storeTimeout, (op) => timeoutError(op, storeTimeout));
     this.#strict = strict;
   }
 
@@ -121,19 +128,13 @@ export class Cache {
 
   /** Runs one store call, bounded by storeTimeout; a failure is FAILED (or thrown if strict). */
   async #call(op, key, run, strict = this.#strict) {
-    let timer;
     try {
-      const limit = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(timeoutError(op, this.#storeTimeout)), this.#storeTimeout * 1000);
-      });
-      return await Promise.race([Promise.resolve().then(run), limit]);
+      return await this.#deadline.run(op, run);
     } catch (error) {
       this.#counts.storeErrors++;
       this.#report(error, op, key);
       if (strict) throw error;
       return FAILED;
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -316,13 +317,14 @@ export class Cache {
     try {
       this.#core.checkDefault(defaultOrFactory);
       const made = this.#core.writeKey(key, options);
+      const lease = this.#core.leasePolicy(options);
       // Concurrent calls for one key share one read and one factory call.
       const joined = this.#pending.get(made);
       if (joined !== undefined) {
         this.#counts.hits++;
         return joined;
       }
-      const run = this.#getOrSet(made, key, defaultOrFactory, options).finally(() => this.#pending.delete(made));
+      const run = this.#getOrSet(made, key, defaultOrFactory, options, lease).finally(() => this.#pending.delete(made));
       this.#pending.set(made, run);
       return run;
     } catch (error) {
@@ -330,7 +332,7 @@ export class Cache {
     }
   }
 
-  async #getOrSet(made, key, defaultOrFactory, options) {
+  async #getOrSet(made, key, defaultOrFactory, options, lease) {
     const refresh = wantsRefresh(options);
     const found = await this.#read("getOrSet", made, refresh ? options : undefined);
     const state = found === undefined ? "miss" : (found.state ?? "fresh");
@@ -338,17 +340,36 @@ export class Cache {
     if (state === "fresh") return found.value;
     if (state === "early" || state === "revalidate") {
       if (state === "revalidate") this.#counts.staleServed++;
-      this.#refreshInBackground(made, key, defaultOrFactory, options);
+      this.#refreshInBackground(made, key, defaultOrFactory, options, lease);
       return found.value;
     }
-    if (state === "miss") return this.#flight(made, () => this.#fill(made, key, defaultOrFactory, options));
+    // With a lease, one instance of the fleet computes; the others wait for its value.
+    const guarded = (compute, how) => (lease === undefined ? compute() : leased(this.#leaseIo(), made, lease, compute, how));
+    if (state === "miss") return this.#flight(made, () => guarded(() => this.#fill(made, key, defaultOrFactory, options)));
     try {
-      return await this.#flight(made, () => this.#replace(key, defaultOrFactory, options));
+      // Stale within staleIfError: while another instance holds the lease, serve the stale value.
+      const stale = () => {
+        this.#counts.staleServed++;
+        return found.value;
+      };
+      return await this.#flight(made, () => guarded(() => this.#replace(key, defaultOrFactory, options), { stale }));
     } catch (error) {
       this.#report(error, "getOrSet", made);
       this.#counts.staleServed++;
       return found.value;
     }
+  }
+
+  /** What a lease (js/lease.js) may use of this cache. */
+  #leaseIo() {
+    return (this.#io ??= {
+      store: this.#store,
+      core: this.#core,
+      counts: this.#counts,
+      failed: FAILED,
+      call: (op, made, run) => this.#call(op, made, run),
+      read: (made) => this.#fromStore("getOrSet", made),
+    });
   }
 
   /** Shares one run of `compute` among concurrent callers for `made`. */
@@ -377,10 +398,18 @@ export class Cache {
     return value;
   }
 
-  #refreshInBackground(made, key, defaultOrFactory, options) {
+  #refreshInBackground(made, key, defaultOrFactory, options, lease) {
     if (this.#flights.has(made)) return;
     this.#counts.refreshes++;
-    const run = this.#flight(made, () => this.#replace(key, defaultOrFactory, options)).catch((error) => {
+    // With a lease, the refresh runs where the lease is taken; elsewhere it is already running.
+    const replace = () => this.#replace(key, defaultOrFactory, options);
+    // Once the lease is taken, a record no longer due (another instance refreshed it) ends it.
+    const recheck = async () => {
+      const now = await this.#fromStore("refresh", made, options);
+      return now?.state === "fresh" ? now : undefined;
+    };
+    const refresh = lease === undefined ? replace : () => leased(this.#leaseIo(), made, lease, replace, { onlyIfFree: true, recheck });
+    const run = this.#flight(made, refresh).catch((error) => {
       // The stale value stays; the next read tries again.
       this.#report(error, "refresh", made);
     });

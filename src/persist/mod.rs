@@ -2,10 +2,11 @@
 //! with given limits, how a record read back becomes a value again, and the lifetimes a
 //! store and the memory tier give it.
 //!
-//! Owns the record format (`record`), store keys (`store_key`) and what a store's limits
+//! Owns the record format (`record`), leases (`lease`), store keys (`store_key`) and what a store's limits
 //! mean. May use the codec and the store's key hash; never touches a cache or JS: the
 //! binding carries records between the memory tier and the store.
 
+pub mod lease;
 pub mod record;
 pub(crate) mod store_key;
 
@@ -14,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::store::hash::hash_key;
 use record::{Body, Manifest, Record, CHECKSUM_SEED, OVERHEAD};
 use store_key::chunk_key;
+pub use store_key::lease_key;
 
 /// What a store accepts and how values are prepared for it.
 #[derive(Debug, Clone, PartialEq)]

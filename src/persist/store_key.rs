@@ -5,7 +5,7 @@
 //! Otherwise it becomes a readable prefix, `#`, and the md5 hex of the whole made key:
 //! an unchanged key never ends in `#` + 32 hex digits, and two shortened keys differ
 //! whenever their md5 differ. Chunk keys hash a different domain (`chunk\0<i>\0<key>`),
-//! so they cannot collide with a shortened key either.
+//! so they cannot collide with a shortened key either; lease keys likewise (`lease\0<key>`).
 
 use md5::{Digest, Md5};
 
@@ -82,6 +82,20 @@ pub fn store_key(made: &str, max_bytes: usize) -> String {
 pub fn chunk_key(made: &str, index: u32, max_bytes: usize) -> String {
     let max = max_bytes.max(MIN_KEY_LIMIT);
     let mut domain = format!("chunk\0{index}\0").into_bytes();
+    domain.extend_from_slice(made.as_bytes());
+    shortened(made, &domain, max)
+}
+
+/// The store key of the lease on the value stored under `made` (see `persist::lease`).
+///
+/// ```
+/// let lease = edgecache::persist::lease_key(":1:hot", 512);
+/// assert!(lease.starts_with(":1:hot#"));
+/// assert_ne!(lease, edgecache::chunk_key(":1:hot", 0, 512));
+/// ```
+pub fn lease_key(made: &str, max_bytes: usize) -> String {
+    let max = max_bytes.max(MIN_KEY_LIMIT);
+    let mut domain = b"lease\0".to_vec();
     domain.extend_from_slice(made.as_bytes());
     shortened(made, &domain, max)
 }

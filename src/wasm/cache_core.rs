@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 mod limits;
 use crate::interop::django::Backend;
 use limits::{parse_limits, KNOWN};
+mod lease;
 mod records;
 mod stamps;
 

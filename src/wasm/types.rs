@@ -44,6 +44,16 @@ export interface GetOrSetOptions extends WriteOptions {
   beta?: number;
   /** Receives each background refresh (e.g. ctx.waitUntil), or an object with waitUntil (an ExecutionContext). */
   waitUntil?: ((promise: Promise<unknown>) => void) | { waitUntil(promise: Promise<unknown>): void };
+  /** A fleet-wide lease (async Cache only): on a miss or a due refresh, one instance takes a lease in the store and computes; the others wait for its value (or serve a stale one). `true` = `{ ttl: 10, wait: 5 }`. Default off. */
+  lock?: boolean | LockOptions;
+}
+
+/** getOrSet's `lock`: seconds a lease lives, and seconds others wait for its holder's value. */
+export interface LockOptions {
+  /** Seconds the lease lives: a holder that dies frees the key after this (above 0, at most 86400). Default 10. */
+  ttl?: number;
+  /** Seconds a waiter polls the store for the holder's value before computing it itself (0-86400). Default 5. */
+  wait?: number;
 }
 
 /** Why onEvict was called. */

@@ -1,6 +1,7 @@
 // One cache instance driven by a list of operations, for invalidation tests across
 // instances: two workerd isolates sharing a KV namespace, two deno processes sharing a
-// file-backed Deno KV. Returns what each operation returned.
+// file-backed Deno KV; and for leases, fresh instances over one D1 database or Deno KV.
+// Returns what each operation returned.
 export function makeInstance(Cache, store) {
   const clock = { t: Date.now(), now: () => clock.t };
   const cache = new Cache({ store, clock, keyPrefix: "shared", localTimeout: 30 });
@@ -26,6 +27,21 @@ export function makeInstance(Cache, store) {
         case "invalidateNamespace":
           out.push(typeof (await cache.invalidateNamespace(o.ns)));
           break;
+        case "leased": {
+          // A fresh instance (as a Worker makes per request) asking for a missing key under a
+          // lease; the factory takes o.ms and names its instance.
+          const fresh = new Cache({ store, keyPrefix: "shared", memory: false });
+          let computed = false;
+          const factory = async () => {
+            computed = true;
+            await new Promise((resolve) => setTimeout(resolve, o.ms));
+            return o.name;
+          };
+          const value = await fresh.getOrSet(o.key, factory, { timeout: 600, lock: o.lock ?? true });
+          const { leasesAcquired, leaseWaits, leaseTimeouts } = fresh.stats();
+          out.push({ value, computed, leasesAcquired, leaseWaits, leaseTimeouts });
+          break;
+        }
         case "advance":
           clock.t += o.seconds * 1000;
           out.push(null);

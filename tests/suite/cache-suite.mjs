@@ -5,6 +5,8 @@
 // `makeStore()` returns a fresh adapter (or the same shared one: every case uses its own
 // key prefix). Time is the injected clock, so logical expiry is tested without sleeping.
 
+import { leaseCases } from "./lease-cases.mjs";
+
 export function makeClock(start = 1_700_000_000_000) {
   const clock = { t: start, now: () => clock.t, advance: (s) => (clock.t += s * 1000) };
   return clock;
@@ -283,6 +285,7 @@ export function cases({ Cache, makeStore, atomic, listable }) {
       await Promise.all(caches.flatMap((c) => [c.incr("n"), c.incr("n")]));
       same(await caches[0].get("n"), 16, "no lost increments");
     };
+    Object.assign(list, leaseCases(setup));
   }
   return list;
 }

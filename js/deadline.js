@@ -1,0 +1,78 @@
+// Bounds store calls by a timeout with one timer per cache, not one per call: a timer set and
+// cleared around every call cost more than the rest of a Cache.get over a fake store (measured in
+// bench/memcached.mjs's notes). All calls of one cache share a timeout, so deadlines come in call
+// order and the oldest pending call is the only one the timer needs to watch.
+
+/** Runs calls bounded by `seconds`; a call still pending at its deadline rejects with `expired(op)`. */
+export class Deadline {
+  #ms;
+  #expired;
+  /** Calls not settled yet, oldest first: { at, op, reject }. */
+  #pending = new Set();
+  #timer = null;
+  #held = false;
+
+  constructor(seconds, expired) {
+    this.#ms = seconds * 1000;
+    this.#expired = expired;
+  }
+
+  /** `run()`'s result, or a rejection once the deadline passes first. */
+  run(op, run) {
+    return new Promise((resolve, reject) => {
+      const call = { at: Date.now() + this.#ms, op, reject };
+      this.#pending.add(call);
+      if (this.#timer === null) this.#arm(this.#ms);
+      else if (!this.#held) this.#hold(true);
+      const settle = () => {
+        this.#pending.delete(call);
+        // Nothing left to watch: the timer may fire later, but must not keep a process alive.
+        if (this.#pending.size === 0) this.#hold(false);
+      };
+      let result;
+      try {
+        result = run();
+      } catch (error) {
+        settle();
+        reject(error);
+        return;
+      }
+      Promise.resolve(result).then(
+        (value) => (settle(), resolve(value)),
+        (error) => (settle(), reject(error)),
+      );
+    });
+  }
+
+  #arm(ms) {
+    this.#timer = setTimeout(() => this.#fire(), Math.max(1, ms));
+    this.#held = true;
+  }
+
+  /** Keeps the process alive while a call waits (Node, Bun: ref/unref; Deno: its timer ids). */
+  #hold(on) {
+    this.#held = on;
+    const timer = this.#timer;
+    if (timer === null) return;
+    if (typeof timer === "object") {
+      if (on) timer.ref?.();
+      else timer.unref?.();
+    } else if (typeof globalThis.Deno?.refTimer === "function") {
+      if (on) globalThis.Deno.refTimer(timer);
+      else globalThis.Deno.unrefTimer(timer);
+    }
+  }
+
+  #fire() {
+    this.#timer = null;
+    const now = Date.now();
+    for (const call of this.#pending) {
+      if (call.at > now) {
+        this.#arm(call.at - now);
+        return;
+      }
+      this.#pending.delete(call);
+      call.reject(this.#expired(call.op));
+    }
+  }
+}
