@@ -10,7 +10,7 @@ import { CacheCore, MemoryCache, __localFast, __lastMade, __take } from "./edgec
 import { fastKey, payload } from "./fast.js";
 import { asBytes, checkStore, describe, protocolError, timeoutError } from "./store-answers.js";
 import { Deadline } from "./deadline.js";
-import { leased } from "./lease.js";
+import { LEASED, leased } from "./lease.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { DJANGO_ITEMS } from "./stores/memcached.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
@@ -358,6 +358,16 @@ export class Cache {
       this.#counts.staleServed++;
       return found.value;
     }
+  }
+
+  /**
+   * Internal (cachePage, cacheMiddleware, honoCache, cacheFragment with `lock`): runs `compute`
+   * under the lease of `key`, or returns what `how.read` finds (see leased in js/lease.js).
+   */
+  [LEASED](key, lock, compute, how) {
+    const policy = this.#core.leasePolicy({ lock });
+    if (policy === undefined) return compute();
+    return leased(this.#leaseIo(), this.#core.key(key), policy, compute, how);
   }
 
   /** What a lease (js/lease.js) may use of this cache. */

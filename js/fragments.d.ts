@@ -1,5 +1,5 @@
 // Types of fragment caching (js/fragments.js).
-import type { MemoryCache } from "./edgecache.js";
+import type { LockOptions, MemoryCache } from "./edgecache.js";
 import type { Cache } from "./cache.js";
 
 /** Options of cacheFragment. */
@@ -8,6 +8,8 @@ export interface FragmentOptions {
   using?: string | MemoryCache | Cache;
   /** Tags of the stored fragment (invalidateTags). */
   tags?: readonly string[];
+  /** A fleet-wide lease over an async Cache: on a miss one instance renders, the others wait for its fragment. `true` = `{ ttl: 10, wait: 5 }`. Default off. */
+  lock?: boolean | LockOptions;
 }
 
 /** One part of a streamed page. */

@@ -1,7 +1,8 @@
 // Django's {% cache %}: fragments cached under make_template_fragment_key, and a streamed
 // page assembled from fragments. Keys and the tag's timeout rules are in Rust.
-import { __fragmentTimeout, getCache, makeTemplateFragmentKey } from "./edgecache.js";
+import { __checkLock, __fragmentTimeout, getCache, makeTemplateFragmentKey } from "./edgecache.js";
 import { codedError, typeError } from "./errors.js";
+import { LEASED } from "./lease.js";
 import { then } from "./maybe.js";
 
 function unknownAlias(error) {
@@ -33,12 +34,22 @@ function renderFragment(name, varyOn, timeout, render, options = {}) {
   const seconds = __fragmentTimeout(timeout);
   const cache = fragmentCache(options.using);
   if (seconds !== null && seconds <= 0) return then(render(), (html) => ({ html, hit: false }));
+  const { lock } = options;
+  if (lock !== undefined) __checkLock(lock);
   const key = makeTemplateFragmentKey(name, varyOn);
+  // Django re-renders when the cached value is None.
+  const found = (cached) => (cached !== undefined && cached !== null ? { html: cached, hit: true } : undefined);
   return then(cache.get(key), (cached) => {
-    // Django re-renders when the cached value is None.
-    if (cached !== undefined && cached !== null) return { html: cached, hit: true };
-    return then(render(), (html) =>
+    if (found(cached)) return found(cached);
+    const compute = () => then(render(), (html) =>
       then(cache.set(key, html, { timeout: seconds, tags: options.tags }), () => ({ html, hit: false })));
+    // With `lock` over an async Cache, one instance of the fleet renders; the others wait for it.
+    if (lock === undefined || lock === false || typeof cache[LEASED] !== "function") return compute();
+    const read = async () => {
+      const r = found(await cache.get(key));
+      return r === undefined ? undefined : { value: r };
+    };
+    return cache[LEASED](key, lock, compute, { read });
   });
 }
 
@@ -59,8 +70,8 @@ function resolvePart(part, onFragment) {
   if (typeof part === "function") return part();
   if (part !== null && typeof part === "object" && typeof part.then === "function") return part;
   if (part !== null && typeof part === "object" && typeof part.fragment === "string") {
-    const { fragment, varyOn, timeout = null, render, using, tags } = part;
-    return then(renderFragment(fragment, varyOn, timeout, render, { using, tags }), (r) => {
+    const { fragment, varyOn, timeout = null, render, using, tags, lock } = part;
+    return then(renderFragment(fragment, varyOn, timeout, render, { using, tags, lock }), (r) => {
       onFragment?.(fragment, { hit: r.hit });
       return r.html;
     });

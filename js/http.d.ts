@@ -1,5 +1,5 @@
 // Types of the response-caching API (js/http.js).
-import type { MemoryCache } from "./edgecache.js";
+import type { LockOptions, MemoryCache } from "./edgecache.js";
 import type { Cache } from "./cache.js";
 
 /** A fetch handler: a Request (and whatever the runtime passes after it) to a Response. */
@@ -63,6 +63,8 @@ export interface CacheMiddlewareOptions extends PageKeyOptions {
   keyHeaders?: readonly string[];
   /** Keeps background refreshes alive (Workers: found in the handler's arguments as `ctx.waitUntil`). */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /** A fleet-wide lease per URL over an async Cache: on a miss one instance calls the handler, the others wait for its stored page (a MemoryCache already shares one call per process). `true` = `{ ttl: 10, wait: 5 }`. Default off. */
+  lock?: boolean | LockOptions;
 }
 
 /** Options of cachePage: `timeout` in seconds is required, as in Django's cache_page(timeout). */

@@ -6,6 +6,9 @@
 import { asBytes } from "./store-answers.js";
 import { sameBytes } from "./stores/base64.js";
 
+/** The async Cache's lease for the HTTP helpers: `cache[LEASED](key, lock, compute, how)`. */
+export const LEASED = Symbol("edgecache.leased");
+
 /** What js/cache.js gives a lease: its store calls and its reads, bound to one cache. */
 // io = { store, core, counts, call(op, made, run) → result | failed, failed, read(made) → found | undefined }
 
@@ -19,11 +22,12 @@ const MAX_POLL = 250;
  * Runs `compute` holding the lease on `made`, or returns the value its holder writes. With
  * `stale` (a function giving a value to serve), a held lease serves it instead of waiting; with
  * `onlyIfFree`, a held lease means nothing runs (a background refresh someone else does).
- * `recheck` reads what would make computing needless once the lease is taken (by default the
- * value: the last holder may have written it and freed the lease since this instance read).
+ * `read` polls for the holder's result (`{ value }` or undefined; by default the cached value).
+ * `recheck` reads what would make computing needless once the lease is taken (by default
+ * `read`: the last holder may have written it and freed the lease since this instance read).
  * A store that fails the lease computes without one: the lease never makes a read fail.
  */
-export async function leased(io, made, policy, compute, { stale, onlyIfFree = false, recheck = () => io.read(made) } = {}) {
+export async function leased(io, made, policy, compute, { stale, onlyIfFree = false, read = () => io.read(made), recheck = read } = {}) {
   const [ttl, wait, storeTtl] = policy;
   const key = io.core.leaseKey(made);
   const started = clock();
@@ -32,13 +36,24 @@ export async function leased(io, made, policy, compute, { stale, onlyIfFree = fa
   for (;;) {
     const mine = io.core.leaseGrant(ttl);
     const got = await acquire(io, made, key, mine, storeTtl);
+    if (got === io.failed) return compute();
     if (got !== false) {
-      if (got === true) io.counts.leasesAcquired++;
+      io.counts.leasesAcquired++;
+      const taken = clock();
+      let held = true;
       try {
-        const found = got === true ? await recheck() : undefined;
-        return found !== undefined ? found.value : await compute();
+        const found = await recheck();
+        if (found !== undefined) return found.value;
+        // Freed (not expired) while this instance waited, and nothing to read: the holder's
+        // result was not cached (it failed, or the page is private). Holding the lease would
+        // make the waiters compute one after another; they compute side by side instead.
+        if (waited && got === FREED) {
+          held = false;
+          await release(io, made, key, mine, true);
+        }
+        return await compute();
       } finally {
-        if (got === true) await release(io, made, key, mine, clock() - started < ttl * 500);
+        if (held) await release(io, made, key, mine, clock() - taken < ttl * 500);
       }
     }
     if (onlyIfFree) return undefined;
@@ -56,19 +71,23 @@ export async function leased(io, made, policy, compute, { stale, onlyIfFree = fa
     // Jittered, so waiters that started together do not poll together.
     await sleep(Math.min(left, delay * (0.75 + Math.random() / 2)));
     delay = Math.min(delay * 2, MAX_POLL);
-    const found = await io.read(made);
+    const found = await read();
     if (found !== undefined) return found.value;
   }
 }
 
-/** true (the lease is ours), false (another holds it) or io.failed (the store failed). */
+/** The lease is ours: taken from nobody, or from an expired or foreign holder. */
+const FREED = "freed";
+const TAKEN = "taken";
+
+/** FREED or TAKEN (the lease is ours), false (another holds it) or io.failed (the store failed). */
 async function acquire(io, made, key, mine, storeTtl) {
   const store = io.store;
   if (typeof store.compareAndSwap !== "function") return claim(io, made, key, mine, storeTtl);
   const swap = (expected) => io.call("lease", made, async () => {
     const swapped = await store.compareAndSwap(key, expected, mine, { ttl: storeTtl });
     if (swapped !== true && swapped !== false) throw new TypeError("compareAndSwap must resolve true or false");
-    return swapped;
+    return swapped && (expected === null ? FREED : TAKEN);
   });
   const first = await swap(null);
   if (first !== false) return first;
@@ -91,7 +110,7 @@ async function claim(io, made, key, mine, storeTtl) {
   const bytes = asBytes(current);
   if (bytes !== undefined && io.core.leaseLive(bytes)) return false;
   const put = await io.call("lease", made, () => io.store.put(key, mine, { ttl: storeTtl }));
-  return put === io.failed ? io.failed : true;
+  return put === io.failed ? io.failed : bytes === undefined ? FREED : TAKEN;
 }
 
 /** Frees the lease; read first when it may have expired and passed to another holder. */

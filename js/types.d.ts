@@ -12,6 +12,7 @@ export type {
   CacheSettings,
   CachesConfig,
   GetOrSetOptions,
+  LockOptions,
   EvictReason,
   NamespaceView,
   WarmOptions,

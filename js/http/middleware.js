@@ -3,7 +3,8 @@
 // what is served (fresh, stale, 304), and never one user's private page to another.
 import { typeError } from "../errors.js";
 import { getSession } from "../sessions.js";
-import { __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
+import { __checkLock, __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
+import { LEASED } from "../lease.js";
 import { isThenable, then } from "../maybe.js";
 import { PageEntry, PageReader } from "../page-entry.js";
 import { DEFAULT_SECONDS, FRESH, STALE, STALE_IF_ERROR, hasVaryHeader, header, nowSeconds, patchResponseHeaders, patchVaryHeaders } from "./headers.js";
@@ -78,6 +79,7 @@ export function cacheMiddleware(handler, options = {}) {
     tags,
     keyFormat,
     keyHeaders = [],
+    lock,
     ...unknown
   } = options;
   // A typo (staleWhileRevalidat) would otherwise turn a feature off without a word.
@@ -94,6 +96,7 @@ export function cacheMiddleware(handler, options = {}) {
   if (tags !== undefined && typeof tags !== "function" && !Array.isArray(tags)) {
     throw typeError("INVALID_TAGS", "option 'tags' must be an array of tags or a function of the request returning one");
   }
+  if (lock !== undefined) __checkLock(lock);
   const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
   if (typeof cache === "object" && cache !== null) resolveCache(cache); // refuse a bad cache now
   else if (cache !== undefined && typeof cache !== "string" && typeof cache !== "function") {
@@ -205,7 +208,10 @@ export function cacheMiddleware(handler, options = {}) {
       }
       if (state === STALE_IF_ERROR) {
         try {
-          const response = await finish(c, request, rest);
+          // Under a lease another instance holds, the stale page answers at once.
+          const result = await leased(c, request, () => finish(c, request, rest), { stale: () => ({ hit }) });
+          if (result.hit !== undefined) return serve(hit, request, "STALE");
+          const response = result;
           if (response.status < 500) return response;
         } catch {
           // the origin failed: the stale response answers instead
@@ -230,7 +236,12 @@ export function cacheMiddleware(handler, options = {}) {
     let settle;
     inflight.set(flight, new Promise((resolve) => (settle = resolve)));
     try {
-      const [response, stored] = await finish(c, request, rest, true);
+      const result = await leased(c, request, () => finish(c, request, rest, true));
+      if (result.hit !== undefined) {
+        settle(undefined);
+        return serve(result.hit, request);
+      }
+      const [response, stored] = result;
       settle(stored);
       return response;
     } catch (error) {
@@ -247,14 +258,29 @@ export function cacheMiddleware(handler, options = {}) {
     const { refreshing } = flightsOf(c);
     if (refreshing.has(flight)) return;
     refreshing.add(flight);
-    const work = finish(c, request, rest)
-      .then((response) => response.body?.cancel())
+    // Under a lease, the refresh runs in the one instance that takes it.
+    const work = leased(c, request, () => finish(c, request, rest), { onlyIfFree: true })
+      .then((response) => response?.body?.cancel())
       .catch(() => {}) // a failed refresh leaves the stale entry for the next request
       .finally(() => refreshing.delete(flight));
     // Workers pass ctx after env: its waitUntil keeps the isolate alive for the refresh.
     const ctx = rest.find((arg) => arg && typeof arg.waitUntil === "function");
     if (waitUntil) waitUntil(work);
     else if (ctx) ctx.waitUntil(work);
+  }
+
+  /**
+   * `compute()` under the fleet-wide lease of the request's URL when `lock` is on and `c` is an
+   * async Cache; else `compute()`. A wait that sees a fresh page answers `{ hit }`.
+   */
+  function leased(c, request, compute, how = {}) {
+    if (lock === undefined || lock === false || typeof c[LEASED] !== "function") return compute();
+    const read = async () => {
+      const hit = await fetchFromCache(c, request);
+      const fresh = hit !== undefined && __freshness(nowSeconds(clock), hit.page.fresh, hit.page.swr, hit.page.sie) === FRESH;
+      return fresh ? { value: { hit } } : undefined;
+    };
+    return c[LEASED](headerKeyFor(request, k), lock, compute, { read, ...how });
   }
 
   async function finish(c, request, rest, withStored = false) {

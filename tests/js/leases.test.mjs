@@ -1,8 +1,9 @@
 // getOrSet's `lock` option across separate instances of real runtimes over real stores:
 // fresh Cache instances in two workerd isolates sharing one D1 database, separate deno
-// processes sharing a file-backed Deno KV, and the lease as real Redis holds it. (The
+// processes sharing a file-backed Deno KV, the lease as real Redis holds it, and the `lock`
+// option of cachePage, cacheMiddleware, cacheFragment and honoCache over Redis. (The
 // single-process cases run on every atomic store in tests/suite/lease-cases.mjs.)
-import { test, after } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import IORedis from "ioredis";
-import { Cache, stores } from "../../pkg/node.js";
+import { Hono } from "hono";
+import { Cache, cacheFragment, cacheMiddleware, cachePage, honoCache, stores } from "../../pkg/node.js";
 import { workerOptions } from "./helpers.mjs";
 import { startRedis } from "./redis-server.mjs";
 
@@ -67,13 +69,19 @@ test("deno: separate processes over one file-backed Deno KV call the factory onc
   }
 });
 
+let redis, client;
+before(async () => {
+  redis = await startRedis();
+  client = new IORedis({ port: redis.port, host: "127.0.0.1" });
+});
+after(async () => {
+  client?.disconnect();
+  await redis?.stop();
+});
+/** `n` fresh instances over the real Redis, as `n` Workers isolates would each make one. */
+const fleetOf = (n, prefix) => Array.from({ length: n }, () => new Cache({ store: stores.redis(client), memory: false, keyPrefix: prefix }));
+
 test("redis: the lease is a key with a TTL, gone once its holder finishes", async () => {
-  const server = await startRedis();
-  const client = new IORedis({ port: server.port, host: "127.0.0.1" });
-  after(async () => {
-    client.disconnect();
-    await server.stop();
-  });
   const cache = new Cache({ store: stores.redis(client), memory: false, keyPrefix: "lease" });
   let release;
   const holding = cache.getOrSet("k", () => new Promise((resolve) => (release = resolve)), { timeout: 60, lock: { ttl: 7 } });
@@ -84,8 +92,86 @@ test("redis: the lease is a key with a TTL, gone once its holder finishes", asyn
   assert.ok(ttl > 0 && ttl <= 7000, `the store expires the lease within its ttl (PTTL ${ttl} ms)`);
   release("v");
   assert.equal(await holding, "v");
-  assert.deepEqual(await client.keys("lease:*#*"), [], "the lease is freed");
-  assert.equal(await client.exists(keys[0]), 0);
+  assert.equal(await client.exists(keys[0]), 0, "the lease is freed");
+});
+
+test("cachePage with lock: one handler call for a fleet missing one page; private pages are not shared nor queued", async () => {
+  let calls = 0;
+  const page = async (request) => {
+    calls++;
+    await sleep(150);
+    const priv = new URL(request.url).pathname === "/me";
+    return new Response(`${request.headers.get("x-user")} ${calls}`, { headers: { "cache-control": priv ? "private" : "max-age=60" } });
+  };
+  const fleet = fleetOf(6, "pages").map((cache) => cachePage(page, { timeout: 60, cache, lock: true, cacheStatusHeader: "x-cache" }));
+  const ask = (f, i, path) => f(new Request(`http://shop.test${path}`, { headers: { "x-user": `u${i}` } }));
+  const shared = await Promise.all(fleet.map((f, i) => ask(f, i, "/products")));
+  assert.equal(calls, 1, "one handler call");
+  const bodies = await Promise.all(shared.map((r) => r.text()));
+  assert.equal(new Set(bodies).size, 1, "every instance serves the stored page");
+  assert.match(bodies[0], / 1$/, "the one handler call's");
+  assert.deepEqual(shared.map((r) => r.headers.get("x-cache")).sort(), ["HIT", "HIT", "HIT", "HIT", "HIT", "MISS"]);
+
+  calls = 0;
+  const started = Date.now();
+  const mine = await Promise.all(fleet.map((f, i) => ask(f, i, "/me")));
+  const took = Date.now() - started;
+  assert.equal(calls, 6, "a private page is computed for each request");
+  assert.deepEqual(await Promise.all(mine.map((r) => r.text().then((t) => t.split(" ")[0]))), ["u0", "u1", "u2", "u3", "u4", "u5"], "each user gets their own page");
+  // Queued one after another, six 150 ms calls would take 900 ms or more.
+  assert.ok(took < 750, `the waiters computed side by side once the holder stored nothing (${took} ms)`);
+});
+
+test("cacheMiddleware with lock: a request of another variant is never served the holder's page", async () => {
+  let calls = 0;
+  const page = async (request) => {
+    calls++;
+    await sleep(100);
+    return new Response(request.headers.get("accept-language"), { headers: { "cache-control": "max-age=60", vary: "Accept-Language" } });
+  };
+  const [a, b] = fleetOf(2, "variants").map((cache) => cacheMiddleware(page, { cache, lock: true }));
+  // Learn the Vary list first, so the page key of each language differs.
+  await (await a(new Request("http://shop.test/", { headers: { "accept-language": "en" } }))).text();
+  calls = 0;
+  const [fr, de] = await Promise.all([
+    a(new Request("http://shop.test/?x", { headers: { "accept-language": "fr" } })),
+    b(new Request("http://shop.test/?x", { headers: { "accept-language": "de" } })),
+  ]);
+  assert.deepEqual([await fr.text(), await de.text()], ["fr", "de"], "each request gets its own variant");
+  assert.equal(calls, 2);
+});
+
+test("cacheFragment and honoCache with lock: one render and one handler call across instances", async () => {
+  let renders = 0;
+  const render = async () => {
+    renders++;
+    await sleep(100);
+    return "<nav>menu</nav>";
+  };
+  const html = await Promise.all(fleetOf(5, "fragments").map((using) => cacheFragment("nav", ["en"], 60, render, { using, lock: { wait: 5 } })));
+  assert.deepEqual(html, Array(5).fill("<nav>menu</nav>"));
+  assert.equal(renders, 1, "one render");
+
+  let handled = 0;
+  const apps = fleetOf(4, "hono").map((cache) => {
+    const app = new Hono();
+    app.use("/p/*", honoCache({ timeout: 60, cache, lock: true }));
+    app.get("/p/:id", async (c) => {
+      handled++;
+      await sleep(100);
+      return c.text(`product ${c.req.param("id")}`);
+    });
+    return app;
+  });
+  const answers = await Promise.all(apps.map((app) => app.request("/p/7").then((r) => r.text())));
+  assert.deepEqual(answers, Array(4).fill("product 7"));
+  assert.equal(handled, 1, "one handler call");
+});
+
+test("lock options of the HTTP helpers are checked when they are made", () => {
+  assert.throws(() => cachePage(() => new Response(""), { timeout: 1, lock: { ttl: 0 } }), { code: "INVALID_OPTIONS" });
+  assert.throws(() => honoCache({ timeout: 1, lock: { waits: 1 } }), { code: "UNKNOWN_OPTION" });
+  assert.throws(() => cacheFragment("f", [], 60, () => "x", { lock: "always" }), { code: "INVALID_OPTIONS" });
 });
 
 test("a store without compare-and-swap: a lease already visible still spares the origin", async () => {

@@ -51,6 +51,16 @@ pub(crate) fn lock_policy(options: &JsValue) -> Result<Option<LeasePolicy>, Erro
     LeasePolicy::new(number("ttl")?, number("wait")?).map(Some)
 }
 
+/// Checks a `lock` option where it is given (the HTTP helpers, at construction).
+#[wasm_bindgen(js_name = __checkLock, skip_typescript)]
+pub fn check_lock(lock: JsValue) -> Result<(), JsValue> {
+    let options = Object::new();
+    // Defining a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&options, &"lock".into(), &lock);
+    lock_policy(&options).js()?;
+    Ok(())
+}
+
 #[wasm_bindgen]
 impl CacheCore {
     /// `[ttl, wait, storeTtl]` (seconds) of the `lock` option of `options`, or undefined.
