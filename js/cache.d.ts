@@ -1,5 +1,7 @@
 // Types of the async Cache and the store adapters (js/cache.js, js/stores/).
 import type {
+  CacheEvent,
+  CacheEventType,
   CacheKey,
   CacheValue,
   KeyOptions,
@@ -97,6 +99,8 @@ export interface MemcachedStore extends StoreAdapter {
 export interface CacheOptions {
   /** The KV store adapter (see `stores`). Required. */
   store: StoreAdapter;
+  /** The name events carry (`event.cache`). Default: the registry alias, else `keyPrefix`, else "default". */
+  name?: string;
   /** The memory tier: MemoryCache options (default `{ maxEntries: 1000 }`), a MemoryCache, or false for none. */
   memory?: MemoryCacheOptions | MemoryCache | false;
   /** Seconds a store read stays in the memory tier at most (how stale another instance's write can look). Default 60. */
@@ -179,6 +183,12 @@ export interface AsyncCacheStats {
 /** Django's cache API, async, over a KV store with a memory tier in front. */
 export declare class Cache {
   constructor(options: CacheOptions);
+  /** The name events carry. */
+  readonly name: string;
+  /** Calls `listener` on each event of `type`; returns a function that removes it. Nothing is emitted while no listener is added. */
+  on<E extends CacheEventType>(type: E, listener: (event: CacheEvent<E>) => void): () => void;
+  /** Removes a listener added with on(). */
+  off<E extends CacheEventType>(type: E, listener: (event: CacheEvent<E>) => void): void;
   /** True when add/incr/decr/touch are atomic across instances on this store. */
   readonly atomic: boolean;
   get<T extends CacheValue = CacheValue>(key: CacheKey): Promise<T | undefined>;

@@ -10,6 +10,7 @@ import { CacheCore, MemoryCache, __localFast, __lastMade, __take } from "./edgec
 import { fastKey, payload } from "./fast.js";
 import { asBytes, checkStore, describe, protocolError, timeoutError } from "./store-answers.js";
 import { Deadline } from "./deadline.js";
+import { CACHE_EVENTS, Events, now, since } from "./events.js";
 import { LEASED, leased } from "./lease.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { DJANGO_ITEMS } from "./stores/memcached.js";
@@ -59,6 +60,10 @@ export class Cache {
   #store;
   #onError;
   #deadline;
+  /** The name events carry. */
+  #name;
+  /** Listeners (js/events.js), or undefined while nothing listens: then nothing is emitted. */
+  #events;
   /** What leases use of this cache (made on first use). */
   #io;
   #warned = false;
@@ -90,7 +95,9 @@ export class Cache {
     if (options === null || typeof options !== "object") {
       throw typeError("INVALID_OPTIONS", "Cache options must be an object with at least a 'store'");
     }
-    const { store, memory, onError, onEvict, storeTimeout = 1, strict = false, format, ...rest } = options;
+    const { store, memory, onError, onEvict, storeTimeout = 1, strict = false, format, name, ...rest } = options;
+    if (name !== undefined && typeof name !== "string") throw typeError("INVALID_OPTION", "option 'name' must be a string");
+    this.#name = name ?? (typeof rest.keyPrefix === "string" && rest.keyPrefix !== "" ? rest.keyPrefix : "default");
     const [adapter, coreOptions] = storeFormat(checkStore(store), format, rest);
     this.#store = adapter;
     if (onError !== undefined && typeof onError !== "function") {
@@ -112,6 +119,27 @@ export class Cache {
     this.#strict = strict;
   }
 
+  /**
+   * Calls `listener(event)` on each event of `type` (hit, miss, stale, refresh, refreshed,
+   * storeError, corrupt, evict, leaseAcquired, leaseWaited, leaseTimeout); returns a function
+   * that removes it. Events carry `{ type, cache, key }` (the made key) and, where they exist,
+   * `duration` (ms), `op`, `error`, `reason`.
+   */
+  on(type, listener) {
+    return (this.#events ??= new Events(this.#name, CACHE_EVENTS, this.#counts)).on(type, listener);
+  }
+
+  /** Removes a listener added with on(). */
+  off(type, listener) {
+    this.#events?.off(type, listener);
+    if (this.#events?.empty) this.#events = undefined;
+  }
+
+  /** The name events carry: option `name`, else the key prefix, else "default". */
+  get name() {
+    return this.#name;
+  }
+
   /** True when add/incr/decr/touch are atomic across instances on this store. */
   get atomic() {
     return typeof this.#store.compareAndSwap === "function";
@@ -128,10 +156,12 @@ export class Cache {
 
   /** Runs one store call, bounded by storeTimeout; a failure is FAILED (or thrown if strict). */
   async #call(op, key, run, strict = this.#strict) {
+    const started = this.#events && now();
     try {
       return await this.#deadline.run(op, run);
     } catch (error) {
       this.#counts.storeErrors++;
+      this.#events?.emit("storeError", key, { op, error, duration: since(started) });
       this.#report(error, op, key);
       if (strict) throw error;
       return FAILED;
@@ -159,6 +189,7 @@ export class Cache {
 
   #emit(key, reason) {
     if (this.#onEvict) callHook("onEvict", this.#onEvict, this.#counts, key, reason);
+    this.#events?.emit("evict", key, { reason });
   }
 
   /** Reads the invalidation stamps of tags (`[[tag, storeKey]]`) into CacheCore. */
@@ -197,6 +228,7 @@ export class Cache {
   /** Counts and reports a record that failed its checks; it reads as a miss. */
   #corrupt(error, op, made) {
     this.#counts.corruptRecords++;
+    this.#events?.emit("corrupt", made, { op, error });
     this.#report(error, op, made);
     return undefined;
   }
@@ -220,9 +252,11 @@ export class Cache {
     return this.#open(op, made, fetched[0], options);
   }
 
-  #count(found) {
+  /** Counts a read as a hit or a miss (and emits it, timed from `started`). */
+  #count(found, made, started) {
     if (found === undefined) this.#counts.misses++;
     else this.#counts.hits++;
+    if (this.#events !== undefined) this.#events.emit(found === undefined ? "miss" : "hit", made, { duration: since(started) });
     return found;
   }
 
@@ -256,8 +290,9 @@ export class Cache {
 
   /** The value of `key`, or `defaultValue` (else `undefined`). */
   async get(key, defaultValue, options) {
-    // A string key without options: the tier is read in one numbers-only call (tier_fast.rs).
-    const keyLength = typeof key === "string" && options === undefined ? fastKey(key) : -1;
+    // A string key without options: the tier is read in one numbers-only call (tier_fast.rs);
+    // with listeners, the general path (it has the made key for the events).
+    const keyLength = typeof key === "string" && options === undefined && this.#events === undefined ? fastKey(key) : -1;
     if (keyLength >= 0) {
       const found = __localFast(this.#core, keyLength);
       if (found >= 0) {
@@ -269,8 +304,9 @@ export class Cache {
       const r = this.#count(await this.#fromStore("get", __lastMade()));
       return r === undefined ? defaultValue : r.value;
     }
+    const started = this.#events && now();
     const made = this.#core.key(key, options);
-    const found = this.#count(await this.#read("get", made));
+    const found = this.#count(await this.#read("get", made), made, started);
     return found === undefined ? defaultValue : found.value;
   }
 
@@ -322,6 +358,7 @@ export class Cache {
       const joined = this.#pending.get(made);
       if (joined !== undefined) {
         this.#counts.hits++;
+        this.#events?.emit("hit", made, { duration: 0 });
         return joined;
       }
       const run = this.#getOrSet(made, key, defaultOrFactory, options, lease).finally(() => this.#pending.delete(made));
@@ -333,13 +370,14 @@ export class Cache {
   }
 
   async #getOrSet(made, key, defaultOrFactory, options, lease) {
+    const started = this.#events && now();
     const refresh = wantsRefresh(options);
     const found = await this.#read("getOrSet", made, refresh ? options : undefined);
     const state = found === undefined ? "miss" : (found.state ?? "fresh");
-    this.#count(state === "fresh" || state === "early" ? found : undefined);
+    this.#count(state === "fresh" || state === "early" ? found : undefined, made, started);
     if (state === "fresh") return found.value;
     if (state === "early" || state === "revalidate") {
-      if (state === "revalidate") this.#counts.staleServed++;
+      if (state === "revalidate") this.#stale(made);
       this.#refreshInBackground(made, key, defaultOrFactory, options, lease);
       return found.value;
     }
@@ -349,14 +387,35 @@ export class Cache {
     try {
       // Stale within staleIfError: while another instance holds the lease, serve the stale value.
       const stale = () => {
-        this.#counts.staleServed++;
+        this.#stale(made);
         return found.value;
       };
       return await this.#flight(made, () => guarded(() => this.#replace(key, defaultOrFactory, options), { stale }));
     } catch (error) {
       this.#report(error, "getOrSet", made);
-      this.#counts.staleServed++;
+      this.#stale(made);
       return found.value;
+    }
+  }
+
+  /** Counts (and emits) a stale value served. */
+  #stale(made) {
+    this.#counts.staleServed++;
+    this.#events?.emit("stale", made);
+  }
+
+  /** Runs a background refresh, emitting refresh and refreshed (its duration, and error if it threw). */
+  async #timed(made, replace) {
+    if (this.#events === undefined) return replace();
+    const started = now();
+    this.#events.emit("refresh", made);
+    try {
+      const value = await replace();
+      this.#events?.emit("refreshed", made, { duration: since(started) });
+      return value;
+    } catch (error) {
+      this.#events?.emit("refreshed", made, { duration: since(started), error });
+      throw error;
     }
   }
 
@@ -376,6 +435,7 @@ export class Cache {
       store: this.#store,
       core: this.#core,
       counts: this.#counts,
+      emit: (type, made, detail) => this.#events?.emit(type, made, detail),
       failed: FAILED,
       call: (op, made, run) => this.#call(op, made, run),
       read: (made) => this.#fromStore("getOrSet", made),
@@ -412,7 +472,7 @@ export class Cache {
     if (this.#flights.has(made)) return;
     this.#counts.refreshes++;
     // With a lease, the refresh runs where the lease is taken; elsewhere it is already running.
-    const replace = () => this.#replace(key, defaultOrFactory, options);
+    const replace = () => this.#timed(made, () => this.#replace(key, defaultOrFactory, options));
     // Once the lease is taken, a record no longer due (another instance refreshed it) ends it.
     const recheck = async () => {
       const now = await this.#fromStore("refresh", made, options);
@@ -429,6 +489,7 @@ export class Cache {
   /** The hits among `keys`, as a Map in request order. */
   async getMany(keys, options) {
     const list = itemsOf(keys, "keys");
+    const started = this.#events && now();
     const made = list.map((k) => this.#core.key(k, options));
     const found = new Map();
     const results = made.map((m) => this.#core.local(m));
@@ -446,7 +507,7 @@ export class Cache {
       }
     }
     results.forEach((r, i) => {
-      if (this.#count(r ?? undefined) !== undefined) found.set(list[i], r.value);
+      if (this.#count(r ?? undefined, made[i], started) !== undefined) found.set(list[i], r.value);
     });
     return found;
   }

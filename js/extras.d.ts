@@ -1,5 +1,5 @@
 // Types of js/extras.js: the methods it adds to the generated MemoryCache class.
-import type { CacheKey, CacheValue, GetOrSetOptions, KeyOptions, NamespaceView, Timeout, WarmOptions, WarmReport } from "./edgecache.js";
+import type { CacheEvent, CacheKey, CacheValue, GetOrSetOptions, KeyOptions, MemoryCacheEventType, NamespaceView, Timeout, WarmOptions, WarmReport } from "./edgecache.js";
 
 // Methods js/extras.js adds to the generated MemoryCache class.
 declare module "./edgecache.js" {
@@ -17,6 +17,10 @@ declare module "./edgecache.js" {
     namespace(name: string): NamespaceView<false>;
     /** Makes every key of namespace `name` unreachable; returns the new token. */
     invalidateNamespace(name: string): string;
+    /** Calls `listener` on each event of `type`; returns a function that removes it. Nothing is emitted (or costs anything) while no listener is added. */
+    on<E extends MemoryCacheEventType>(type: E, listener: (event: CacheEvent<E>) => void): () => void;
+    /** Removes a listener added with on(). */
+    off<E extends MemoryCacheEventType>(type: E, listener: (event: CacheEvent<E>) => void): void;
     /** Runs loaders `concurrency` at a time and stores what they return. */
     warm(loaders: Record<string, () => CacheValue | Promise<CacheValue>> | Map<CacheKey, () => CacheValue | Promise<CacheValue>>, options?: WarmOptions): Promise<WarmReport>;
   }

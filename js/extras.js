@@ -5,6 +5,8 @@ import { Namespace, invalidateNamespace } from "./namespace.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { isThenable } from "./maybe.js";
 import { warm } from "./warm.js";
+import { notify } from "./memory-events.js";
+import { now, since } from "./events.js";
 
 const djangoGetOrSet = MemoryCache.prototype.getOrSet;
 // Background refreshes and async factories in flight, per cache and key (single flight).
@@ -36,11 +38,17 @@ function refreshInBackground(cache, key, defaultOrFactory, options) {
   const made = cache.makeKey(key, options?.version);
   const pending = inFlight(cache);
   if (pending.has(made)) return;
+  const started = now();
+  notify(cache, "refresh", () => made);
   const run = Promise.resolve()
     .then(() => produce(defaultOrFactory))
     .then(([value, seconds]) => {
       cache.set(key, value, writeOptions(options, seconds));
+      notify(cache, "refreshed", () => made, { duration: since(started) });
       return value;
+    }, (error) => {
+      notify(cache, "refreshed", () => made, { duration: since(started), error });
+      throw error;
     })
     .finally(() => pending.delete(made));
   pending.set(made, run);
@@ -54,17 +62,26 @@ Object.defineProperties(MemoryCache.prototype, {
       if (!wantsRefresh(options)) return djangoGetOrSet.call(this, key, defaultOrFactory, options);
       if (defaultOrFactory === undefined) return djangoGetOrSet.call(this, key, defaultOrFactory, options);
       const found = this.__readStale(key, options);
-      if (found?.state === "fresh") return found.value;
-      if (found?.state === "early" || found?.state === "revalidate") {
+      const state = found?.state ?? "miss";
+      const made = () => this.makeKey(key, options?.version);
+      // As the async Cache counts: fresh and early are hits; a stale value served is a miss.
+      notify(this, state === "fresh" || state === "early" ? "hit" : "miss", made);
+      if (state === "fresh") return found.value;
+      if (state === "early" || state === "revalidate") {
+        if (state === "revalidate") notify(this, "stale", made);
         refreshInBackground(this, key, defaultOrFactory, options);
         return found.value;
       }
-      if (found?.state !== "ifError") return compute(this, key, defaultOrFactory, options);
+      if (state !== "ifError") return compute(this, key, defaultOrFactory, options);
+      const stale = () => {
+        notify(this, "stale", made);
+        return found.value;
+      };
       try {
         const value = compute(this, key, defaultOrFactory, options);
-        return isThenable(value) ? value.catch(() => found.value) : value;
+        return isThenable(value) ? value.catch(stale) : value;
       } catch {
-        return found.value;
+        return stale();
       }
     },
     writable: true,

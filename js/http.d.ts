@@ -5,6 +5,31 @@ import type { Cache } from "./cache.js";
 /** A fetch handler: a Request (and whatever the runtime passes after it) to a Response. */
 export type FetchHandler<Rest extends unknown[] = unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
 
+/** What a page handler emits, one per GET or HEAD request. */
+export type PageEventType = "hit" | "miss" | "stale" | "bypass";
+
+/** One request answered by a page handler. */
+export interface PageEvent<Type extends PageEventType = PageEventType> {
+  type: Type;
+  /** The name of the handler's cache ("page" when it picks one per request). */
+  cache: string;
+  /** The page's cache key (Django's cache_header key of the URL). */
+  key: string;
+  url: string;
+  method: string;
+  /** Milliseconds from the request to its response. */
+  duration: number;
+}
+
+/** The events of a page handler: `on(type, listener)` returns a remover. Nothing is emitted while no listener is added. */
+export interface PageEvents {
+  on<E extends PageEventType>(type: E, listener: (event: PageEvent<E>) => void): () => void;
+  off<E extends PageEventType>(type: E, listener: (event: PageEvent<E>) => void): void;
+}
+
+/** A cached fetch handler (cachePage, cacheMiddleware) and its events. */
+export type CachedHandler<Rest extends unknown[]> = ((request: Request, ...rest: Rest) => Promise<Response>) & PageEvents;
+
 /** A cache alias of configureCaches, a MemoryCache, or an async Cache. */
 export type CacheTarget = string | MemoryCache | Cache;
 
@@ -73,9 +98,9 @@ export interface CachePageOptions extends Omit<CacheMiddlewareOptions, "pageTime
 }
 
 /** Django's cache_page around a fetch handler. */
-export declare function cachePage<Rest extends unknown[]>(handler: FetchHandler<Rest>, options: CachePageOptions): (request: Request, ...rest: Rest) => Promise<Response>;
+export declare function cachePage<Rest extends unknown[]>(handler: FetchHandler<Rest>, options: CachePageOptions): CachedHandler<Rest>;
 /** Django's CacheMiddleware around a fetch handler. */
-export declare function cacheMiddleware<Rest extends unknown[]>(handler: FetchHandler<Rest>, options?: CacheMiddlewareOptions): (request: Request, ...rest: Rest) => Promise<Response>;
+export declare function cacheMiddleware<Rest extends unknown[]>(handler: FetchHandler<Rest>, options?: CacheMiddlewareOptions): CachedHandler<Rest>;
 /** Django's patch_cache_control. */
 export declare function patchCacheControl(target: Response | Headers, directives: Directives): void;
 /** Django's get_max_age: an integer or null. */
@@ -101,4 +126,4 @@ export interface HonoContextLike {
 }
 
 /** The cache middleware for Hono: with `timeout`, cachePage; without, cacheMiddleware. */
-export declare function honoCache(options?: Omit<CacheMiddlewareOptions, "pageTimeout" | "cache"> & { timeout?: number | null; cache?: CacheTarget | ((c: HonoContextLike) => CacheTarget) }): (c: HonoContextLike, next: () => Promise<void>) => Promise<Response>;
+export declare function honoCache(options?: Omit<CacheMiddlewareOptions, "pageTimeout" | "cache"> & { timeout?: number | null; cache?: CacheTarget | ((c: HonoContextLike) => CacheTarget) }): ((c: HonoContextLike, next: () => Promise<void>) => Promise<Response>) & PageEvents;

@@ -22,7 +22,7 @@ export {
   learnCacheKey,
   honoCache,
 } from "./http.js";
-export type { FetchHandler, CacheTarget, Directives, PageKeyOptions, CacheMiddlewareOptions, CachePageOptions } from "./http.js";
+export type { FetchHandler, CacheTarget, Directives, PageKeyOptions, CacheMiddlewareOptions, CachePageOptions, CachedHandler, PageEvent, PageEventType, PageEvents } from "./http.js";
 export type { CacheOptions, AsyncCacheStats, StoreAdapter, StoreLimits, StorePutOptions, StoreBytes, SqlStore, MemcachedOptions, MemcachedStore, StoreSocket, StorageLike, IDBFactoryLike, DenoKvLike, DenoKvKey } from "./cache.js";
 export type * from "./types.js";
 

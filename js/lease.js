@@ -10,7 +10,8 @@ import { sameBytes } from "./stores/base64.js";
 export const LEASED = Symbol("edgecache.leased");
 
 /** What js/cache.js gives a lease: its store calls and its reads, bound to one cache. */
-// io = { store, core, counts, call(op, made, run) → result | failed, failed, read(made) → found | undefined }
+// io = { store, core, counts, emit(type, made, detail), call(op, made, run) → result | failed,
+//        failed, read(made) → found | undefined }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const clock = () => globalThis.performance?.now?.() ?? Date.now();
@@ -39,6 +40,7 @@ export async function leased(io, made, policy, compute, { stale, onlyIfFree = fa
     if (got === io.failed) return compute();
     if (got !== false) {
       io.counts.leasesAcquired++;
+      io.emit("leaseAcquired", made, { duration: clock() - started });
       const taken = clock();
       let held = true;
       try {
@@ -66,13 +68,17 @@ export async function leased(io, made, policy, compute, { stale, onlyIfFree = fa
     if (left <= 0) {
       // The holder is slow or gone and its lease not yet expired: compute here (counted).
       io.counts.leaseTimeouts++;
+      io.emit("leaseTimeout", made, { duration: clock() - started });
       return compute();
     }
     // Jittered, so waiters that started together do not poll together.
     await sleep(Math.min(left, delay * (0.75 + Math.random() / 2)));
     delay = Math.min(delay * 2, MAX_POLL);
     const found = await read();
-    if (found !== undefined) return found.value;
+    if (found !== undefined) {
+      io.emit("leaseWaited", made, { duration: clock() - started });
+      return found.value;
+    }
   }
 }
 

@@ -10,5 +10,6 @@ import { attachMemory } from "./fast.js";
  */
 export function ready(instance, native) {
   attachMemory(instance.memory, native);
-  __setKvFactory((settings) => new Cache(settings));
+  // A registry cache is named by its alias unless its settings name it (events carry it).
+  __setKvFactory((settings, alias) => new Cache({ name: alias, ...settings }));
 }

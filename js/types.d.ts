@@ -17,4 +17,8 @@ export type {
   NamespaceView,
   WarmOptions,
   WarmReport,
+  WarmProgress,
+  CacheEvent,
+  CacheEventType,
+  MemoryCacheEventType,
 } from "./edgecache.js";

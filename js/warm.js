@@ -1,18 +1,23 @@
 // Cache warming: run loaders with a concurrency limit and store what they return.
-import { typeError } from "./errors.js";
+import { callHook, typeError } from "./errors.js";
 
 /**
  * Runs each loader of `loaders` (`{ key: () => value | Promise<value> }` or a Map) at most
  * `concurrency` at a time and stores the results with `set(key, value, options)`.
  * Resolves `{ stored: keys, failed: [{ key, error }] }`; a failing loader stores nothing.
+ * `onProgress({ key, ok, error, done, total, stored, failed })` is called as each loader
+ * settles (counts so far); what it throws is reported, never rethrown.
  */
 export async function warm(cache, loaders, options = {}) {
   if (loaders === null || typeof loaders !== "object") {
     throw typeError("INVALID_LOADERS", "warm() takes an object or Map of key -> loader function");
   }
-  const { concurrency = 4, ...writeOptions } = options ?? {};
+  const { concurrency = 4, onProgress, ...writeOptions } = options ?? {};
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw typeError("INVALID_OPTIONS", "concurrency must be a positive integer");
+  }
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw typeError("INVALID_OPTIONS", "onProgress must be a function");
   }
   const jobs = loaders instanceof Map ? [...loaders] : Object.entries(loaders);
   for (const [key, load] of jobs) {
@@ -20,6 +25,13 @@ export async function warm(cache, loaders, options = {}) {
   }
   const stored = [];
   const failed = [];
+  const counts = {};
+  const progress = (key, error) => {
+    if (onProgress === undefined) return;
+    const ok = error === undefined;
+    const report = { key, ok, ...(ok ? {} : { error }), done: stored.length + failed.length, total: jobs.length, stored: stored.length, failed: failed.length };
+    callHook("onProgress", onProgress, counts, report);
+  };
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
@@ -28,8 +40,10 @@ export async function warm(cache, loaders, options = {}) {
         const value = await load();
         await cache.set(key, value, writeOptions);
         stored.push(key);
+        progress(key);
       } catch (error) {
         failed.push({ key, error });
+        progress(key, error);
       }
     }
   };

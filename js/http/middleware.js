@@ -5,6 +5,7 @@ import { typeError } from "../errors.js";
 import { getSession } from "../sessions.js";
 import { __checkLock, __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
 import { LEASED } from "../lease.js";
+import { Events, PAGE_EVENTS, now, since } from "../events.js";
 import { isThenable, then } from "../maybe.js";
 import { PageEntry, PageReader } from "../page-entry.js";
 import { DEFAULT_SECONDS, FRESH, STALE, STALE_IF_ERROR, hasVaryHeader, header, nowSeconds, patchResponseHeaders, patchVaryHeaders } from "./headers.js";
@@ -112,12 +113,19 @@ export function cacheMiddleware(handler, options = {}) {
   };
   const pages = new PageReader();
 
+  // Events (js/events.js): made on the first listener; until then responses are not labelled.
+  let events;
+  const labels = new WeakMap();
+  const label = (response, status) => {
+    if (events !== undefined) labels.set(response, status);
+    return response;
+  };
   const withStatus = (response, status) => {
-    if (!cacheStatusHeader && !serverTiming) return response;
+    if (!cacheStatusHeader && !serverTiming) return label(response, status);
     const copy = new Response(response.body, response);
     if (cacheStatusHeader) copy.headers.set(cacheStatusHeader, status);
     if (serverTiming) copy.headers.append("Server-Timing", `edgecache;desc=${status}`);
-    return copy;
+    return label(copy, status);
   };
 
   /**
@@ -146,9 +154,9 @@ export function cacheMiddleware(handler, options = {}) {
     if ((ifNoneMatch !== null || ifModifiedSince !== null) && __notModified(ifNoneMatch ?? undefined, ifModifiedSince ?? undefined, page.etag, page.lastModified)) {
       const headers = new Headers(page.headers.filter(([n]) => NOT_MODIFIED_HEADERS.includes(n)));
       for (const [name, value] of extra) headers.set(name, value);
-      return new Response(null, { status: 304, headers });
+      return label(new Response(null, { status: 304, headers }), status);
     }
-    return fromPage(page, body, request, extra);
+    return label(fromPage(page, body, request, extra), status);
   }
 
   /** Django's UpdateCacheMiddleware: patches headers and stores; resolves to [response, stored entry or undefined]. */
@@ -189,7 +197,28 @@ export function cacheMiddleware(handler, options = {}) {
     return [withStatus(out, "MISS"), { entry, list, key }];
   }
 
-  return async function cached(request, ...rest) {
+  /** The handler, emitting one event per request (hit, miss, stale, bypass) while listened to. */
+  async function observed(request, ...rest) {
+    if (events === undefined) return cached(request, ...rest);
+    const started = now();
+    const response = await cached(request, ...rest);
+    const status = labels.get(response);
+    if (status !== undefined && events !== undefined) {
+      const c = typeof cache === "function" ? undefined : resolveCache(cache);
+      events.emit(status.toLowerCase(), headerKeyFor(request, k), { ...(c?.name !== undefined && { cache: c.name }), url: request.url, method: request.method, duration: since(started) });
+    }
+    return response;
+  }
+  /** Calls `listener(event)` on each request answered as `type` (hit, miss, stale, bypass); returns a remover. */
+  observed.on = (type, listener) => (events ??= new Events("page", PAGE_EVENTS)).on(type, listener);
+  /** Removes a listener added with on(). */
+  observed.off = (type, listener) => {
+    events?.off(type, listener);
+    if (events?.empty) events = undefined;
+  };
+  return observed;
+
+  async function cached(request, ...rest) {
     if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
     // The handler sees another host, scheme or method than the key says: never cached.
     if (overridden(request)) return withStatus(await handler(request, ...rest), "BYPASS");
@@ -309,7 +338,7 @@ export function honoCache(options = {}) {
   const settings = timeout === undefined ? { ...rest, cache: perRequest } : { ...rest, cache: perRequest, pageTimeout: timeout ?? undefined };
   // The handler runs the rest of Hono's chain for this request (passed as an argument).
   const middleware = cacheMiddleware((request, run) => run(), settings);
-  return async function edgecache(c, next) {
+  async function edgecache(c, next) {
     let ctx;
     try {
       ctx = c.executionCtx; // a getter that throws outside Workers
@@ -322,5 +351,8 @@ export function honoCache(options = {}) {
     }, ctx, c);
     c.res = response;
     return response;
-  };
+  }
+  edgecache.on = middleware.on;
+  edgecache.off = middleware.off;
+  return edgecache;
 }

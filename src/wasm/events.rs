@@ -29,8 +29,9 @@ struct Queue {
     delivering: Cell<bool>,
 }
 
-/// A core listener that hands each removal to `hook(key, reason)`; `errors` counts throws.
-pub fn listener(hook: Function, errors: Rc<Cell<u64>>) -> Listener {
+/// A core listener that hands each removal to each of `hooks` (`hook(key, reason)`: onEvict,
+/// then the event observer); `errors` counts throws.
+pub fn listener(hooks: Vec<Function>, errors: Rc<Cell<u64>>) -> Listener {
     let queue = Rc::new(Queue {
         events: RefCell::default(),
         delivering: Cell::new(false),
@@ -46,17 +47,18 @@ pub fn listener(hook: Function, errors: Rc<Cell<u64>>) -> Listener {
         };
         if first {
             let queue = Rc::clone(&queue);
-            let hook = hook.clone();
+            let hooks = hooks.clone();
             let errors = Rc::clone(&errors);
             let deliver: JsValue =
                 Closure::<dyn FnMut(JsValue)>::once_into_js(move |_: JsValue| {
                     let events = std::mem::take(&mut *queue.events.borrow_mut());
                     queue.delivering.set(true);
                     for (key, why) in events {
-                        if let Err(e) =
-                            hook.call2(&JsValue::NULL, &key.into(), &why.as_str().into())
-                        {
-                            report("onEvict", &e, &errors);
+                        for hook in &hooks {
+                            let key = JsValue::from(key.as_str());
+                            if let Err(e) = hook.call2(&JsValue::NULL, &key, &why.as_str().into()) {
+                                report("onEvict", &e, &errors);
+                            }
                         }
                     }
                     queue.delivering.set(false);

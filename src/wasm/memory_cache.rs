@@ -29,6 +29,10 @@ pub struct MemoryCache {
     keys: KeyRules,
     /// How many times `onEvict` threw (reported to `console.error`, never rethrown).
     hook_errors: Rc<Cell<u64>>,
+    /// The `onEvict` option, kept to combine with an event observer (`__observeRemovals`).
+    on_evict: Option<js_sys::Function>,
+    /// The name events carry.
+    name: RefCell<String>,
 }
 
 /// The JS object for a core stats snapshot (`maxBytes` is null without a budget).
@@ -61,6 +65,15 @@ pub fn stats_object(s: &crate::Stats) -> JsValue {
 }
 
 impl MemoryCache {
+    /// Names the cache `alias` unless its options named it (the registry's instances).
+    pub fn name_if_unset(&self, alias: &str, options: &JsValue) {
+        let named = options.is_object()
+            && super::args::prop(options, "name").is_ok_and(|v| !v.is_undefined());
+        if !named {
+            *self.name.borrow_mut() = alias.to_string();
+        }
+    }
+
     /// A cache from parsed options.
     pub fn from_options(o: Options) -> MemoryCache {
         let clock = Rc::new(o.clock);
@@ -74,10 +87,17 @@ impl MemoryCache {
         let hook_errors = Rc::new(Cell::new(0));
         core.set_listener(
             o.on_evict
-                .map(|hook| events::listener(hook, Rc::clone(&hook_errors))),
+                .clone()
+                .map(|hook| events::listener(vec![hook], Rc::clone(&hook_errors))),
         );
         MemoryCache {
             hook_errors,
+            on_evict: o.on_evict,
+            name: RefCell::new(
+                o.name
+                    .or(o.location)
+                    .unwrap_or_else(|| "default".to_string()),
+            ),
             config: core.config().clone(),
             core: RefCell::new(core),
             keys: KeyRules::new(o.key_function, o.on_warning, o.strict_keys),
@@ -156,6 +176,22 @@ impl MemoryCache {
         #[wasm_bindgen(unchecked_optional_param_type = "MemoryCacheOptions")] options: JsValue,
     ) -> Result<MemoryCache, JsValue> {
         Ok(MemoryCache::from_options(options::parse(&options).js()?))
+    }
+
+    /// The name events carry: option `name`, else the registry alias, `location`, "default".
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.name.borrow().clone()
+    }
+
+    /// Internal (js/memory-events.js): also hands every removal to `observer(key, reason)`
+    /// (undefined stops it), after `onEvict`.
+    #[wasm_bindgen(js_name = __observeRemovals, skip_typescript)]
+    pub fn observe_removals(&self, observer: Option<js_sys::Function>) -> Result<(), JsValue> {
+        let hooks: Vec<js_sys::Function> = self.on_evict.iter().cloned().chain(observer).collect();
+        let listener =
+            (!hooks.is_empty()).then(|| events::listener(hooks, Rc::clone(&self.hook_errors)));
+        self.with_core(|core| core.set_listener(listener))
     }
 
     /// Removes every entry tagged with one of `tags` (at once: a scan of the store); returns

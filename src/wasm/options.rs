@@ -6,7 +6,8 @@ use crate::{CacheConfig, Error, EvictionPolicy};
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
 
-const KNOWN: [&str; 16] = [
+const KNOWN: [&str; 17] = [
+    "name",
     "policy",
     "jitter",
     "seed",
@@ -45,6 +46,8 @@ pub struct Options {
     pub strict_keys: bool,
     pub clock: JsClock,
     pub on_evict: Option<Function>,
+    /// The name events carry (`name`; the registry gives its alias).
+    pub name: Option<String>,
 }
 
 pub fn bad(name: &str, wanted: &str, got: &JsValue) -> Error {
@@ -120,6 +123,7 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
             strict_keys: false,
             clock: JsClock::system(),
             on_evict: None,
+            name: None,
         });
     }
     if !options.is_object() {
@@ -217,5 +221,13 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
         strict_keys,
         clock,
         on_evict: function(options, "onEvict")?,
+        name: {
+            let v = prop(options, "name")?;
+            if v.is_undefined() {
+                None
+            } else {
+                Some(string("name", "")?)
+            }
+        },
     })
 }

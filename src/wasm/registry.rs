@@ -131,7 +131,11 @@ pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
     let (backend, settings) =
         settings.ok_or_else(|| to_js(Error::UnknownAlias(alias.to_string())))?;
     let instance: JsValue = match backend {
-        Backend::Memory => MemoryCache::new(settings)?.into(),
+        Backend::Memory => {
+            let cache = MemoryCache::new(settings.clone())?;
+            cache.name_if_unset(alias, &settings);
+            cache.into()
+        }
         Backend::Dummy => DummyCache::new(settings)?.into(),
         Backend::Kv => {
             // `backend` refused "kv" at configuration while no factory was registered.
@@ -141,7 +145,7 @@ pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
                     "backend \"kv\" is unavailable",
                 ))
             })?;
-            factory.call1(&JsValue::NULL, &settings)?
+            factory.call2(&JsValue::NULL, &settings, &alias.into())?
         }
     };
     INSTANCES.with(|i| i.borrow_mut().insert(alias.to_string(), instance.clone()));

@@ -67,7 +67,46 @@ export interface WarmReport {
 
 /** Options of warm(): the writes' options plus how many loaders run at once (default 4). */
 export interface WarmOptions extends WriteOptions {
+  /** Loaders running at once. Default 4. */
   concurrency?: number;
+  /** Called as each loader settles, with the counts so far; what it throws is reported to console.error, never rethrown. */
+  onProgress?: (progress: WarmProgress) => void;
+}
+
+/** What MemoryCache emits (MemoryCache.on). */
+export type MemoryCacheEventType = "hit" | "miss" | "stale" | "refresh" | "refreshed" | "evict";
+/** What the async Cache emits (Cache.on). */
+export type CacheEventType = MemoryCacheEventType | "storeError" | "corrupt" | "leaseAcquired" | "leaseWaited" | "leaseTimeout";
+
+/** One event of a cache. */
+export interface CacheEvent<Type extends string = CacheEventType> {
+  type: Type;
+  /** The cache's name (option `name`, the registry alias, or "default"). */
+  cache: string;
+  /** The made key (prefix, version and key). */
+  key: string;
+  /** Milliseconds: a read's lookup (hit, miss), a refresh (refreshed), a store call (storeError), a lease wait (leaseAcquired, leaseWaited, leaseTimeout). */
+  duration?: number;
+  /** The store operation (storeError, corrupt). */
+  op?: string;
+  /** What failed (storeError, corrupt, refreshed after a failed refresh). */
+  error?: unknown;
+  /** Why an entry left (evict). */
+  reason?: EvictReason;
+}
+
+/** One settled loader of warm(), and the counts so far. */
+export interface WarmProgress {
+  key: CacheKey;
+  /** True when the value was stored. */
+  ok: boolean;
+  /** What the loader or the write threw (when not ok). */
+  error?: unknown;
+  /** Loaders settled so far, of `total`. */
+  done: number;
+  total: number;
+  stored: number;
+  failed: number;
 }
 
 /** A view of a cache whose keys live in one namespace (see namespace()). */
@@ -114,6 +153,8 @@ export interface MemoryCacheOptions {
   keyFunction?: (key: string, keyPrefix: string, version: number) => string;
   /** Caches with the same location share one store (each keeps its own options). Default: a private store. */
   location?: string;
+  /** The name events carry (`event.cache`). Default: the registry alias, else `location`, else "default". */
+  name?: string;
   /** Receives Django's key warnings (keys over 250 characters or with control characters). Default console.warn. */
   onWarning?: (message: string) => void;
   /** Throw InvalidCacheKey instead of warning. Default false. */

@@ -26,7 +26,8 @@ function oneComputed(answers) {
   const computed = answers.filter((a) => a.computed);
   assert.equal(computed.length, 1, `one instance computes: ${JSON.stringify(answers)}`);
   for (const a of answers) assert.equal(a.value, computed[0].value, "every instance returns the holder's value");
-  assert.equal(answers.reduce((n, a) => n + a.leasesAcquired, 0), 1, "one lease taken");
+  // A waiter may take the lease the holder just freed, then read the value: no second call.
+  assert.ok(answers.reduce((n, a) => n + a.leasesAcquired, 0) >= 1, "a lease was taken");
   assert.equal(answers.reduce((n, a) => n + a.leaseTimeouts, 0), 0, "no waiter gave up");
 }
 

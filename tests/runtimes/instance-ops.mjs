@@ -30,7 +30,10 @@ export function makeInstance(Cache, store) {
         case "leased": {
           // A fresh instance (as a Worker makes per request) asking for a missing key under a
           // lease; the factory takes o.ms and names its instance.
-          const fresh = new Cache({ store, keyPrefix: "shared", memory: false });
+          const errors = [];
+          // A loaded machine runs several runtimes at once: a store call is given 10 s, since a
+          // lease call that fails is a call made without the lease (by design).
+          const fresh = new Cache({ store, keyPrefix: "shared", memory: false, storeTimeout: 10, onError: (e) => errors.push(String(e?.message ?? e)) });
           let computed = false;
           const factory = async () => {
             computed = true;
@@ -39,7 +42,7 @@ export function makeInstance(Cache, store) {
           };
           const value = await fresh.getOrSet(o.key, factory, { timeout: 600, lock: o.lock ?? true });
           const { leasesAcquired, leaseWaits, leaseTimeouts } = fresh.stats();
-          out.push({ value, computed, leasesAcquired, leaseWaits, leaseTimeouts });
+          out.push({ value, computed, leasesAcquired, leaseWaits, leaseTimeouts, errors });
           break;
         }
         case "advance":

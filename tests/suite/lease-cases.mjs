@@ -27,7 +27,9 @@ export function leaseCases(setup) {
       const got = await Promise.all(fleet.map((c) => c.getOrSet("hot", factory, { timeout: 600, lock: { ttl: 10, wait: 10 } })));
       same(calls, 1, "one factory call across the fleet");
       same(got, fleet.map(() => ({ computed: 1 })), "every instance returns the holder's value");
-      same(sum(fleet, "leasesAcquired"), 1, "one lease taken");
+      // A waiter may take the lease the holder just freed, then find the value: no second call.
+      const taken = sum(fleet, "leasesAcquired");
+      if (taken < 1 || taken > fleet.length) throw new Error(`leases taken: ${taken}`);
       same(sum(fleet, "leaseTimeouts"), 0, "no waiter gave up");
     },
 

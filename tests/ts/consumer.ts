@@ -132,6 +132,7 @@ void useRemote;
 // Response caching.
 import { cachePage, cacheMiddleware, patchCacheControl, getMaxAge, getCacheKey, type CachePageOptions } from "edgecache";
 import { sessions, getSession, type Session, type SessionOptions } from "edgecache";
+import { honoCache, type CacheEvent, type CacheEventType, type LockOptions, type PageEvent, type WarmProgress } from "edgecache";
 
 interface Env { KV: unknown }
 interface Ctx { waitUntil(p: Promise<unknown>): void }
@@ -214,4 +215,36 @@ console.log(fragmentKey, html, stream.locked, untagged, alice, token, fresh);
   void adaptive;
   // @ts-expect-error "lru" or "adaptive" only
   new MemoryCache({ policy: "lfu" });
+}
+
+// Leases and events.
+{
+  const cache = new Cache({ store: stores.memory(), name: "api" });
+  const lockOptions: LockOptions = { ttl: 5, wait: 2 };
+  const user: Promise<{ id: number }> = cache.getOrSet("u", async () => ({ id: 1 }), { timeout: 60, lock: lockOptions });
+  void user;
+  void cache.getOrSet("v", 1, { lock: true });
+  // @ts-expect-error lock is a boolean or { ttl, wait }
+  void cache.getOrSet("v", 1, { lock: "yes" });
+  const off: () => void = cache.on("storeError", (e: CacheEvent<"storeError">) => {
+    const ms: number | undefined = e.duration;
+    void [ms, e.op, e.error, e.key, e.cache];
+  });
+  off();
+  const events: CacheEventType[] = ["leaseAcquired", "leaseWaited", "leaseTimeout", "corrupt"];
+  void events;
+  // @ts-expect-error no such event
+  cache.on("hits", () => {});
+  const memory = new MemoryCache({ name: "local" });
+  memory.on("evict", (e) => void e.reason);
+  // @ts-expect-error a MemoryCache has no store
+  memory.on("storeError", () => {});
+  const page = cachePage(async () => new Response("x"), { timeout: 60, cache, lock: { wait: 1 } });
+  page.on("bypass", (e: PageEvent<"bypass">) => void [e.url, e.method, e.duration]);
+  const mw = honoCache({ timeout: 60, lock: true });
+  mw.on("hit", () => {});
+  void cacheFragment("nav", [], 60, () => "x", { using: cache, lock: true });
+  const name: string = cache.name + memory.name;
+  void name;
+  void cache.warm({ a: () => 1 }, { onProgress: (p: WarmProgress) => void [p.done, p.total, p.ok] });
 }
