@@ -19,6 +19,7 @@ bench: build
 	node bench/store-tier.mjs
 	node bench/page-hit.mjs
 	node bench/stampede.mjs
+	node --expose-gc bench/events.mjs
 	node bench/objects.mjs
 	node bench/memcached.mjs
 	node bench/startup.mjs

@@ -126,7 +126,10 @@ export class Cache {
    * `duration` (ms), `op`, `error`, `reason`.
    */
   on(type, listener) {
-    return (this.#events ??= new Events(this.#name, CACHE_EVENTS, this.#counts)).on(type, listener);
+    const events = this.#events ?? new Events(this.#name, CACHE_EVENTS, this.#counts);
+    events.on(type, listener); // a bad type or listener throws before anything is kept
+    this.#events = events;
+    return () => this.off(type, listener);
   }
 
   /** Removes a listener added with on(). */

@@ -1,7 +1,9 @@
 // Events of MemoryCache (js/events.js): hit, miss, stale, refresh, refreshed and evict. The
-// reads are the hot path, so they are not touched while no MemoryCache has a listener: the
-// first listener anywhere swaps in observing versions of get, getMany and getOrSet, and the
-// last one removed puts the plain ones back. Evictions come from the core's removal listener.
+// reads are the hot path, so nothing changes for a cache without a listener: its first listener
+// gives that instance its own observing get, getMany and getOrSet, and its last one removed
+// deletes them. (Swapping the prototype's methods instead made every cache slower after a few
+// swaps: V8 turns a prototype redefined often into a slow dictionary.) Evictions come from the
+// core's removal listener.
 import { MemoryCache } from "./edgecache.js";
 import { Events } from "./events.js";
 import { wantsRefresh } from "./refresh.js";
@@ -10,7 +12,9 @@ const MEMORY_EVENTS = ["hit", "miss", "stale", "refresh", "refreshed", "evict"];
 const MISSING = Symbol("missing");
 const sources = new WeakMap();
 let watching = 0;
-let plain;
+// The methods every cache without a listener uses (js/fast.js and js/extras.js put them on the
+// prototype; an observed instance's own methods shadow them and call them).
+const plain = MemoryCache.prototype;
 
 /** Emits `type` for `cache` when it has listeners (js/extras.js: refreshes and stale reads). */
 export function notify(cache, type, key, detail) {
@@ -64,28 +68,22 @@ const observing = {
   },
 };
 
-function install(methods) {
-  for (const [name, value] of Object.entries(methods)) {
-    Object.defineProperty(MemoryCache.prototype, name, { value, writable: true, configurable: true });
-  }
-}
-
 function watch(cache) {
   let events = sources.get(cache);
   if (events !== undefined) return events;
   events = new Events(cache.name, MEMORY_EVENTS);
   sources.set(cache, events);
-  if (watching++ === 0) {
-    const proto = MemoryCache.prototype;
-    plain = { get: proto.get, getMany: proto.getMany, getOrSet: proto.getOrSet };
-    install(observing);
+  watching++;
+  for (const [name, value] of Object.entries(observing)) {
+    Object.defineProperty(cache, name, { value, writable: true, configurable: true });
   }
   return events;
 }
 
 function unwatch(cache) {
   sources.delete(cache);
-  if (--watching === 0) install(plain);
+  watching--;
+  for (const name of Object.keys(observing)) delete cache[name];
 }
 
 Object.defineProperties(MemoryCache.prototype, {

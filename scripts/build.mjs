@@ -136,6 +136,9 @@ const pkg = {
   license: cargo.package.license,
   repository: { type: "git", url: cargo.package.repository },
   engines: { node: ">=18.17" },
+  // examples/opentelemetry.js wires the events to it; nothing in the package imports it.
+  peerDependencies: { "@opentelemetry/api": "^1.0.0" },
+  peerDependenciesMeta: { "@opentelemetry/api": { optional: true } },
   type: "module",
   keywords: cargo.package.keywords,
   files: readdirSync(out).filter((f) => f !== "package.json"),

@@ -210,7 +210,12 @@ export function cacheMiddleware(handler, options = {}) {
     return response;
   }
   /** Calls `listener(event)` on each request answered as `type` (hit, miss, stale, bypass); returns a remover. */
-  observed.on = (type, listener) => (events ??= new Events("page", PAGE_EVENTS)).on(type, listener);
+  observed.on = (type, listener) => {
+    const next = events ?? new Events("page", PAGE_EVENTS);
+    next.on(type, listener); // a bad type or listener throws before anything is kept
+    events = next;
+    return () => observed.off(type, listener);
+  };
   /** Removes a listener added with on(). */
   observed.off = (type, listener) => {
     events?.off(type, listener);
