@@ -1,5 +1,5 @@
 // Deno.serve with pages cached in Deno KV:
-// deno run --unstable-kv --allow-net --allow-env --allow-read examples/deno-serve.js   (PORT, default 8000)
+// deno run --unstable-kv --allow-net --allow-env examples/deno-serve.js   (PORT, default 8000)
 import { Cache, cachePage, stores } from "npm:edgecache";
 
 const kv = await Deno.openKv();

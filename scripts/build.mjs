@@ -44,7 +44,8 @@ function copyLoaders(to, overlay) {
     mkdirSync(dirname(join(to, file)), { recursive: true });
     writeFileSync(join(to, file), text);
     types(file.replace(/\.js$/, ".d.ts"));
-    for (const [, path] of text.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) visit(join(dirname(file), path));
+    // Static and dynamic imports: `from "./x.js"`, `import "./x.js"`, `import("./x.js")`.
+    for (const [, path] of text.matchAll(/(?:from|import)\s*\(?\s*"\.\/([^"]+\.js)"/g)) visit(join(dirname(file), path));
   };
   // Declaration files, followed through their imports (`from "./x.js"` is x.d.ts).
   const types = (file) => {

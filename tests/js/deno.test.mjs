@@ -23,6 +23,17 @@ test("MemoryCache works inside deno", () => {
   assert.equal(result.proxy, "proxy");
 });
 
+test("deno run without --allow-read: the wasm is imported as a module", () => {
+  // No permission flag at all: a read of the wasm file (or anything) would be refused.
+  const out = execFileSync(deno, ["run", join(root, "tests/runtimes/deno.mjs")], {
+    env: { ...process.env, DENO_DIR: mkdtempSync(join(tmpdir(), "deno-")), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    encoding: "utf8",
+  });
+  const result = JSON.parse(out.trim().split("\n").pop());
+  assert.equal(result.incr, 42);
+  assert.equal(result.size, expectedSize());
+});
+
 function expectedSize() {
   // The same 51 writes through Django's rule: cull len/3 whenever len >= maxEntries (30).
   let len = 0;

@@ -65,7 +65,7 @@ test("examples/deno-serve.js: Deno.serve with pages in Deno KV", async () => {
   writeFileSync(join(project, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
   const denoDir = mkdtempSync(join(tmpdir(), "edgecache-deno-"));
   const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
-  const [url, child] = await start(deno, ["run", "--unstable-kv", "--allow-net", "--allow-env", `--allow-read`, `--allow-write=${denoDir}`, "deno-serve.js"], { DENO_DIR: denoDir });
+  const [url, child] = await start(deno, ["run", "--unstable-kv", "--allow-net", "--allow-env", `--allow-read=${denoDir}`, `--allow-write=${denoDir}`, "deno-serve.js"], { DENO_DIR: denoDir });
   try {
     assert.match(await missThenHit(url), /^hello \/x at \d+$/);
   } finally {
