@@ -2,6 +2,7 @@
 export type {
   CacheKey,
   CacheValue,
+  CacheObject,
   Timeout,
   KeyOptions,
   WriteOptions,

@@ -13,7 +13,16 @@ export type CacheKey = string | number;
  * these, nested. Functions, symbols, class instances and cycles throw a TypeError
  * (code UNSERIALIZABLE_VALUE); undefined is only allowed nested (it is what a miss returns).
  */
-export type CacheValue = string | number | bigint | boolean | null | object;
+export type CacheValue = string | number | bigint | boolean | null | CacheObject;
+
+/**
+ * An object the cache may copy, as far as types can tell: any object but a function or a
+ * Promise (what a forgotten await gives), told apart by the members they have and values do
+ * not. (The second form takes object literals, which the first would check for excess keys.)
+ */
+export type CacheObject =
+  | (object & { readonly then?: never; readonly call?: never; readonly apply?: never; readonly bind?: never })
+  | { readonly [key: string]: unknown; readonly then?: never };
 
 /** A timeout in seconds (fractions allowed); null = never expires; 0 or less = already expired. */
 export type Timeout = number | null;

@@ -248,3 +248,29 @@ console.log(fragmentKey, html, stream.locked, untagged, alice, token, fresh);
   void name;
   void cache.warm({ a: () => 1 }, { onProgress: (p: WarmProgress) => void [p.done, p.total, p.ok] });
 }
+
+// CacheValue: objects of any interface, but no functions or Promises.
+{
+  interface Product {
+    id: number;
+    name: string;
+  }
+  const product: Product = { id: 1, name: "lamp" };
+  const memory = new MemoryCache();
+  memory.set("p", product);
+  memory.set("m", new Map([["k", new Set([1n])]]));
+  const found: Product | undefined = memory.get<Product>("p");
+  void found;
+  const made: Product = memory.getOrSet("q", () => product);
+  void made;
+  // @ts-expect-error a function is not a value the cache can copy
+  memory.set("f", () => 1);
+  // @ts-expect-error a Promise is not either (a forgotten await)
+  memory.set("pr", Promise.resolve(product));
+  // @ts-expect-error an async factory needs refresh options on a MemoryCache (it throws otherwise)
+  memory.getOrSet("a", async () => product);
+  const cache = new Cache({ store: stores.memory() });
+  void cache.getOrSet("a", async () => product); // the async Cache awaits its factories
+  // @ts-expect-error a Promise as the value of an async set
+  void cache.set("pr", Promise.resolve(1));
+}
