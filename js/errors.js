@@ -29,3 +29,10 @@ export function callHook(name, hook, counts, ...args) {
     } catch {}
   }
 }
+
+/** Refuses an options object with a key not in `known` (a typo would silently do nothing). */
+export function knownOptions(options, known, what) {
+  if (options === null || typeof options !== "object") return;
+  const unknown = Object.keys(options).find((name) => !known.includes(name));
+  if (unknown !== undefined) throw typeError("UNKNOWN_OPTION", `${what} has no option '${unknown}' (known: ${known.join(", ")})`);
+}

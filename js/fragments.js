@@ -1,7 +1,7 @@
 // Django's {% cache %}: fragments cached under make_template_fragment_key, and a streamed
 // page assembled from fragments. Keys and the tag's timeout rules are in Rust.
 import { __checkLock, __fragmentTimeout, getCache, makeTemplateFragmentKey } from "./edgecache.js";
-import { codedError, typeError } from "./errors.js";
+import { codedError, knownOptions, typeError } from "./errors.js";
 import { LEASED } from "./lease.js";
 import { then } from "./maybe.js";
 
@@ -34,6 +34,7 @@ function renderFragment(name, varyOn, timeout, render, options = {}) {
   const seconds = __fragmentTimeout(timeout);
   const cache = fragmentCache(options.using);
   if (seconds !== null && seconds <= 0) return then(render(), (html) => ({ html, hit: false }));
+  knownOptions(options, ["using", "tags", "lock"], "cacheFragment()");
   const { lock } = options;
   if (lock !== undefined) __checkLock(lock);
   const key = makeTemplateFragmentKey(name, varyOn);
@@ -70,6 +71,7 @@ function resolvePart(part, onFragment) {
   if (typeof part === "function") return part();
   if (part !== null && typeof part === "object" && typeof part.then === "function") return part;
   if (part !== null && typeof part === "object" && typeof part.fragment === "string") {
+    knownOptions(part, ["fragment", "varyOn", "timeout", "render", "using", "tags", "lock"], "a fragment part");
     const { fragment, varyOn, timeout = null, render, using, tags, lock } = part;
     return then(renderFragment(fragment, varyOn, timeout, render, { using, tags, lock }), (r) => {
       onFragment?.(fragment, { hit: r.hit });
@@ -85,7 +87,9 @@ function resolvePart(part, onFragment) {
  * as soon as it and the parts before it are ready, so the page is never buffered whole.
  * `onFragment(name, { hit })` tells which fragments came from the cache.
  */
-export function streamFragments(parts, { onFragment } = {}) {
+export function streamFragments(parts, options = {}) {
+  knownOptions(options, ["onFragment"], "streamFragments()");
+  const { onFragment } = options ?? {};
   const list = [...parts];
   let pending;
   return new ReadableStream({

@@ -216,7 +216,10 @@ function checkOptions(options) {
     expireAtBrowserClose = false,
     keyPrefix,
     clock = Date,
+    ...unknown
   } = options;
+  const typo = Object.keys(unknown)[0];
+  if (typo !== undefined) throw typeError("UNKNOWN_OPTION", `sessions() has no option '${typo}'`);
   if (!Object.hasOwn(PREFIXES, engine)) throw typeError("INVALID_OPTION", `option 'engine' must be "cache" or "cachedDb", got ${String(engine)}`);
   if (typeof maxAge !== "number" || !Number.isFinite(maxAge)) throw typeError("INVALID_OPTION", "option 'maxAge' must be a number of seconds");
   for (const [name, value] of Object.entries({ secure, httpOnly, saveEveryRequest, expireAtBrowserClose })) {

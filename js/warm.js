@@ -1,5 +1,6 @@
 // Cache warming: run loaders with a concurrency limit and store what they return.
 import { callHook, typeError } from "./errors.js";
+import { __checkWriteOptions } from "./edgecache.js";
 
 /**
  * Runs each loader of `loaders` (`{ key: () => value | Promise<value> }` or a Map) at most
@@ -19,6 +20,8 @@ export async function warm(cache, loaders, options = {}) {
   if (onProgress !== undefined && typeof onProgress !== "function") {
     throw typeError("INVALID_OPTIONS", "onProgress must be a function");
   }
+  // The rest are the writes' options: checked now, so a typo fails warm() and not each write.
+  __checkWriteOptions(writeOptions);
   const jobs = loaders instanceof Map ? [...loaders] : Object.entries(loaders);
   for (const [key, load] of jobs) {
     if (typeof load !== "function") throw typeError("INVALID_LOADERS", `the loader of '${key}' is not a function`);

@@ -1,6 +1,6 @@
 // stores.cacheStorage(cache): the Cache API (caches.default or caches.open(name) in
 // Workers, CacheStorage in pages and service workers).
-import { typeError } from "../errors.js";
+import { knownOptions, typeError } from "../errors.js";
 
 const ORIGIN = "https://edgecache.invalid/";
 const EXPIRES = "x-edgecache-expires";
@@ -13,7 +13,9 @@ const EXPIRES = "x-edgecache-expires";
  * @param {Cache} cache
  * @param {{ clock?: { now(): number } }} [options]
  */
-export function cacheStorage(cache, { clock } = {}) {
+export function cacheStorage(cache, options = {}) {
+  knownOptions(options, ["clock"], "stores.cacheStorage()");
+  const { clock } = options ?? {};
   if (cache === null || typeof cache !== "object" || typeof cache.match !== "function") {
     throw typeError("INVALID_STORE", "stores.cacheStorage() needs a Cache (await caches.open(name) or caches.default)");
   }

@@ -1,5 +1,5 @@
 // stores.cloudflareKV(namespace): a Workers KV binding.
-import { typeError } from "../errors.js";
+import { knownOptions, typeError } from "../errors.js";
 import { fromBase64, toBase64 } from "./base64.js";
 
 const BULK = 100; // keys per bulk read (Workers KV, 2025)
@@ -13,7 +13,9 @@ const BULK = 100; // keys per bulk read (Workers KV, 2025)
  * @param {KVNamespace} namespace
  * @param {{ encoding?: "binary" | "base64" }} [options]
  */
-export function cloudflareKV(namespace, { encoding = "binary" } = {}) {
+export function cloudflareKV(namespace, options = {}) {
+  knownOptions(options, ["encoding"], "stores.cloudflareKV()");
+  const { encoding = "binary" } = options ?? {};
   if (namespace === null || typeof namespace !== "object" || typeof namespace.get !== "function") {
     throw typeError("INVALID_STORE", "stores.cloudflareKV() needs a KV namespace binding (env.MY_KV)");
   }

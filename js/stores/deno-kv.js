@@ -1,5 +1,5 @@
 // stores.denoKV(kv): a Deno.Kv, with atomic compare-and-swap (versionstamp checks).
-import { typeError } from "../errors.js";
+import { knownOptions, typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 
 const GET_MANY = 10; // Deno KV's getMany limit
@@ -11,7 +11,9 @@ const GET_MANY = 10; // Deno KV's getMany limit
  * @param {Deno.Kv} kv
  * @param {{ prefix?: Deno.KvKey }} [options] key prefix tuple, default ["edgecache"]
  */
-export function denoKV(kv, { prefix = ["edgecache"] } = {}) {
+export function denoKV(kv, settings = {}) {
+  knownOptions(settings, ["prefix"], "stores.denoKV()");
+  const { prefix = ["edgecache"] } = settings ?? {};
   if (kv === null || typeof kv !== "object" || typeof kv.atomic !== "function") {
     throw typeError("INVALID_STORE", "stores.denoKV() needs a Deno.Kv (await Deno.openKv())");
   }

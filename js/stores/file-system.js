@@ -1,5 +1,5 @@
 // stores.fileSystem(dir): Django's file-based cache for Node, Deno and Bun servers.
-import { codedError, typeError } from "../errors.js";
+import { codedError, knownOptions, typeError } from "../errors.js";
 import { md5Hex } from "../edgecache.js";
 
 const SUFFIX = ".djcache";
@@ -46,7 +46,9 @@ function decodeFile(bytes) {
  * @param {string} dir
  * @param {{ maxEntries?: number, cullFrequency?: number, clock?: { now(): number } }} [options]
  */
-export function fileSystem(dir, { maxEntries = 300, cullFrequency = 3, clock } = {}) {
+export function fileSystem(dir, options = {}) {
+  knownOptions(options, ["maxEntries", "cullFrequency", "clock"], "stores.fileSystem()");
+  const { maxEntries = 300, cullFrequency = 3, clock } = options ?? {};
   if (typeof dir !== "string" || dir === "") {
     throw typeError("INVALID_STORE", "stores.fileSystem() needs a directory path");
   }

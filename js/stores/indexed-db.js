@@ -1,6 +1,6 @@
 // stores.indexedDB(name): IndexedDB, for pages and workers; transactions make
 // compareAndSwap atomic across tabs of the origin.
-import { typeError } from "../errors.js";
+import { knownOptions, typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 
 const STORE = "records";
@@ -24,7 +24,9 @@ const committed = (tx) =>
  * @param {string} [name] default "edgecache"
  * @param {{ indexedDB?: IDBFactory, clock?: { now(): number } }} [options]
  */
-export function indexedDB(name = "edgecache", { indexedDB: factory = globalThis.indexedDB, clock } = {}) {
+export function indexedDB(name = "edgecache", options = {}) {
+  knownOptions(options, ["indexedDB", "clock"], "stores.indexedDB()");
+  const { indexedDB: factory = globalThis.indexedDB, clock } = options ?? {};
   if (!factory || typeof factory.open !== "function") {
     throw typeError("INVALID_STORE", "stores.indexedDB() needs IndexedDB (not available in this runtime)");
   }

@@ -1,5 +1,5 @@
 // stores.localStorage(storage?): Web Storage (strings only: records are stored as base64).
-import { typeError } from "../errors.js";
+import { knownOptions, typeError } from "../errors.js";
 import { fromBase64, sameBytes, toBase64 } from "./base64.js";
 
 /**
@@ -10,7 +10,9 @@ import { fromBase64, sameBytes, toBase64 } from "./base64.js";
  * @param {Storage} [storage] default globalThis.localStorage
  * @param {{ prefix?: string, clock?: { now(): number } }} [options] item prefix, default "edgecache:"
  */
-export function localStorage(storage = globalThis.localStorage, { prefix = "edgecache:", clock } = {}) {
+export function localStorage(storage = globalThis.localStorage, options = {}) {
+  knownOptions(options, ["prefix", "clock"], "stores.localStorage()");
+  const { prefix = "edgecache:", clock } = options ?? {};
   if (storage === null || typeof storage !== "object" || typeof storage.getItem !== "function") {
     throw typeError("INVALID_STORE", "stores.localStorage() needs a Storage (localStorage is not available here)");
   }

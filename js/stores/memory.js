@@ -1,11 +1,14 @@
 // stores.memory(): a Map, for tests and examples (it lives and dies with the isolate).
+import { knownOptions } from "../errors.js";
 import { sameBytes } from "./base64.js";
 
 /**
  * A store adapter over a plain Map. `clock`: `{ now(): ms }` for physical expiry (tests).
  * @param {{ clock?: { now(): number } }} [options]
  */
-export function memory({ clock } = {}) {
+export function memory(options = {}) {
+  knownOptions(options, ["clock"], "stores.memory()");
+  const { clock } = options ?? {};
   const map = new Map();
   const now = () => (clock ? clock.now() : Date.now());
   const live = (key) => {

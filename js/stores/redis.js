@@ -1,7 +1,7 @@
 // stores.redis(client): Redis (node-redis 4+, ioredis, or any function sending a command),
 // single node or Cluster (node-redis createCluster, ioredis Redis.Cluster).
 import { __redisSlots } from "../edgecache.js";
-import { typeError } from "../errors.js";
+import { knownOptions, typeError } from "../errors.js";
 
 const BLOB_STRING = 36; // RESP_TYPES.BLOB_STRING in node-redis 5+: return Buffers, not strings
 const SCAN_COUNT = 500;
@@ -91,7 +91,9 @@ const glob = (prefix) => prefix.replace(/[*?[\]\\]/g, "\\$&") + "*";
  * @param {object | ((args: (string | Uint8Array)[]) => Promise<unknown>)} client
  * @param {{ readFrom?: Array<object> }} [options]
  */
-export function redis(client, { readFrom = [] } = {}) {
+export function redis(client, options = {}) {
+  knownOptions(options, ["readFrom"], "stores.redis()");
+  const { readFrom = [] } = options ?? {};
   const write = sender(client);
   const readers = readFrom.length > 0 ? readFrom.map(sender) : [write];
   let turn = 0;

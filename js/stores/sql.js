@@ -1,6 +1,6 @@
 // stores.sql(db): Django's database cache on Cloudflare D1 (or any client of D1's shape:
 // prepare(sql).bind(...).run() / .all() / .first()).
-import { typeError } from "../errors.js";
+import { knownOptions, typeError } from "../errors.js";
 const IN_LIMIT = 100; // D1 binds at most 100 parameters per statement
 
 function blob(value) {
@@ -20,7 +20,9 @@ function blob(value) {
  * @param {D1Database} db
  * @param {{ table?: string, maxEntries?: number, cullFrequency?: number, clock?: { now(): number } }} [options]
  */
-export function sql(db, { table = "edgecache", maxEntries = 300, cullFrequency = 3, clock } = {}) {
+export function sql(db, options = {}) {
+  knownOptions(options, ["table", "maxEntries", "cullFrequency", "clock"], "stores.sql()");
+  const { table = "edgecache", maxEntries = 300, cullFrequency = 3, clock } = options ?? {};
   if (db === null || typeof db !== "object" || typeof db.prepare !== "function") {
     throw typeError("INVALID_STORE", "stores.sql() needs a D1 database binding (or a client with prepare().bind())");
   }

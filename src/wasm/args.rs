@@ -102,6 +102,41 @@ pub fn version(v: &JsValue) -> Result<Option<i64>, Error> {
     }
 }
 
+/// The options of reads and deletes.
+const KEY_OPTIONS: &[&str] = &["version"];
+/// The options of writes, and of getOrSet (whose options reach its write), so a misspelt one
+/// (`staleWhileRevalidat`) is refused rather than ignored.
+const WRITE_OPTIONS: &[&str] = &[
+    "timeout",
+    "version",
+    "tags",
+    "staleWhileRevalidate",
+    "staleIfError",
+    "computeTime",
+    "beta",
+    "waitUntil",
+    "lock",
+];
+
+/// `UNKNOWN_OPTION` for an own key of the options object `v` not in `known`.
+pub fn known_options(v: &JsValue, known: &[&str]) -> Result<(), Error> {
+    // A Proxy's ownKeys trap may throw: that is a bad options object, not a crash.
+    let keys = js_sys::Reflect::own_keys(v)
+        .map_err(|_| Error::invalid("INVALID_OPTIONS", "the options object could not be read"))?;
+    for name in keys.iter() {
+        let Some(name) = name.as_string() else {
+            continue; // symbols are not options
+        };
+        if !known.contains(&name.as_str()) {
+            return Err(Error::invalid(
+                "UNKNOWN_OPTION",
+                format!("unknown option '{name}' (known: {})", known.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `{ version }` options of reads and deletes.
 pub fn key_options(v: &JsValue) -> Result<Option<i64>, Error> {
     if v.is_undefined() || v.is_null() {
@@ -116,12 +151,14 @@ pub fn key_options(v: &JsValue) -> Result<Option<i64>, Error> {
             ),
         ));
     }
+    known_options(v, KEY_OPTIONS)?;
     version(&prop(v, "version")?)
 }
 
 /// The `timeoutOrOptions` argument of writes: a timeout, or `{ timeout, version }`.
 pub fn write_options(v: &JsValue) -> Result<(Timeout, Option<i64>), Error> {
     if v.is_object() && !super::boundary::is_array(v) {
+        known_options(v, WRITE_OPTIONS)?;
         return Ok((
             timeout(&prop(v, "timeout")?)?,
             version(&prop(v, "version")?)?,
@@ -328,4 +365,14 @@ pub fn is_plain_object(v: &JsValue) -> bool {
 
 thread_local! {
     static OBJECT_PROTOTYPE: JsValue = Object::get_prototype_of(&Object::new()).into();
+}
+
+/// Checks a write's options object where it is not written at once (warm runs its loaders
+/// first: a misspelt option should fail the call, not every write).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = __checkWriteOptions, skip_typescript)]
+pub fn check_write_options(options: JsValue) -> Result<(), JsValue> {
+    use super::errors::IntoJs;
+    write_options(&options).js()?;
+    write_meta(&options).js()?;
+    Ok(())
 }

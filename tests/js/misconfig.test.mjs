@@ -1,12 +1,13 @@
 // A platform object passed where its adapter belongs is refused with a message naming it (the
 // real objects: miniflare's Workers KV and D1 bindings, node-redis and ioredis clients), and
-// store errors without onError are said once on the console.
+// store errors without onError are said once on the console; a misspelt option is refused
+// wherever options are taken.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
 import { createClient } from "redis";
 import IORedis from "ioredis";
-import { Cache, stores } from "../../pkg/node.js";
+import { Cache, MemoryCache, cacheFragment, sessions, streamFragments, stores } from "../../pkg/node.js";
 
 const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response(''); } }", kvNamespaces: ["KV"], d1Databases: ["DB"] });
 after(() => mf.dispose());
@@ -43,4 +44,37 @@ test("store errors without onError: one console warning, then counted silently",
   assert.equal(warned.length, 1);
   assert.match(warned[0], /store get failed.*down.*onError/);
   assert.equal(cache.stats().storeErrors, 2);
+});
+
+test("a misspelt option is refused (UNKNOWN_OPTION) wherever options are taken, and nothing is written", async () => {
+  const memory = new MemoryCache();
+  const cache = new Cache({ store: stores.memory(), memory: false });
+  const refused = [
+    ["MemoryCache.set", () => memory.set("k", 1, { timout: 5 })],
+    ["MemoryCache.add", () => memory.add("k", 1, { tag: ["t"] })],
+    ["MemoryCache.get", () => memory.get("k", undefined, { verison: 2 })],
+    ["MemoryCache.getOrSet", () => memory.getOrSet("k", 1, { timeout: 5, staleWhileRevalidat: 30 })],
+    ["MemoryCache.delete", () => memory.delete("k", { versoin: 1 })],
+    ["Cache.set", () => cache.set("k", 1, { timout: 5 })],
+    ["Cache.get", () => cache.get("k", undefined, { verison: 2 })],
+    ["Cache.getOrSet", () => cache.getOrSet("k", 1, { staleIfErr: 30 })],
+    ["Cache.getMany", () => cache.getMany(["k"], { version: 1, ttl: 3 })],
+    ["warm", () => cache.warm({ k: () => 1 }, { concurency: 2 })],
+    ["stores.memory", () => stores.memory({ clok: {} })],
+    ["stores.redis", () => stores.redis(async () => null, { readfrom: [] })],
+    ["stores.sql", () => stores.sql({ prepare() {} }, { maxEntry: 5 })],
+    ["stores.cloudflareKV", () => stores.cloudflareKV({ get() {}, put() {}, delete() {}, list() {} }, { encodng: "base64" })],
+    ["stores.fileSystem", () => stores.fileSystem("/tmp/edgecache-never", { maxentries: 5 })],
+    ["sessions", () => sessions({ maxage: 60 })],
+    ["cacheFragment", () => cacheFragment("f", [], 60, () => "x", { use: memory })],
+    ["streamFragments", () => streamFragments([], { onFragmnet() {} })],
+  ];
+  for (const [name, call] of refused) {
+    await assert.rejects(async () => call(), { code: "UNKNOWN_OPTION" }, name);
+  }
+  assert.equal(memory.get("k"), undefined, "no write happened");
+  assert.equal(await cache.get("k"), undefined);
+  // The options that exist still pass, getOrSet's own included.
+  assert.equal(await cache.getOrSet("k", 1, { timeout: 5, version: 2, tags: ["t"], staleWhileRevalidate: 1, staleIfError: 1, beta: 1, lock: true }), 1);
+  assert.equal(memory.getOrSet("k", 2, { timeout: 5, staleWhileRevalidate: 1, waitUntil: () => {} }), 2);
 });
