@@ -8,7 +8,7 @@ export { cacheFragment, streamFragments } from "./fragments.js";
 export type { FragmentOptions, PagePart } from "./fragments.js";
 export { Cache, stores } from "./cache.js";
 export { sessions, getSession, Session } from "./sessions.js";
-export type { SessionOptions, SessionsWrapper, HonoSessionContext } from "./sessions.js";
+export type { SessionOptions, SessionsWrapper, HonoSessionContext, SessionVariables } from "./sessions.js";
 export {
   cachePage,
   cacheMiddleware,

@@ -78,6 +78,9 @@ export declare class Session {
   settled(): Promise<void>;
 }
 
+/** The Hono variables the session middleware sets: `new Hono<{ Variables: SessionVariables }>()` types `c.get("session")`. */
+export type SessionVariables = { session: Session };
+
 /** The part of Hono's Context the session middleware uses. */
 export interface HonoSessionContext extends HonoContextLike {
   set(key: "session", value: Session): void;

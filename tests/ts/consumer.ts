@@ -133,6 +133,8 @@ void useRemote;
 import { cachePage, cacheMiddleware, patchCacheControl, getMaxAge, getCacheKey, type CachePageOptions } from "edgecache";
 import { sessions, getSession, type Session, type SessionOptions } from "edgecache";
 import { honoCache, type CacheEvent, type CacheEventType, type LockOptions, type PageEvent, type WarmProgress } from "edgecache";
+import { Hono } from "hono";
+import type { SessionVariables } from "edgecache";
 
 interface Env { KV: unknown }
 interface Ctx { waitUntil(p: Promise<unknown>): void }
@@ -273,4 +275,17 @@ console.log(fragmentKey, html, stream.locked, untagged, alice, token, fresh);
   void cache.getOrSet("a", async () => product); // the async Cache awaits its factories
   // @ts-expect-error a Promise as the value of an async set
   void cache.set("pr", Promise.resolve(1));
+}
+
+// Sessions in a typed Hono app: c.get("session") is a Session.
+{
+  const app = new Hono<{ Variables: SessionVariables }>();
+  app.use(sessions({ cache: new MemoryCache() }).hono);
+  app.get("/", (c) => {
+    const session: Session = c.get("session");
+    const visits: number = session.get<number>("visits", 0) + 1;
+    session.set("visits", visits);
+    return c.text(String(visits));
+  });
+  void app;
 }
