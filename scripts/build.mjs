@@ -127,9 +127,12 @@ const subpaths = Object.fromEntries(Object.entries(matrix.subpaths ?? {}).map(([
   [path, { types: `./${file.replace(/\.js$/, ".d.ts")}`, default: `./${file}` }]));
 const loaders = (prefix) => [...new Set(Object.values(matrix.entries).filter((f) => /\.(m|c)?js$/.test(f))
   .flatMap((f) => [f, f.replace(/\.(m|c)js$/, ".js")]))].concat(["fast.js", "extras.js"]).map((f) => `./${prefix}${f}`);
-// What a published package carries beside the code: the licenses it declares, the README and
-// the changelog.
+// What a published package carries beside the code: the licenses it declares, the README,
+// its guides and the changelog.
 for (const file of ["README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"]) copyFileSync(join(root, file), join(out, file));
+// The guides the README links to (docs/*.md; the demo's screenshot stays in the repository).
+mkdirSync(join(out, "docs"), { recursive: true });
+for (const file of readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md"))) copyFileSync(join(root, "docs", file), join(out, "docs", file));
 const pkg = {
   name,
   version: cargo.package.version,

@@ -3,7 +3,7 @@
 // LocMemCache method and option, under a patched time.time(), with their results, warnings and
 // entry order; django.utils.cache helpers, fragment keys and learn_cache_key/get_cache_key. Each
 // is replayed against the built package; any divergence fails, except the deliberate ones
-// listed in the README ("Where edgecache differs from Django, on purpose").
+// listed in docs/django.md ("Where edgecache differs from Django, on purpose").
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { installPacked, root, program, expected, memoryProgram, memoryExpected, memoryImport, bundledWorker, distOf, deno, bun, runJson } from "./packed.mjs";
 
@@ -27,6 +27,9 @@ test("publish-ready: licenses, README and changelog in the tarball; repository, 
   const dir = join(project, "node_modules/edgecache");
   const files = readdirSync(dir);
   for (const f of ["README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"]) assert.ok(files.includes(f), f);
+  // Every guide the README links to is in the tarball beside it.
+  const readme = readFileSync(join(dir, "README.md"), "utf8");
+  for (const [, link] of readme.matchAll(/\]\((docs\/[^)#]+\.md)\)/g)) assert.ok(existsSync(join(dir, link)), link);
   writeFileSync(join(project, "meta.cjs"), `const p = require("edgecache/package.json"); console.log(JSON.stringify([p.name, p.license, p.repository.url, p.engines.node]));`);
   const [name, license, repository, node] = run(process.execPath, ["meta.cjs"]);
   assert.equal(name, "edgecache");
