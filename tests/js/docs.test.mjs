@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { bundledWorker, deno, installPacked, root } from "./packed.mjs";
+import { deno, honoWorker, installPacked, productMissThenHit, root } from "./packed.mjs";
 import { workerOptions } from "./helpers.mjs";
 
 const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
@@ -129,18 +129,10 @@ test("run=deno-kv (Deno): Deno.serve with pages in Deno KV, with the flags the R
 test("run=worker-hono (workerd): cached pages, one origin call, a tag invalidated", async () => {
   ran.add("worker-hono");
   writeFileSync(join(project, "worker-hono.js"), code("worker-hono"));
-  // From the dev dependency's folder: an install by name needs registry metadata that a
-  // fresh machine's npm cache does not hold offline.
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", "--install-links", join(root, "node_modules/hono")], { cwd: project });
-  const mf = bundledWorker(project, "worker-hono.js", ["CACHE"]);
+  const mf = honoWorker(project, "worker-hono.js");
   try {
     const get = (path, init) => mf.dispatchFetch(`http://shop.test${path}`, init);
-    const miss = await get("/products/7");
-    assert.equal(miss.headers.get("x-cache"), "MISS");
-    const page = await miss.json();
-    const hit = await get("/products/7");
-    assert.equal(hit.headers.get("x-cache"), "HIT");
-    assert.deepEqual(await hit.json(), page, "the same render");
+    await productMissThenHit(get, assert);
     const rates = await Promise.all([1, 2, 3].map(() => get("/api/rates").then((r) => r.json())));
     assert.equal(new Set(rates.map((r) => r.at)).size, 1, "one origin call for concurrent requests");
     assert.equal(await (await get("/admin/products-changed", { method: "POST" })).text(), "invalidated");

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
-import { installPacked, root, bundledWorker } from "./packed.mjs";
+import { installPacked, root, bundledWorker, honoWorker, productMissThenHit } from "./packed.mjs";
 import { chromiumOptions, serve } from "./static-server.mjs";
 
 let project;
@@ -86,18 +86,10 @@ test("examples/node-server.js: a cached page over node:http", async () => {
 
 test("examples/hono-app.js: a Hono app with cached, tagged pages in Workers KV and a session cart", async () => {
   copyFileSync(join(root, "examples/hono-app.js"), join(project, "hono-app.js"));
-  // From the dev dependency's folder: an install by name needs registry metadata that a
-  // fresh machine's npm cache does not hold offline.
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", "--install-links", join(root, "node_modules/hono")], { cwd: project });
-  const mf = bundledWorker(project, "hono-app.js", ["CACHE"]);
+  const mf = honoWorker(project, "hono-app.js");
   try {
     const get = (path, init) => mf.dispatchFetch(`http://shop.test${path}`, init);
-    const miss = await get("/products/7");
-    assert.equal(miss.headers.get("x-cache"), "MISS");
-    const page = await miss.json();
-    const hit = await get("/products/7");
-    assert.equal(hit.headers.get("x-cache"), "HIT");
-    assert.deepEqual(await hit.json(), page, "the same render");
+    await productMissThenHit(get, assert);
     assert.equal(await (await get("/admin/prices", { method: "POST" })).text(), "product pages invalidated");
     const after = await get("/products/7");
     assert.equal(after.headers.get("x-cache"), "MISS", "the tag invalidated the page");

@@ -105,3 +105,21 @@ export function bundledWorker(project, file, kv, extra = {}) {
     ...extra,
   });
 }
+
+/** A Hono Worker from `file` in `project` (hono installed beside it) over the KV namespace `CACHE`. */
+export function honoWorker(project, file) {
+  // From the dev dependency's folder: an install by name needs registry metadata that a
+  // fresh machine's npm cache does not hold offline.
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", "--install-links", join(root, "node_modules/hono")], { cwd: project });
+  return bundledWorker(project, file, ["CACHE"]);
+}
+
+/** GET of `/products/7` twice from `get`: a MISS, then the same JSON as a HIT. */
+export async function productMissThenHit(get, assert) {
+  const miss = await get("/products/7");
+  assert.equal(miss.headers.get("x-cache"), "MISS");
+  const page = await miss.json();
+  const hit = await get("/products/7");
+  assert.equal(hit.headers.get("x-cache"), "HIT");
+  assert.deepEqual(await hit.json(), page, "the same render");
+}
