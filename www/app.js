@@ -89,7 +89,9 @@ function render() {
   entries.forEach((e, i) => {
     const ttl = e.ttl === null ? "forever" : e.ttl <= 0 ? "expired" : `${e.ttl.toFixed(1)} s`;
     const state = e.ttl !== null && e.ttl <= 0 ? "expired" : previousKeys.has(e.key) ? "" : "fresh";
-    body.append(tableRow([i + 1, e.key, formatValue(e.value), ttl, e.bytes], state));
+    const row = tableRow([i + 1, e.key, formatValue(e.value), ttl, e.bytes], state);
+    row.cells[3].className = "ttl"; // "forever" and "12.5 s" on one line
+    body.append(row);
   });
   for (const r of removed.filter((r) => r.reason !== "set")) body.append(tableRow(["×", r.key, "", REASONS[r.reason] ?? r.reason, ""], "removed"));
   previousKeys = new Set(entries.map((e) => e.key));

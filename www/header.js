@@ -5,6 +5,7 @@ const PAGES = [
   ["persistence.html", "Persistence"],
   ["service-worker.html", "Response caching"],
   ["fragments.html", "Fragments"],
+  ["edge.html", "At the edge"],
 ];
 
 const current = location.pathname.split("/").pop() || "index.html";

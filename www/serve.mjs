@@ -1,10 +1,13 @@
-// The demo server: www/ at /, the built package at /pkg/, uPlot at /vendor/, and a small
-// slow origin API at /api/ for the service-worker page. `node www/serve.mjs` listens on
-// PORT (default 8080); tests import startDemo() and listen on a free port.
+// The demo server: www/ at /, the built package at /pkg/, uPlot at /vendor/, a small slow
+// origin API at /api/ for the service-worker page, and /edge/a/... and /edge/b/... answered by
+// two workerd isolates (miniflare) of www/edge/worker.js sharing one Workers KV namespace.
+// `node www/serve.mjs` listens on PORT (default 8080); tests import startDemo() and listen on
+// a free port.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const types = {
@@ -51,12 +54,45 @@ async function api(url, res, counters) {
   return send(404, { error: "no such resource" }, "no-store");
 }
 
+/** Two isolates of the edge Worker over one KV namespace, as two Workers locations would be. */
+function edgeWorkers() {
+  const isolate = (name) => ({
+    name,
+    modules: true,
+    modulesRoot: root,
+    scriptPath: join(root, "www/edge/worker.js"),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    kvNamespaces: { CACHE: "edge-demo" },
+    bindings: { ISOLATE: name },
+  });
+  return new Miniflare({ workers: [isolate("a"), isolate("b")] });
+}
+
+/** /edge/<isolate>/<path>: the request handed to that isolate, its response sent back. */
+async function edge(req, url, res, mf) {
+  const [, , name, ...rest] = url.pathname.split("/");
+  if (name !== "a" && name !== "b") {
+    res.writeHead(404).end();
+    return;
+  }
+  const worker = await mf.getWorker(name);
+  const response = await worker.fetch(`http://edge.test/${rest.join("/")}`, { method: req.method });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
 /** Starts the demo server; resolves to { url, close() }. */
 export async function startDemo({ port = 0, host = "127.0.0.1" } = {}) {
   const counters = { origin: 0 };
+  const mf = edgeWorkers();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     if (url.pathname.startsWith("/api/")) return api(url, res, counters);
+    if (url.pathname.startsWith("/edge/")) return edge(req, url, res, mf).catch((error) => res.writeHead(502).end(String(error)));
     const file = resolve(url.pathname);
     try {
       if (!file) throw new Error("outside");
@@ -72,7 +108,10 @@ export async function startDemo({ port = 0, host = "127.0.0.1" } = {}) {
   return {
     url: `http://${host}:${server.address().port}`,
     counters,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+    close: async () => {
+      await new Promise((r) => { server.closeAllConnections(); server.close(r); });
+      await mf.dispose();
+    },
   };
 }
 

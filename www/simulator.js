@@ -115,3 +115,11 @@ function draw(data) {
 
 $("sim").addEventListener("submit", run);
 run();
+
+// The Zipf settings mean nothing for the trace: off while it is chosen.
+function zipfInputs() {
+  const zipf = $("sim").elements.source.value === "zipf";
+  for (const name of ["alpha", "distinct", "count"]) $("sim").elements[name].disabled = !zipf;
+}
+$("sim").elements.source.addEventListener("change", zipfInputs);
+zipfInputs();

@@ -196,3 +196,65 @@ test("fragments: a page from fragments with different timeouts, hits shown, expi
   assert.ok(keys.includes("template.cache.products.d41d8cd98f00b204e9800998ecf8427e"), keys.join());
   await page.screenshot({ path: `${shots}fragments.png`, fullPage: true });
 });
+
+test("at the edge: two workerd isolates over one KV namespace; X-Cache, Age, a stale page refreshed, an invalidation seen by the other isolate", async (t) => {
+  const page = await open(t, "edge.html");
+  await page.waitForSelector("body[data-ready=true]");
+  const stat = (isolate, name) => page.textContent(`#isolate-${isolate} dd[data-stat="${name}"]`).then(Number);
+  /** Clicks a GET in `isolate`'s panel; [X-Cache, Age, origin call] of the row it adds. */
+  let calls = 0;
+  /** Clicks `selector` and waits until its row and the counters after it are shown. */
+  const act = async (selector) => {
+    await page.click(selector);
+    await page.waitForSelector(`body[data-done="${++calls}"]`);
+  };
+  const get = async (isolate, path = "products/1") => {
+    await act(`#isolate-${isolate} button[data-path="${path}"]`);
+    const cells = await texts(page, "#edge-calls tbody tr:first-child td");
+    return [cells[3], cells[4], cells[7]];
+  };
+  const [status, age, call] = await get("a");
+  assert.deepEqual([status, age], ["MISS", "—"]);
+  assert.equal(await stat("a", "origin calls"), 1);
+  const hit = await get("a");
+  assert.equal(hit[0], "HIT");
+  assert.equal(hit[2], call, "the same render");
+  assert.match(hit[1], /^\d+$/, "a hit carries Age");
+  assert.ok((await stat("a", "KV reads saved by the memory tier")) >= 1, "the second read came from A's memory tier");
+
+  const fromB = await get("b");
+  assert.equal(fromB[0], "HIT", "B finds the page A stored in KV");
+  assert.equal(await stat("b", "origin calls"), 0, "without calling the origin");
+  assert.ok((await stat("b", "KV reads")) >= 1, "by reading KV");
+
+  // max-age=5, stale-while-revalidate=30: after 5 s the page is served stale and refreshed once.
+  await new Promise((resolve) => setTimeout(resolve, 5_200));
+  const stale = await get("a");
+  assert.equal(stale[0], "STALE");
+  assert.equal(stale[2], call, "the stale render, at once");
+  let refreshed;
+  for (let i = 0; i < 30 && refreshed?.[0] !== "HIT"; i++) refreshed = await get("a");
+  assert.notEqual(refreshed[2], call, "then the refreshed one");
+
+  await act("#isolate-a button[data-invalidate]");
+  assert.equal((await get("a"))[0], "MISS", "A misses at once");
+  // B reads the tag's stamp again after its localTimeout (2 s).
+  await new Promise((resolve) => setTimeout(resolve, 2_100));
+  const [bStatus, , bCall] = await get("b");
+  assert.ok(bStatus === "MISS" || Number(bCall.slice(1)) > Number(refreshed[2].slice(1)), `B no longer serves the invalidated page (${bStatus} ${bCall})`);
+  await page.screenshot({ path: `${shots}edge.png`, fullPage: true });
+});
+
+test("every page fits 400 px and 1280 px wide screens (no horizontal scrolling), screenshots kept", async (t) => {
+  for (const width of [400, 1280]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+    t.after(() => ctx.close());
+    for (const path of ["index.html", "simulator.html", "persistence.html", "service-worker.html", "fragments.html", "edge.html"]) {
+      const page = await open(t, path, { context: ctx });
+      await page.waitForLoadState("networkidle");
+      const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      assert.ok(scroll <= inner, `${path} at ${width} px: the page is ${scroll} px wide`);
+      await page.screenshot({ path: `${shots}${path.replace(".html", "")}-${width}.png`, fullPage: true });
+    }
+  }
+});
