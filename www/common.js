@@ -37,6 +37,22 @@ export function tableRow(texts, className) {
   return tr;
 }
 
+/** A table row of `texts` whose cell `badgeAt` is a badge coloured by `status` (HIT, MISS...). */
+export function badgeRow(texts, badgeAt, status) {
+  const tr = document.createElement("tr");
+  texts.forEach((text, i) => {
+    const td = document.createElement("td");
+    if (i === badgeAt) {
+      const badge = document.createElement("span");
+      badge.className = `badge ${String(status).toLowerCase()}`;
+      badge.textContent = text;
+      td.append(badge);
+    } else td.textContent = text;
+    tr.append(td);
+  });
+  return tr;
+}
+
 /** Prepends a call to a log list: its Django line, then its result (red when it threw). */
 export function logCall(list, django, result, error = false) {
   const li = document.createElement("li");

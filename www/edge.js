@@ -1,5 +1,6 @@
 // The edge page: sends requests to the two Worker isolates (www/serve.mjs proxies /edge/a/ and
 // /edge/b/ to workerd) and shows each answer's X-Cache and Age and each isolate's counters.
+import { badgeRow } from "./common.js";
 let count = 0;
 
 async function stats(isolate) {
@@ -23,18 +24,8 @@ async function stats(isolate) {
 }
 
 function row(cells, status) {
-  const tr = document.createElement("tr");
+  const tr = badgeRow(cells, 3, status);
   tr.className = "fresh";
-  cells.forEach((text, i) => {
-    const td = document.createElement("td");
-    if (i === 3) {
-      const badge = document.createElement("span");
-      badge.className = `badge ${String(status).toLowerCase()}`;
-      badge.textContent = text;
-      td.append(badge);
-    } else td.textContent = text;
-    tr.append(td);
-  });
   document.querySelector("#edge-calls tbody").prepend(tr);
 }
 

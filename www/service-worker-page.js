@@ -1,4 +1,5 @@
 // The response-caching page: registers sw.js, sends API calls through it and shows X-Cache.
+import { badgeRow } from "./common.js";
 const $ = (id) => document.getElementById(id);
 let count = 0;
 
@@ -11,18 +12,7 @@ async function controlled() {
 }
 
 function addRow(texts, status) {
-  const tr = document.createElement("tr");
-  for (const [i, text] of texts.entries()) {
-    const td = document.createElement("td");
-    if (i === 2) {
-      const badge = document.createElement("span");
-      badge.className = `badge ${String(status).toLowerCase()}`;
-      badge.textContent = text;
-      td.append(badge);
-    } else td.textContent = text;
-    tr.append(td);
-  }
-  $("calls").tBodies[0].prepend(tr);
+  $("calls").tBodies[0].prepend(badgeRow(texts, 2, status));
 }
 
 async function call(url) {
