@@ -261,9 +261,9 @@ export interface DenoKvLike {
 /** The part of a D1 database (or any client of its shape) the adapter uses. */
 export interface D1Like {
   prepare(query: string): {
-    bind(...values: unknown[]): { run(): Promise<{ meta?: { changes?: number } }>; all(): Promise<{ results: any[] }>; first(): Promise<any> };
+    bind(...values: unknown[]): { run(): Promise<{ meta?: { changes?: number } }>; all(): Promise<{ results: unknown[] }>; first(): Promise<unknown> };
     run(): Promise<unknown>;
-    first(): Promise<any>;
+    first(): Promise<unknown>;
   };
 }
 

@@ -42,6 +42,19 @@ useRandom((bytes) => {
 
 useSockets(nodeSockets);
 
-ready(initSync({ module: readFileSync(new URL("./edgecache_bg.wasm", import.meta.url)) }), native);
+/** The wasm beside this file; bundled without it (esbuild --platform=node), a clear error. */
+function wasmBytes() {
+  const url = new URL("./edgecache_bg.wasm", import.meta.url);
+  try {
+    return readFileSync(url);
+  } catch (error) {
+    if (error?.code !== "ENOENT") throw error;
+    const missing = new Error(`edgecache: ${url.pathname} is missing. A Node bundle must keep edgecache external (esbuild --external:edgecache) or ship edgecache_bg.wasm beside the bundle (copy it from node_modules/edgecache/).`, { cause: error });
+    missing.code = "WASM_NOT_FOUND";
+    throw missing;
+  }
+}
+
+ready(initSync({ module: wasmBytes() }), native);
 
 export * from "./api.js";

@@ -89,7 +89,7 @@ pub fn fast_out() -> *const u32 {
 }
 
 /// The value or error a fast call left behind (then forgotten).
-#[wasm_bindgen(js_name = __take)]
+#[wasm_bindgen(js_name = __take, skip_typescript)]
 pub fn take() -> JsValue {
     TAKEN.with(|t| t.replace(JsValue::UNDEFINED))
 }

@@ -48,6 +48,17 @@ test("Node, ES module: import from \"edgecache\"", () => {
   assert.deepEqual(run(process.execPath, ["esm.mjs"]), expected);
 });
 
+test("Node, bundled by esbuild --platform=node: works with edgecache external; inlined, a clear WASM_NOT_FOUND", () => {
+  writeFileSync(join(project, "server.mjs"), `import { MemoryCache, Cache, cachePage, stores } from "edgecache";\n${program("stores.memory()")}\nconsole.log(JSON.stringify(result));`);
+  const esbuild = join(root, "node_modules/.bin/esbuild");
+  spawnSync(esbuild, ["server.mjs", "--bundle", "--platform=node", "--format=esm", "--external:edgecache", "--outfile=dist-node/external.mjs", "--log-level=error"], { cwd: project });
+  assert.deepEqual(run(process.execPath, ["dist-node/external.mjs"]), expected);
+  spawnSync(esbuild, ["server.mjs", "--bundle", "--platform=node", "--format=esm", "--outfile=dist-node/inlined.mjs", "--log-level=error"], { cwd: project });
+  const inlined = spawnSync(process.execPath, ["dist-node/inlined.mjs"], { cwd: project, encoding: "utf8" });
+  assert.notEqual(inlined.status, 0);
+  assert.match(inlined.stderr, /WASM_NOT_FOUND|--external:edgecache/);
+});
+
 test("Node, CommonJS: require(\"edgecache\")", () => {
   const body = program("stores.memory()");
   writeFileSync(join(project, "cjs.cjs"), `const { MemoryCache, Cache, cachePage, stores } = require("edgecache");\n(async () => {${body}\nconsole.log(JSON.stringify(result));})();`);
