@@ -219,9 +219,12 @@ fn admission_compares_frequencies() {
         max_entries: 10,
         max_bytes: None,
     });
+    // The sketch counts from half full on (as Caffeine's): the uses come after the fill.
     for i in 0..10u8 {
         store.insert(&[i], b"v", f64::INFINITY);
         store.make_room(10, None, None, |_| {});
+    }
+    for i in 0..10u8 {
         for _ in 0..3 {
             store.get(&[i]);
         }
@@ -232,11 +235,16 @@ fn admission_compares_frequencies() {
         store.make_room(10, None, None, |k| evicted.push(k[0]));
     }
     assert_eq!(store.len(), 10);
-    // Newcomers (used once) lose to the main segment's entries (used four times); the two
-    // window entries tie with them and may go too.
-    assert!(evicted.iter().all(|k| *k >= 8), "{evicted:?}");
-    assert!((0..8u8).all(|i| store.peek(&[i]).is_some()));
-    assert!(evicted.iter().filter(|k| **k >= 100).count() >= 28);
+    // Newcomers (used once) lose to the used entries: at most the two that leave the window
+    // and compete with probation's eldest (inserted before the sketch counted) trade places.
+    assert!(
+        evicted.iter().filter(|k| **k >= 100).count() >= 28,
+        "{evicted:?}"
+    );
+    assert!(
+        (0..10u8).filter(|i| store.peek(&[*i]).is_some()).count() >= 8,
+        "{evicted:?}"
+    );
 }
 
 /// A large entry must beat every victim it would displace (byte-weighted admission).
@@ -248,9 +256,12 @@ fn a_large_newcomer_must_earn_its_bytes() {
         max_entries: 1000,
         max_bytes: Some(max),
     });
+    // The sketch counts from half full on (as Caffeine's): the uses come after the fill.
     for i in 0..20u8 {
         store.insert(&[i], &[0; 10], f64::INFINITY);
         store.make_room(1000, Some(max), None, |_| {});
+    }
+    for i in 0..20u8 {
         store.get(&[i]);
     }
     let kept = store.len();

@@ -12,6 +12,7 @@
 mod adaptive;
 mod buckets;
 mod cull;
+mod shadow;
 mod slots;
 use slots::join;
 pub(crate) mod hash;
