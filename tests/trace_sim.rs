@@ -1,5 +1,6 @@
 //! Hit ratios of the store's policies on a key-per-line trace (tuning aid, not run by default):
 //! `EDGECACHE_TRACE=/tmp/oltp.txt EDGECACHE_SIZES=1000,2000 cargo test --release --test trace_sim -- --ignored --nocapture`
+//! (`EDGECACHE_SEED=1` for a fixed hash seed)
 use edgecache::{Policy, Store};
 
 fn ratio(keys: &[u64], size: usize, adaptive: bool) -> f64 {
@@ -11,7 +12,14 @@ fn ratio(keys: &[u64], size: usize, adaptive: bool) -> f64 {
     } else {
         Policy::Lru
     };
-    let mut store = Store::with_policy(policy);
+    // EDGECACHE_SEED fixes the hash (the same run every time), else a random one.
+    let mut store = match std::env::var("EDGECACHE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        Some(seed) => Store::with_policy_seed(policy, seed),
+        None => Store::with_policy(policy),
+    };
     let mut hits = 0usize;
     for k in keys {
         let key = k.to_le_bytes();

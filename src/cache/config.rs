@@ -20,7 +20,8 @@ pub struct CacheConfig {
     pub max_bytes: Option<usize>,
     /// Spread of each write's timeout, a fraction in `[0, 1]`: 0.1 = up to ±10%. Default 0.
     pub jitter: f64,
-    /// Seed of the random source (jitter, early refresh); `None` seeds from the OS.
+    /// Seed of the random source (jitter, early refresh) and of a private store's key hash
+    /// (eviction order); `None` seeds both from the OS.
     pub seed: Option<u64>,
     /// Which entry a full cache gives up: LRU with Django's culling, or adaptive. Default LRU.
     pub policy: EvictionPolicy,

@@ -55,7 +55,11 @@ impl std::fmt::Debug for LocMemCache {
 impl LocMemCache {
     /// A cache with a private store.
     pub fn new(config: CacheConfig, clock: Rc<dyn Clock>) -> Self {
-        let store = Store::with_policy(config.store_policy());
+        // A given seed fixes the store's hash too: the same requests, the same evictions.
+        let store = match config.seed {
+            Some(seed) => Store::with_policy_seed(config.store_policy(), seed),
+            None => Store::with_policy(config.store_policy()),
+        };
         Self::with_store(config, clock, Rc::new(RefCell::new(store)))
     }
 
@@ -327,6 +331,7 @@ impl LocMemCache {
             entries: store.len(),
             bytes: store.bytes(),
             max_bytes: self.config.max_bytes,
+            window: store.window_share(),
         }
     }
 

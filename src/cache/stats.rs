@@ -34,6 +34,8 @@ pub struct Stats {
     pub bytes: usize,
     /// The byte budget, if any.
     pub max_bytes: Option<usize>,
+    /// The adaptive policy's window, as a share of the capacity (`None` under LRU).
+    pub window: Option<f64>,
 }
 
 impl Stats {

@@ -4,8 +4,8 @@
 //! main segment would give up, or it is dropped instead. The main segment is a segmented
 //! LRU (probation, then protected once hit again). The window's share follows miniature
 //! simulations of the same policy with other shares ([`Shadows`]): recency-heavy traces get
-//! a large window (towards LRU), frequency-heavy ones a small one. Every step is O(1)
-//! amortised.
+//! a large window (towards LRU), frequency-heavy ones a small one. The sketch counts from half
+//! full on, as Caffeine's. Every step is O(1) amortised.
 
 use super::shadow::Shadows;
 use super::{Policy, Sketch, Store, NIL, PROBATION, PROTECTED, WINDOW};
@@ -76,6 +76,11 @@ impl Adaptive {
 
     pub(super) fn bytes(&self) -> usize {
         self.sketch.bytes() + self.shadows.bytes()
+    }
+
+    /// The window's share of the capacity now.
+    pub(super) fn window_share(&self) -> f64 {
+        self.window_max / self.capacity
     }
 
     /// One request of `hash` for the simulations.

@@ -221,6 +221,20 @@ impl Store {
         store
     }
 
+    /// An empty store under `policy` with a fixed hash seed: the same requests give the same
+    /// evictions (benchmarks, tests).
+    ///
+    /// ```
+    /// use edgecache::{Policy, Store};
+    /// let store = Store::with_policy_seed(Policy::Lru, 7);
+    /// assert_eq!(store.policy(), Policy::Lru);
+    /// ```
+    pub fn with_policy_seed(policy: Policy, seed: u64) -> Self {
+        let mut store = Store::with_seed(seed);
+        store.set_policy(policy);
+        store
+    }
+
     /// The eviction policy.
     pub fn policy(&self) -> Policy {
         self.adaptive.as_ref().map_or(Policy::Lru, |a| a.policy())
@@ -243,6 +257,11 @@ impl Store {
         self.adaptive
             .as_ref()
             .map_or_else(|| self.buckets.heap_bytes(), |a| a.bytes())
+    }
+
+    /// The adaptive policy's window as a share of its capacity; `None` under LRU.
+    pub fn window_share(&self) -> Option<f64> {
+        self.adaptive.as_ref().map(|a| a.window_share())
     }
 
     /// Number of entries, expired ones included until they are removed.

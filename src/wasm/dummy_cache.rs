@@ -172,6 +172,7 @@ impl SyncCache for DummyCache {
             entries: 0,
             bytes: 0,
             max_bytes: self.config.max_bytes,
+            window: None,
         }))
     }
 

@@ -56,6 +56,7 @@ pub fn stats_object(s: &crate::Stats) -> JsValue {
         ("bytes", JsValue::from_f64(s.bytes as f64)),
         ("maxBytes", max_bytes),
         ("hitRatio", JsValue::from_f64(s.hit_ratio())),
+        ("window", s.window.map_or(JsValue::NULL, JsValue::from_f64)),
     ];
     for (name, value) in fields {
         // Defining a property on a fresh plain object cannot fail.

@@ -200,6 +200,8 @@ export interface CacheStats {
   maxBytes: number | null;
   /** hits / (hits + misses); 0 before any read. */
   hitRatio: number;
+  /** `policy: "adaptive"`: the admission window's share of the capacity (0.01-0.95), as the policy's simulations chose it; null under LRU. */
+  window: number | null;
   /** Times onEvict threw (each reported to console.error; MemoryCache only). */
   hookErrors?: number;
 }
