@@ -396,6 +396,7 @@ test("stats count every event", () => {
     bytes: 0,
     maxBytes: null,
     hitRatio: 1 / 3,
+    window: null, // LRU: no admission window
     hookErrors: 0,
   });
 });

@@ -81,3 +81,22 @@ test("the async Cache's memory tier takes the policy", async () => {
   for (let i = 0; i < 100; i++) await cache.set(`k${i}`, i);
   for (let i = 0; i < 100; i++) assert.equal(await cache.get(`k${i}`), i, "the store still answers");
 });
+
+test("adaptive: a seed fixes the evictions (two caches, one sequence, the same hits); stats().window says the window", () => {
+  const run = (seed) => {
+    const cache = new MemoryCache({ policy: "adaptive", maxEntries: 200, seed });
+    let hits = 0;
+    let x = 12345;
+    for (let i = 0; i < 20_000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      const key = `k${Math.floor((x / 2 ** 31) ** 3 * 5000)}`; // skewed: a few keys are hot
+      if (cache.get(key) === undefined) cache.set(key, i);
+      else hits++;
+    }
+    return { hits, window: cache.stats().window, keys: cache.entries().map((e) => e.key).join() };
+  };
+  const [a, b] = [run(7), run(7)];
+  assert.deepEqual(a, b, "the same seed, the same run");
+  assert.ok(a.window >= 0.01 && a.window <= 0.95, `window ${a.window}`);
+  assert.equal(new MemoryCache().stats().window, null, "LRU has no window");
+});
