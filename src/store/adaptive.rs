@@ -132,10 +132,9 @@ impl Store {
         }) as f64
     }
 
-    /// Entry `id` was used: count it and move it up its segments. `read` says whether a read
-    /// hit it (counted in the climber's sample) or a write or incr did.
-    pub(super) fn adaptive_hit(&mut self, id: u32, read: bool) {
-        let hash = self.slot_hash(id);
+    /// Entry `id` (its key's hash `hash`) was used: count it and move it up its segments. `read`
+    /// says whether a read hit it or a write or incr did (both count).
+    pub(super) fn adaptive_hit(&mut self, id: u32, hash: u32, read: bool) {
         let a = self.policy_state();
         if a.counting {
             a.sketch.increment(hash);

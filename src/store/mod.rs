@@ -290,7 +290,11 @@ impl Store {
     }
 
     fn find(&self, key: &[u8]) -> Option<u32> {
-        let h = self.hash(key);
+        self.find_hashed(key, self.hash(key))
+    }
+
+    /// `find` for a key whose hash the caller has (a read hashes once, not per use).
+    fn find_hashed(&self, key: &[u8], h: u32) -> Option<u32> {
         let (slots, buckets) = (&self.slots, &self.buckets);
         // Culled entries linger in the index until freed: only then can a key match one.
         let culled = self.graveyard.len > 0;
@@ -318,11 +322,12 @@ impl Store {
 
     /// The entry for `key`, moved to the front (most recently used).
     pub fn get(&mut self, key: &[u8]) -> Option<Entry<'_>> {
-        let Some(id) = self.find(key) else {
-            self.record_miss(key);
+        let h = self.hash(key);
+        let Some(id) = self.find_hashed(key, h) else {
+            self.record_miss(h);
             return None;
         };
-        self.on_hit(id);
+        self.on_use(id, h, true);
         Some(self.entry(id))
     }
 
@@ -343,49 +348,46 @@ impl Store {
 
     /// [`Store::get_live`] reading the time only for an entry that can expire.
     pub fn get_live_with(&mut self, key: &[u8], now: impl FnOnce() -> f64) -> Lookup<'_> {
-        let Some(id) = self.find(key) else {
-            self.record_miss(key);
+        let h = self.hash(key);
+        let Some(id) = self.find_hashed(key, h) else {
+            self.record_miss(h);
             return Lookup::Missing;
         };
         let expires = self.slots[id as usize].expires;
         if expires.is_finite() && expires <= now() {
             self.remove_id(id);
-            self.record_miss(key);
+            self.record_miss(h);
             return Lookup::Expired;
         }
-        self.on_hit(id);
+        self.on_use(id, h, true);
         Lookup::Hit(self.entry(id))
     }
 
     /// Moves `key` to the front (a use, not a read, under the adaptive policy); false when absent.
     pub fn promote(&mut self, key: &[u8]) -> bool {
-        match self.find(key) {
+        let h = self.hash(key);
+        match self.find_hashed(key, h) {
             Some(id) => {
-                self.on_use(id, false);
+                self.on_use(id, h, false);
                 true
             }
             None => false,
         }
     }
 
-    /// A read found `key`: LRU moves it to the front; the adaptive policy counts it.
-    fn on_hit(&mut self, id: u32) {
-        self.on_use(id, true);
-    }
-
-    /// Entry `id` was used (by a read when `read`): LRU moves it to the front.
-    fn on_use(&mut self, id: u32, read: bool) {
+    /// Entry `id` (of hash `h`) was used (by a read when `read`): LRU moves it to the front;
+    /// the adaptive policy counts it.
+    fn on_use(&mut self, id: u32, h: u32, read: bool) {
         if self.adaptive.is_some() {
-            self.adaptive_hit(id, read);
+            self.adaptive_hit(id, h, read);
         } else {
             self.move_to_front(id);
         }
     }
 
-    /// A read missed `key`: the adaptive policy counts it.
-    fn record_miss(&mut self, key: &[u8]) {
+    /// A read missed the key of hash `h`: the adaptive policy counts it.
+    fn record_miss(&mut self, h: u32) {
         if self.adaptive.is_some() {
-            let h = self.hash(key);
             self.adaptive_miss(h);
         }
     }
@@ -418,7 +420,8 @@ impl Store {
 
     /// [`Store::insert`] of a buffer holding the key then the value (from [`Store::prepare`]).
     pub fn insert_data(&mut self, key: &[u8], data: Box<[u8]>, expires: f64) {
-        match self.find(key) {
+        let h = self.hash(key);
+        match self.find_hashed(key, h) {
             Some(id) => {
                 let segment = self.slots[id as usize].segment();
                 self.unlink(id);
@@ -428,10 +431,9 @@ impl Store {
                 slot.expires = expires;
                 self.bytes += self.slots[id as usize].size();
                 self.link_front(id, segment);
-                self.on_use(id, false);
+                self.on_use(id, h, false);
             }
             None => {
-                let h = self.hash(key);
                 if self.adaptive.is_some() {
                     self.adaptive_insert(h);
                 }
