@@ -76,8 +76,10 @@ export interface MemcachedOptions {
   connect?: (address: { host: string; port: number }, handlers: { data(bytes: Uint8Array): void; closed(error: Error): void }) => Promise<StoreSocket>;
   /** Seconds a server may take to answer before it counts as down. Default 1. */
   timeout?: number;
-  /** Seconds a failed server is left out (its keys go to the others). Default 10. */
+  /** Seconds a failed server is left out (its keys go to the others), doubled after each failure in a row. Default 10. */
   deadTimeout?: number;
+  /** The most seconds a server that keeps failing is left out; one answer brings it back to deadTimeout. Default 60. */
+  maxDeadTimeout?: number;
   /** The largest item in bytes (memcached's -I, less 1 KiB for the key and header). Default 1,047,552. */
   maxValueBytes?: number;
   /** Lets clear() run `flush_all` on every server: it empties them for every cache. Default false. */

@@ -175,31 +175,38 @@ function serverName(server) {
  * A store adapter over memcached servers (`"host:port"` or `[host, port]`). Each key lives on
  * one server, chosen as pymemcache's HashClient (Django's PyMemcacheCache) chooses: rendezvous
  * hashing, so adding or removing one of N servers moves about 1/N of the keys. A server that
- * fails or does not answer within `timeout` seconds is left out for `deadTimeout` seconds; its
- * keys go to the others meanwhile (failover, counted in `stats().failovers`).
+ * fails or does not answer within `timeout` seconds is left out for `deadTimeout` seconds,
+ * doubled after each failure in a row up to `maxDeadTimeout` (a server that stays down is
+ * tried less and less often; one answer resets it); its keys go to the others meanwhile
+ * (failover, counted in `stats().failovers`).
  * @param {Array<string | [string, number]>} servers
- * @param {{ connect?: Function, timeout?: number, deadTimeout?: number, maxValueBytes?: number, flushOnClear?: boolean }} [options]
+ * @param {{ connect?: Function, timeout?: number, deadTimeout?: number, maxDeadTimeout?: number, maxValueBytes?: number, flushOnClear?: boolean }} [options]
  */
 export function memcached(servers, options = {}) {
-  const { connect = runtimeSockets(), timeout = 1, deadTimeout = 10, maxValueBytes = MAX_ITEM, flushOnClear = false, ...rest } = options ?? {};
+  const { connect = runtimeSockets(), timeout = 1, deadTimeout = 10, maxDeadTimeout = 60, maxValueBytes = MAX_ITEM, flushOnClear = false, ...rest } = options ?? {};
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw typeError("UNKNOWN_OPTION", `stores.memcached() has no option '${unknown[0]}'`);
   if (!Array.isArray(servers) || servers.length === 0) throw typeError("INVALID_STORE", "stores.memcached() needs a list of servers");
   if (typeof connect !== "function") throw typeError("UNSUPPORTED_OPERATION", "this runtime has no sockets: pass { connect } to stores.memcached()");
-  for (const [name, v] of [["timeout", timeout], ["deadTimeout", deadTimeout]]) {
+  for (const [name, v] of [["timeout", timeout], ["deadTimeout", deadTimeout], ["maxDeadTimeout", maxDeadTimeout]]) {
     if (typeof v !== "number" || !(v > 0)) throw typeError("INVALID_OPTION", `option '${name}' must be a positive number of seconds`);
   }
   if (!Number.isInteger(maxValueBytes) || maxValueBytes < 1024) throw typeError("INVALID_OPTION", "option 'maxValueBytes' must be an integer of at least 1024");
   const names = [...new Set(servers.map(serverName))];
   const connections = new Map();
   const deadUntil = new Map();
+  /** Failures in a row per server (reset by an answer): each doubles its time left out. */
+  const failures = new Map();
   const stats = { failovers: 0, deadServers: 0, errors: 0 };
 
   const onFailure = (connection, error) => {
     if (connections.get(connection.server) === connection) connections.delete(connection.server);
     if (error.stale) return;
     if (!deadUntil.has(connection.server)) stats.deadServers++;
-    deadUntil.set(connection.server, Date.now() + deadTimeout * 1000);
+    const n = (failures.get(connection.server) ?? 0) + 1;
+    failures.set(connection.server, n);
+    const seconds = Math.min(deadTimeout * 2 ** Math.min(n - 1, 30), Math.max(deadTimeout, maxDeadTimeout));
+    deadUntil.set(connection.server, Date.now() + seconds * 1000);
   };
   const live = () => {
     const now = Date.now();
@@ -232,12 +239,15 @@ export function memcached(servers, options = {}) {
   const line = (op, key, length = 0, ttl, cas = EMPTY, flags = 0) => __mcCommand(op, key, length, ttl ?? NaN, cas, Date.now(), flags);
   /** Sends to `server`, once more on a new connection if the first was another request's. */
   const send = async (server, bytes, count) => {
+    let replies;
     try {
-      return await connection(server).send(bytes, count);
+      replies = await connection(server).send(bytes, count);
     } catch (error) {
       if (!error.stale) throw error;
-      return connection(server).send(bytes, count);
+      replies = await connection(server).send(bytes, count);
     }
+    if (failures.size > 0) failures.delete(server); // it answered: back to deadTimeout
+    return replies;
   };
   const one = async (key, bytes, count = 1) => {
     const [[server]] = route([key]);

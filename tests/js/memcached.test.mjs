@@ -145,6 +145,65 @@ test("memcached: a paused server times out, is left out, and answers again after
   assert.equal(again.size, keys.length);
 });
 
+test("memcached: a server that stays down is tried less and less often (backoff), up to maxDeadTimeout", async () => {
+  // A connection that is always refused, counted: each attempt is a reconnection.
+  const attempts = [];
+  const refuse = async () => {
+    attempts.push(Date.now());
+    throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+  };
+  const s = stores.memcached(["127.0.0.1:1"], { connect: refuse, deadTimeout: 0.05, maxDeadTimeout: 0.4 });
+  const cache = new Cache({ store: s, memory: false, onError: () => {} });
+  const until = Date.now() + 1500;
+  while (Date.now() < until) {
+    assert.equal(await cache.get("k"), undefined, "a down server is a miss, never a throw");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  // Left out 0.05, 0.1, 0.2, then 0.4 s at most: about 6 attempts in 1.5 s, where a fixed
+  // 0.05 s would have made about 30.
+  assert.ok(attempts.length >= 3 && attempts.length <= 10, `${attempts.length} attempts`);
+  const gaps = attempts.slice(1).map((t, i) => t - attempts[i]);
+  assert.ok(gaps.at(-1) >= 300, `the last gap is near maxDeadTimeout: ${gaps}`);
+  assert.ok(gaps.every((g) => g < 800), `never past maxDeadTimeout by much: ${gaps}`);
+  s.close();
+});
+
+test("memcached: one answer resets the backoff", async () => {
+  let refusing = 3;
+  const attempts = [];
+  // Refuses three times, then connects to the real server.
+  const flaky = async ({ host, port }, handlers) => {
+    attempts.push(Date.now());
+    if (refusing-- > 0) throw new Error("connect ECONNREFUSED");
+    const socket = connect({ host, port });
+    await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    socket.on("data", (d) => handlers.data(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
+    socket.on("close", () => handlers.closed(new Error("closed")));
+    socket.on("error", () => {});
+    return { write: (bytes) => socket.write(bytes), close: () => socket.destroy() };
+  };
+  const s = store({ connect: flaky, deadTimeout: 0.05, maxDeadTimeout: 10 });
+  const cache = new Cache({ store: s, memory: false, onError: () => {} });
+  // Three refusals: left out 0.05, 0.1, then 0.2 s; the fourth attempt connects.
+  for (let i = 0; i < 200 && attempts.length < 4; i++) {
+    await cache.get("k");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await cache.set("k", "v");
+  assert.equal(await cache.get("k"), "v", "the server answers");
+  // The next failure is left out for deadTimeout again, not 0.4 s.
+  refusing = 1;
+  s.close(); // drops the connection: the next request reconnects (refused once)
+  const before = attempts.length;
+  const started = Date.now();
+  for (let i = 0; i < 100 && attempts.length < before + 2; i++) {
+    await cache.get("k");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(attempts.length, before + 2);
+  assert.ok(Date.now() - started < 350, `retried after deadTimeout, not a backed-off 0.4 s (${Date.now() - started} ms)`);
+});
+
 test("memcached: values up to the item limit, chunks beyond, binary keys, TTLs over 30 days", async () => {
   const s = store();
   const cache = new Cache({ store: s, memory: false, keyPrefix: "edge" });
