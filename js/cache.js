@@ -255,11 +255,20 @@ export class Cache {
     return this.#open(op, made, fetched[0], options);
   }
 
-  /** Counts a read as a hit or a miss (and emits it, timed from `started`). */
+  /**
+   * When a read starts, for its event's duration: undefined when nothing listens, or when a
+   * listener started it (an async read would otherwise emit after the listener returned, and
+   * a listener that reads on every hit would feed itself forever).
+   */
+  #start() {
+    return this.#events === undefined || this.#events.running ? undefined : now();
+  }
+
+  /** Counts a read as a hit or a miss (and emits it, timed from `started`, see #start). */
   #count(found, made, started) {
     if (found === undefined) this.#counts.misses++;
     else this.#counts.hits++;
-    if (this.#events !== undefined) this.#events.emit(found === undefined ? "miss" : "hit", made, { duration: since(started) });
+    if (this.#events !== undefined && started !== undefined) this.#events.emit(found === undefined ? "miss" : "hit", made, { duration: since(started) });
     return found;
   }
 
@@ -307,7 +316,7 @@ export class Cache {
       const r = this.#count(await this.#fromStore("get", __lastMade()));
       return r === undefined ? defaultValue : r.value;
     }
-    const started = this.#events && now();
+    const started = this.#start();
     const made = this.#core.key(key, options);
     const found = this.#count(await this.#read("get", made), made, started);
     return found === undefined ? defaultValue : found.value;
@@ -361,7 +370,7 @@ export class Cache {
       const joined = this.#pending.get(made);
       if (joined !== undefined) {
         this.#counts.hits++;
-        this.#events?.emit("hit", made, { duration: 0 });
+        if (this.#start() !== undefined) this.#events.emit("hit", made, { duration: 0 });
         return joined;
       }
       const run = this.#getOrSet(made, key, defaultOrFactory, options, lease).finally(() => this.#pending.delete(made));
@@ -373,7 +382,7 @@ export class Cache {
   }
 
   async #getOrSet(made, key, defaultOrFactory, options, lease) {
-    const started = this.#events && now();
+    const started = this.#start();
     const refresh = wantsRefresh(options);
     const found = await this.#read("getOrSet", made, refresh ? options : undefined);
     const state = found === undefined ? "miss" : (found.state ?? "fresh");
@@ -492,7 +501,7 @@ export class Cache {
   /** The hits among `keys`, as a Map in request order. */
   async getMany(keys, options) {
     const list = itemsOf(keys, "keys");
-    const started = this.#events && now();
+    const started = this.#start();
     const made = list.map((k) => this.#core.key(k, options));
     const found = new Map();
     const results = made.map((m) => this.#core.local(m));

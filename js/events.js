@@ -2,7 +2,9 @@
 // Cache and the handlers cachePage, cacheMiddleware and honoCache return. Nothing is made or
 // called while a cache has no listener: the hot paths test one field (or, for MemoryCache,
 // one module variable). Listeners run after the operation's work is done; what they throw is
-// reported to console.error and counted, never passed to the caller.
+// reported to console.error and counted, never passed to the caller. What a listener's own
+// calls cause is not delivered (as onEvict's removals): a listener that reads the cache on
+// every hit would otherwise feed itself forever.
 import { callHook, typeError } from "./errors.js";
 
 /** The event types of each kind of source. */
@@ -13,6 +15,7 @@ export const PAGE_EVENTS = ["hit", "miss", "stale", "bypass"];
 export class Events {
   #types;
   #listeners = new Map();
+  #running = false;
   /** Counts what listeners threw (`hookErrors`). */
   counts;
 
@@ -51,12 +54,22 @@ export class Events {
     return this.#listeners.has(type);
   }
 
+  /** True while a listener runs: operations it starts emit nothing. */
+  get running() {
+    return this.#running;
+  }
+
   /** Calls each listener of `type` with `{ type, cache, key, ...detail }`. */
   emit(type, key, detail) {
     const set = this.#listeners.get(type);
-    if (set === undefined) return;
+    if (set === undefined || this.#running) return;
     const event = { type, cache: this.name, key, ...detail };
-    for (const listener of [...set]) callHook(`'${type}' listener`, listener, this.counts, event);
+    this.#running = true;
+    try {
+      for (const listener of [...set]) callHook(`'${type}' listener`, listener, this.counts, event);
+    } finally {
+      this.#running = false;
+    }
   }
 }
 

@@ -203,3 +203,30 @@ test("warm reports each settled loader with the counts so far", async () => {
   assert.equal(seen.length, 1, "a throwing onProgress does not fail warm");
   await assert.rejects(cache.warm({ a: () => 1 }, { onProgress: 5 }), { code: "INVALID_OPTIONS" });
 });
+
+test("a listener that reads the cache it listens to does not feed itself (sync and async)", async () => {
+  const memory = new MemoryCache();
+  memory.set("a", 1);
+  let calls = 0;
+  memory.on("hit", () => {
+    calls++;
+    assert.equal(memory.get("a"), 1, "the listener's own read works");
+  });
+  assert.equal(memory.get("a"), 1);
+  assert.equal(calls, 1, "the listener's read is not delivered back to it");
+
+  const cache = new Cache({ store: stores.memory() });
+  await cache.set("a", 1);
+  let asyncCalls = 0;
+  const reads = [];
+  cache.on("hit", () => {
+    asyncCalls++;
+    reads.push(cache.get("a")); // resolves after the listener returned
+  });
+  assert.equal(await cache.get("a"), 1);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(await Promise.all(reads), [1]);
+  assert.equal(asyncCalls, 1, "a read the listener started emits nothing, even later");
+  assert.equal(await cache.get("a"), 1);
+  assert.equal(asyncCalls, 2, "reads outside the listener still do");
+});
