@@ -50,8 +50,12 @@ async function invalidate(isolate) {
   document.body.dataset.done = String(n);
 }
 
-for (const panel of document.querySelectorAll(".isolate")) {
-  const isolate = panel.dataset.isolate;
+for (const isolate of ["a", "b"]) {
+  const panel = document.getElementById("isolate-panel").content.firstElementChild.cloneNode(true);
+  panel.id = `isolate-${isolate}`;
+  panel.dataset.isolate = isolate;
+  panel.querySelector("h3").textContent = `Isolate ${isolate.toUpperCase()}`;
+  document.getElementById("isolates").append(panel);
   panel.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;

@@ -132,15 +132,13 @@ impl Store {
         }) as f64
     }
 
-    /// Entry `id` (its key's hash `hash`) was used: count it and move it up its segments. `read`
-    /// says whether a read hit it or a write or incr did (both count).
-    pub(super) fn adaptive_hit(&mut self, id: u32, hash: u32, read: bool) {
+    /// Entry `id` (its key's hash `hash`) was used, by a read, a write or an incr (all count):
+    /// count it and move it up its segments.
+    pub(super) fn adaptive_hit(&mut self, id: u32, hash: u32) {
         let a = self.policy_state();
         if a.counting {
             a.sketch.increment(hash);
         }
-        // Reads and writes alike are requests the simulations replay.
-        let _ = read;
         a.simulate(hash);
         a.last_miss = None;
         match self.slots[id as usize].segment() {

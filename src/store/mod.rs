@@ -327,7 +327,7 @@ impl Store {
             self.record_miss(h);
             return None;
         };
-        self.on_use(id, h, true);
+        self.on_use(id, h);
         Some(self.entry(id))
     }
 
@@ -359,7 +359,7 @@ impl Store {
             self.record_miss(h);
             return Lookup::Expired;
         }
-        self.on_use(id, h, true);
+        self.on_use(id, h);
         Lookup::Hit(self.entry(id))
     }
 
@@ -368,18 +368,18 @@ impl Store {
         let h = self.hash(key);
         match self.find_hashed(key, h) {
             Some(id) => {
-                self.on_use(id, h, false);
+                self.on_use(id, h);
                 true
             }
             None => false,
         }
     }
 
-    /// Entry `id` (of hash `h`) was used (by a read when `read`): LRU moves it to the front;
+    /// Entry `id` (of hash `h`) was used, by a read or a write: LRU moves it to the front;
     /// the adaptive policy counts it.
-    fn on_use(&mut self, id: u32, h: u32, read: bool) {
+    fn on_use(&mut self, id: u32, h: u32) {
         if self.adaptive.is_some() {
-            self.adaptive_hit(id, h, read);
+            self.adaptive_hit(id, h);
         } else {
             self.move_to_front(id);
         }
@@ -431,7 +431,7 @@ impl Store {
                 slot.expires = expires;
                 self.bytes += self.slots[id as usize].size();
                 self.link_front(id, segment);
-                self.on_use(id, h, false);
+                self.on_use(id, h);
             }
             None => {
                 if self.adaptive.is_some() {

@@ -3,12 +3,11 @@
 // below as written, in its runtime, against the packed tarball installed as a user would.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
-import { deno, honoWorker, installPacked, productMissThenHit, root } from "./packed.mjs";
+import { honoWorker, installPacked, productMissThenHit, root, startServer, withDenoServer } from "./packed.mjs";
 import { workerOptions } from "./helpers.mjs";
 
 const files = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
@@ -53,23 +52,6 @@ const node = (source) => {
   return execFileSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
 };
 
-/** Starts `cmd args` in the project; resolves [url, child] once it says where it listens. */
-async function start(cmd, args, env = {}) {
-  const child = spawn(cmd, args, { cwd: project, env: { ...process.env, PORT: "0", ...env } });
-  let output = "";
-  const url = await new Promise((resolve, reject) => {
-    const seen = (d) => {
-      output += d;
-      const m = /listening on (http:\/\/\S+?)\/?\s/i.exec(output);
-      if (m) resolve(m[1].replace("0.0.0.0", "127.0.0.1"));
-    };
-    child.stdout.on("data", seen);
-    child.stderr.on("data", seen);
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
-  return [url, child];
-}
-
 /** A page fetched twice: rendered, then the same render from the cache (X-Cache). */
 async function missThenHit(url) {
   const miss = await fetch(`${url}/x`);
@@ -103,7 +85,7 @@ test("run=memory-entry (Node): edgecache/memory prints what its comments say", (
 test("run=node-server (Node): a page rendered once, then served from the cache", async () => {
   ran.add("node-server");
   writeFileSync(join(project, "node-server.mjs"), code("node-server"));
-  const [url, child] = await start(process.execPath, ["node-server.mjs"]);
+  const [url, child] = await startServer(project, process.execPath, ["node-server.mjs"]);
   try {
     assert.match(await missThenHit(url), /^hello \/x, rendered at \d+$/);
   } finally {
@@ -114,16 +96,7 @@ test("run=node-server (Node): a page rendered once, then served from the cache",
 test("run=deno-kv (Deno): Deno.serve with pages in Deno KV, with the flags the README gives", async () => {
   ran.add("deno-kv");
   writeFileSync(join(project, "deno-kv.js"), code("deno-kv"));
-  writeFileSync(join(project, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
-  const denoDir = mkdtempSync(join(tmpdir(), "edgecache-deno-"));
-  // The README's command, plus read and write of the one folder Deno KV keeps its file in.
-  const [url, child] = await start(deno, ["run", "--unstable-kv", "--allow-net", "--allow-env", `--allow-read=${denoDir}`, `--allow-write=${denoDir}`, "deno-kv.js"], { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" });
-  try {
-    assert.match(await missThenHit(url), /^hello \/x at \d+$/);
-  } finally {
-    child.kill();
-    rmSync(denoDir, { recursive: true, force: true });
-  }
+  await withDenoServer(project, "deno-kv.js", async (url) => assert.match(await missThenHit(url), /^hello \/x at \d+$/));
 });
 
 test("run=worker-hono (workerd): cached pages, one origin call, a tag invalidated", async () => {

@@ -3,13 +3,12 @@
 // servers as processes, the service worker in Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
-import { installPacked, root, bundledWorker, honoWorker, productMissThenHit } from "./packed.mjs";
+import { installPacked, root, bundledWorker, honoWorker, productMissThenHit, startServer, withDenoServer } from "./packed.mjs";
 import { chromiumOptions, serve } from "./static-server.mjs";
 
 let project;
@@ -34,21 +33,6 @@ test("examples/worker.js: pages cached in Workers KV", async () => {
   }
 });
 
-/** Starts a server example; resolves to [its URL, the child process]. */
-async function start(cmd, args, env = {}) {
-  const child = spawn(cmd, args, { cwd: project, env: { ...process.env, PORT: "0", ...env } });
-  const url = await new Promise((resolve, reject) => {
-    const seen = (d) => {
-      const m = /listening on (http:\/\/\S+?)\/?\s/i.exec(String(d));
-      if (m) resolve(m[1].replace("0.0.0.0", "127.0.0.1"));
-    };
-    child.stdout.on("data", seen);
-    child.stderr.on("data", seen);
-    child.on("exit", (code) => reject(new Error(`exited ${code}`)));
-  });
-  return [url, child];
-}
-
 /** A miss then a hit of the same render (the hit carries Age). */
 async function missThenHit(url) {
   const miss = await fetch(`${url}/x`);
@@ -62,21 +46,12 @@ async function missThenHit(url) {
 
 test("examples/deno-serve.js: Deno.serve with pages in Deno KV", async () => {
   copyFileSync(join(root, "examples/deno-serve.js"), join(project, "deno-serve.js"));
-  writeFileSync(join(project, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
-  const denoDir = mkdtempSync(join(tmpdir(), "edgecache-deno-"));
-  const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
-  const [url, child] = await start(deno, ["run", "--unstable-kv", "--allow-net", "--allow-env", `--allow-read=${denoDir}`, `--allow-write=${denoDir}`, "deno-serve.js"], { DENO_DIR: denoDir });
-  try {
-    assert.match(await missThenHit(url), /^hello \/x at \d+$/);
-  } finally {
-    child.kill();
-    rmSync(denoDir, { recursive: true, force: true });
-  }
+  await withDenoServer(project, "deno-serve.js", async (url) => assert.match(await missThenHit(url), /^hello \/x at \d+$/));
 });
 
 test("examples/node-server.js: a cached page over node:http", async () => {
   copyFileSync(join(root, "examples/node-server.js"), join(project, "node-server.js"));
-  const [url, child] = await start(process.execPath, ["node-server.js"]);
+  const [url, child] = await startServer(project, process.execPath, ["node-server.js"]);
   try {
     assert.match(await missThenHit(url), /^hello \/x, rendered at /);
   } finally {

@@ -1,6 +1,6 @@
 // The npm tarball as a user gets it: `npm pack` of pkg/, installed offline into a fresh
 // project directory. Returns { project, remove() }.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { Miniflare } from "miniflare";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -122,4 +122,39 @@ export async function productMissThenHit(get, assert) {
   const hit = await get("/products/7");
   assert.equal(hit.headers.get("x-cache"), "HIT");
   assert.deepEqual(await hit.json(), page, "the same render");
+}
+
+/** Starts a server in `project`; resolves to [its URL, the child] once it says where it listens. */
+export async function startServer(project, cmd, args, env = {}) {
+  const child = spawn(cmd, args, { cwd: project, env: { ...process.env, PORT: "0", ...env } });
+  let output = "";
+  const url = await new Promise((resolve, reject) => {
+    const seen = (d) => {
+      output += d;
+      const m = /listening on (http:\/\/\S+?)\/?\s/i.exec(output);
+      if (m) resolve(m[1].replace("0.0.0.0", "127.0.0.1"));
+    };
+    child.stdout.on("data", seen);
+    child.stderr.on("data", seen);
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+  return [url, child];
+}
+
+/**
+ * Runs `file` of `project` as `deno run --unstable-kv --allow-net --allow-env` (the flags the
+ * README gives) plus read and write of the one folder Deno KV keeps its file in, calls
+ * `use(url)`, then stops it.
+ */
+export async function withDenoServer(project, file, use) {
+  writeFileSync(join(project, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
+  const denoDir = mkdtempSync(join(tmpdir(), "edgecache-deno-"));
+  const args = ["run", "--unstable-kv", "--allow-net", "--allow-env", `--allow-read=${denoDir}`, `--allow-write=${denoDir}`, file];
+  const [url, child] = await startServer(project, deno, args, { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" });
+  try {
+    return await use(url);
+  } finally {
+    child.kill();
+    rmSync(denoDir, { recursive: true, force: true });
+  }
 }

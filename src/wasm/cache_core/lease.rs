@@ -3,7 +3,7 @@
 
 use super::CacheCore;
 use crate::persist::lease::{self, LeasePolicy};
-use crate::wasm::args::prop;
+use crate::wasm::args::{known_options, prop};
 use crate::wasm::errors::IntoJs;
 use crate::Error;
 use js_sys::{Object, Uint8Array};
@@ -27,15 +27,7 @@ pub(crate) fn lock_policy(options: &JsValue) -> Result<Option<LeasePolicy>, Erro
             "lock must be true, false or { ttl, wait } (seconds)",
         ));
     }
-    for name in Object::keys(lock.unchecked_ref::<Object>()).iter() {
-        let name = name.as_string().unwrap_or_default();
-        if name != "ttl" && name != "wait" {
-            return Err(Error::invalid(
-                "UNKNOWN_OPTION",
-                format!("lock has no option '{name}' (known: ttl, wait)"),
-            ));
-        }
-    }
+    known_options(&lock, &["ttl", "wait"])?;
     let number = |name: &str| -> Result<Option<f64>, Error> {
         let v = prop(&lock, name)?;
         if v.is_undefined() {
