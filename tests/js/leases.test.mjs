@@ -192,3 +192,30 @@ test("a store without compare-and-swap: a lease already visible still spares the
   assert.deepEqual([await first, ...rest], ["v", "v", "v", "v", "v"]);
   assert.equal(calls, 1, "the later instances waited for the value");
 });
+
+test("a store answering garbage to the lease: no hang, no wrong value, the factory still runs (bounded by wait)", async () => {
+  const inner = stores.memory();
+  const liar = {
+    ...inner,
+    // A driver's "OK" instead of a boolean: a protocol error, counted; computed without a lease.
+    compareAndSwap: async () => "OK",
+  };
+  const cache = new Cache({ store: liar, memory: false, onError: () => {} });
+  assert.equal(await cache.getOrSet("k", () => "v1", { timeout: 60, lock: true }), "v1");
+  assert.ok(cache.stats().storeErrors >= 1, "the bad answer is a counted store error");
+
+  // Another key's bytes under the lease key, and a compare-and-swap that never succeeds: the
+  // foreign bytes are not a live lease, the takeover fails, and the wait ends in a computation.
+  // (Lease keys end in "#" and an md5; the value's own key does not.)
+  const lease = (key) => key.includes("#");
+  const stubborn = {
+    ...inner,
+    get: async (key) => (lease(key) ? new Uint8Array([1, 2, 3]) : inner.get(key)),
+    compareAndSwap: async (key, ...rest) => (lease(key) ? false : inner.compareAndSwap(key, ...rest)),
+  };
+  const other = new Cache({ store: stubborn, memory: false, onError: () => {} });
+  const started = Date.now();
+  assert.equal(await other.getOrSet("j", () => "v2", { timeout: 60, lock: { wait: 0.3 } }), "v2");
+  assert.ok(Date.now() - started < 2000, "bounded by wait");
+  assert.equal(other.stats().leaseTimeouts, 1);
+});
