@@ -128,9 +128,11 @@ function copyAfterKey(encoded, length) {
   if (keyLength < 0) return -1;
   reserve(keyLength + length);
   const at = base + keyLength;
-  // A short value is copied by hand: a subarray view per set costs more than the loop.
-  if (length <= 128) for (let i = 0; i < length; i++) bytes[at + i] = encoded[i];
-  else bytes.set(encoded.subarray(0, length), at);
+  // A short value is copied by hand: a subarray view per set costs more than the loop. The
+  // view in a local: a module variable is reloaded on every iteration.
+  const to = bytes;
+  if (length <= 64) for (let i = 0; i < length; i++) to[at + i] = encoded[i];
+  else to.set(encoded.subarray(0, length), at);
   return length;
 }
 

@@ -71,33 +71,6 @@ pub fn decode(bytes: &[u8]) -> Result<Value<'_>> {
     }
 }
 
-/// Checks that `bytes` is one complete, well-formed value (for untrusted input).
-///
-/// ```
-/// use edgecache::codec::{encode_string, validate};
-/// assert!(validate(&encode_string("ok")).is_ok());
-/// assert!(validate(&[0x03, 0x19, 0x05]).is_err()); // an array of 5 with nothing in it
-/// ```
-pub fn validate(bytes: &[u8]) -> Result<()> {
-    let Value::Structured(mut d) = decode(bytes)? else {
-        return Ok(());
-    };
-    // Values still to read; iterative, so depth cannot overflow the stack.
-    let mut pending: usize = 1;
-    while pending > 0 {
-        pending -= 1;
-        let add = d.next_token()?.children();
-        pending = pending
-            .checked_add(add)
-            .ok_or_else(|| corrupt("length overflow"))?;
-    }
-    if d.is_done() {
-        Ok(())
-    } else {
-        Err(corrupt("trailing bytes"))
-    }
-}
-
 /// Decodes `bytes` and encodes the value again with [`Encoder`]: the canonical bytes of the
 /// value. Any other encoder (js/boundary.js) must produce exactly these; a test checks it.
 ///

@@ -28,10 +28,12 @@ mod decode;
 mod encode;
 mod numeric;
 pub(crate) mod pystr;
+mod validate;
 
-pub use decode::{decode, reencode, validate, Decoder, Token, Value};
+pub use decode::{decode, reencode, Decoder, Token, Value};
 pub use encode::Encoder;
 pub use numeric::Numeric;
+pub use validate::validate;
 
 /// First byte of a string value.
 pub const TAG_STRING: u8 = 0x01;
