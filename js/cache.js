@@ -17,6 +17,8 @@ import { DJANGO_ITEMS } from "./stores/memcached.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { warm } from "./warm.js";
 
+/** A single get's answer as #fetch returns it: `[bytes or undefined]`. */
+const oneAnswer = (raw) => [asBytes(raw)];
 const FAILED = Symbol("store call failed");
 // What __localFast returns besides a payload length (src/wasm/tier_fast.rs).
 const THROW = -3;
@@ -180,6 +182,10 @@ export class Cache {
     const store = this.#store;
     this.#counts.storeReads += keys.length;
     const many = typeof store.getMany === "function" && keys.length > 1;
+    if (keys.length === 1 && !many) {
+      // One key (every plain read): no batch arrays, no Promise.all.
+      return this.#call(op, made, () => Promise.resolve(store.get(keys[0])).then(oneAnswer));
+    }
     return this.#call(op, made, async () => {
       const raw = many ? await store.getMany(keys) : await Promise.all(keys.map((k) => store.get(k)));
       // An adapter's answer is untrusted: the wrong shape is a store error, never a throw.
@@ -275,7 +281,7 @@ export class Cache {
   /** Writes a sealed record (chunks first); false when the store failed. */
   async #write(op, made, sealed, expected, strict = this.#strict) {
     const store = this.#store;
-    const key = this.#core.storeKey(made);
+    const { key } = sealed;
     if (sealed.expired) {
       this.#core.tombstone(made);
       return (await this.#call(op, made, () => store.delete(key), strict)) !== FAILED;
@@ -332,7 +338,7 @@ export class Cache {
   async add(key, value, timeout) {
     const made = this.#core.writeKey(key, timeout);
     const sealed = this.#core.seal(made, value, timeout, false);
-    const key_ = this.#core.storeKey(made);
+    const key_ = sealed.key;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const fetched = await this.#fetch("add", made, [key_]);
       if (fetched === FAILED) return false;

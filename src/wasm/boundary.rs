@@ -21,6 +21,21 @@ extern "C" {
     fn to_text(value: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = isWellFormed)]
     fn is_well_formed(value: &JsValue) -> Result<bool, JsValue>;
+    /// `{ key, record, chunks, expired, ttl }` made in one call (`chunks` null for none); JS
+    /// copies `record` out of wasm memory.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = sealedRecord)]
+    pub fn sealed_record(
+        key: &str,
+        record: &[u8],
+        chunks: JsValue,
+        expired: bool,
+        ttl: JsValue,
+    ) -> JsValue;
+    /// `{ value }` made in one call.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = hitOf)]
+    pub fn hit_of(value: &JsValue) -> JsValue;
 }
 
 /// What encoding a value gave: its bytes, or the length it would have had over `limit`.

@@ -7,6 +7,7 @@ use crate::interop::django::{self, Backend};
 use crate::persist::record::{self, Record};
 use crate::persist::{self, Opened, Sealed};
 use crate::wasm::args;
+use crate::wasm::boundary;
 use crate::wasm::errors::{to_js, IntoJs};
 use crate::wasm::values;
 use crate::{codec::Numeric, Error, Timeout};
@@ -45,26 +46,37 @@ fn django_sealed(
 }
 
 impl CacheCore {
-    /// The JS object of a sealed record: `{ record, chunks: [[key, bytes]], ttl }`; the
-    /// store keeps it until `keep_ms` (the end of its serve-stale window).
-    pub(super) fn sealed_object(&self, sealed: Sealed, expires_ms: f64, keep_ms: f64) -> JsValue {
-        let out = Object::new();
-        set(&out, "record", &Uint8Array::from(&sealed.record[..]).into());
-        let chunks = Array::new();
-        for (key, bytes) in &sealed.chunks {
-            let pair = Array::of2(&key.into(), &Uint8Array::from(&bytes[..]).into());
-            chunks.push(&pair);
-        }
-        set(&out, "chunks", &chunks.into());
+    /// The JS object of a sealed record: `{ key, record, chunks: [[key, bytes]], expired, ttl }`
+    /// (`key`: the store key of `made`); the store keeps it until `keep_ms` (the end of its
+    /// serve-stale window).
+    pub(super) fn sealed_object(
+        &self,
+        made: &str,
+        sealed: Sealed,
+        expires_ms: f64,
+        keep_ms: f64,
+    ) -> JsValue {
+        let chunks = if sealed.chunks.is_empty() {
+            JsValue::NULL
+        } else {
+            let list = Array::new();
+            for (key, bytes) in &sealed.chunks {
+                list.push(&Array::of2(
+                    &key.into(),
+                    &Uint8Array::from(&bytes[..]).into(),
+                ));
+            }
+            list.into()
+        };
         let now = self.now_ms();
-        set(&out, "expired", &JsValue::from_bool(expires_ms <= now));
         let ttl = persist::physical_ttl(keep_ms.max(expires_ms), now, self.limits.min_ttl);
-        set(
-            &out,
-            "ttl",
-            &ttl.map_or(JsValue::UNDEFINED, JsValue::from_f64),
-        );
-        out.into()
+        boundary::sealed_record(
+            &crate::store_key(made, self.limits.max_key_bytes),
+            &sealed.record,
+            chunks,
+            expires_ms <= now,
+            ttl.map_or(JsValue::UNDEFINED, JsValue::from_f64),
+        )
     }
 
     pub(super) fn seal_record(&self, made: &str, record: Record) -> Result<JsValue, JsValue> {
@@ -73,7 +85,7 @@ impl CacheCore {
             Some(backend) => django_sealed(backend, &record, &self.limits).js()?,
             None => persist::seal(made, record, &self.limits).js()?,
         };
-        Ok(self.sealed_object(sealed, expires, keep))
+        Ok(self.sealed_object(made, sealed, expires, keep))
     }
 
     /// Copies a live value into the memory tier for at most `localTimeout` seconds, with
@@ -136,9 +148,7 @@ impl CacheCore {
     }
 
     pub(super) fn hit(value: JsValue) -> JsValue {
-        let out = Object::new();
-        set(&out, "value", &value);
-        out.into()
+        boundary::hit_of(&value)
     }
 
     pub(super) fn corrupt(error: Error) -> JsValue {
