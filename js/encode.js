@@ -351,6 +351,60 @@ export function encodeValue(value, limit) {
   }
 }
 
+/** Bytes `encodeInto` could not place, until `takeEncoded` copies them (no caller code runs between). */
+let pending = null;
+
+/**
+ * Encodes `value` straight into `dest` (a view of wasm memory) when it fits: no Uint8Array made
+ * and copied in again (an ArrayBuffer per value cost a tenth of a Cache.set). Returns the length
+ * written; over `limit`, that length (refused, nothing kept); else minus the length, the bytes
+ * kept for `takeEncoded` (`dest` too short, or detached by memory a getter grew). Errors as
+ * `encodeValue`.
+ */
+export function encodeInto(value, limit, dest) {
+  if (typeof value === "string") {
+    if (value.length + 1 > limit) return value.length + 1;
+    if (value.length * 3 + 1 <= dest.length) {
+      dest[0] = TAG_STRING;
+      const written = encoder.encodeInto(value, dest.subarray(1)).written + 1;
+      return written;
+    }
+  }
+  let kind = PLAIN;
+  if (typeof value === "object" && value !== null) {
+    try {
+      kind = kindOf(value);
+    } catch (e) {
+      throw classify(e);
+    }
+  }
+  if (value === undefined || typeof value === "string" || kind === VIEW || kind === BUFFER) {
+    const bytes = encodeValue(value, limit);
+    return typeof bytes === "number" ? bytes : place(bytes, bytes.length, dest, true);
+  }
+  return encodeWith(value, limit, (bytes, length) => place(bytes, length, dest, false));
+}
+
+/**
+ * `bytes[0..length]` into `dest` (its length), or kept for `takeEncoded` (minus its length);
+ * `fresh`: `bytes` is nobody else's (a writer's buffer is reused, so it is copied).
+ */
+function place(bytes, length, dest, fresh) {
+  if (length <= dest.length) {
+    if (length <= 64) for (let i = 0; i < length; i++) dest[i] = bytes[i];
+    else dest.set(bytes.subarray(0, length));
+    return length;
+  }
+  pending = fresh ? bytes.subarray(0, length) : bytes.slice(0, length);
+  return -length;
+}
+
+/** Copies the bytes `encodeInto` kept into `dest` (exactly their length). */
+export function takeEncoded(dest) {
+  dest.set(pending);
+  pending = null;
+}
+
 export function describe(e) {
   try {
     return String(e.message);

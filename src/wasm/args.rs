@@ -27,9 +27,9 @@ pub fn prop(obj: &JsValue, name: &str) -> Result<JsValue, Error> {
 
 /// A cache key: a string, or a number printed as Python's `str()` would.
 pub fn key(v: &JsValue) -> Result<String, Error> {
-    if let Some(s) = v.as_string() {
+    if let Some((s, lossless)) = super::boundary::string_of(v) {
         // A lone surrogate would become U+FFFD: two different JS strings, one entry.
-        if !super::boundary::well_formed(v) {
+        if !lossless {
             return Err(Error::invalid(
                 "INVALID_KEY",
                 "key must be a well-formed string: it has a lone UTF-16 surrogate",
@@ -204,10 +204,10 @@ pub fn tags(v: &JsValue) -> Result<Vec<String>, Error> {
     for i in 0..length as u32 {
         let tag = Reflect::get_u32(v, i).map_err(|_| bad())?;
         // A lone surrogate would make two tags one.
-        if !super::boundary::well_formed(&tag) {
-            return Err(bad());
+        match super::boundary::string_of(&tag) {
+            Some((s, true)) => out.push(s),
+            _ => return Err(bad()),
         }
-        out.push(tag.as_string().ok_or_else(bad)?);
     }
     crate::cache::meta::check_tags(&out)?;
     Ok(out)

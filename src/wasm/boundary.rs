@@ -3,14 +3,18 @@
 //! `Err` and unwinds nothing: no borrow or half-done state can be left behind by it.
 
 use crate::Error;
-use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/js/encode.js")]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = encodeValue)]
-    fn encode_value(value: &JsValue, limit: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = encodeInto)]
+    fn encode_into(value: &JsValue, limit: f64, dest: &mut [u8]) -> Result<f64, JsValue>;
+    #[wasm_bindgen(js_name = takeEncoded)]
+    fn take_encoded(dest: &mut [u8]);
 }
+
+/// Bytes offered to JS to encode a value into: most values fit, and the rest take a second call.
+const INLINE: usize = 512;
 
 #[wasm_bindgen(module = "/js/boundary.js")]
 extern "C" {
@@ -50,22 +54,23 @@ pub enum Encoded {
 /// Encodes `value` in JS and copies the bytes in, refusing (without copying) what would be
 /// longer than `limit` bytes. The bytes are validated: nothing malformed enters the store.
 pub fn encode(value: &JsValue, limit: usize) -> Result<Encoded, JsValue> {
-    let out = encode_value(value, limit as f64)?;
-    if let Some(size) = out.as_f64() {
-        return Ok(Encoded::TooLarge(size as usize));
+    let mut bytes = reserve(INLINE)?;
+    bytes.resize(INLINE, 0);
+    // No borrow is held across the call: a getter may use the cache.
+    let n = encode_into(value, limit as f64, &mut bytes)?;
+    if n > limit as f64 {
+        return Ok(Encoded::TooLarge(n as usize));
     }
-    let bytes = copy_in(out.unchecked_ref::<Uint8Array>())?;
+    if n >= 0.0 {
+        bytes.truncate(n as usize);
+    } else {
+        let len = -n as usize;
+        bytes = reserve(len)?;
+        bytes.resize(len, 0);
+        take_encoded(&mut bytes);
+    }
     crate::codec::validate(&bytes).map_err(super::errors::to_js)?;
     Ok(Encoded::Bytes(bytes))
-}
-
-/// A Uint8Array's bytes in a new Vec, or `OUT_OF_MEMORY` when wasm memory cannot hold them.
-pub fn copy_in(array: &Uint8Array) -> Result<Vec<u8>, JsValue> {
-    let len = array.length() as usize;
-    let mut bytes = reserve(len)?;
-    bytes.resize(len, 0);
-    array.copy_to(&mut bytes);
-    Ok(bytes)
 }
 
 /// An empty Vec with room for `len` bytes, or `OUT_OF_MEMORY`.
@@ -78,8 +83,17 @@ pub fn reserve(len: usize) -> Result<Vec<u8>, JsValue> {
 }
 
 /// True when a JS string converts to UTF-8 losslessly (no lone surrogate).
-pub fn well_formed(value: &JsValue) -> bool {
+fn well_formed(value: &JsValue) -> bool {
     is_well_formed(value).unwrap_or(false)
+}
+
+/// The string `value` holds (`None` for another type), and whether it converted losslessly:
+/// a lone surrogate becomes U+FFFD, so only a string with U+FFFD is asked about in JS (a call
+/// into JS per key cost 3 % of a Cache.set).
+pub fn string_of(value: &JsValue) -> Option<(String, bool)> {
+    let s = value.as_string()?;
+    let lossless = !s.contains('\u{FFFD}') || well_formed(value);
+    Some((s, lossless))
 }
 
 /// `String(value)`, or the error its `toString` threw.

@@ -15,8 +15,8 @@ fn py_str(v: &JsValue) -> Result<String, JsValue> {
 /// `str()` (top level) or `repr()` (inside a list) of a value. A string with a lone
 /// surrogate is refused: it would print as U+FFFD, the same key as another string.
 fn py_value(v: &JsValue, nested: bool) -> Result<String, JsValue> {
-    if let Some(s) = v.as_string() {
-        if !boundary::well_formed(v) {
+    if let Some((s, lossless)) = boundary::string_of(v) {
+        if !lossless {
             return Err(Error::invalid(
                 "INVALID_KEY",
                 "a varyOn string has a lone UTF-16 surrogate",
@@ -66,8 +66,8 @@ pub fn make_template_fragment_key(
     )]
     vary_on: JsValue,
 ) -> Result<String, JsValue> {
-    let name = match name.as_string() {
-        Some(s) if boundary::well_formed(&name) => s,
+    let name = match boundary::string_of(&name) {
+        Some((s, true)) => s,
         _ => {
             return Err(Error::invalid(
                 "INVALID_KEY",

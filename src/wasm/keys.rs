@@ -114,8 +114,8 @@ impl KeyRules {
             &JsValue::from_str(prefix),
             &JsValue::from_f64(version as f64),
         )?;
-        match made.as_string() {
-            Some(s) if boundary::well_formed(&made) => Ok(s),
+        match boundary::string_of(&made) {
+            Some((s, true)) => Ok(s),
             _ => Err(to_js(Error::invalid(
                 "INVALID_KEY_FUNCTION_RESULT",
                 format!(

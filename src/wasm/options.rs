@@ -169,8 +169,8 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
         if v.is_undefined() {
             return Ok(default.to_string());
         }
-        match v.as_string() {
-            Some(s) if super::boundary::well_formed(&v) => Ok(s),
+        match super::boundary::string_of(&v) {
+            Some((s, true)) => Ok(s),
             _ => Err(bad(name, "a well-formed string", &v)),
         }
     };
@@ -183,9 +183,8 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
         None
     } else {
         Some(
-            location
-                .as_string()
-                .filter(|_| super::boundary::well_formed(&location))
+            super::boundary::string_of(&location)
+                .and_then(|(s, lossless)| lossless.then_some(s))
                 .ok_or_else(|| bad("location", "a well-formed string", &location))?,
         )
     };

@@ -613,3 +613,43 @@ test("the async Cache out of wasm memory: a coded OUT_OF_MEMORY, and the cache w
   await cache.set("after", [2]);
   assert.deepEqual(await cache.get("after"), [2]);
 });
+
+test("values are encoded straight into wasm memory: long ones, and getters that write the cache or grow its memory mid-encoding, store exactly what was given", async () => {
+  const sync = new MemoryCache({ maxEntries: 100_000 });
+  const store = stores.memory();
+  const tier = new Cache({ store, memory: { maxEntries: 100 } });
+  const reader = new Cache({ store, memory: false }); // decodes what the store holds
+  const long = { text: "é".repeat(3000), list: Array.from({ length: 300 }, (_, i) => i) }; // past the inline room
+  const longString = "ü".repeat(5000);
+  const bytes = new Uint8Array(2000).map((_, i) => i);
+  const medium = { id: 7, name: "Ada Lovelace", tags: ["x"] };
+  for (const value of [long, longString, bytes, "short", { a: 1 }, medium, [null, -0, 2n ** 70n]]) {
+    sync.setMany({ v: value }); // the general path: the same import as an async Cache's set
+    assert.deepEqual(sync.get("v"), value);
+    await tier.set("v", value);
+    assert.deepEqual(await reader.get("v"), value);
+  }
+  // A getter that writes the cache (a nested encoding) and grows wasm memory (old views of
+  // it detach) while the outer value is being encoded.
+  let grown = 0;
+  const nested = {
+    before: 1,
+    get middle() {
+      for (let i = 0; i < 2000; i++) sync.set(`filler:${grown}:${i}`, "x".repeat(2000));
+      grown++;
+      sync.set("inner", { deep: [1, 2, 3] });
+      return "m".repeat(100);
+    },
+    after: [true, null],
+  };
+  sync.setMany({ outer: nested });
+  assert.deepEqual(sync.get("outer"), { before: 1, middle: "m".repeat(100), after: [true, null] });
+  assert.deepEqual(sync.get("inner"), { deep: [1, 2, 3] });
+  await tier.set("outer", nested);
+  assert.deepEqual(await reader.get("outer"), { before: 1, middle: "m".repeat(100), after: [true, null] });
+  // A value that throws partway leaves nothing behind and the next write works.
+  assert.throws(() => sync.setMany({ bad: { ok: 1, get x() { throw new RangeError("own"); } } }), /own/);
+  assert.equal(sync.get("bad"), undefined);
+  sync.setMany({ after: { fine: true } });
+  assert.deepEqual(sync.get("after"), { fine: true });
+});
