@@ -6,7 +6,7 @@
 // flights) cannot be reached from another module; the adapter contract is store-answers.js.
 import { itemsOf, pairsOf } from "./boundary.js";
 import { callHook, codedError, typeError } from "./errors.js";
-import { CacheCore, MemoryCache, __localFast, __lastMade, __take } from "./edgecache.js";
+import { CacheCore, MemoryCache, __localFast, __lastMade, __lastStoreKey, __take } from "./edgecache.js";
 import { fastKey, payload } from "./fast.js";
 import { asBytes, checkStore, describe, protocolError, timeoutError } from "./store-answers.js";
 import { Deadline } from "./deadline.js";
@@ -251,8 +251,8 @@ export class Cache {
   }
 
   /** The store's answer for a key the memory tier does not hold. */
-  async #fromStore(op, made, options) {
-    const fetched = await this.#fetch(op, made, [this.#core.storeKey(made)]);
+  async #fromStore(op, made, options, key = this.#core.storeKey(made)) {
+    const fetched = await this.#fetch(op, made, [key]);
     if (fetched === FAILED) return undefined;
     if (fetched[0] === undefined) {
       this.#counts.storeMisses++;
@@ -319,7 +319,8 @@ export class Cache {
       }
       if (found === THROW) throw __take();
       if (found === DELETED) return this.#count(undefined) ?? defaultValue;
-      const r = this.#count(await this.#fromStore("get", __lastMade()));
+      // Both keys from the miss itself: the made key does not cross back in to be mapped.
+      const r = this.#count(await this.#fromStore("get", __lastMade(), undefined, __lastStoreKey(this.#core)));
       return r === undefined ? defaultValue : r.value;
     }
     const started = this.#start();

@@ -46,3 +46,9 @@ pub fn local_fast(core: &CacheCore, key_len: usize) -> i32 {
 pub fn last_made() -> String {
     LAST.with(|last| last.borrow().clone())
 }
+
+/// The store key of the last `__localFast` that missed (`core.storeKey(__lastMade())`).
+#[wasm_bindgen(js_name = __lastStoreKey, skip_typescript)]
+pub fn last_store_key(core: &CacheCore) -> String {
+    LAST.with(|last| core.store_key(&last.borrow()))
+}

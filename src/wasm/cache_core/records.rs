@@ -55,6 +55,7 @@ impl CacheCore {
         sealed: Sealed,
         expires_ms: f64,
         keep_ms: f64,
+        now: f64,
     ) -> JsValue {
         let chunks = if sealed.chunks.is_empty() {
             JsValue::NULL
@@ -68,7 +69,6 @@ impl CacheCore {
             }
             list.into()
         };
-        let now = self.now_ms();
         let ttl = persist::physical_ttl(keep_ms.max(expires_ms), now, self.limits.min_ttl);
         boundary::sealed_record(
             &crate::store_key(made, self.limits.max_key_bytes),
@@ -79,18 +79,29 @@ impl CacheCore {
         )
     }
 
-    pub(super) fn seal_record(&self, made: &str, record: Record) -> Result<JsValue, JsValue> {
+    /// `now`: the caller's clock reading (ms), so a write reads the clock once.
+    pub(super) fn seal_record(
+        &self,
+        made: &str,
+        record: Record,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
         let (expires, keep) = (record.expires, record.stale_until);
         let sealed = match self.django {
             Some(backend) => django_sealed(backend, &record, &self.limits).js()?,
             None => persist::seal(made, record, &self.limits).js()?,
         };
-        Ok(self.sealed_object(made, sealed, expires, keep))
+        Ok(self.sealed_object(made, sealed, expires, keep, now))
     }
 
     /// Copies a live value into the memory tier for at most `localTimeout` seconds, with
     /// the record's tags (so invalidation finds it) and timing (so XFetch can use it).
     pub(super) fn fill(&self, made: &str, value: &[u8], r: &Record) {
+        // No tier, no clock read (a call into JS). The clock is read before the tier is
+        // borrowed: a user's clock may call back into the cache.
+        if self.tier.borrow().is_none() {
+            return;
+        }
         let now = self.clock.now();
         let until = persist::tier_expiry(r.expires, now, self.local_timeout);
         let mut tier = self.tier.borrow_mut();
@@ -269,7 +280,7 @@ impl CacheCore {
         // within the same millisecond.
         r.created = r.created.max(self.latest_stamp(&meta.tags) + 0.001);
         r.tags = meta.tags;
-        let out = self.seal_record(made, r.clone())?;
+        let out = self.seal_record(made, r.clone(), now * 1000.0)?;
         if remember {
             self.fill(made, &bytes, &r);
         }
@@ -356,7 +367,7 @@ impl CacheCore {
         r.stale_until = r.expires;
         r.body = record::Body::Inline(value.clone());
         r.compressed = false;
-        let out = self.seal_record(made, r.clone())?;
+        let out = self.seal_record(made, r.clone(), now * 1000.0)?;
         self.fill(made, &value, &r);
         Ok(out)
     }
@@ -386,7 +397,7 @@ impl CacheCore {
         r.value_type = value[0];
         r.body = record::Body::Inline(value.clone());
         r.compressed = false;
-        let out = self.seal_record(made, r.clone())?;
+        let out = self.seal_record(made, r.clone(), self.now_ms())?;
         self.fill(made, &value, &r);
         set(out.unchecked_ref(), "value", &args::numeric_value(&sum));
         Ok(out)
