@@ -653,3 +653,53 @@ test("values are encoded straight into wasm memory: long ones, and getters that 
   sync.setMany({ after: { fine: true } });
   assert.deepEqual(sync.get("after"), { fine: true });
 });
+
+test("objects are encoded from their own enumerable properties only: a polluted Object.prototype, wide objects, and getters that delete or add properties", async () => {
+  const cache = new MemoryCache({ maxEntries: 100 });
+  const tier = new Cache({ store: stores.memory(), memory: false });
+  const roundTrip = async (value) => {
+    cache.set("v", value);
+    await tier.set("v", value);
+    return [cache.get("v"), await tier.get("v")];
+  };
+  // Inherited enumerable properties are not the value's own: never stored.
+  Object.prototype.injected = "from the prototype";
+  try {
+    for (const got of await roundTrip({ own: 1, nested: { deep: true } })) {
+      assert.deepEqual(Object.keys(got), ["own", "nested"]);
+      assert.equal(Object.hasOwn(got, "injected"), false);
+      assert.deepEqual(Object.keys(got.nested), ["deep"]);
+    }
+  } finally {
+    delete Object.prototype.injected;
+  }
+  // Counts that take two and three varint bytes (written after the properties).
+  for (const width of [127, 128, 300, 16_384]) {
+    const wide = Object.fromEntries(Array.from({ length: width }, (_, i) => [`k${i}`, i % 3 ? i : { i }]));
+    for (const got of await roundTrip({ before: "x", wide, after: [1, 2] })) {
+      assert.deepEqual(got, { before: "x", wide, after: [1, 2] });
+    }
+  }
+  // Integer-like keys first, in ascending order, as Object.keys lists them.
+  for (const got of await roundTrip({ b: 1, 2: "two", a: 2, 1: "one" })) {
+    assert.deepEqual(Object.keys(got), ["1", "2", "b", "a"]);
+  }
+  // A getter that deletes a property not read yet and adds one: as the HTML structured clone
+  // algorithm says (EnumerableOwnProperties listed first, a key no longer own skipped), the
+  // deleted one is skipped and the added one not read. (V8's structuredClone includes it.)
+  const shifting = () => ({
+    first: 1,
+    get second() {
+      delete this.third;
+      this.added = "late";
+      return 2;
+    },
+    third: 3,
+    fourth: 4,
+  });
+  cache.set("shifting", shifting());
+  await tier.set("shifting", shifting());
+  for (const got of [cache.get("shifting"), await tier.get("shifting")]) {
+    assert.deepEqual(got, { first: 1, second: 2, fourth: 4 });
+  }
+});
