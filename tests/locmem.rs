@@ -245,3 +245,41 @@ fn stats_count_every_event() {
     assert_eq!(s.bytes, entry_size(1, 1));
     assert_eq!(s.hit_ratio(), 0.5);
 }
+
+/// A clock that counts its readings.
+struct CountingClock(std::cell::Cell<u32>);
+
+impl edgecache::Clock for CountingClock {
+    fn now(&self) -> f64 {
+        self.0.set(self.0.get() + 1);
+        1_000.0
+    }
+}
+
+#[test]
+fn writes_that_never_expire_do_not_read_the_clock_unless_a_listener_needs_it() {
+    let clock = Rc::new(CountingClock(std::cell::Cell::new(0)));
+    let forever = CacheConfig {
+        default_timeout: None,
+        ..CacheConfig::default()
+    };
+    let mut c = LocMemCache::new(forever, clock.clone());
+    c.insert("a", b"v", Timeout::Never);
+    c.insert("a", b"w", Timeout::Default);
+    c.insert("b", b"v", Timeout::Seconds(f64::INFINITY));
+    assert_eq!(clock.0.get(), 0);
+    assert_eq!(c.get("a").as_deref(), Some(&b"w"[..]));
+    // A timeout needs the time; so does a listener, to say whether the old value had expired.
+    let before = clock.0.get();
+    c.insert("c", b"v", Timeout::Seconds(5.0));
+    assert_eq!(clock.0.get(), before + 1);
+    let reasons = Rc::new(RefCell::new(Vec::new()));
+    let seen = reasons.clone();
+    c.set_listener(Some(Rc::new(move |_: &[u8], why| {
+        seen.borrow_mut().push(why)
+    })));
+    let before = clock.0.get();
+    c.insert("a", b"x", Timeout::Never);
+    assert_eq!(clock.0.get(), before + 1);
+    assert_eq!(reasons.borrow().len(), 1);
+}

@@ -164,7 +164,18 @@ impl LocMemCache {
     /// Django's `set`. Returns false when the value alone exceeds the byte budget: then
     /// nothing is stored, any old value of `key` is removed, and `rejected` is counted.
     pub fn insert(&mut self, key: &str, value: &[u8], timeout: Timeout) -> bool {
-        let now = self.clock.now();
+        // A write that never expires, with no listener to tell why an old value went, needs no
+        // time: the clock (a call into JS in the wasm build) is not read.
+        let timeless = match timeout {
+            Timeout::Never => true,
+            Timeout::Default => self.config.default_timeout.is_none(),
+            Timeout::Seconds(t) => t == f64::INFINITY,
+        };
+        let now = if timeless && self.listener.is_none() {
+            f64::NAN
+        } else {
+            self.clock.now()
+        };
         let expires = self.expiry(timeout, now);
         let stored = self.write(key, value, expires, now);
         if stored {
