@@ -159,18 +159,19 @@ export class Cache {
     }
   }
 
-  /** Runs one store call, bounded by storeTimeout; a failure is FAILED (or thrown if strict). */
-  async #call(op, key, run, strict = this.#strict) {
+  /**
+   * Runs one store call, bounded by storeTimeout; a failure is FAILED (or thrown if strict).
+   * Not an async function: each await layer is a promise and a turn on every store call.
+   */
+  #call(op, key, run, strict = this.#strict) {
     const started = this.#events && now();
-    try {
-      return await this.#deadline.run(op, run);
-    } catch (error) {
+    return this.#deadline.run(op, run).then(undefined, (error) => {
       this.#counts.storeErrors++;
       this.#events?.emit("storeError", key, { op, error, duration: since(started) });
       this.#report(error, op, key);
       if (strict) throw error;
       return FAILED;
-    }
+    });
   }
 
   /** Like #call, but a failure always throws (for operations that must return a result). */
@@ -178,7 +179,7 @@ export class Cache {
     return this.#call(op, key, run, true);
   }
 
-  async #fetch(op, made, keys) {
+  #fetch(op, made, keys) {
     const store = this.#store;
     this.#counts.storeReads += keys.length;
     const many = typeof store.getMany === "function" && keys.length > 1;
