@@ -212,8 +212,14 @@ export class Cache {
 
   /** Opens a record read from the store (fetching tag stamps and chunks); undefined or
    * { value } ({ value, state } with getOrSet's refresh options). */
-  async #open(op, made, bytes, options) {
-    let r = this.#core.open(made, bytes, options);
+  #open(op, made, bytes, options) {
+    const r = this.#core.open(made, bytes, options);
+    // Most records need nothing more: answered without a promise (a turn per store read).
+    return r?.stamps || r?.chunks ? this.#openFetching(op, made, bytes, options, r) : this.#opened(op, made, r);
+  }
+
+  /** #open of a record that needs its tags' stamps or its chunks read first. */
+  async #openFetching(op, made, bytes, options, r) {
     if (r?.stamps) {
       await this.#learnStamps(op, made, r.stamps);
       r = this.#core.open(made, bytes, options);
@@ -224,6 +230,11 @@ export class Cache {
       const parts = await this.#fetch(op, made, r.chunks);
       r = parts === FAILED ? undefined : this.#core.assemble(made, bytes, parts.map((p) => p ?? null), options);
     }
+    return this.#opened(op, made, r);
+  }
+
+  /** Counts an opened record (invalidated and corrupt ones read as misses). */
+  #opened(op, made, r) {
     if (r?.invalidated) {
       this.#counts.invalidated++;
       this.#emit(made, "invalidate");
@@ -252,14 +263,15 @@ export class Cache {
   }
 
   /** The store's answer for a key the memory tier does not hold. */
-  async #fromStore(op, made, options, key = this.#core.storeKey(made)) {
-    const fetched = await this.#fetch(op, made, [key]);
-    if (fetched === FAILED) return undefined;
-    if (fetched[0] === undefined) {
-      this.#counts.storeMisses++;
-      return undefined;
-    }
-    return this.#open(op, made, fetched[0], options);
+  #fromStore(op, made, options, key = this.#core.storeKey(made)) {
+    return this.#fetch(op, made, [key]).then((fetched) => {
+      if (fetched === FAILED) return undefined;
+      if (fetched[0] === undefined) {
+        this.#counts.storeMisses++;
+        return undefined;
+      }
+      return this.#open(op, made, fetched[0], options);
+    });
   }
 
   /**
