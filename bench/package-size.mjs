@@ -24,22 +24,24 @@ const imports = [
   ["full", "import { MemoryCache, Cache, cachePage, stores } from \"edgecache\"", "pkg/edgecache_bg.wasm", 100],
   ["memory", "import { MemoryCache } from \"edgecache/memory\"", "pkg/memory/edgecache_bg.wasm", 40],
 ];
+// Deno's loader imports the module's source phase (`import source`), which a bundler leaves
+// external: the .wasm ships beside the bundle and is counted from pkg/.
 const runtimes = [
-  ["workerd (Worker bundle)", "workerd,worker", "neutral"],
-  ["browser (Vite/esbuild)", "browser", "browser"],
-  ["node", "node", "node"],
-  ["deno", "deno", "neutral"],
+  ["workerd (Worker bundle)", "workerd,worker", "neutral", []],
+  ["browser (Vite/esbuild)", "browser", "browser", []],
+  ["node", "node", "node", []],
+  ["deno", "deno", "neutral", ["--external:*.wasm"]],
 ];
 const tables = [];
 for (const [tag, statement, wasmFile, target] of imports) {
   const entry = join(work, `${tag}.mjs`);
   writeFileSync(entry, `${statement};\nglobalThis.x = [${/\{ (.*) \}/.exec(statement)[1]}];\n`);
   const rows = [];
-  for (const [label, conditions, platform] of runtimes) {
+  for (const [label, conditions, platform, extra] of runtimes) {
     const out = join(work, `${tag}-${label.split(" ")[0]}`);
     execFileSync(join(root, "node_modules/.bin/esbuild"), [
       entry, "--bundle", "--minify", "--format=esm", `--platform=${platform}`, `--conditions=${conditions}`,
-      "--loader:.wasm=copy", "--external:node:*", "--external:cloudflare:*", `--outdir=${out}`, "--log-level=error",
+      "--loader:.wasm=copy", "--external:node:*", "--external:cloudflare:*", ...extra, `--outdir=${out}`, "--log-level=error",
     ]);
     // The Node and Deno loaders read the .wasm at run time: it ships beside the bundle.
     const names = readdirSync(out);
