@@ -176,6 +176,12 @@ impl LocMemCache {
         } else {
             self.clock.now()
         };
+        self.insert_at(key, value, timeout, now)
+    }
+
+    /// [`LocMemCache::insert`] at `now`, a reading of this cache's clock the caller already
+    /// took (a write through the async tier reads it once).
+    pub fn insert_at(&mut self, key: &str, value: &[u8], timeout: Timeout, now: f64) -> bool {
         let expires = self.expiry(timeout, now);
         let stored = self.write(key, value, expires, now);
         if stored {

@@ -102,7 +102,12 @@ impl CacheCore {
         if self.tier.borrow().is_none() {
             return;
         }
-        let now = self.clock.now();
+        self.fill_at(made, value, r, self.clock.now());
+    }
+
+    /// [`CacheCore::fill`] at `now` (seconds), a clock reading the caller already took: the
+    /// tier shares this cache's clock.
+    pub(super) fn fill_at(&self, made: &str, value: &[u8], r: &Record, now: f64) {
         let until = persist::tier_expiry(r.expires, now, self.local_timeout);
         let mut tier = self.tier.borrow_mut();
         let Some(tier) = tier.as_mut() else {
@@ -110,7 +115,7 @@ impl CacheCore {
         };
         let timeout = Timeout::Seconds(until - now);
         if r.tags.is_empty() && r.delta == 0.0 {
-            tier.insert(made, value, timeout);
+            tier.insert_at(made, value, timeout, now);
         } else {
             let m = WriteMeta {
                 tags: r.tags.clone(),
@@ -282,7 +287,7 @@ impl CacheCore {
         r.tags = meta.tags;
         let out = self.seal_record(made, r.clone(), now * 1000.0)?;
         if remember {
-            self.fill(made, &bytes, &r);
+            self.fill_at(made, &bytes, &r, now);
         }
         Ok(out)
     }
