@@ -1,7 +1,7 @@
 // The string fast path (js/fast.js) must behave exactly like the general methods.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MemoryCache } from "../../pkg/node.js";
+import { MemoryCache, Cache, stores } from "../../pkg/node.js";
 import { manualClock, warnings } from "./helpers.mjs";
 
 test("non-ASCII, long and empty keys and values round-trip through the scratch buffer", () => {
@@ -139,4 +139,20 @@ test("values read on the fast path: bytes are copies, other types and errors com
   assert.throws(() => failing.has("k"), (e) => e === thrown);
   assert.throws(() => failing.set("k", "v"), (e) => e === thrown);
   assert.equal(cache.get("v14"), "", "the cache still answers after errors elsewhere");
+});
+
+test("an async Cache reads its clock once per set and not at all for a store hit without a memory tier", async () => {
+  let reads = 0;
+  const clock = { now: () => (reads++, Date.now()) };
+  const store = stores.memory();
+  const tiered = new Cache({ store, clock });
+  await tiered.set("k", { a: 1 });
+  assert.equal(reads, 1); // the seal's reading also fills the memory tier
+  const direct = new Cache({ store, clock, memory: false });
+  reads = 0;
+  assert.deepEqual(await direct.get("k"), { a: 1 });
+  assert.equal(reads, 1); // judging the record's expiry; no tier to fill
+  await direct.set("n", "never", null);
+  assert.equal(reads, 2);
+  assert.equal(await direct.get("n"), "never");
 });
