@@ -76,11 +76,12 @@ export function pairsOf(value) {
 // of a Cache.set over a memory store (a CPU profile of bench/memcached.mjs's set).
 
 /**
- * A sealed record: `{ key, record, chunks, expired, ttl }` (`key`: its store key; `chunks` null
- * for none). `view` lies in wasm memory, which the next call may reuse: it is copied out here.
+ * A sealed record: `{ made, key, record, chunks, expired, ttl }` (`made`: the made key when the
+ * seal made it, else undefined; `key`: its store key; `chunks` null for none). `view` lies in
+ * wasm memory, which the next call may reuse: it is copied out here.
  */
-export function sealedRecord(key, view, chunks, expired, ttl) {
-  return { key, record: view.slice(), chunks: chunks ?? [], expired, ttl };
+export function sealedRecord(made, key, view, chunks, expired, ttl) {
+  return { made, key, record: view.slice(), chunks: chunks ?? [], expired, ttl };
 }
 
 /** A store hit: `{ value }`. */

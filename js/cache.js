@@ -344,8 +344,8 @@ export class Cache {
 
   /** Stores `value` (overwrites) with a timeout (seconds, null = forever) or `{ timeout, version }`. */
   async set(key, value, timeout) {
-    const made = this.#core.writeKey(key, timeout);
-    await this.#write("set", made, this.#core.seal(made, value, timeout, true));
+    const sealed = this.#core.sealNew(key, value, timeout);
+    await this.#write("set", sealed.made, sealed);
   }
 
   /** Stores `value` only if `key` is missing or expired; true if it stored. */

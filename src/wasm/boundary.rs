@@ -25,11 +25,12 @@ extern "C" {
     fn to_text(value: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = isWellFormed)]
     fn is_well_formed(value: &JsValue) -> Result<bool, JsValue>;
-    /// `{ key, record, chunks, expired, ttl }` made in one call (`chunks` null for none); JS
-    /// copies `record` out of wasm memory.
+    /// `{ made, key, record, chunks, expired, ttl }` made in one call (`made` undefined unless
+    /// echoed, `chunks` null for none); JS copies `record` out of wasm memory.
     #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = sealedRecord)]
     pub fn sealed_record(
+        made: Option<&str>,
         key: &str,
         record: &[u8],
         chunks: JsValue,

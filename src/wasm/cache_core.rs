@@ -22,6 +22,7 @@ use crate::interop::django::Backend;
 use limits::{parse_limits, KNOWN};
 mod lease;
 mod records;
+mod seal;
 mod stamps;
 
 /// A memory-tier entry that says "deleted here": reads miss without asking the store.
