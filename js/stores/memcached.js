@@ -1,7 +1,7 @@
 // stores.memcached(servers): memcached over its meta protocol, on one server or many. The
 // protocol lines and the choice of server come from the wasm core (src/protocol/); this file
 // owns the sockets: one connection per server, reused, requests pipelined on it.
-import { __mcCommand, __mcReply, __mcServers } from "../edgecache.js";
+import { __mcCommand, __mcReply, __mcServers, __mcStore } from "../edgecache.js";
 import { codedError, typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 import { runtimeSockets } from "../sockets.js";
@@ -11,7 +11,6 @@ const [GET, GET_CAS, SET, ADD, CAS, DELETE, FLUSH_ALL] = [0, 1, 2, 3, 4, 5, 7];
 /** The memcached adapter's view whose items carry their client flags (format "django"). */
 export const DJANGO_ITEMS = Symbol("edgecache.memcached.djangoItems");
 const [VALUE, DONE, MISS, OK, SERVER_ERROR] = [0, 1, 5, 7, 8];
-const CRLF = new Uint8Array([13, 10]);
 const EMPTY = new Uint8Array(0);
 // memcached's default item limit is 1 MiB including the item's header and key: values up to
 // 1 KiB less fit with any key (larger ones are chunked by the Cache).
@@ -221,11 +220,16 @@ export function memcached(servers, options = {}) {
     }
     return c;
   };
-  /** Indices of `keys` grouped by the live server that holds them. */
-  const route = (keys) => {
+  /** The live servers (none: STORE_UNAVAILABLE); `keys` going elsewhere than usual count as failovers. */
+  const liveOrThrow = (keys) => {
     const servers = live();
     if (servers.length === 0) throw codedError("STORE_UNAVAILABLE", "every memcached server is down");
-    if (servers.length < names.length) stats.failovers += keys.length;
+    if (servers.length < names.length) stats.failovers += keys;
+    return servers;
+  };
+  /** Indices of `keys` grouped by the live server that holds them. */
+  const route = (keys) => {
+    const servers = liveOrThrow(keys.length);
     if (servers.length === 1) return new Map([[servers[0], keys.map((_, i) => i)]]);
     const chosen = __mcServers(keys, servers);
     const groups = new Map();
@@ -249,10 +253,12 @@ export function memcached(servers, options = {}) {
     if (failures.size > 0) failures.delete(server); // it answered: back to deadTimeout
     return replies;
   };
-  const one = async (key, bytes, count = 1) => {
-    const [[server]] = route([key]);
-    return send(server, bytes, count);
+  /** The live server that holds `key`: route() for one key, without its batch arrays and Map. */
+  const serverOf = (key) => {
+    const servers = liveOrThrow(1);
+    return servers.length === 1 ? servers[0] : servers[__mcServers([key], servers)[0]];
   };
+  const one = (key, bytes, count = 1) => send(serverOf(key), bytes, count);
   // An item as the Cache sees it: its data, or (framed, for format "django") its client flags
   // (4 bytes, big-endian) then its data, as Django's PyMemcacheCache tells values apart.
   const item = (reply, framed) => {
@@ -267,7 +273,7 @@ export function memcached(servers, options = {}) {
   const store = (op, key, value, ttl, cas, framed) => {
     const flags = framed ? new DataView(value.buffer, value.byteOffset, 4).getUint32(0) : 0;
     const data = framed ? value.subarray(4) : value;
-    return concat([line(op, key, data.length, ttl, cas, flags), data, CRLF]);
+    return __mcStore(op, key, data, ttl ?? NaN, cas ?? EMPTY, Date.now(), flags);
   };
 
   /** Empties every server (flush_all): what clear() does here, for every cache on them. */

@@ -36,6 +36,26 @@ pub fn mc_command(
     command_line_with_flags(command, key, length as usize, ttl, cas, now / 1000.0, flags).js()
 }
 
+/// A whole storage command: the command line of `op` for `data`, then `data` and CRLF, in one
+/// buffer (one Uint8Array for JS to write, not a line joined to the data there).
+#[wasm_bindgen(js_name = __mcStore, skip_typescript)]
+pub fn mc_store(
+    op: u8,
+    key: &str,
+    data: &[u8],
+    ttl: f64,
+    cas: &[u8],
+    now: f64,
+    flags: u32,
+) -> Result<Vec<u8>, JsValue> {
+    let length = u32::try_from(data.len()).map_err(|_| JsValue::from_str("value too long"))?;
+    let mut out = mc_command(op, key, length, ttl, cas, now, flags)?;
+    out.reserve_exact(data.len() + 2);
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\r\n");
+    Ok(out)
+}
+
 /// `[status, length, casStart, casEnd, flags]` of a reply line (status: 0 value, 1 done, 2 not
 /// stored, 3 exists, 4 not found, 5 miss, 6 no-op, 7 OK, 8 server error; no CAS: 0, 0), or
 /// a coded error.
