@@ -388,6 +388,16 @@ export function encodeValue(value, limit) {
   }
 }
 
+/**
+ * Copies `from[0..length]` to `to` at `at`; returns `length`. A short run is copied by hand: a
+ * subarray view per call costs more than the loop.
+ */
+export function copyBytes(from, length, to, at) {
+  if (length <= 64) for (let i = 0; i < length; i++) to[at + i] = from[i];
+  else to.set(from.subarray(0, length), at);
+  return length;
+}
+
 /** Bytes `encodeInto` could not place, until `takeEncoded` copies them (no caller code runs between). */
 let pending = null;
 
@@ -427,11 +437,7 @@ export function encodeInto(value, limit, dest) {
  * `fresh`: `bytes` is nobody else's (a writer's buffer is reused, so it is copied).
  */
 function place(bytes, length, dest, fresh) {
-  if (length <= dest.length) {
-    if (length <= 64) for (let i = 0; i < length; i++) dest[i] = bytes[i];
-    else dest.set(bytes.subarray(0, length));
-    return length;
-  }
+  if (length <= dest.length) return copyBytes(bytes, length, dest, 0);
   pending = fresh ? bytes.subarray(0, length) : bytes.slice(0, length);
   return -length;
 }

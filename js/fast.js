@@ -8,7 +8,7 @@
 // result array is allocated. Other values and errors are fetched with `__take`.
 import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast } from "./edgecache.js";
 import { isWellFormed } from "./boundary.js";
-import { encodeWith } from "./encode.js";
+import { copyBytes, encodeWith } from "./encode.js";
 import { decodeValue } from "./decode.js";
 
 const MISS = -1;
@@ -127,13 +127,7 @@ function copyAfterKey(encoded, length) {
   keyLength = writeKey(pendingKey);
   if (keyLength < 0) return -1;
   reserve(keyLength + length);
-  const at = base + keyLength;
-  // A short value is copied by hand: a subarray view per set costs more than the loop. The
-  // view in a local: a module variable is reloaded on every iteration.
-  const to = bytes;
-  if (length <= 64) for (let i = 0; i < length; i++) to[at + i] = encoded[i];
-  else to.set(encoded.subarray(0, length), at);
-  return length;
+  return copyBytes(encoded, length, bytes, base + keyLength);
 }
 
 /**

@@ -220,11 +220,11 @@ export function memcached(servers, options = {}) {
     }
     return c;
   };
-  /** The live servers (none: STORE_UNAVAILABLE); `keys` going elsewhere than usual count as failovers. */
-  const liveOrThrow = (keys) => {
+  /** The live servers (none: STORE_UNAVAILABLE); with one down, `count` keys count as failovers. */
+  const liveOrThrow = (count) => {
     const servers = live();
     if (servers.length === 0) throw codedError("STORE_UNAVAILABLE", "every memcached server is down");
-    if (servers.length < names.length) stats.failovers += keys;
+    if (servers.length < names.length) stats.failovers += count;
     return servers;
   };
   /** Indices of `keys` grouped by the live server that holds them. */

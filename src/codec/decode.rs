@@ -169,7 +169,8 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn byte(&mut self) -> Result<u8> {
+    #[inline]
+    pub(super) fn byte(&mut self) -> Result<u8> {
         let (&b, rest) = self
             .rest
             .split_first()
@@ -178,7 +179,8 @@ impl<'a> Decoder<'a> {
         Ok(b)
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+    #[inline]
+    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         if n > self.rest.len() {
             return Err(corrupt("truncated"));
         }
@@ -198,7 +200,8 @@ impl<'a> Decoder<'a> {
         std::str::from_utf8(self.take(n)?).map_err(|_| corrupt("string is not UTF-8"))
     }
 
-    fn varint(&mut self) -> Result<usize> {
+    #[inline]
+    pub(super) fn varint(&mut self) -> Result<usize> {
         let mut n: u64 = 0;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -212,7 +215,8 @@ impl<'a> Decoder<'a> {
 
     /// A container length; each element takes at least one byte, so a length larger than
     /// what is left is corrupt (this also bounds allocations made from it).
-    fn count(&mut self, tokens_per_element: usize) -> Result<usize> {
+    #[inline]
+    pub(super) fn count(&mut self, tokens_per_element: usize) -> Result<usize> {
         let n = self.varint()?;
         if n.saturating_mul(tokens_per_element) > self.rest.len() {
             return Err(corrupt("container longer than its bytes"));
@@ -221,7 +225,7 @@ impl<'a> Decoder<'a> {
     }
 }
 
-fn check_elements(kind: BinaryKind, payload: &[u8]) -> Result<()> {
+pub(super) fn check_elements(kind: BinaryKind, payload: &[u8]) -> Result<()> {
     if payload.len() % kind.element_size() == 0 {
         Ok(())
     } else {
@@ -229,6 +233,6 @@ fn check_elements(kind: BinaryKind, payload: &[u8]) -> Result<()> {
     }
 }
 
-fn corrupt(what: &str) -> Error {
+pub(super) fn corrupt(what: &str) -> Error {
     Error::Corrupt(what.to_string())
 }

@@ -2,8 +2,9 @@
 //! reader ([`super::reencode`]), but no token is built. A set checks every value JS encoded,
 //! and the token walk cost about as much as the rest of the set (bench/OBJECT-RESULTS.md).
 
+use super::decode::{check_elements, corrupt};
 use super::*;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Checks that `bytes` is one complete, well-formed value (for untrusted input).
 ///
@@ -13,99 +14,53 @@ use crate::error::{Error, Result};
 /// assert!(validate(&[0x03, 0x19, 0x05]).is_err()); // an array of 5 with nothing in it
 /// ```
 pub fn validate(bytes: &[u8]) -> Result<()> {
-    match bytes.split_first() {
-        Some((&TAG_STRUCTURED, rest)) => structured(rest),
-        _ => decode(bytes).map(|_| ()),
-    }
-}
-
-/// One token tree filling `b` exactly; iterative, so depth cannot overflow the stack.
-fn structured(b: &[u8]) -> Result<()> {
-    let mut at = 0;
-    // Values still to read.
+    let Value::Structured(mut d) = decode(bytes)? else {
+        return Ok(());
+    };
+    // Values still to read; iterative, so depth cannot overflow the stack. The decoder's cursor
+    // reads lengths and skips payloads; no token is made.
     let mut pending: usize = 1;
     while pending > 0 {
         pending -= 1;
-        let tag = *b.get(at).ok_or_else(truncated)?;
-        at += 1;
-        match tag {
-            T_UNDEFINED | T_HOLE | T_NULL | T_FALSE | T_TRUE => {}
-            T_NUMBER | T_DATE => at = skip(b, at, 8)?,
+        let children = match d.byte()? {
+            T_UNDEFINED | T_HOLE | T_NULL | T_FALSE | T_TRUE => 0,
+            T_NUMBER | T_DATE => {
+                d.take(8)?;
+                0
+            }
             T_BIGINT => {
-                let (n, from) = varint(b, at)?;
-                at = skip(b, from, n)?;
+                let n = d.varint()?;
+                d.take(n)?;
+                0
             }
             T_STRING => {
-                let (n, from) = varint(b, at)?;
-                at = skip(b, from, n)?;
-                let text = &b[from..at];
+                let n = d.varint()?;
+                let text = d.take(n)?;
                 // Most strings are ASCII: a plain loop beats from_utf8's set-up on short ones.
                 if !text.is_ascii() && std::str::from_utf8(text).is_err() {
                     return Err(corrupt("string is not UTF-8"));
                 }
+                0
             }
             T_BINARY => {
-                let code = *b.get(at).ok_or_else(truncated)?;
-                let kind = BinaryKind::from_code(code).ok_or_else(|| corrupt("kind"))?;
-                let (n, from) = varint(b, at + 1)?;
-                at = skip(b, from, n)?;
-                if n % kind.element_size() != 0 {
-                    return Err(corrupt("binary length is not a whole number of elements"));
-                }
+                let kind = BinaryKind::from_code(d.byte()?).ok_or_else(|| corrupt("kind"))?;
+                let n = d.varint()?;
+                check_elements(kind, d.take(n)?)?;
+                0
             }
-            T_ARRAY | T_SET | T_OBJECT | T_MAP => {
-                let (n, from) = varint(b, at)?;
-                at = from;
-                let per = if matches!(tag, T_ARRAY | T_SET) { 1 } else { 2 };
-                // Each element takes at least a byte: a longer count is corrupt, which also
-                // keeps `pending` from overflowing.
-                if n.saturating_mul(per) > b.len() - at {
-                    return Err(corrupt("container longer than its bytes"));
-                }
-                pending = pending
-                    .checked_add(n * per)
-                    .ok_or_else(|| corrupt("length overflow"))?;
-            }
+            T_ARRAY | T_SET => d.count(1)?,
+            T_OBJECT | T_MAP => d.count(2)? * 2,
             _ => return Err(corrupt("unknown token")),
-        }
+        };
+        pending = pending
+            .checked_add(children)
+            .ok_or_else(|| corrupt("length overflow"))?;
     }
-    if at == b.len() {
+    if d.is_done() {
         Ok(())
     } else {
         Err(corrupt("trailing bytes"))
     }
-}
-
-/// The index after `n` bytes from `at`, if `b` has them.
-fn skip(b: &[u8], at: usize, n: usize) -> Result<usize> {
-    match at.checked_add(n) {
-        Some(end) if end <= b.len() => Ok(end),
-        _ => Err(truncated()),
-    }
-}
-
-/// An unsigned LEB128 at `at`: its value and the index after it.
-fn varint(b: &[u8], mut at: usize) -> Result<(usize, usize)> {
-    let mut n: u64 = 0;
-    for shift in (0..64).step_by(7) {
-        let byte = *b.get(at).ok_or_else(truncated)?;
-        at += 1;
-        n |= ((byte & 0x7f) as u64) << shift;
-        if byte & 0x80 == 0 {
-            return usize::try_from(n)
-                .map(|n| (n, at))
-                .map_err(|_| corrupt("length"));
-        }
-    }
-    Err(corrupt("varint too long"))
-}
-
-fn truncated() -> Error {
-    corrupt("truncated")
-}
-
-fn corrupt(what: &str) -> Error {
-    Error::Corrupt(what.to_string())
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -7,7 +7,7 @@ use crate::persist::{self, record, Sealed};
 use crate::wasm::args;
 use crate::wasm::boundary;
 use crate::wasm::errors::{to_js, IntoJs};
-use crate::Error;
+use crate::{Error, Timeout};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -106,7 +106,8 @@ impl CacheCore {
         timeout_or_options: JsValue,
         remember: bool,
     ) -> Result<JsValue, JsValue> {
-        self.seal_with(made, &value, &timeout_or_options, remember, false)
+        let (timeout, _) = args::write_options(&timeout_or_options).js()?;
+        self.seal_with(made, &value, timeout, &timeout_or_options, remember, false)
     }
 
     /// `writeKey(key, timeout)` then `seal(made, value, timeout, true)` in one call: the
@@ -118,22 +119,25 @@ impl CacheCore {
         value: JsValue,
         timeout_or_options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let (_, version) = args::write_options(&timeout_or_options).js()?;
+        // The options are read once, for the key's version and the record's timeout.
+        let (timeout, version) = args::write_options(&timeout_or_options).js()?;
         let made = self.keys.make(&self.config, &key, version)?;
-        self.seal_with(&made, &value, &timeout_or_options, true, true)
+        self.seal_with(&made, &value, timeout, &timeout_or_options, true, true)
     }
 }
 
 impl CacheCore {
+    /// `seal` with the write's `timeout` already read from `timeout_or_options` (which still
+    /// gives the tags and windows).
     fn seal_with(
         &self,
         made: &str,
         value: &JsValue,
+        timeout: Timeout,
         timeout_or_options: &JsValue,
         remember: bool,
         echo: bool,
     ) -> Result<JsValue, JsValue> {
-        let (timeout, _) = args::write_options(timeout_or_options).js()?;
         let meta = args::write_meta(timeout_or_options).js()?;
         let bytes = match super::super::boundary::encode(value, usize::MAX)? {
             super::super::boundary::Encoded::Bytes(bytes) => bytes,
