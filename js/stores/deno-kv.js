@@ -3,6 +3,25 @@ import { knownOptions, typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 
 const GET_MANY = 10; // Deno KV's getMany limit
+const BUSY_TRIES = 10; // a local SQLite file shared by processes answers "database is locked"
+
+/**
+ * Runs `op` again while a file-backed Deno KV says another process holds its write lock
+ * (SQLite's BUSY, thrown as "database is locked"; the transaction did not commit, so a retry
+ * is safe). Backoff 1, 2, 4 … 64 ms with jitter, about 0.4 s at most; any other error, or
+ * the last BUSY, is thrown unchanged.
+ */
+async function unlocked(op) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op();
+    } catch (error) {
+      if (attempt >= BUSY_TRIES || !/database is locked/.test(error?.message)) throw error;
+      const ms = Math.min(64, 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, ms * (0.5 + Math.random())));
+    }
+  }
+}
 
 /**
  * A store adapter over a `Deno.Kv` (Deno.openKv(), Deno Deploy, or @deno/kv in Node). Keys
@@ -24,23 +43,23 @@ export function denoKV(kv, settings = {}) {
     // 2 KiB per key, minus room for the prefix; 64 KiB per value, minus the clone header.
     limits: { maxKeyBytes: 1900, maxValueBytes: 65000, minTtl: 0 },
     async get(key) {
-      return (await kv.get(full(key))).value ?? null;
+      return (await unlocked(() => kv.get(full(key)))).value ?? null;
     },
     async getMany(keys) {
       const out = [];
       for (let i = 0; i < keys.length; i += GET_MANY) {
-        const entries = await kv.getMany(keys.slice(i, i + GET_MANY).map(full));
+        const entries = await unlocked(() => kv.getMany(keys.slice(i, i + GET_MANY).map(full)));
         for (const entry of entries) out.push(entry.value ?? null);
       }
       return out;
     },
     async put(key, value, { ttl } = {}) {
-      await kv.set(full(key), value, options(ttl));
+      await unlocked(() => kv.set(full(key), value, options(ttl)));
     },
     async delete(key) {
-      const entry = await kv.get(full(key));
+      const entry = await unlocked(() => kv.get(full(key)));
       if (entry.versionstamp === null) return false;
-      await kv.delete(full(key));
+      await unlocked(() => kv.delete(full(key)));
       return true;
     },
     async *list(keyPrefix) {
@@ -50,9 +69,9 @@ export function denoKV(kv, settings = {}) {
       }
     },
     async compareAndSwap(key, expected, value, { ttl } = {}) {
-      const current = await kv.get(full(key));
+      const current = await unlocked(() => kv.get(full(key)));
       if (!sameBytes(current.value, expected)) return false;
-      const result = await kv.atomic().check(current).set(full(key), value, options(ttl)).commit();
+      const result = await unlocked(() => kv.atomic().check(current).set(full(key), value, options(ttl)).commit());
       return result.ok;
     },
   };

@@ -31,6 +31,17 @@ function oneComputed(answers) {
   assert.equal(answers.reduce((n, a) => n + a.leaseTimeouts, 0), 0, "no waiter gave up");
 }
 
+/** Runs `ops` in a fresh deno process with one Cache over the Deno KV file `kv` in `work`. */
+function denoInstance(work, kv) {
+  const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
+  return async (ops) => {
+    const { stdout } = await promisify(execFile)(deno, ["run", "--unstable-kv", `--allow-read=${root},${work}`, `--allow-write=${work}`, join(root, "tests/runtimes/deno-instance.mjs"), kv, JSON.stringify(ops)], {
+      env: { ...process.env, DENO_DIR: join(work, "deno-dir"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+    });
+    return JSON.parse(stdout.trim());
+  };
+}
+
 test("workerd: fresh instances in two isolates over one D1 database call the factory once", async () => {
   const worker = (name) => ({ name, ...workerOptions("worker-instance.mjs", { kvNamespaces: { KV: "kv" }, d1Databases: { DB: "shared-d1" } }) });
   const mf = new Miniflare({ workers: [worker("a"), worker("b")] });
@@ -50,21 +61,31 @@ test("workerd: fresh instances in two isolates over one D1 database call the fac
 });
 
 test("deno: separate processes over one file-backed Deno KV call the factory once", async () => {
-  const deno = join(root, "node_modules/@deno/linux-x64-glibc/deno");
   const work = mkdtempSync(join(tmpdir(), "edgecache-deno-lease-"));
   const kv = join(work, "kv.sqlite");
-  const run = async (ops) => {
-    const { stdout } = await promisify(execFile)(deno, ["run", "--unstable-kv", `--allow-read=${root},${work}`, `--allow-write=${work}`, join(root, "tests/runtimes/deno-instance.mjs"), kv, JSON.stringify(ops)], {
-      env: { ...process.env, DENO_DIR: join(work, "deno-dir"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-    });
-    return JSON.parse(stdout.trim());
-  };
+  const run = denoInstance(work, kv);
   try {
     await run([{ op: "get", key: "warm" }]); // creates the database file
     // Process start-up varies by hundreds of ms: the factory outlasts it, so every process
     // arrives while the first holds the lease (or after its value is written).
     const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => run([{ op: "leased", key: "hot", ms: 2000, name: `p${i}` }])));
     oneComputed(answers.map((a) => a[0]));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test("deno: processes writing one file-backed Deno KV at once wait out its lock: no error, no lost increment", async () => {
+  // SQLite answers a writer that finds the file locked by another process with "database is
+  // locked"; the adapter retries it. Four processes increment one counter 40 times each.
+  const work = mkdtempSync(join(tmpdir(), "edgecache-deno-busy-"));
+  const kv = join(work, "kv.sqlite");
+  const run = denoInstance(work, kv);
+  try {
+    await run([{ op: "set", key: "n", value: 0 }]);
+    const answers = await Promise.all(Array.from({ length: 4 }, () => run([{ op: "count", key: "n", times: 40 }])));
+    assert.deepEqual(answers.map((a) => a[0].errors), [[], [], [], []], "no store error reached the cache");
+    assert.deepEqual(await run([{ op: "get", key: "n" }]), [160], "every increment landed once");
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -45,6 +45,20 @@ export function makeInstance(Cache, store) {
           out.push({ value, computed, leasesAcquired, leaseWaits, leaseTimeouts, errors });
           break;
         }
+        case "count": {
+          // o.times atomic increments from this process, each a compare-and-swap on the store.
+          const errors = [];
+          const counter = new Cache({ store, keyPrefix: "shared", memory: false, storeTimeout: 10, onError: (e) => errors.push(String(e?.message ?? e)) });
+          for (let i = 0; i < o.times; i++) {
+            try {
+              await counter.incr(o.key);
+            } catch (e) {
+              errors.push(String(e?.message ?? e));
+            }
+          }
+          out.push({ errors });
+          break;
+        }
         case "advance":
           clock.t += o.seconds * 1000;
           out.push(null);
