@@ -34,12 +34,14 @@ let base = 0;
 let capacity = 0;
 let nativeFor; // optional: buffer -> { decodeAscii, encodeUtf8 }, faster than the defaults
 let decodeAscii = (start, end) => decoder.decode(bytes.subarray(start, end));
+let decodeUtf8; // the runtime's native UTF-8 decoder over wasm memory, where it has one
 let encodeUtf8 = (text, start, max) => encoder.encodeInto(text, bytes.subarray(start, start + max)).written;
 
 /**
  * Called once by each runtime loader with the instance's memory. `native(buffer)`, if given,
  * returns the runtime's faster codecs over that memory buffer: `decodeAscii(start, end)`
- * (a string of ASCII bytes) and `encodeUtf8(text, start, max)` (bytes written, no garbage).
+ * (a string of ASCII bytes), optionally `decodeUtf8(start, end)` (a string of UTF-8 bytes, not
+ * checked), and `encodeUtf8(text, start, max)` (bytes written, no garbage).
  */
 export function attachMemory(wasmMemory, native) {
   memory = wasmMemory;
@@ -58,7 +60,7 @@ function views() {
     bytes = new Uint8Array(buffer);
     words = new Uint32Array(buffer);
     data = new DataView(buffer);
-    if (nativeFor !== undefined) ({ decodeAscii, encodeUtf8 } = nativeFor(buffer));
+    if (nativeFor !== undefined) ({ decodeAscii, decodeUtf8, encodeUtf8 } = nativeFor(buffer));
   }
 }
 
@@ -82,8 +84,8 @@ export function payload(length) {
   const form = words[out + 1];
   if (form === FORM_BYTES) return bytes.slice(start, start + length);
   if (form === FORM_ASCII) return decodeAscii(start, start + length);
-  if (form === FORM_VALUE) return decodeValue(bytes, data, start, start + length, decodeAscii);
-  return decoder.decode(bytes.subarray(start, start + length));
+  if (form === FORM_VALUE) return decodeValue(bytes, data, start, start + length, decodeAscii, decodeUtf8);
+  return decodeUtf8 === undefined ? decoder.decode(bytes.subarray(start, start + length)) : decodeUtf8(start, start + length);
 }
 
 // Longer keys and values take the general path, which refuses an over-budget value before

@@ -15,9 +15,10 @@ import { useSockets } from "./sockets.js";
 // optimised get (seen with --print-opt-code).
 const native = (memory) => {
   const view = Buffer.from(memory);
-  const { latin1Slice, utf8Write } = view;
+  const { latin1Slice, utf8Slice, utf8Write } = view;
   return {
     decodeAscii: typeof latin1Slice === "function" ? (start, end) => latin1Slice.call(view, start, end) : (start, end) => view.toString("latin1", start, end),
+    decodeUtf8: typeof utf8Slice === "function" ? (start, end) => utf8Slice.call(view, start, end) : (start, end) => view.toString("utf8", start, end),
     encodeUtf8: typeof utf8Write === "function" ? (text, start, max) => utf8Write.call(view, text, start, max) : (text, start, max) => view.write(text, start, max, "utf8"),
   };
 };

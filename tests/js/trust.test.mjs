@@ -703,3 +703,21 @@ test("objects are encoded from their own enumerable properties only: a polluted 
     assert.deepEqual(got, { first: 1, second: 2, fourth: 4 });
   }
 });
+
+test("strings in values read back exactly at every length the decoder treats apart: short, Latin-1 fast, native UTF-8", async () => {
+  const cache = new MemoryCache({ maxEntries: 1000 });
+  const tier = new Cache({ store: stores.memory(), memory: false }); // the store path's decoder
+  const alphabets = ["a", "é", "€", "😀", "a€"]; // 1, 2, 3 and 4 UTF-8 bytes, and mixed
+  for (const unit of alphabets) {
+    for (const length of [0, 1, 15, 16, 17, 24, 25, 63, 64, 65, 300]) {
+      const text = unit.repeat(length);
+      const value = { [text.slice(0, 30) || "k"]: text, list: [text, { inner: text }], map: new Map([[text, text]]) };
+      cache.set("v", value);
+      assert.deepEqual(cache.get("v"), value, `${JSON.stringify(unit)} x ${length} through MemoryCache`);
+      cache.set("s", text);
+      assert.equal(cache.get("s"), text);
+      await tier.set("v", value);
+      assert.deepEqual(await tier.get("v"), value, `${JSON.stringify(unit)} x ${length} through a store`);
+    }
+  }
+});
