@@ -7,7 +7,7 @@
 use super::memory_cache::MemoryCache;
 use crate::codec::{self, BinaryKind, Value};
 use crate::{Error, Timeout};
-use std::cell::{RefCell, UnsafeCell};
+use std::cell::{Cell, RefCell, UnsafeCell};
 use wasm_bindgen::prelude::*;
 
 struct Scratch(UnsafeCell<Vec<u8>>);
@@ -170,29 +170,50 @@ pub fn set_fast(
 ) -> i32 {
     let done = scratch_str(0, key_len).and_then(|raw| {
         // Copied before the key is made: a key function, warning, clock or eviction callback
-        // may call back into the cache and reuse the scratch buffer.
-        let encoded = scratch_bytes(key_len + value_len)?[key_len..].to_vec();
-        // (JS sends only short values this way: a long one goes to the general path, which
-        // refuses over-budget values before copying them in.)
-        // Any value JS encoded (js/encode.js): checked whole before it is stored.
-        let checked = match encoded.split_first() {
-            Some((&codec::TAG_ASCII, text)) => text.is_ascii(),
-            _ => codec::validate(&encoded).is_ok(),
-        };
-        if !checked {
-            return Err(super::errors::to_js(Error::invalid(
-                "INVALID_ARGUMENT",
-                "scratch value is not a valid encoded value",
-            )));
-        }
-        let failure = cache.with_key(raw, None, |core, made| {
-            core.insert(made, &encoded, timeout(timeout_kind, seconds));
-            core.take_failure()
-        })?;
-        failure.map_or(Ok(()), |error| Err(super::errors::to_js(error)))
+        // may call back into the cache and reuse the scratch buffer. Into a buffer kept for
+        // it (no allocation per set); taken out while in use, so a set made by a callback
+        // finds it empty and grows its own.
+        let value = &scratch_bytes(key_len + value_len)?[key_len..];
+        let mut encoded = HELD.take();
+        encoded.clear();
+        encoded.extend_from_slice(value);
+        let result = store_encoded(cache, raw, &encoded, timeout(timeout_kind, seconds));
+        HELD.set(encoded);
+        result
     });
     match done {
         Ok(()) => 0,
         Err(error) => leave(error, THROW),
     }
+}
+
+thread_local! {
+    // The buffer set_fast copies a value into.
+    static HELD: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// Checks the bytes JS encoded (js/encode.js) whole and stores them under `raw`'s made key.
+/// (JS sends only short values this way: a long one goes to the general path, which refuses
+/// over-budget values before copying them in.)
+fn store_encoded(
+    cache: &MemoryCache,
+    raw: &str,
+    encoded: &[u8],
+    timeout: Timeout,
+) -> Result<(), JsValue> {
+    let checked = match encoded.split_first() {
+        Some((&codec::TAG_ASCII, text)) => text.is_ascii(),
+        _ => codec::validate(encoded).is_ok(),
+    };
+    if !checked {
+        return Err(super::errors::to_js(Error::invalid(
+            "INVALID_ARGUMENT",
+            "scratch value is not a valid encoded value",
+        )));
+    }
+    let failure = cache.with_key(raw, None, |core, made| {
+        core.insert(made, encoded, timeout);
+        core.take_failure()
+    })?;
+    failure.map_or(Ok(()), |error| Err(super::errors::to_js(error)))
 }

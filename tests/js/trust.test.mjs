@@ -721,3 +721,27 @@ test("strings in values read back exactly at every length the decoder treats apa
     }
   }
 });
+
+test("a key function or warning hook that stores objects while an object is being stored: both values land whole", () => {
+  const cache = new MemoryCache({
+    keyFunction: (key, prefix, version) => {
+      // Runs inside the outer set, after its value was handed over: a nested set of another
+      // object (and a long one, past the buffer the outer value was copied into) must not touch it.
+      if (key.startsWith("outer")) {
+        cache.set(`inner:${key}`, { nested: true, list: [1, 2, 3] });
+        cache.set(`long:${key}`, { text: "z".repeat(5000) });
+      }
+      return `${prefix}:${version}:${key}`;
+    },
+    onWarning: () => cache.set("from-warning", { warned: ["yes"] }),
+  });
+  const outer = { id: 1, name: "outer", tags: ["a", "b"], deep: { x: [null, true, 2.5] } };
+  cache.set("outer", outer);
+  assert.deepEqual(cache.get("outer"), outer);
+  assert.deepEqual(cache.get("inner:outer"), { nested: true, list: [1, 2, 3] });
+  assert.deepEqual(cache.get("long:outer"), { text: "z".repeat(5000) });
+  cache.set("outer with space", outer); // a key warning (a space): the hook stores another object first
+  assert.deepEqual(cache.get("outer with space"), outer);
+  assert.deepEqual(cache.get("from-warning"), { warned: ["yes"] });
+  assert.deepEqual(cache.get("inner:outer with space"), { nested: true, list: [1, 2, 3] });
+});
