@@ -42,13 +42,40 @@ export function keyOptions(o) {
   return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined, django: format === "django", memo: new Map() };
 }
 
-/** Rust's md5 key for `id`, remembered (bounded): a hot page's keys are made once, not per hit. */
-export const remember = (k, id, make) => remembered(k.memo, id, make, MEMO_LIMIT);
+// Page keys remembered per URL (a URL's variants: methods and header values).
+const PAGES_PER_URL = 64;
 
-/** Django's cache_header key of the request's URL. */
+/**
+ * The keys made for `url`, remembered (bounded): `{ header, pages }`, its header key once made
+ * and its page keys by variant. Keyed by the URL string itself, which the request already
+ * holds hashed: a key built per lookup (`"H" + url`) cost more than the look-up.
+ */
+function keysOf(k, url) {
+  let keys = k.memo.get(url);
+  if (keys === undefined) {
+    if (k.memo.size >= MEMO_LIMIT) k.memo.clear();
+    keys = { header: undefined, pages: new Map() };
+    k.memo.set(url, keys);
+  }
+  return keys;
+}
+
+/** Django's cache_header key of the request's URL (Rust's md5 key, made once per URL). */
 export function headerKeyFor(request, k) {
   const url = keyUrl(request.url);
-  return remember(k, `H${url}`, () => __headerKey(k.prefix, url, k.language, k.timeZone));
+  const keys = keysOf(k, url);
+  return (keys.header ??= __headerKey(k.prefix, url, k.language, k.timeZone));
+}
+
+/**
+ * The variant's id among a URL's page keys: the method, then each header value
+ * length-prefixed (`null`, an absent header, as `!`). One-to-one, whatever a value holds:
+ * a value of "\u0001" once shared the id of an absent header and so its page key.
+ */
+function variantId(method, values) {
+  let id = method;
+  for (const v of values) id += v === null ? "\0!" : `\0${v.length}:${v}`;
+  return id;
 }
 
 /**
@@ -66,9 +93,8 @@ export async function getCacheKey(request, { keyPrefix, method = "GET", cache, l
 export function pageKeyFor(request, method, list, k) {
   const values = list.map((name) => headerValue(request, headerName(name)));
   const url = keyUrl(request.url);
-  // Header values cannot hold NUL; \u0001 marks an absent header (Django tells it from an empty one).
-  const id = `P${method} ${url}\0${values.map((v) => v ?? "\u0001").join("\0")}`;
-  return remember(k, id, () => __pageKey(k.prefix, method, url, values, k.language, k.timeZone, k.django));
+  const { pages } = keysOf(k, url);
+  return remembered(pages, variantId(method, values), () => __pageKey(k.prefix, method, url, values, k.language, k.timeZone, k.django), PAGES_PER_URL);
 }
 
 /**

@@ -745,3 +745,31 @@ test("a key function or warning hook that stores objects while an object is bein
   assert.deepEqual(cache.get("from-warning"), { warned: ["yes"] });
   assert.deepEqual(cache.get("inner:outer with space"), { nested: true, list: [1, 2, 3] });
 });
+
+test("cachePage: each combination of Vary header values gets its own page, whatever a value holds", async () => {
+  // A remembered page key once took a header value of "\u0001" for an absent header: a request
+  // without the header was served the page made for that value.
+  const { cachePage } = await import("../../pkg/node.js");
+  for (const keyFormat of ["unambiguous", "django"]) {
+    const page = cachePage(
+      async (request) => new Response(JSON.stringify([request.headers.get("x-a"), request.headers.get("x-b")]), { headers: { vary: "X-A, X-B" } }),
+      { timeout: 60, cache: new MemoryCache({ maxEntries: 1000 }), keyFormat },
+    );
+    const values = [undefined, "", "\u0001", "\u0001\u0001", "1"];
+    const requests = values.flatMap((a) => values.map((b) => {
+      const headers = {};
+      if (a !== undefined) headers["x-a"] = a;
+      if (b !== undefined) headers["x-b"] = b;
+      return [JSON.stringify([a ?? null, b ?? null]), headers];
+    }));
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [expected, headers] of requests) {
+        const body = await (await page(new Request("http://cache.test/variants", { headers }))).text();
+        // Django's own format joins values without separators ("" + "1" meets "1" + ""): there a
+        // shared page is Django's behaviour, but an absent header still never meets "\u0001".
+        if (keyFormat === "unambiguous") assert.equal(body, expected, `pass ${pass}: ${JSON.stringify(headers)}`);
+        else assert.ok(!(headers["x-a"] === undefined && JSON.parse(body)[0] === "\u0001"), `pass ${pass}: ${JSON.stringify(headers)} got ${body}`);
+      }
+    }
+  }
+});
