@@ -14,6 +14,10 @@ const TYPED = [Uint8Array, null, Int8Array, Uint8ClampedArray, Int16Array, Uint1
   Float32Array, Float64Array, BigInt64Array, BigUint64Array, null];
 const { defineProperty } = Object;
 const OBJECT_PROTOTYPE = Object.prototype;
+// The engine's own Map and Set insertion, read once: a host that replaced Map.prototype.set
+// does not see (or change) what a read decodes, as with structuredClone.
+const mapSet = Map.prototype.set;
+const setAdd = Set.prototype.add;
 
 function corrupt(what) {
   const error = new Error(`corrupt value: ${what}`);
@@ -217,14 +221,14 @@ function token(r, depth) {
       const map = new Map();
       for (let i = 0; i < n; i++) {
         const key = token(r, depth + 1);
-        map.set(key, token(r, depth + 1));
+        mapSet.call(map, key, token(r, depth + 1));
       }
       return map;
     }
     case T_SET: {
       const n = r.count(1);
       const set = new Set();
-      for (let i = 0; i < n; i++) set.add(token(r, depth + 1));
+      for (let i = 0; i < n; i++) setAdd.call(set, token(r, depth + 1));
       return set;
     }
     default:

@@ -773,3 +773,26 @@ test("cachePage: each combination of Vary header values gets its own page, whate
     }
   }
 });
+
+test("a host that replaced Map.prototype.set or Set.prototype.add: reads still make the stored Map and Set, and never call it", async () => {
+  const cache = new MemoryCache();
+  const tier = new Cache({ store: stores.memory(), memory: false });
+  const value = { m: new Map([["a", 1], [2, { b: [3] }]]), s: new Set(["x", 4]) };
+  cache.set("v", value);
+  await tier.set("v", value);
+  const { set } = Map.prototype;
+  const { add } = Set.prototype;
+  let called = 0;
+  Map.prototype.set = function () { called++; return this; };
+  Set.prototype.add = function () { called++; return this; };
+  try {
+    assert.deepEqual([...cache.get("v").m], [["a", 1], [2, { b: [3] }]]);
+    assert.deepEqual([...cache.get("v").s], ["x", 4]);
+    assert.equal(called, 0, "the decoder uses the engine's own insertion");
+    // (The async Cache's own bookkeeping uses Maps too: only its answer is checked.)
+    assert.deepEqual([...(await tier.get("v")).m], [["a", 1], [2, { b: [3] }]]);
+  } finally {
+    Map.prototype.set = set;
+    Set.prototype.add = add;
+  }
+});
