@@ -2,7 +2,7 @@
 // letting a caller's code throw through wasm frames: every import here is declared `catch`
 // in src/wasm (boundary.rs, iterables.rs); engine errors come back coded, a caller's own
 // errors unchanged. The value encoder is js/encode.js.
-import { describe, fromEngine } from "./encode.js";
+import { describe, fromEngine, withCode } from "./encode.js";
 
 const { isArray } = Array;
 const { getPrototypeOf } = Object;
@@ -34,9 +34,7 @@ export function toText(v) {
  */
 export function coded(error, code, message) {
   if (!fromEngine(error)) return error;
-  const out = new TypeError(`${message}: ${describe(error)}`, { cause: error });
-  out.code = code;
-  return out;
+  return withCode(new TypeError(`${message}: ${describe(error)}`, { cause: error }), code);
 }
 
 /** The items of an iterable argument, as an array (coded errors: see `coded`). */

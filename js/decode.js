@@ -3,6 +3,8 @@
 // values it validated, and this decoder still checks every bound). No wasm call happens while
 // it runs, so the memory views stay valid.
 
+import { defineOwn, withCode } from "./encode.js";
+
 const T_UNDEFINED = 0x10, T_NULL = 0x11, T_FALSE = 0x12, T_TRUE = 0x13, T_NUMBER = 0x14;
 const T_BIGINT = 0x15, T_STRING = 0x16, T_DATE = 0x17, T_BINARY = 0x18, T_ARRAY = 0x19;
 const T_OBJECT = 0x1a, T_MAP = 0x1b, T_SET = 0x1c, T_HOLE = 0x1d;
@@ -12,7 +14,6 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 // Codec kind byte -> constructor (codec::BinaryKind); 1 is ArrayBuffer, 12 DataView.
 const TYPED = [Uint8Array, null, Int8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
   Float32Array, Float64Array, BigInt64Array, BigUint64Array, null];
-const { defineProperty } = Object;
 const OBJECT_PROTOTYPE = Object.prototype;
 // The engine's own Map and Set insertion, read once: a host that replaced Map.prototype.set
 // does not see (or change) what a read decodes, as with structuredClone.
@@ -20,13 +21,18 @@ const mapSet = Map.prototype.set;
 const setAdd = Set.prototype.add;
 
 function corrupt(what) {
-  const error = new Error(`corrupt value: ${what}`);
-  error.code = "CORRUPT_VALUE";
-  return error;
+  return withCode(new Error(`corrupt value: ${what}`), "CORRUPT_VALUE");
 }
 
 /** A cursor over `bytes` (a view of wasm memory) from `at` to `end`. */
 class Reader {
+  // Declared fields: defined on the instance, never a host's Object.prototype setter.
+  bytes;
+  view;
+  at;
+  end;
+  ascii;
+  utf8;
   constructor(bytes, view, at, end, ascii, utf8) {
     this.bytes = bytes;
     this.view = view;
@@ -211,7 +217,7 @@ function token(r, depth) {
         const value = token(r, depth + 1);
         // An own data property, as JSON.parse makes: a name Object.prototype has ("__proto__",
         // or an accessor the host defined) gets one defined, so no setter ever runs.
-        if (name in OBJECT_PROTOTYPE) defineProperty(object, name, { value, writable: true, enumerable: true, configurable: true });
+        if (name in OBJECT_PROTOTYPE) defineOwn(object, name, value);
         else object[name] = value;
       }
       return object;

@@ -40,11 +40,26 @@ const { getPrototypeOf, keys: objectKeys } = Object;
 const { isView } = ArrayBuffer;
 const encoder = new TextEncoder();
 
+const { defineProperty } = Object;
+
+/**
+ * Gives `object` the own data property `name`, as an object literal would: never through a
+ * setter a host put on Object.prototype under that name. (The descriptor has no prototype, so
+ * an inherited `get` or `set` cannot turn it into an accessor descriptor.) Returns `object`.
+ */
+export function defineOwn(object, name, value) {
+  defineProperty(object, name, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+  return object;
+}
+
+/** `error` with this package's stable `code` property (js/errors.js and the Rust core use it). */
+export function withCode(error, code) {
+  return defineOwn(error, "code", code);
+}
+
 /** A coded TypeError of this package (`cause`: what the engine or a caller threw). */
 function unserializable(message, cause) {
-  const error = new TypeError(message, cause === undefined ? undefined : { cause });
-  error.code = "UNSERIALIZABLE_VALUE";
-  return error;
+  return withCode(new TypeError(message, cause === undefined ? undefined : { cause }), "UNSERIALIZABLE_VALUE");
 }
 
 /** True when `brand` accepts `v` as its receiver (the intrinsic check of a built-in type). */
@@ -105,6 +120,12 @@ function bigintBytes(n) {
 
 /** A growable byte buffer with the codec's primitives. */
 class Writer {
+  // Fields declared, so each is defined on the instance: an assignment to one never reaches a
+  // setter a host put on Object.prototype under the same name (as `polluted` once did).
+  bytes;
+  view;
+  length;
+  polluted;
   constructor() {
     this.bytes = new Uint8Array(1024);
     this.view = new DataView(this.bytes.buffer);

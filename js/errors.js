@@ -1,16 +1,16 @@
 // Errors thrown by the JS side, shaped like the Rust core's: a stable `code` property.
+import { defineOwn, withCode } from "./encode.js";
+
+export { defineOwn, withCode };
 
 /** A TypeError (bad argument or option) with `code`. */
 export function typeError(code, message) {
-  const error = new TypeError(message);
-  error.code = code;
-  return error;
+  return withCode(new TypeError(message), code);
 }
 
-/** An Error with `code` (and a `name` when one is given). */
-export function codedError(code, message, name) {
-  const error = new Error(message);
-  error.code = code;
+/** An Error with `code` (and a `name` and a `cause` when given). */
+export function codedError(code, message, name, cause) {
+  const error = withCode(new Error(message, cause === undefined ? undefined : { cause }), code);
   if (name) error.name = name;
   return error;
 }

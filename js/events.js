@@ -18,6 +18,8 @@ export class Events {
   #running = false;
   /** Counts what listeners threw (`hookErrors`). */
   counts;
+  /** The name events carry. (Declared: defined on the instance, never a host's setter.) */
+  name;
 
   constructor(name, types, counts = {}) {
     this.name = name;

@@ -2,6 +2,7 @@
 import { Buffer } from "node:buffer";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { useRandom } from "./boundary.js";
+import { codedError } from "./errors.js";
 import { initSync } from "./edgecache.js";
 import { ready } from "./ready.js";
 import { nodeSockets } from "./sockets-node.js";
@@ -50,9 +51,7 @@ function wasmBytes() {
     return readFileSync(url);
   } catch (error) {
     if (error?.code !== "ENOENT") throw error;
-    const missing = new Error(`edgecache: ${url.pathname} is missing. A Node bundle must keep edgecache external (esbuild --external:edgecache) or ship edgecache_bg.wasm beside the bundle (copy it from node_modules/edgecache/).`, { cause: error });
-    missing.code = "WASM_NOT_FOUND";
-    throw missing;
+    throw codedError("WASM_NOT_FOUND", `edgecache: ${url.pathname} is missing. A Node bundle must keep edgecache external (esbuild --external:edgecache) or ship edgecache_bg.wasm beside the bundle (copy it from node_modules/edgecache/).`, undefined, error);
   }
 }
 

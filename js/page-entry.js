@@ -19,6 +19,20 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** A stored page's metadata and the facts a hit needs from it (shared: never mutated). */
 export class PageEntry {
+  // Declared fields: defined on the instance, never a host's Object.prototype setter.
+  status;
+  statusText;
+  headers;
+  fresh;
+  swr;
+  sie;
+  cacheControl;
+  vary;
+  etag;
+  lastModified;
+  ageOrigin;
+  servesAuthorized;
+  servesAnonymous;
   constructor(meta) {
     this.status = meta.status;
     this.statusText = meta.statusText ?? "";

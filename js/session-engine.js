@@ -15,6 +15,11 @@ export function expiryOf(value) {
 
 /** Where session data lives: the cache alone, or a durable store behind it. */
 export class Engine {
+  // Declared fields: defined on the instance, never a host's Object.prototype setter.
+  cache;
+  prefix;
+  db;
+  clock;
   constructor(cache, prefix, db, clock) {
     this.cache = cache;
     this.prefix = prefix;

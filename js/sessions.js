@@ -40,16 +40,17 @@ export class Session {
   /** The value of #changes that cycleKey's write captured, or -1: saving that again is a no-op. */
   #storedAt = -1;
 
+  /** True once the handler read or wrote the session. (Declared fields: see Writer in encode.js.) */
+  accessed = false;
+  /** True once the handler changed the session. */
+  modified = false;
+
   /** @internal */
   constructor(engine, settings, key, data) {
     this.#engine = engine;
     this.#settings = settings;
     this.#key = key;
     this.#data = data;
-    /** True once the handler read or wrote the session. */
-    this.accessed = false;
-    /** True once the handler changed the session. */
-    this.modified = false;
   }
 
   /** The session key, or null before the session is first saved. */

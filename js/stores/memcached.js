@@ -27,6 +27,12 @@ class Connection {
   #socket = null;
   #failed = null;
   #watchdog = null; // one timer for the oldest request, not one per request
+  // Declared fields: defined on the instance, never a host's Object.prototype setter.
+  server;
+  maxValue;
+  timeout;
+  onFailure;
+  ready;
 
   constructor(server, open, timeout, maxValue, onFailure) {
     this.server = server;

@@ -259,11 +259,9 @@ pub fn refresh_policy(v: &JsValue) -> Result<crate::RefreshPolicy, Error> {
 
 /// `{ value, state }` for a read that found something to serve.
 pub fn served(value: JsValue, state: crate::Serve) -> JsValue {
-    let out = Object::new();
-    // Defining properties on a fresh plain object cannot fail.
-    let _ = Reflect::set(&out, &"value".into(), &value);
-    let _ = Reflect::set(&out, &"state".into(), &state.as_str().into());
-    out.into()
+    let out = Object::new().into();
+    super::boundary::define_own(&out, "value", &value);
+    super::boundary::define_own(&out, "state", &state.as_str().into())
 }
 
 /// getOrSet's second argument is required (Django raises TypeError without it).

@@ -11,6 +11,10 @@ extern "C" {
     fn encode_into(value: &JsValue, limit: f64, dest: &mut [u8]) -> Result<f64, JsValue>;
     #[wasm_bindgen(js_name = takeEncoded)]
     fn take_encoded(dest: &mut [u8]);
+    /// Gives `object` the own data property `name` as an object literal would: never through
+    /// a setter a host put on Object.prototype. Cannot throw on a fresh, extensible object.
+    #[wasm_bindgen(js_name = defineOwn)]
+    pub fn define_own(object: &JsValue, name: &str, value: &JsValue) -> JsValue;
 }
 
 /// Bytes offered to JS to encode a value into: most values fit, and the rest take a second call.

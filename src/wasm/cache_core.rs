@@ -11,7 +11,7 @@ use super::values;
 use crate::persist::record::Record;
 use crate::persist::StoreLimits;
 use crate::{CacheConfig, Clock, Error, LocMemCache, Rng, Timeout};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -53,8 +53,7 @@ enum Live {
 }
 
 fn set(object: &Object, name: &str, value: &JsValue) {
-    // Defining a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(object, &name.into(), value);
+    super::boundary::define_own(object, name, value);
 }
 
 impl CacheCore {

@@ -2,7 +2,6 @@
 //! each with a stable `code` property.
 
 use crate::Error;
-use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The JS error for a core error.
@@ -16,9 +15,7 @@ pub fn to_js(error: Error) -> JsValue {
     if matches!(error, Error::InvalidCacheKey(_)) {
         js.set_name("InvalidCacheKey");
     }
-    // Setting a property on a fresh Error cannot fail.
-    let _ = Reflect::set(&js, &"code".into(), &error.code().into());
-    js.into()
+    super::boundary::define_own(&js, "code", &error.code().into())
 }
 
 /// Shorthand: a core result into a JS result.

@@ -5,7 +5,7 @@ use super::args::{prop, type_name};
 use super::errors::IntoJs;
 use crate::web::http::{self, DirectiveValue, KeySuffix, ResponseFacts, StorePolicy};
 use crate::Error;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 /// A JS directive name as Django's kwarg: camelCase humps become `-` (`maxAge` ->
@@ -194,7 +194,7 @@ pub fn store_policy(facts: JsValue) -> Result<JsValue, JsValue> {
                 ("store", JsValue::from_bool(store)),
                 ("stripSetCookie", JsValue::from_bool(strip_set_cookie)),
             ] {
-                Reflect::set(&out, &name.into(), &value)?;
+                super::boundary::define_own(&out, name, &value);
             }
             out.into()
         }

@@ -9,7 +9,7 @@ use super::keys::KeyRules;
 use super::options::{self, Options};
 use super::values;
 use crate::{shared_store, CacheConfig, Error, LocMemCache};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -59,8 +59,7 @@ pub fn stats_object(s: &crate::Stats) -> JsValue {
         ("window", s.window.map_or(JsValue::NULL, JsValue::from_f64)),
     ];
     for (name, value) in fields {
-        // Defining a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&object, &name.into(), &value);
+        boundary::define_own(&object, name, &value);
     }
     object.into()
 }
@@ -276,7 +275,7 @@ impl MemoryCache {
                 ("bytes", JsValue::from_f64(e.bytes as f64)),
                 ("value", value),
             ] {
-                Reflect::set(&item, &k.into(), &v)?;
+                boundary::define_own(&item, k, &v);
             }
             out.push(&item);
         }

@@ -46,9 +46,8 @@ pub(crate) fn lock_policy(options: &JsValue) -> Result<Option<LeasePolicy>, Erro
 /// Checks a `lock` option where it is given (the HTTP helpers, at construction).
 #[wasm_bindgen(js_name = __checkLock, skip_typescript)]
 pub fn check_lock(lock: JsValue) -> Result<(), JsValue> {
-    let options = Object::new();
-    // Defining a property on a fresh plain object cannot fail.
-    let _ = js_sys::Reflect::set(&options, &"lock".into(), &lock);
+    let options: JsValue = Object::new().into();
+    crate::wasm::boundary::define_own(&options, "lock", &lock);
     lock_policy(&options).js()?;
     Ok(())
 }

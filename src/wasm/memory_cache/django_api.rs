@@ -6,7 +6,7 @@ use crate::wasm::api::SyncCache;
 use crate::wasm::args;
 use crate::wasm::errors::{to_js, IntoJs};
 use crate::wasm::iterables;
-use js_sys::{Array, Function, Map, Reflect};
+use js_sys::{Array, Function, Map};
 use wasm_bindgen::prelude::*;
 
 impl SyncCache for MemoryCache {
@@ -180,7 +180,7 @@ impl SyncCache for MemoryCache {
         let stats = self.with_core(|core| core.stats())?;
         let object = stats_object(&stats);
         let errors = JsValue::from_f64(self.hook_errors.get() as f64);
-        Reflect::set(&object, &"hookErrors".into(), &errors)?;
+        super::boundary::define_own(&object, "hookErrors", &errors);
         Ok(object)
     }
 

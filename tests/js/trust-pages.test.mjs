@@ -1,0 +1,99 @@
+// Adversarial requests to the page cache (issue: trust), split from trust.test.mjs: override
+// headers, Authorization, corrupt stored pages and Vary values that look like markers never
+// get one request's page served to another.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { MemoryCache } from "../../pkg/node.js";
+import { seeded } from "./helpers.mjs";
+
+test("requests with host, scheme or method override headers are never stored nor answered from the cache", async () => {
+  const { cachePage } = await import("../../pkg/node.js");
+  const overrides = ["Forwarded", "X-Forwarded-Proto", "X-Forwarded-Scheme", "X-Forwarded-Port", "X-Forwarded-Server", "X-Forwarded-Prefix", "X-Original-Host", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X-Forwarded-Host"];
+  for (const name of overrides) {
+    let calls = 0;
+    const h = cachePage(async (r) => new Response(`${++calls} ${r.headers.get(name) ?? "clean"}`), { timeout: 60, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
+    const poisoned = await h(new Request("http://site/p", { headers: { [name]: "evil" } }));
+    assert.equal(poisoned.headers.get("x-cache"), "BYPASS", name);
+    const clean = await h(new Request("http://site/p"));
+    assert.equal(await clean.text(), "2 clean", name);
+    const cleanAgain = await h(new Request("http://site/p"));
+    assert.equal(cleanAgain.headers.get("x-cache"), "HIT");
+    const poisonedAgain = await h(new Request("http://site/p", { headers: { [name]: "evil" } }));
+    assert.equal(poisonedAgain.headers.get("x-cache"), "BYPASS", `${name}: never answered from the cache`);
+  }
+  // Declared in keyHeaders: its value enters the key.
+  let calls = 0;
+  const h = cachePage(async (r) => new Response(`${++calls} ${r.headers.get("x-forwarded-proto")}`), { timeout: 60, cache: new MemoryCache(), keyHeaders: ["X-Forwarded-Proto"], cacheStatusHeader: "X-Cache" });
+  const https = (await h(new Request("http://site/p", { headers: { "x-forwarded-proto": "https" } }))).text();
+  assert.equal(await https, "1 https");
+  assert.equal(await (await h(new Request("http://site/p", { headers: { "x-forwarded-proto": "http" } }))).text(), "2 http");
+  const again = await h(new Request("http://site/p", { headers: { "x-forwarded-proto": "https" } }));
+  assert.equal(again.headers.get("x-cache"), "HIT");
+  assert.equal(await again.text(), "1 https");
+});
+
+test("a coalesced request with Authorization is never answered with an anonymous page", async () => {
+  const { cachePage } = await import("../../pkg/node.js");
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  let calls = 0;
+  const h = cachePage(async (r) => {
+    calls++;
+    if (calls === 1) await gate;
+    return new Response(r.headers.get("authorization") ? "private" : "public");
+  }, { timeout: 60, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
+  const anon = h(new Request("http://site/p"));
+  await null;
+  const authed = h(new Request("http://site/p", { headers: { authorization: "Bearer x" } }));
+  release();
+  assert.equal(await (await anon).text(), "public");
+  const answer = await authed;
+  assert.equal(await answer.text(), "private");
+  assert.notEqual(answer.headers.get("x-cache"), "HIT");
+});
+
+test("fuzz: random bytes under a page key are a miss for cachePage, never a throw", async () => {
+  const { cachePage, learnCacheKey } = await import("../../pkg/node.js");
+  const next = seeded(11);
+  const memory = new MemoryCache();
+  let calls = 0;
+  const h = cachePage(async () => new Response(`fresh ${++calls}`), { timeout: 60, cache: memory });
+  const key = await learnCacheKey(new Request("http://site/p"), new Response(""), { cache: memory });
+  for (let round = 0; round < 500; round++) {
+    const length = Math.floor(next() * 64);
+    const bytes = Uint8Array.from({ length }, () => Math.floor(next() * 256));
+    if (round % 2 === 0 && length >= 8) bytes.set([0x45, 0x50, 1, 0]); // the page magic
+    memory.set(key, round % 5 === 0 ? "a string" : bytes, 60);
+    const response = await h(new Request("http://site/p"));
+    assert.match(await response.text(), /^fresh \d+$/);
+    memory.delete(key);
+  }
+});
+
+test("cachePage: each combination of Vary header values gets its own page, whatever a value holds", async () => {
+  // A remembered page key once took a header value of "\u0001" for an absent header: a request
+  // without the header was served the page made for that value.
+  const { cachePage } = await import("../../pkg/node.js");
+  for (const keyFormat of ["unambiguous", "django"]) {
+    const page = cachePage(
+      async (request) => new Response(JSON.stringify([request.headers.get("x-a"), request.headers.get("x-b")]), { headers: { vary: "X-A, X-B" } }),
+      { timeout: 60, cache: new MemoryCache({ maxEntries: 1000 }), keyFormat },
+    );
+    const values = [undefined, "", "\u0001", "\u0001\u0001", "1"];
+    const requests = values.flatMap((a) => values.map((b) => {
+      const headers = {};
+      if (a !== undefined) headers["x-a"] = a;
+      if (b !== undefined) headers["x-b"] = b;
+      return [JSON.stringify([a ?? null, b ?? null]), headers];
+    }));
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [expected, headers] of requests) {
+        const body = await (await page(new Request("http://cache.test/variants", { headers }))).text();
+        // Django's own format joins values without separators ("" + "1" meets "1" + ""): there a
+        // shared page is Django's behaviour, but an absent header still never meets "\u0001".
+        if (keyFormat === "unambiguous") assert.equal(body, expected, `pass ${pass}: ${JSON.stringify(headers)}`);
+        else assert.ok(!(headers["x-a"] === undefined && JSON.parse(body)[0] === "\u0001"), `pass ${pass}: ${JSON.stringify(headers)} got ${body}`);
+      }
+    }
+  }
+});

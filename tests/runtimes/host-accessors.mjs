@@ -1,0 +1,48 @@
+// Run in a fresh Node process by tests/js/trust-values.test.mjs: before the package loads,
+// Object.prototype gets an accessor for each name the package uses on its own objects (class
+// fields, result objects, error codes; not `value`, which breaks Node's own streams). Then a
+// workload runs; prints what the setters saw and what the workload got back, as JSON.
+const NAMES = [
+  "polluted", "bytes", "view", "at", "end", "ascii", "utf8", "code", "state", "stamps",
+  "corrupt", "lock", "hookErrors", "status", "statusText", "headers", "fresh", "swr", "sie",
+  "counts", "server", "timeout", "ready", "cache", "prefix", "db", "clock", "accessed", "modified",
+  "made", "key", "record", "chunks", "expired", "ttl", "hits", "misses", "sets", "bytesUsed",
+  "store", "stripSetCookie", "cacheControl", "vary", "etag", "ageOrigin",
+];
+const set = [];
+for (const name of NAMES) {
+  Object.defineProperty(Object.prototype, name, {
+    __proto__: null, // its own descriptor must not inherit the accessors defined before it
+    configurable: true,
+    get() { return undefined; },
+    set() {
+      // Who assigned: the first frame with a file (not a built-in like Object.assign). Node's
+      // own internals (streams, undici) assign through such setters too; only the package's
+      // frames are reported.
+      const frame = new Error().stack.split("\n").slice(2).find((f) => !f.includes("(<anonymous>)")) ?? "";
+      if (!frame.includes("node:")) set.push(`${name} ${frame.trim()}`);
+    },
+  });
+}
+const { MemoryCache, Cache, stores, cachePage } = await import("../../pkg/node.js");
+const out = {};
+const cache = new MemoryCache({ maxEntries: 100 });
+const value = { id: 1, code: "c", value: [1, { state: "s" }], bytes: new Uint8Array([1, 2]), m: new Map([["k", { at: 2 }]]) };
+cache.set("v", value);
+out.get = cache.get("v");
+out.refresh = cache.getOrSet("r", () => 5, { timeout: 60, staleWhileRevalidate: 10 });
+out.stats = Object.keys(cache.stats()).length > 0 && Object.hasOwn(cache.stats(), "hookErrors");
+try {
+  cache.set("bad key\u0000", 1, { nonsense: true });
+} catch (error) {
+  out.errorCode = Object.hasOwn(error, "code") ? error.code : "inherited";
+}
+const tier = new Cache({ store: stores.memory(), timeout: 60 });
+await tier.set("t", value, { tags: ["a", "b"] });
+out.tier = await tier.get("t");
+const reader = new Cache({ store: stores.memory() });
+out.storeMiss = await reader.get("nothing");
+const page = cachePage(async () => new Response("page", { headers: { "cache-control": "max-age=60" } }), { timeout: 60, cache });
+await (await page(new Request("http://host.test/p"))).text();
+out.page = await (await page(new Request("http://host.test/p"))).text();
+console.log(JSON.stringify({ set, out }, (k, v) => (v instanceof Map ? [...v] : v instanceof Uint8Array ? [...v] : v)));
