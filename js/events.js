@@ -21,7 +21,7 @@ export class Events {
   /** The name events carry. (Declared: defined on the instance, never a host's setter.) */
   name;
 
-  constructor(name, types, counts = {}) {
+  constructor(name, types, counts = { hookErrors: 0 }) {
     this.name = name;
     this.#types = types;
     this.counts = counts;

@@ -28,7 +28,7 @@ export async function warm(cache, loaders, options = {}) {
   }
   const stored = [];
   const failed = [];
-  const counts = {};
+  const counts = { hookErrors: 0 }; // (own from the start: never a host setter)
   const progress = (key, error) => {
     if (onProgress === undefined) return;
     const ok = error === undefined;

@@ -181,8 +181,8 @@ test("a host that replaced Map.prototype.set or Set.prototype.add: reads still m
 test("a host that put accessors on Object.prototype under the package's own field names: values, stats, errors and pages are intact, and no setter runs", () => {
   // A fresh process: the accessors must exist before any of the package's objects do.
   const script = fileURLToPath(new URL("../runtimes/host-accessors.mjs", import.meta.url));
-  const { set, out } = JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8" }));
+  const { set, out } = JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
   assert.deepEqual(set, [], "assignments that reached a host setter");
   const value = { id: 1, code: "c", value: [1, { state: "s" }], bytes: [1, 2], m: [["k", { at: 2 }]] };
-  assert.deepEqual(out, { get: value, refresh: 5, stats: true, errorCode: "UNKNOWN_OPTION", tier: value, page: "page" });
+  assert.deepEqual(out, { get: value, refresh: 5, stats: true, errorCode: "UNKNOWN_OPTION", tier: value, page: "page", warmed: 1 });
 });

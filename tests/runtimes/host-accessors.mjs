@@ -45,4 +45,14 @@ out.storeMiss = await reader.get("nothing");
 const page = cachePage(async () => new Response("page", { headers: { "cache-control": "max-age=60" } }), { timeout: 60, cache });
 await (await page(new Request("http://host.test/p"))).text();
 out.page = await (await page(new Request("http://host.test/p"))).text();
+// Hooks that throw: their errors are counted on counts objects the package made.
+const listened = new MemoryCache();
+listened.on("miss", () => {
+  throw new Error("a listener's own error");
+});
+listened.get("a");
+await cache.warm({ w: () => 1 }, { onProgress: () => {
+  throw new Error("a progress hook's own error");
+} });
+out.warmed = cache.get("w");
 console.log(JSON.stringify({ set, out }, (k, v) => (v instanceof Map ? [...v] : v instanceof Uint8Array ? [...v] : v)));
