@@ -20,6 +20,11 @@ import { warm } from "./warm.js";
 /** A single get's answer as #fetch returns it: `[bytes or undefined]`. */
 const oneAnswer = (raw) => [asBytes(raw)];
 const FAILED = Symbol("store call failed");
+/**
+ * `r[name]` when `r` has it as its own: a field an internal result (CacheCore's) lacks is
+ * undefined, never what a getter a host put on Object.prototype under that name returns.
+ */
+const field = (r, name) => (r !== undefined && r !== null && Object.hasOwn(r, name) ? r[name] : undefined);
 /** Whether a store write's #call succeeded. */
 const written = (result) => result !== FAILED;
 // What __localFast returns besides a payload length (src/wasm/tier_fast.rs).
@@ -217,18 +222,18 @@ export class Cache {
   #open(op, made, bytes, options) {
     const r = this.#core.open(made, bytes, options);
     // Most records need nothing more: answered without a promise (a turn per store read).
-    return r?.stamps || r?.chunks ? this.#openFetching(op, made, bytes, options, r) : this.#opened(op, made, r);
+    return field(r, "stamps") || field(r, "chunks") ? this.#openFetching(op, made, bytes, options, r) : this.#opened(op, made, r);
   }
 
   /** #open of a record that needs its tags' stamps or its chunks read first. */
   async #openFetching(op, made, bytes, options, r) {
-    if (r?.stamps) {
+    if (field(r, "stamps")) {
       await this.#learnStamps(op, made, r.stamps);
       r = this.#core.open(made, bytes, options);
       // Stamps that could not be read: the record cannot be judged, so it is a miss.
-      if (r?.stamps) r = undefined;
+      if (field(r, "stamps")) r = undefined;
     }
-    if (r?.chunks) {
+    if (field(r, "chunks")) {
       const parts = await this.#fetch(op, made, r.chunks);
       r = parts === FAILED ? undefined : this.#core.assemble(made, bytes, parts.map((p) => p ?? null), options);
     }
@@ -237,12 +242,12 @@ export class Cache {
 
   /** Counts an opened record (invalidated and corrupt ones read as misses). */
   #opened(op, made, r) {
-    if (r?.invalidated) {
+    if (field(r, "invalidated")) {
       this.#counts.invalidated++;
       this.#emit(made, "invalidate");
       r = undefined;
     }
-    if (r?.corrupt) r = this.#corrupt(r.corrupt, op, made);
+    if (field(r, "corrupt")) r = this.#corrupt(r.corrupt, op, made);
     if (r === undefined) this.#counts.storeMisses++;
     else this.#counts.storeHits++;
     return r;
@@ -604,7 +609,7 @@ export class Cache {
       if (fetched === FAILED) return false;
       const [current] = fetched;
       const sealed = this.#core.retime(made, current, timeout);
-      if (sealed?.corrupt) return this.#corrupt(sealed.corrupt, "touch", made) ?? false;
+      if (field(sealed, "corrupt")) return this.#corrupt(sealed.corrupt, "touch", made) ?? false;
       if (sealed === undefined) return false;
       if (sealed === null) {
         // A chunked value: rewrite it whole with the new timeout.

@@ -3,18 +3,21 @@
 // fields, result objects, error codes; not `value`, which breaks Node's own streams). Then a
 // workload runs; prints what the setters saw and what the workload got back, as JSON.
 const NAMES = [
-  "polluted", "bytes", "view", "at", "end", "ascii", "utf8", "code", "state", "stamps",
-  "corrupt", "lock", "hookErrors", "status", "statusText", "headers", "fresh", "swr", "sie",
+  "polluted", "bytes", "view", "at", "end", "ascii", "utf8", "code", "state",
+  "lock", "hookErrors", "status", "statusText", "headers", "fresh", "swr", "sie",
   "counts", "server", "timeout", "ready", "cache", "prefix", "db", "clock", "accessed", "modified",
-  "made", "key", "record", "chunks", "expired", "ttl", "hits", "misses", "sets", "bytesUsed",
+  "made", "key", "record", "expired", "ttl", "hits", "misses", "sets", "bytesUsed",
   "store", "stripSetCookie", "cacheControl", "vary", "etag", "ageOrigin",
 ];
+// What some getters answer (the rest answer undefined): a field an internal result lacks must
+// read as absent, not as the host's value.
+const ANSWERS = { __proto__: null, stamps: [["tag", "key"]], chunks: ["chunk"], invalidated: true, corrupt: new Error("the host's") };
 const set = [];
-for (const name of NAMES) {
+for (const name of [...NAMES, ...Object.keys(ANSWERS)]) {
   Object.defineProperty(Object.prototype, name, {
     __proto__: null, // its own descriptor must not inherit the accessors defined before it
     configurable: true,
-    get() { return undefined; },
+    get() { return ANSWERS[name]; },
     set() {
       // Who assigned: the first frame with a file (not a built-in like Object.assign). Node's
       // own internals (streams, undici) assign through such setters too; only the package's
@@ -37,11 +40,14 @@ try {
 } catch (error) {
   out.errorCode = Object.hasOwn(error, "code") ? error.code : "inherited";
 }
-const tier = new Cache({ store: stores.memory(), timeout: 60 });
+const shared = stores.memory();
+const tier = new Cache({ store: shared, timeout: 60 });
 await tier.set("t", value, { tags: ["a", "b"] });
+await tier.set("u", value);
 out.tier = await tier.get("t");
-const reader = new Cache({ store: stores.memory() });
-out.storeMiss = await reader.get("nothing");
+// Read back from the store (no memory tier): records with and without tag stamps.
+const reader = new Cache({ store: shared, memory: false });
+out.fromStore = [await reader.get("t"), await reader.get("u"), await reader.get("nothing")];
 const page = cachePage(async () => new Response("page", { headers: { "cache-control": "max-age=60" } }), { timeout: 60, cache });
 await (await page(new Request("http://host.test/p"))).text();
 out.page = await (await page(new Request("http://host.test/p"))).text();
