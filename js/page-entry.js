@@ -106,6 +106,10 @@ function parse(text) {
   } catch {
     return undefined;
   }
+  // Copied onto no prototype: a field the stored JSON lacks reads as absent, never as what a
+  // getter a host put on Object.prototype answers. (Once per distinct metadata: remembered.)
+  if (meta === null || typeof meta !== "object") return undefined;
+  meta = Object.assign(Object.create(null), meta);
   if (typeof meta?.status !== "number" || !Array.isArray(meta.headers)) return undefined;
   if (!meta.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === "string" && typeof h[1] === "string")) return undefined;
   return new PageEntry(meta);
