@@ -307,7 +307,7 @@ export class Cache {
     this.#counts.storeWrites++;
     const store = this.#store;
     const { key, record } = sealed;
-    const options = sealed.ttl === undefined ? {} : { ttl: sealed.ttl };
+    const options = { ttl: sealed.ttl }; // own even when undefined: never a host getter's ttl
     return this.#call(op, made, () => store.put(key, record, options), strict).then(written);
   }
 
@@ -319,7 +319,7 @@ export class Cache {
       this.#core.tombstone(made);
       return (await this.#call(op, made, () => store.delete(key), strict)) !== FAILED;
     }
-    const options = sealed.ttl === undefined ? {} : { ttl: sealed.ttl };
+    const options = { ttl: sealed.ttl }; // own even when undefined: never a host getter's ttl
     if (sealed.chunks.length > 0) {
       this.#counts.storeWrites += sealed.chunks.length;
       const done = await this.#call(op, made, () => Promise.all(sealed.chunks.map(([k, v]) => store.put(k, v, options))), strict);
@@ -709,7 +709,7 @@ export class Cache {
     const stamps = this.#core.stampTags(tags);
     await Promise.all(stamps.map(([key, record]) => {
       this.#counts.storeWrites++;
-      return this.#must("invalidateTags", key, () => this.#store.put(key, record, {}));
+      return this.#must("invalidateTags", key, () => this.#store.put(key, record, { ttl: undefined }));
     }));
   }
 

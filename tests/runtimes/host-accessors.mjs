@@ -6,12 +6,12 @@ const NAMES = [
   "polluted", "bytes", "view", "at", "end", "ascii", "utf8", "code", "state",
   "lock", "hookErrors", "status", "statusText", "headers", "fresh", "swr", "sie",
   "counts", "server", "timeout", "ready", "cache", "prefix", "db", "clock", "accessed", "modified",
-  "made", "key", "record", "expired", "ttl", "hits", "misses", "sets", "bytesUsed",
+  "made", "key", "record", "expired", "hits", "misses", "sets", "bytesUsed",
   "store", "stripSetCookie", "cacheControl", "vary", "etag", "ageOrigin",
 ];
 // What some getters answer (the rest answer undefined): a field an internal result lacks must
 // read as absent, not as the host's value.
-const ANSWERS = { __proto__: null, stamps: [["tag", "key"]], chunks: ["chunk"], invalidated: true, corrupt: new Error("the host's") };
+const ANSWERS = { __proto__: null, stamps: [["tag", "key"]], chunks: ["chunk"], invalidated: true, corrupt: new Error("the host's"), ttl: 1 };
 const set = [];
 for (const name of [...NAMES, ...Object.keys(ANSWERS)]) {
   Object.defineProperty(Object.prototype, name, {
@@ -51,6 +51,13 @@ out.fromStore = [await reader.get("t"), await reader.get("u"), await reader.get(
 const page = cachePage(async () => new Response("page", { headers: { "cache-control": "max-age=60" } }), { timeout: 60, cache });
 await (await page(new Request("http://host.test/p"))).text();
 out.page = await (await page(new Request("http://host.test/p"))).text();
+// What a store adapter is asked: a value that never expires is put with no TTL.
+const ttls = [];
+const recording = { ...shared, put: (key, bytes, options) => (ttls.push(options.ttl ?? "none"), shared.put(key, bytes, options)) };
+const forever = new Cache({ store: recording, timeout: null, memory: false });
+await forever.set("f", 1);
+await forever.invalidateTags(["a"]);
+out.ttls = ttls;
 // Hooks that throw: their errors are counted on counts objects the package made.
 const listened = new MemoryCache();
 listened.on("miss", () => {
