@@ -126,11 +126,25 @@ class Writer {
   view;
   length;
   polluted;
+  /** The objects being encoded, outermost first (cycle and depth checks): `depth` of them. */
+  open = [];
+  depth = 0;
   constructor() {
     this.bytes = new Uint8Array(1024);
     this.view = new DataView(this.bytes.buffer);
     this.length = 0;
     this.polluted = false;
+  }
+  /** Enters object `v`: a cycle or too deep throws. (No Array methods: a host may replace them.) */
+  enter(v) {
+    const open = this.open;
+    for (let i = 0; i < this.depth; i++) if (open[i] === v) throw unserializable("a circular reference cannot be cached");
+    if (this.depth >= MAX_DEPTH) throw unserializable(`a value nested deeper than ${MAX_DEPTH} levels cannot be cached`);
+    open[this.depth++] = v;
+  }
+  /** Leaves the innermost object (not kept: the writer outlives the value). */
+  leave() {
+    this.open[--this.depth] = undefined;
   }
   room(n) {
     const need = this.length + n;
@@ -217,10 +231,10 @@ function polluted() {
   return false;
 }
 
-/** Writers not in use: a getter may store into the cache while a value is being encoded. */
-const writers = [];
+/** A writer not in use (a getter may store into the cache while a value is being encoded). */
+let spare = null;
 
-function token(v, w, ancestors) {
+function token(v, w) {
   switch (typeof v) {
     case "undefined": return w.byte(T_UNDEFINED);
     case "boolean": return w.byte(v ? T_TRUE : T_FALSE);
@@ -238,16 +252,12 @@ function token(v, w, ancestors) {
     default:
       throw unserializable(`a ${typeof v} cannot be cached`);
   }
-  if (ancestors.includes(v)) throw unserializable("a circular reference cannot be cached");
-  if (ancestors.length >= MAX_DEPTH) {
-    throw unserializable(`a value nested deeper than ${MAX_DEPTH} levels cannot be cached`);
-  }
-  ancestors.push(v);
-  object(v, w, ancestors);
-  ancestors.pop();
+  w.enter(v);
+  object(v, w);
+  w.leave();
 }
 
-function object(v, w, ancestors) {
+function object(v, w) {
   const kind = kindOf(v);
   switch (kind) {
     case PLAIN: {
@@ -258,7 +268,7 @@ function object(v, w, ancestors) {
         w.varint(names.length);
         for (const name of names) {
           w.string(name);
-          token(v[name], w, ancestors);
+          token(v[name], w);
         }
         return;
       }
@@ -270,7 +280,7 @@ function object(v, w, ancestors) {
       for (const name in v) {
         count++;
         w.string(name);
-        token(v[name], w, ancestors);
+        token(v[name], w);
       }
       w.count(at, count);
       return;
@@ -280,7 +290,7 @@ function object(v, w, ancestors) {
       w.byte(T_ARRAY);
       w.varint(n);
       for (let i = 0; i < n; i++) {
-        if (i in v) token(v[i], w, ancestors);
+        if (i in v) token(v[i], w);
         else w.byte(T_HOLE);
       }
       return;
@@ -291,14 +301,14 @@ function object(v, w, ancestors) {
       w.byte(T_MAP);
       w.varint(mapSize.call(v));
       mapForEach.call(v, (value, key) => {
-        token(key, w, ancestors);
-        token(value, w, ancestors);
+        token(key, w);
+        token(value, w);
       });
       return;
     case SET:
       w.byte(T_SET);
       w.varint(setSize.call(v));
-      setForEach.call(v, (item) => token(item, w, ancestors));
+      setForEach.call(v, (item) => token(item, w));
       return;
     case VIEW:
     case BUFFER: {
@@ -338,15 +348,20 @@ const copyOut = (bytes, length) => bytes.slice(0, length);
  * returns, or the length when it is over `limit`.
  */
 function structured(value, limit, use) {
-  const w = writers.pop() ?? new Writer();
+  // The spare writer, else a new one: a getter may encode a value while this one is in use.
+  let w = spare;
+  if (w === null) w = new Writer();
+  else spare = null;
   try {
     w.length = 0;
     w.polluted = polluted();
     w.byte(TAG_STRUCTURED);
-    token(value, w, []);
+    token(value, w);
     return w.length > limit ? w.length : use(w.bytes, w.length, w.view);
   } finally {
-    if (w.bytes.length <= 1 << 20) writers.push(w);
+    // After a throw, objects may still be open: forget them.
+    while (w.depth > 0) w.leave();
+    if (w.bytes.length <= 1 << 20) spare = w;
   }
 }
 

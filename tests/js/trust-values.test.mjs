@@ -155,6 +155,31 @@ test("a key function or warning hook that stores objects while an object is bein
   assert.deepEqual(cache.get("inner:outer with space"), { nested: true, list: [1, 2, 3] });
 });
 
+test("a host that replaced Array.prototype.push, pop or includes: nested objects, cycles and depth are still checked, without calling them", () => {
+  const cache = new MemoryCache();
+  const { push, pop, includes } = Array.prototype;
+  let called = 0;
+  Array.prototype.push = function (...items) { called++; return push.apply(this, items); };
+  Array.prototype.pop = function () { called++; return pop.call(this); };
+  Array.prototype.includes = function (...args) { called++; return includes.apply(this, args); };
+  let counted;
+  try {
+    const nested = { a: { b: { c: [1, { d: 2 }] } } };
+    cache.set("n", nested);
+    const cyclic = { self: null };
+    cyclic.self = cyclic;
+    assert.throws(() => cache.set("c", cyclic), { code: "UNSERIALIZABLE_VALUE" });
+    counted = called;
+  } finally {
+    Array.prototype.push = push;
+    Array.prototype.pop = pop;
+    Array.prototype.includes = includes;
+  }
+  assert.equal(counted, 0, "the encoder's own stack, not Array methods");
+  assert.deepEqual(cache.get("n"), { a: { b: { c: [1, { d: 2 }] } } });
+  assert.equal(cache.get("c"), undefined);
+});
+
 test("a host that replaced Map.prototype.set or Set.prototype.add: reads still make the stored Map and Set, and never call it", async () => {
   const cache = new MemoryCache();
   const tier = new Cache({ store: stores.memory(), memory: false });
