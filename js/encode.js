@@ -257,8 +257,7 @@ function token(v, w) {
   w.leave();
 }
 
-function object(v, w) {
-  const kind = kindOf(v);
+function object(v, w, kind = kindOf(v)) {
   switch (kind) {
     case PLAIN: {
       w.byte(T_OBJECT);
@@ -347,7 +346,7 @@ const copyOut = (bytes, length) => bytes.slice(0, length);
  * before the writer can be reused (no caller code runs in between); returns what `use`
  * returns, or the length when it is over `limit`.
  */
-function structured(value, limit, use) {
+function structured(value, limit, use, kind) {
   // The spare writer, else a new one: a getter may encode a value while this one is in use.
   let w = spare;
   if (w === null) w = new Writer();
@@ -356,7 +355,14 @@ function structured(value, limit, use) {
     w.length = 0;
     w.polluted = polluted();
     w.byte(TAG_STRUCTURED);
-    token(value, w);
+    if (typeof value === "object" && value !== null) {
+      // The caller's `kind` of it: not asked again (a Proxy's traps would run twice).
+      w.enter(value);
+      object(value, w, kind);
+      w.leave();
+    } else {
+      token(value, w);
+    }
     return w.length > limit ? w.length : use(w.bytes, w.length, w.view);
   } finally {
     // After a throw, objects may still be open: forget them.
@@ -374,7 +380,7 @@ export function encodeWith(value, limit, use) {
   let kind;
   try {
     kind = typeof value === "object" && value !== null ? kindOf(value) : PLAIN;
-    if (kind !== VIEW && kind !== BUFFER) return structured(value, limit, use);
+    if (kind !== VIEW && kind !== BUFFER) return structured(value, limit, use, kind);
   } catch (e) {
     throw classify(e);
   }
@@ -418,7 +424,7 @@ export function encodeValue(value, limit) {
       bytes.set(payload, 2);
       return bytes;
     }
-    return structured(value, limit, copyOut);
+    return structured(value, limit, copyOut, kind);
   } catch (e) {
     throw classify(e);
   }
