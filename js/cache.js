@@ -82,6 +82,8 @@ export class Cache {
   #pending = new Map();
   /** Factory runs in progress, by made key (a refresh runs once). */
   #flights = new Map();
+  /** The memory tier reads the system clock (no `clock` option): JS may read it for it. */
+  #systemTime = false;
   #counts = {
     hits: 0,
     misses: 0,
@@ -123,6 +125,8 @@ export class Cache {
     this.#core = new CacheCore(coreOptions, adapter.limits ?? {});
     const tier = memoryTier(memory, rest.clock);
     if (tier) this.#core.useMemory(tier);
+    // (Rust uses the time only if the tier's clock is the system one, whatever this says.)
+    this.#systemTime = rest.clock === undefined && (memory === undefined || memory === null || typeof memory !== "object" || memory.clock === undefined);
     this.#onError = onError;
     this.#deadline = new Deadline(storeTimeout, (op) => timeoutError(op, storeTimeout));
     this.#strict = strict;
@@ -345,7 +349,8 @@ export class Cache {
     // with listeners, the general path (it has the made key for the events).
     const keyLength = typeof key === "string" && options === undefined && this.#events === undefined ? fastKey(key) : -1;
     if (keyLength >= 0) {
-      const found = __localFast(this.#core, keyLength);
+      // The time read here, where Date.now() is cheap, for a tier on the system clock.
+      const found = __localFast(this.#core, keyLength, this.#systemTime ? Date.now() : NaN);
       if (found >= 0) {
         this.#counts.hits++;
         return payload(found);

@@ -144,6 +144,12 @@ impl LocMemCache {
         self.clock.now()
     }
 
+    /// Whether the injected clock runs no user code (the system clock): then a caller may
+    /// read the same time source itself and pass it in ([`LocMemCache::get_with_at`]).
+    pub fn clock_is_pure(&self) -> bool {
+        self.clock.is_pure()
+    }
+
     /// Django's default key function with this cache's prefix and `version` (or its default).
     pub fn make_key(&self, key: &str, version: Option<i64>) -> String {
         let mut out = String::new();

@@ -17,12 +17,17 @@ thread_local! {
 /// `local(key)` for a raw key of `key_len` bytes in the scratch buffer, without options: the
 /// payload length of a tier hit (address and form at `__fastOut`), `-1` when the tier does not
 /// hold it (the made key then waits in `__lastMade`), `-4` when it was deleted here, `-3` for
-/// an error to fetch with `__take`.
+/// an error to fetch with `__take`. `now_ms`: `Date.now()` as JS read it, used only when the
+/// tier's clock is the system one (a tier entry expires after `localTimeout`, so a hit needs
+/// the time, and a call out of wasm for it cost ~6% of a hit); NaN to read the clock here.
 #[wasm_bindgen(js_name = __localFast, skip_typescript)]
-pub fn local_fast(core: &CacheCore, key_len: usize) -> i32 {
+pub fn local_fast(core: &CacheCore, key_len: usize, now_ms: f64) -> i32 {
     let found = scratch_str(0, key_len).and_then(|raw| {
         core.with_tier(raw, |tier, made| {
-            let hit = tier.and_then(|t| t.get_with(made, |bytes| (bytes == [0], locate(bytes))));
+            let hit = tier.and_then(|t| {
+                let now = (now_ms.is_finite() && t.clock_is_pure()).then_some(now_ms / 1000.0);
+                t.get_with_at(made, now, |bytes| (bytes == [0], locate(bytes)))
+            });
             if hit.is_none() {
                 LAST.with(|last| {
                     let mut last = last.borrow_mut();

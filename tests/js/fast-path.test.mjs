@@ -156,3 +156,27 @@ test("an async Cache reads its clock once per set and not at all for a store hit
   assert.equal(reads, 2);
   assert.equal(await direct.get("n"), "never");
 });
+
+test("an async Cache on the system clock: a tier entry expires after localTimeout by the time JS reads for it", async () => {
+  // Date.now is what the system clock reads on both sides (JS and the wasm binding): set by
+  // hand here, so the test waits for nothing.
+  const realNow = Date.now;
+  let t = 1_800_000_000_000;
+  Date.now = () => t;
+  try {
+    const cache = new Cache({ store: stores.memory(), memory: { maxEntries: 10 }, localTimeout: 5, timeout: 600 });
+    await cache.set("k", { v: 1 });
+    assert.deepEqual(await cache.get("k"), { v: 1 });
+    assert.equal(cache.stats().storeReads, 0, "a tier hit");
+    t += 4_000;
+    assert.deepEqual(await cache.get("k"), { v: 1 });
+    assert.equal(cache.stats().storeReads, 0, "still inside localTimeout");
+    t += 2_000;
+    assert.deepEqual(await cache.get("k"), { v: 1 });
+    assert.equal(cache.stats().storeReads, 1, "past localTimeout: read from the store again");
+    t += 700_000;
+    assert.equal(await cache.get("k"), undefined, "past the value's own timeout");
+  } finally {
+    Date.now = realNow;
+  }
+});

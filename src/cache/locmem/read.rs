@@ -13,7 +13,28 @@ impl LocMemCache {
     /// expired entry is deleted; a stale one (kept for serve-stale) misses. Counts a hit or
     /// a miss.
     pub fn get_with<R>(&mut self, key: &str, read: impl FnOnce(&[u8]) -> R) -> Option<R> {
-        let eager = self.eager_now();
+        self.get_with_at(key, None, read)
+    }
+
+    /// [`LocMemCache::get_with`] at `now` (seconds) when the caller has just read this cache's
+    /// clock (the wasm binding reads `Date.now()` in JS, cheaper than a call out of wasm);
+    /// `None` reads the clock here, and only if an entry can expire.
+    ///
+    /// ```
+    /// use edgecache::{CacheConfig, LocMemCache, ManualClock, Timeout};
+    /// use std::rc::Rc;
+    /// let mut cache = LocMemCache::new(CacheConfig::default(), Rc::new(ManualClock::new(0.0)));
+    /// cache.insert(":1:k", b"\x01v", Timeout::Seconds(10.0));
+    /// assert_eq!(cache.get_with_at(":1:k", Some(5.0), |v| v.to_vec()), Some(b"\x01v".to_vec()));
+    /// assert_eq!(cache.get_with_at(":1:k", Some(11.0), |v| v.to_vec()), None);
+    /// ```
+    pub fn get_with_at<R>(
+        &mut self,
+        key: &str,
+        now: Option<f64>,
+        read: impl FnOnce(&[u8]) -> R,
+    ) -> Option<R> {
+        let eager = now.or_else(|| self.eager_now());
         let clock = &self.clock;
         let now = || eager.unwrap_or_else(|| clock.now());
         match self.store.borrow_mut().get_live_with(key.as_bytes(), now) {
