@@ -20,11 +20,12 @@ import { warm } from "./warm.js";
 /** A single get's answer as #fetch returns it: `[bytes or undefined]`. */
 const oneAnswer = (raw) => [asBytes(raw)];
 const FAILED = Symbol("store call failed");
+const { hasOwn } = Object;
 /**
  * `r[name]` when `r` has it as its own: a field an internal result (CacheCore's) lacks is
  * undefined, never what a getter a host put on Object.prototype under that name returns.
  */
-const field = (r, name) => (r !== undefined && r !== null && Object.hasOwn(r, name) ? r[name] : undefined);
+const field = (r, name) => (r !== undefined && r !== null && hasOwn(r, name) ? r[name] : undefined);
 /** Whether a store write's #call succeeded. */
 const written = (result) => result !== FAILED;
 // What __localFast returns besides a payload length (src/wasm/tier_fast.rs).
@@ -82,8 +83,6 @@ export class Cache {
   #pending = new Map();
   /** Factory runs in progress, by made key (a refresh runs once). */
   #flights = new Map();
-  /** The memory tier reads the system clock (no `clock` option): JS may read it for it. */
-  #systemTime = false;
   #counts = {
     hits: 0,
     misses: 0,
@@ -125,8 +124,6 @@ export class Cache {
     this.#core = new CacheCore(coreOptions, adapter.limits ?? {});
     const tier = memoryTier(memory, rest.clock);
     if (tier) this.#core.useMemory(tier);
-    // (Rust uses the time only if the tier's clock is the system one, whatever this says.)
-    this.#systemTime = rest.clock === undefined && (memory === undefined || memory === null || typeof memory !== "object" || memory.clock === undefined);
     this.#onError = onError;
     this.#deadline = new Deadline(storeTimeout, (op) => timeoutError(op, storeTimeout));
     this.#strict = strict;
@@ -349,8 +346,9 @@ export class Cache {
     // with listeners, the general path (it has the made key for the events).
     const keyLength = typeof key === "string" && options === undefined && this.#events === undefined ? fastKey(key) : -1;
     if (keyLength >= 0) {
-      // The time read here, where Date.now() is cheap, for a tier on the system clock.
-      const found = __localFast(this.#core, keyLength, this.#systemTime ? Date.now() : NaN);
+      // The time read here, where Date.now() is cheap; Rust uses it only when the tier is on
+      // the system clock (a user clock is read there, once).
+      const found = __localFast(this.#core, keyLength, Date.now());
       if (found >= 0) {
         this.#counts.hits++;
         return payload(found);

@@ -1,7 +1,5 @@
 // Errors thrown by the JS side, shaped like the Rust core's: a stable `code` property.
-import { defineOwn, withCode } from "./encode.js";
-
-export { defineOwn, withCode };
+import { withCode } from "./encode.js";
 
 /** A TypeError (bad argument or option) with `code`. */
 export function typeError(code, message) {
