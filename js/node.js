@@ -1,12 +1,16 @@
 // Node (and Bun): instantiate synchronously from the file next to this one.
 import { Buffer } from "node:buffer";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { createRequire } from "node:module";
 import { useRandom } from "./boundary.js";
 import { codedError } from "./errors.js";
 import { initSync } from "./edgecache.js";
 import { ready } from "./ready.js";
 import { nodeSockets } from "./sockets-node.js";
 import { useSockets } from "./sockets.js";
+
+// node:fs through require: an ES import of it builds its namespace, whose ReadStream getter
+// loads Node's streams (~3 ms of a fresh process's start-up, bench/STARTUP.md).
+const { closeSync, openSync, readFileSync, readSync } = createRequire(import.meta.url)("node:fs");
 
 // Buffer's codecs over wasm memory: latin1 decoding makes a short ASCII string in about half
 // TextDecoder's time, and utf8Write encodes without the view and result objects encodeInto
