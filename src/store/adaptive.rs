@@ -83,9 +83,10 @@ impl Adaptive {
         self.window_max / self.capacity
     }
 
-    /// One request of `hash` for the simulations.
+    /// One request of `hash` for the simulations (most are not sampled: that test is inlined).
+    #[inline]
     fn simulate(&mut self, hash: u32) {
-        if self.shadows.access(hash) {
+        if self.shadows.sampled(hash) && self.shadows.access(hash) {
             self.retune = true;
         }
     }
@@ -141,6 +142,7 @@ impl Store {
         }
         a.simulate(hash);
         a.last_miss = None;
+        let retune = a.retune;
         match self.slots[id as usize].segment() {
             PROBATION => {
                 self.move_to(id, PROTECTED);
@@ -148,7 +150,10 @@ impl Store {
             }
             _ => self.move_to_front(id),
         }
-        self.climb();
+        // Only the end of an epoch moves the window (most hits skip the climber).
+        if retune {
+            self.climb();
+        }
     }
 
     /// A read missed the key of `hash`.

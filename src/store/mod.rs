@@ -93,7 +93,8 @@ struct Slot {
     expires: f64,
     prev: u32,
     next: u32,
-    /// The recency bucket under LRU (see [`Buckets`]); unused by the adaptive policy.
+    /// The recency bucket under LRU (see [`Buckets`]); the key's hash under the adaptive
+    /// policy, whose admission and removals would otherwise hash the key again.
     bucket: u32,
     /// Key length (low 30 bits) and list segment (top 2 bits).
     key_len: u32,
@@ -284,9 +285,15 @@ impl Store {
         hash_key(key, self.seed) as u32
     }
 
-    /// The hash of the entry in slot `id`, from its key (slots do not keep it).
+    /// The hash of the entry in slot `id`: kept in the slot under the adaptive policy, else
+    /// from its key (LRU's slots hold their recency bucket there).
     fn slot_hash(&self, id: u32) -> u32 {
-        self.hash(self.slots[id as usize].key())
+        let slot = &self.slots[id as usize];
+        if self.adaptive.is_some() {
+            slot.bucket
+        } else {
+            self.hash(slot.key())
+        }
     }
 
     fn find(&self, key: &[u8]) -> Option<u32> {
@@ -443,7 +450,7 @@ impl Store {
                     expires,
                     prev: NIL,
                     next: NIL,
-                    bucket: DEAD,
+                    bucket: if self.adaptive.is_some() { h } else { DEAD },
                     key_len: key.len() as u32,
                 };
                 self.bytes += slot.size();

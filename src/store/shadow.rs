@@ -267,13 +267,18 @@ impl Shadows {
         self.simulations.len() * per + self.sketch.bytes()
     }
 
-    /// One request of `hash`; true when an epoch ended (the share may have changed).
-    pub(super) fn access(&mut self, hash: u32) -> bool {
+    /// Whether a request of `hash` is in the simulations' sample.
+    #[inline]
+    pub(super) fn sampled(&self, hash: u32) -> bool {
         // A mix independent of the sketch's and the store's use of the hash.
         let mixed = u64::from(hash.wrapping_mul(0x85EB_CA6B).rotate_left(13) ^ 0x2545_F491);
-        if mixed >= self.threshold {
-            return false;
-        }
+        mixed < self.threshold
+    }
+
+    /// One sampled request of `hash` ([`Shadows::sampled`]); true when an epoch ended (the
+    /// share may have changed).
+    #[inline(never)]
+    pub(super) fn access(&mut self, hash: u32) -> bool {
         // As the main cache, the sketch counts once the simulations are half full.
         let filled = self.simulations.first().map_or(0, |s| s.map.len());
         if self.counting || 2 * filled >= self.size {
@@ -336,11 +341,18 @@ mod tests {
         assert!(shadows.share() >= 0.7, "{}", shadows.share());
     }
 
+    /// A request as the store makes it: simulated when sampled.
+    fn request(shadows: &mut Shadows, hash: u32) {
+        if shadows.sampled(hash) {
+            shadows.access(hash);
+        }
+    }
+
     fn recency_phase(shadows: &mut Shadows) {
         for key in 0..20_000u32 {
             for _ in 0..3 {
-                shadows.access(hash(key));
-                shadows.access(hash(key.saturating_sub(20)));
+                request(shadows, hash(key));
+                request(shadows, hash(key.saturating_sub(20)));
             }
         }
     }
@@ -354,8 +366,8 @@ mod tests {
         // or more (a window of 10 % or less) keeps it.
         let mut next = stream(7);
         for one_off in 0..60_000u32 {
-            shadows.access(hash(1_000_000 + one_off));
-            shadows.access(hash(next(90)));
+            request(&mut shadows, hash(1_000_000 + one_off));
+            request(&mut shadows, hash(next(90)));
         }
         assert!(shadows.share() <= 0.1, "{}", shadows.share());
     }
@@ -364,7 +376,7 @@ mod tests {
     fn a_large_cache_is_simulated_on_a_bounded_sample() {
         let mut shadows = Shadows::new(1_000_000);
         for key in 0..200_000u32 {
-            shadows.access(hash(key));
+            request(&mut shadows, hash(key));
         }
         for s in &shadows.simulations {
             assert!(s.map.len() <= SHADOW_MAX);
