@@ -75,11 +75,12 @@ export function pairsOf(value) {
 
 /**
  * A sealed record: `{ made, key, record, chunks, expired, ttl }` (`made`: the made key when the
- * seal made it, else undefined; `key`: its store key; `chunks` null for none). `view` lies in
- * wasm memory, which the next call may reuse: it is copied out here.
+ * seal made it, else undefined; `key`: its store key, undefined when it is `made`; `chunks` null
+ * for none; `ttl` NaN for none). `view` lies in wasm memory, which the next call may reuse: it
+ * is copied out here.
  */
 export function sealedRecord(made, key, view, chunks, expired, ttl) {
-  return { made, key, record: view.slice(), chunks: chunks ?? [], expired, ttl };
+  return { made, key: key ?? made, record: view.slice(), chunks: chunks ?? [], expired, ttl: ttl === ttl ? ttl : undefined };
 }
 
 /** A store hit: `{ value }`. */

@@ -1,7 +1,7 @@
 // stores.memcached(servers): memcached over its meta protocol, on one server or many. The
 // protocol lines and the choice of server come from the wasm core (src/protocol/); this file
 // owns the sockets: one connection per server, reused, requests pipelined on it.
-import { __mcCommand, __mcReply, __mcServers, __mcStore } from "../edgecache.js";
+import { __mcCommand, __mcReply, __mcReplyField, __mcServers, __mcStore } from "../edgecache.js";
 import { codedError, typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 import { runtimeSockets } from "../sockets.js";
@@ -107,9 +107,12 @@ class Connection {
       while (this.#queue.length > 0) {
         const end = indexOfCrlf(this.#buffer, at);
         if (end < 0) break;
-        const [status, length, casStart, casEnd, flags] = __mcReply(this.#buffer.subarray(at, end), this.maxValue);
+        const packed = __mcReply(this.#buffer.subarray(at, end), this.maxValue);
+        const status = packed % 16;
+        const length = Math.floor(packed / 32);
         let next = end + 2;
-        const reply = { status, value: null, flags, cas: casEnd > casStart ? this.#buffer.slice(at + casStart, at + casEnd) : null };
+        const cas = packed % 32 >= 16 ? this.#buffer.slice(at + __mcReplyField(0), at + __mcReplyField(1)) : null;
+        const reply = { status, value: null, flags: status === VALUE ? __mcReplyField(2) : 0, cas };
         if (status === VALUE) {
           if (this.#buffer.length < next + length + 2) break; // the value has not all arrived
           if (this.#buffer[next + length] !== 13 || this.#buffer[next + length + 1] !== 10) throw new Error("a value not followed by CRLF");

@@ -30,16 +30,17 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = isWellFormed)]
     fn is_well_formed(value: &JsValue) -> Result<bool, JsValue>;
     /// `{ made, key, record, chunks, expired, ttl }` made in one call (`made` undefined unless
-    /// echoed, `chunks` null for none); JS copies `record` out of wasm memory.
+    /// echoed; `key` undefined when it is `made`, which then crosses once; `chunks` null for
+    /// none; `ttl` NaN for none); JS copies `record` out of wasm memory.
     #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = sealedRecord)]
     pub fn sealed_record(
         made: Option<&str>,
-        key: &str,
+        key: Option<&str>,
         record: &[u8],
         chunks: JsValue,
         expired: bool,
-        ttl: JsValue,
+        ttl: f64,
     ) -> JsValue;
     /// `{ value }` made in one call.
     #[cfg(feature = "full")]

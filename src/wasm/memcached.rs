@@ -4,6 +4,7 @@
 use super::errors::IntoJs;
 use crate::protocol::memcached::{command_line_with_flags, parse_reply, Command, Status};
 use crate::protocol::rendezvous::server_for;
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 const COMMANDS: [Command; 8] = [
@@ -56,13 +57,19 @@ pub fn mc_store(
     Ok(out)
 }
 
-/// `[status, length, casStart, casEnd, flags]` of a reply line (status: 0 value, 1 done, 2 not
-/// stored, 3 exists, 4 not found, 5 miss, 6 no-op, 7 OK, 8 server error; no CAS: 0, 0), or
-/// a coded error.
+thread_local! {
+    /// `[casStart, casEnd, flags]` of the last reply `__mcReply` parsed, for `__mcReplyField`.
+    static LAST_REPLY: Cell<[u32; 3]> = const { Cell::new([0; 3]) };
+}
+
+/// A reply line as one number, `length * 32 + hasCas * 16 + status` (status: 0 value, 1 done,
+/// 2 not stored, 3 exists, 4 not found, 5 miss, 6 no-op, 7 OK, 8 server error), or a coded
+/// error. Its CAS token's place and its client flags are then `__mcReplyField(0 | 1 | 2)`: a
+/// number, not an array, crosses back for every reply (most need neither).
 #[wasm_bindgen(js_name = __mcReply, skip_typescript)]
-pub fn mc_reply(line: &[u8], max_value: u32) -> Result<Vec<u32>, JsValue> {
+pub fn mc_reply(line: &[u8], max_value: u32) -> Result<f64, JsValue> {
     let reply = parse_reply(line, max_value as usize).js()?;
-    let status = match reply.status {
+    let status: u8 = match reply.status {
         Status::Value => 0,
         Status::Done => 1,
         Status::NotStored => 2,
@@ -74,13 +81,17 @@ pub fn mc_reply(line: &[u8], max_value: u32) -> Result<Vec<u32>, JsValue> {
         _ => 8,
     };
     let (start, end) = reply.cas.unwrap_or((0, 0));
-    Ok(vec![
-        status,
-        reply.length as u32,
-        start as u32,
-        end as u32,
-        reply.client_flags,
-    ])
+    LAST_REPLY.set([start as u32, end as u32, reply.client_flags]);
+    let has_cas = u8::from(end > start);
+    // A length is at most max_value (a u32): the sum is exact in an f64.
+    Ok(f64::from(reply.length as u32) * 32.0 + f64::from(has_cas * 16 + status))
+}
+
+/// Field `i` of the last reply `__mcReply` parsed: 0 the CAS token's start, 1 its end, 2 the
+/// client flags.
+#[wasm_bindgen(js_name = __mcReplyField, skip_typescript)]
+pub fn mc_reply_field(i: u32) -> u32 {
+    LAST_REPLY.get().get(i as usize).copied().unwrap_or(0)
 }
 
 /// For each key, the index in `servers` of the server that holds it (rendezvous hashing as

@@ -67,13 +67,14 @@ impl CacheCore {
             list.into()
         };
         let ttl = persist::physical_ttl(keep_ms.max(expires_ms), now, self.limits.min_ttl);
+        let key = crate::store_key(made, self.limits.max_key_bytes);
         boundary::sealed_record(
             echo.then_some(made),
-            &crate::store_key(made, self.limits.max_key_bytes),
+            (!echo || key != made).then_some(&key),
             &sealed.record,
             chunks,
             expires_ms <= now,
-            ttl.map_or(JsValue::UNDEFINED, JsValue::from_f64),
+            ttl.unwrap_or(f64::NAN),
         )
     }
 
