@@ -430,19 +430,28 @@ export function encodeValue(value, limit) {
   }
 }
 
-// Up to this many bytes, a copy through DataViews beats `set` of a subarray (a view per call).
-const WORDS_MAX = 96;
+// Up to this many bytes, a copy through DataViews beats `set` of a subarray (a view per call,
+// ~50 ns whatever the length, and garbage): 37 ns against 50 at 192 bytes, Node 20.
+const WORDS_MAX = 192;
 
 /**
- * Copies `length` bytes from the start of `fromView` to `toView` at `at`; returns `length`. Four
- * bytes per step through DataViews: 2-3x faster than a typed array's byte loop at 20-60 bytes
- * (Node 20), with the views the caller keeps (a typed array's `buffer` or `byteOffset` costs
- * ~17 ns each); a long run goes to `copyBytes`.
+ * Copies `length` bytes from the start of `fromView` to `toView` at `at`; returns `length`. Eight
+ * bytes per step (two 4-byte reads and writes) through DataViews: 2-3x faster than a typed
+ * array's byte loop at 20-60 bytes and 1.5x faster than four bytes per step at 64-192 (Node 20),
+ * with the views the caller keeps (a typed array's `buffer` or `byteOffset` costs ~17 ns each);
+ * a long run goes to `copyBytes`.
  */
 export function copyWords(from, fromView, length, to, toView, at) {
   if (length > WORDS_MAX) return copyBytes(from, length, to, at);
   let i = 0;
-  for (; i + 4 <= length; i += 4) toView.setUint32(at + i, fromView.getUint32(i, true), true);
+  for (; i + 8 <= length; i += 8) {
+    toView.setUint32(at + i, fromView.getUint32(i, true), true);
+    toView.setUint32(at + i + 4, fromView.getUint32(i + 4, true), true);
+  }
+  if (i + 4 <= length) {
+    toView.setUint32(at + i, fromView.getUint32(i, true), true);
+    i += 4;
+  }
   for (; i < length; i++) toView.setUint8(at + i, fromView.getUint8(i));
   return length;
 }

@@ -46,6 +46,18 @@ test("ASCII-only strings (stored under their own tag) and others read back alike
   }
 });
 
+test("objects of every encoded length up to the copy's limits and past them round-trip", () => {
+  // The encoded bytes go into wasm memory 8, then 4, then 1 byte at a time up to 192 bytes, by
+  // one set() past that: every length and remainder, on both sides of each limit.
+  const c = new MemoryCache({ timeout: null, maxEntries: 1000 });
+  for (let n = 0; n < 320; n++) {
+    const value = { n, s: "é".repeat(n % 3) + "x".repeat(n), list: [n, -n / 3] };
+    c.set(`k${n}`, value);
+    assert.deepEqual(c.get(`k${n}`), value, `length ${n}`);
+  }
+  for (let n = 0; n < 320; n++) assert.equal(c.get(`k${n}`).s.length, n + (n % 3), `length ${n} after the others`);
+});
+
 test("views stay valid when wasm memory grows under them", () => {
   const cache = new MemoryCache({ maxEntries: 100_000, timeout: null });
   const big = "z".repeat(64 * 1024);
