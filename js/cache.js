@@ -355,8 +355,10 @@ export class Cache {
       }
       if (found === THROW) throw __take();
       if (found === DELETED) return this.#count(undefined) ?? defaultValue;
-      // Both keys from the miss itself: the made key does not cross back in to be mapped.
-      const r = this.#count(await this.#fromStore("get", __lastMade(), undefined, __lastStoreKey(this.#core)));
+      // Both keys from the miss itself: the made key does not cross back in to be mapped (and
+      // the store key crosses only when it differs from it).
+      const made = __lastMade();
+      const r = this.#count(await this.#fromStore("get", made, undefined, __lastStoreKey(this.#core) ?? made));
       return r === undefined ? defaultValue : r.value;
     }
     const started = this.#start();

@@ -52,8 +52,13 @@ pub fn last_made() -> String {
     LAST.with(|last| last.borrow().clone())
 }
 
-/// The store key of the last `__localFast` that missed (`core.storeKey(__lastMade())`).
+/// The store key of the last `__localFast` that missed (`core.storeKey(__lastMade())`), or
+/// `undefined` when it is the made key itself (most keys: one string crosses, not two).
 #[wasm_bindgen(js_name = __lastStoreKey, skip_typescript)]
-pub fn last_store_key(core: &CacheCore) -> String {
-    LAST.with(|last| core.store_key(&last.borrow()))
+pub fn last_store_key(core: &CacheCore) -> Option<String> {
+    LAST.with(|last| {
+        let made = last.borrow();
+        let key = core.store_key(&made);
+        (key != *made).then_some(key)
+    })
 }
