@@ -5,6 +5,7 @@
 // Over ~400 lines on purpose: it is one class, and its private fields (#core, #store, the
 // flights) cannot be reached from another module; the adapter contract is store-answers.js.
 import { itemsOf, pairsOf } from "./boundary.js";
+import { field } from "./encode.js";
 import { callHook, codedError, typeError } from "./errors.js";
 import { CacheCore, MemoryCache, __localFast, __lastMade, __lastStoreKey, __take } from "./edgecache.js";
 import { fastKey, payload } from "./fast.js";
@@ -20,12 +21,6 @@ import { warm } from "./warm.js";
 /** A single get's answer as #fetch returns it: `[bytes or undefined]`. */
 const oneAnswer = (raw) => [asBytes(raw)];
 const FAILED = Symbol("store call failed");
-const { hasOwn } = Object;
-/**
- * `r[name]` when `r` has it as its own: a field an internal result (CacheCore's) lacks is
- * undefined, never what a getter a host put on Object.prototype under that name returns.
- */
-const field = (r, name) => (r !== undefined && r !== null && hasOwn(r, name) ? r[name] : undefined);
 /** Whether a store write's #call succeeded. */
 const written = (result) => result !== FAILED;
 // What __localFast returns besides a payload length (src/wasm/tier_fast.rs).
@@ -430,7 +425,8 @@ export class Cache {
     const started = this.#start();
     const refresh = wantsRefresh(options);
     const found = await this.#read("getOrSet", made, refresh ? options : undefined);
-    const state = found === undefined ? "miss" : (found.state ?? "fresh");
+    // `state` only with refresh options: a plain hit lacks it (a host getter must not answer).
+    const state = found === undefined ? "miss" : (field(found, "state") ?? "fresh");
     this.#count(state === "fresh" || state === "early" ? found : undefined, made, started);
     if (state === "fresh") return found.value;
     if (state === "early" || state === "revalidate") {
@@ -533,7 +529,7 @@ export class Cache {
     // Once the lease is taken, a record no longer due (another instance refreshed it) ends it.
     const recheck = async () => {
       const now = await this.#fromStore("refresh", made, options);
-      return now?.state === "fresh" ? now : undefined;
+      return field(now, "state") === "fresh" ? now : undefined;
     };
     const refresh = lease === undefined ? replace : () => leased(this.#leaseIo(), made, lease, replace, { onlyIfFree: true, recheck });
     const run = this.#flight(made, refresh).catch((error) => {

@@ -52,6 +52,17 @@ export function defineOwn(object, name, value) {
   return object;
 }
 
+const { hasOwn } = Object;
+
+/**
+ * `r[name]` when `r` has it as its own: a field an internal result (CacheCore's, or a store
+ * hit's) lacks is undefined, never what a getter a host put on Object.prototype under that name
+ * returns. Every optional field of such a result is read through this.
+ */
+export function field(r, name) {
+  return r !== undefined && r !== null && hasOwn(r, name) ? r[name] : undefined;
+}
+
 /** `error` with this package's stable `code` property (js/errors.js and the Rust core use it). */
 export function withCode(error, code) {
   return defineOwn(error, "code", code);

@@ -1,6 +1,7 @@
 // MemoryCache methods that run user code around the Rust core: getOrSet's refresh options
 // (the state of each read is decided in Rust), namespaces and warming.
 import { MemoryCache } from "./edgecache.js";
+import { field } from "./encode.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { isThenable } from "./maybe.js";
@@ -62,7 +63,7 @@ Object.defineProperties(MemoryCache.prototype, {
       if (!wantsRefresh(options)) return djangoGetOrSet.call(this, key, defaultOrFactory, options);
       if (defaultOrFactory === undefined) return djangoGetOrSet.call(this, key, defaultOrFactory, options);
       const found = this.__readStale(key, options);
-      const state = found?.state ?? "miss";
+      const state = field(found, "state") ?? "miss";
       const made = () => this.makeKey(key, options?.version);
       // As the async Cache counts: fresh and early are hits; a stale value served is a miss.
       notify(this, state === "fresh" || state === "early" ? "hit" : "miss", made);

@@ -209,5 +209,5 @@ test("a host that put accessors on Object.prototype under the package's own fiel
   const { set, out } = JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
   assert.deepEqual(set, [], "assignments that reached a host setter");
   const value = { id: 1, code: "c", value: [1, { state: "s" }], bytes: [1, 2], m: [["k", { at: 2 }]] };
-  assert.deepEqual(out, { get: value, refresh: 5, stats: true, errorCode: "UNKNOWN_OPTION", tier: value, fromStore: [value, value, null], ttls: ["none", "none"], page: "page", warmed: 1 });
+  assert.deepEqual(out, { get: value, refresh: 5, stats: true, errorCode: "UNKNOWN_OPTION", tier: value, fromStore: [value, value, null], computed: [1, 0], ttls: ["none", "none"], page: "page", warmed: 1 });
 });

@@ -11,7 +11,7 @@ const NAMES = [
 ];
 // What some getters answer (the rest answer undefined): a field an internal result lacks must
 // read as absent, not as the host's value.
-const ANSWERS = { __proto__: null, stamps: [["tag", "key"]], chunks: ["chunk"], invalidated: true, corrupt: new Error("the host's"), ttl: 1 };
+const ANSWERS = { __proto__: null, stamps: [["tag", "key"]], chunks: ["chunk"], invalidated: true, corrupt: new Error("the host's"), ttl: 1, state: "early" };
 const set = [];
 for (const name of [...NAMES, ...Object.keys(ANSWERS)]) {
   Object.defineProperty(Object.prototype, name, {
@@ -51,6 +51,14 @@ out.fromStore = [await reader.get("t"), await reader.get("u"), await reader.get(
 const page = cachePage(async () => new Response("page", { headers: { "cache-control": "max-age=60" } }), { timeout: 60, cache });
 await (await page(new Request("http://host.test/p"))).text();
 out.page = await (await page(new Request("http://host.test/p"))).text();
+// getOrSet without refresh options: a plain hit has no `state`, and the host's "early" must
+// not make every hit recompute in the background.
+let computed = 0;
+for (let i = 0; i < 3; i++) await tier.getOrSet("g", () => ++computed, { timeout: 60 });
+const rereader = new Cache({ store: shared, memory: false });
+for (let i = 0; i < 2; i++) await rereader.getOrSet("g", () => ++computed, { timeout: 60 });
+await new Promise((resolve) => setTimeout(resolve, 20));
+out.computed = [computed, tier.stats().refreshes + rereader.stats().refreshes];
 // What a store adapter is asked: a value that never expires is put with no TTL.
 const ttls = [];
 const recording = { ...shared, put: (key, bytes, options) => (ttls.push(options.ttl ?? "none"), shared.put(key, bytes, options)) };
