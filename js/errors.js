@@ -34,3 +34,13 @@ export function knownOptions(options, known, what) {
   const unknown = Object.keys(options).find((name) => !known.includes(name));
   if (unknown !== undefined) throw typeError("UNKNOWN_OPTION", `${what} has no option '${unknown}' (known: ${known.join(", ")})`);
 }
+
+/**
+ * The own enumerable options of `options` in an object with no prototype: destructuring it
+ * never reads a name the caller did not set from Object.prototype (where a prototype-pollution
+ * bug elsewhere in an app may have put `stripSetCookie` or `language`, which decide what a
+ * cached page may be served to).
+ */
+export function ownOptions(options) {
+  return Object.assign({ __proto__: null }, options);
+}

@@ -251,12 +251,16 @@ fn registry_returns_one_instance_per_alias() {
         "({ default: { backend: 'memory', keyPrefix: 'site' }, off: { backend: 'dummy' } })",
     ))
     .unwrap();
-    let a = get_cache("default").unwrap();
-    assert!(a == get_cache("default").unwrap());
-    assert!(get_cache("off").unwrap() != a);
-    let err = get_cache("nonexistent").unwrap_err();
+    let a = get_cache("default".into()).unwrap();
+    assert!(a == get_cache("default".into()).unwrap());
+    assert!(get_cache("off".into()).unwrap() != a);
+    let err = get_cache("nonexistent".into()).unwrap_err();
     let message = Reflect::get(&err, &"message".into()).unwrap();
     assert_eq!(message, "The connection 'nonexistent' doesn't exist.");
+    // Not a string: a coded error (a `&str` parameter once read garbage and trapped).
+    for alias in [JsValue::from_f64(1.0), js("({})"), U] {
+        assert_eq!(code(&get_cache(alias).unwrap_err()), "INVALID_ARGUMENT");
+    }
     let err = configure_caches(js("({ other: {} })")).unwrap_err();
     assert_eq!(code(&err), "MISSING_DEFAULT_CACHE");
     let dummy = DummyCache::new(U).unwrap();

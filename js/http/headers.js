@@ -43,6 +43,10 @@ export function addNeverCacheHeaders(response, options) {
 
 /** Django's `patch_vary_headers`. */
 export function patchVaryHeaders(response, names) {
+  // Any iterable, as Django's (a string is one, character by character, there too).
+  if (names === null || names === undefined || typeof names[Symbol.iterator] !== "function") {
+    throw typeError("INVALID_ARGUMENT", "patchVaryHeaders needs a list of header names");
+  }
   const h = headersOf(response);
   h.set("Vary", __patchVary(header(h, "vary"), [...names].map(String)));
 }

@@ -39,7 +39,22 @@ export function keyOptions(o) {
   if (format !== "unambiguous" && format !== "django") {
     throw typeError("INVALID_OPTION", `option 'keyFormat' must be "unambiguous" or "django", got ${String(format)}`);
   }
-  return { prefix: o.keyPrefix ?? "", language: o.language ?? undefined, timeZone: o.timeZone ?? undefined, django: format === "django", memo: new Map() };
+  const prefix = o.keyPrefix ?? "";
+  const language = o.language ?? undefined;
+  const timeZone = o.timeZone ?? undefined;
+  // Strings for the key functions in wasm, checked here: another type there is not an error
+  // but garbage bytes (wasm-bindgen does not check a string argument's type).
+  for (const [name, value] of [["keyPrefix", prefix], ["language", language], ["timeZone", timeZone]]) {
+    if (value !== undefined && typeof value !== "string") {
+      throw typeError("INVALID_OPTION", `option '${name}' must be a string, got ${describeType(value)}`);
+    }
+  }
+  return { prefix, language, timeZone, django: format === "django", memo: new Map() };
+}
+
+/** The type of an option's value for an error message (never its content: it may be a secret). */
+function describeType(value) {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
 }
 
 // Page keys remembered per URL (a URL's variants: methods and header values).

@@ -1,7 +1,8 @@
 // The cache middleware for fetch handlers (Django's UpdateCacheMiddleware and
 // FetchFromCacheMiddleware in one), cachePage and the Hono middleware: what is stored,
 // what is served (fresh, stale, 304), and never one user's private page to another.
-import { typeError } from "../errors.js";
+import { field } from "../encode.js";
+import { ownOptions, typeError } from "../errors.js";
 import { getSession } from "../sessions.js";
 import { __checkLock, __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
 import { LEASED } from "../lease.js";
@@ -62,6 +63,7 @@ const NOT_MODIFIED_HEADERS = ["cache-control", "content-location", "date", "etag
  */
 export function cacheMiddleware(handler, options = {}) {
   if (typeof handler !== "function") throw typeError("INVALID_ARGUMENT", "cacheMiddleware needs a handler function");
+  options = ownOptions(options);
   const {
     cacheTimeout = DEFAULT_SECONDS,
     pageTimeout,
@@ -249,7 +251,7 @@ export function cacheMiddleware(handler, options = {}) {
         try {
           // Under a lease another instance holds, the stale page answers at once.
           const result = await leased(c, request, () => finish(c, request, rest), { stale: () => ({ hit }) });
-          if (result.hit !== undefined) return serve(hit, request, "STALE");
+          if (field(result, "hit") !== undefined) return serve(hit, request, "STALE");
           const response = result;
           if (response.status < 500) return response;
         } catch {
@@ -276,9 +278,11 @@ export function cacheMiddleware(handler, options = {}) {
     inflight.set(flight, new Promise((resolve) => (settle = resolve)));
     try {
       const result = await leased(c, request, () => finish(c, request, rest, true));
-      if (result.hit !== undefined) {
+      // A Response, `[response, stored]` or `{ hit }`: only the last has its own `hit`.
+      const leasedHit = field(result, "hit");
+      if (leasedHit !== undefined) {
         settle(undefined);
-        return serve(result.hit, request);
+        return serve(leasedHit, request);
       }
       const [response, stored] = result;
       settle(stored);
@@ -330,7 +334,8 @@ export function cacheMiddleware(handler, options = {}) {
 }
 
 /** Django's `cache_page(timeout)`: the middleware with a page timeout that beats max-age. */
-export function cachePage(handler, { timeout, cache, keyPrefix, ...rest } = {}) {
+export function cachePage(handler, options = {}) {
+  const { timeout, cache, keyPrefix, ...rest } = ownOptions(options);
   if (typeof timeout !== "number" && timeout !== null) {
     throw typeError("INVALID_TIMEOUT", "cachePage needs { timeout } in seconds");
   }
@@ -342,7 +347,7 @@ export function cachePage(handler, { timeout, cache, keyPrefix, ...rest } = {}) 
  * `timeout` makes it cachePage; without it, cacheMiddleware (max-age, then `cacheTimeout`).
  */
 export function honoCache(options = {}) {
-  const { timeout, cache, ...rest } = options;
+  const { timeout, cache, ...rest } = ownOptions(options);
   // `cache: (c) => cache` picks the cache from Hono's context (its env) per request.
   const perRequest = typeof cache === "function" ? (request, run, ctx, context) => cache(context) : cache;
   const settings = timeout === undefined ? { ...rest, cache: perRequest } : { ...rest, cache: perRequest, pageTimeout: timeout ?? undefined };

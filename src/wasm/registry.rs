@@ -118,7 +118,17 @@ pub fn configure_caches(
     not(feature = "full"),
     wasm_bindgen(js_name = getCache, unchecked_return_type = "MemoryCache | DummyCache")
 )]
-pub fn get_cache(alias: &str) -> Result<JsValue, JsValue> {
+pub fn get_cache(
+    #[wasm_bindgen(unchecked_param_type = "string")] alias: JsValue,
+) -> Result<JsValue, JsValue> {
+    // Taken as a JsValue and checked: a `&str` parameter given another type reads garbage.
+    let Some(alias) = alias.as_string() else {
+        return Err(to_js(Error::invalid(
+            "INVALID_ARGUMENT",
+            "a cache alias is a string",
+        )));
+    };
+    let alias = alias.as_str();
     if let Some(existing) = INSTANCES.with(|i| i.borrow().get(alias).cloned()) {
         return Ok(existing);
     }

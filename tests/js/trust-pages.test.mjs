@@ -3,6 +3,8 @@
 // get one request's page served to another.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { MemoryCache } from "../../pkg/node.js";
 import { seeded } from "./helpers.mjs";
 
@@ -96,4 +98,13 @@ test("cachePage: each combination of Vary header values gets its own page, whate
       }
     }
   }
+});
+
+test("page cache options a host put on Object.prototype are not the caller's (fresh process)", () => {
+  // `language` there once dropped Accept-Language from every page key (French readers got the
+  // English page), and a `hit` there was taken for a leased page.
+  const script = fileURLToPath(new URL("../runtimes/polluted-options.mjs", import.meta.url));
+  const out = JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8" }));
+  assert.deepEqual(out.languages, ["en 1", "fr 2", "en 1", "fr 2"], "each language its own page");
+  assert.deepEqual(out.setCookie, ["private 1", "private 2"], "a page that sets a cookie is not stored");
 });
