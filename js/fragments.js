@@ -29,7 +29,8 @@ function fragmentCache(using) {
 }
 
 /** `{ html, hit }` for one fragment; a Promise when the cache or render is async. */
-function renderFragment(name, varyOn, timeout, render, options = {}) {
+function renderFragment(name, varyOn, timeout, render, options) {
+  options ??= {};
   if (typeof render !== "function") throw typeError("INVALID_RENDER", "render must be a function returning the fragment's text");
   const seconds = __fragmentTimeout(timeout);
   const cache = fragmentCache(options.using);

@@ -29,6 +29,7 @@ export function getMaxAge(response) {
 
 /** Django's `patch_response_headers`: Expires (if absent) and max-age for `timeout` seconds (default 600). */
 export function patchResponseHeaders(response, timeout = DEFAULT_SECONDS, { clock } = {}) {
+  if (timeout !== null && typeof timeout !== "number") throw typeError("INVALID_TIMEOUT", "the timeout must be a number of seconds or null");
   const h = headersOf(response);
   const t = Math.max(0, timeout ?? DEFAULT_SECONDS);
   if (!h.has("expires")) h.set("Expires", __httpDate(nowSeconds(clock) + t));

@@ -1,6 +1,6 @@
 // Django's page keys: the header key of a URL, the header list learned for it, and the
 // page key of a request (getCacheKey, learnCacheKey). Keys are made in Rust and remembered.
-import { typeError } from "../errors.js";
+import { ownOptions, typeError } from "../errors.js";
 import { getCache, __headerKey, __pageKey, __learnList } from "../edgecache.js";
 import { remembered } from "../memo.js";
 import { DEFAULT_SECONDS, headersOf, header } from "./headers.js";
@@ -52,6 +52,17 @@ export function keyOptions(o) {
   return { prefix, language, timeZone, django: format === "django", memo: new Map() };
 }
 
+/**
+ * `request` when it reads as a fetch Request (a string url and method, headers with get), else
+ * INVALID_ARGUMENT: its url and method become key bytes in wasm, which must be strings.
+ */
+export function requestOf(request, what) {
+  if (request === null || typeof request !== "object" || typeof request.url !== "string" || typeof request.method !== "string" || typeof request.headers?.get !== "function") {
+    throw typeError("INVALID_ARGUMENT", `${what} needs a Request`);
+  }
+  return request;
+}
+
 /** The type of an option's value for an error message (never its content: it may be a secret). */
 function describeType(value) {
   return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
@@ -97,7 +108,10 @@ function variantId(method, values) {
  * Django's `get_cache_key`: the page key of `request` from the header list learned for its
  * URL, or null when nothing was learned.
  */
-export async function getCacheKey(request, { keyPrefix, method = "GET", cache, language, timeZone, keyFormat } = {}) {
+export async function getCacheKey(request, options) {
+  const { keyPrefix, method = "GET", cache, language, timeZone, keyFormat } = ownOptions(options);
+  requestOf(request, "getCacheKey");
+  if (typeof method !== "string") throw typeError("INVALID_OPTION", `option 'method' must be a string, got ${describeType(method)}`);
   const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
   const c = resolveCache(cache);
   const list = await c.get(headerKeyFor(request, k));
@@ -116,7 +130,9 @@ export function pageKeyFor(request, method, list, k) {
  * Django's `learn_cache_key`: stores the response's Vary header list for the request's URL
  * and returns the page key for the request's method.
  */
-export async function learnCacheKey(request, response, { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone, keyFormat } = {}) {
+export async function learnCacheKey(request, response, options) {
+  const { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone, keyFormat } = ownOptions(options);
+  requestOf(request, "learnCacheKey");
   const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
   const list = __learnList(header(headersOf(response), "vary"), k.language !== undefined);
   await resolveCache(cache).set(headerKeyFor(request, k), list, timeout);

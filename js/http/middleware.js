@@ -10,7 +10,7 @@ import { Events, PAGE_EVENTS, now, since } from "../events.js";
 import { isThenable, then } from "../maybe.js";
 import { PageEntry, PageReader } from "../page-entry.js";
 import { DEFAULT_SECONDS, FRESH, STALE, STALE_IF_ERROR, hasVaryHeader, header, nowSeconds, patchResponseHeaders, patchVaryHeaders } from "./headers.js";
-import { resolveCache, keyOptions, headerKeyFor, pageKeyFor } from "./keys.js";
+import { resolveCache, keyOptions, headerKeyFor, pageKeyFor, requestOf } from "./keys.js";
 
 function streaming(response) {
   const h = response.headers;
@@ -88,8 +88,12 @@ export function cacheMiddleware(handler, options = {}) {
   // A typo (staleWhileRevalidat) would otherwise turn a feature off without a word.
   const typo = Object.keys(unknown)[0];
   if (typo !== undefined) throw typeError("UNKNOWN_OPTION", `the page cache has no option '${typo}'`);
-  if (!Array.isArray(keyHeaders) || !keyHeaders.every((h) => typeof h === "string" && /^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(h))) {
+  const headerName = (h) => typeof h === "string" && /^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(h);
+  if (!Array.isArray(keyHeaders) || !keyHeaders.every(headerName)) {
     throw typeError("INVALID_OPTION", "option 'keyHeaders' must be an array of header names");
+  }
+  if (cacheStatusHeader && !headerName(cacheStatusHeader)) {
+    throw typeError("INVALID_OPTION", "option 'cacheStatusHeader' must be a header name");
   }
   // Declared headers enter every page key, as if each response varied on them.
   const keyed = keyHeaders.map((h) => h.toLowerCase());
@@ -231,6 +235,7 @@ export function cacheMiddleware(handler, options = {}) {
   return observed;
 
   async function cached(request, ...rest) {
+    requestOf(request, "the page cache");
     if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
     // The handler sees another host, scheme or method than the key says: never cached.
     if (overridden(request)) return withStatus(await handler(request, ...rest), "BYPASS");
