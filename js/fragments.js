@@ -91,6 +91,9 @@ function resolvePart(part, onFragment) {
 export function streamFragments(parts, options = {}) {
   knownOptions(options, ["onFragment"], "streamFragments()");
   const { onFragment } = options ?? {};
+  if (parts === null || parts === undefined || typeof parts[Symbol.iterator] !== "function") {
+    throw typeError("INVALID_ARGUMENT", "streamFragments needs a list of parts (text, promises, functions or fragments)");
+  }
   const list = [...parts];
   let pending;
   return new ReadableStream({

@@ -49,6 +49,10 @@ test("wrong types everywhere: coded errors, no trap, caches usable", async () =>
     patchVaryHeaders: (a) => m.patchVaryHeaders(page(), a),
     hasVaryHeader: (a) => m.hasVaryHeader(page(), a),
     sessions: (a) => m.sessions(a),
+    streamFragments: (a) => m.streamFragments(a),
+    "Cache setMany": (a) => c.setMany(a),
+    "Cache invalidateTags": (a) => c.invalidateTags(a),
+    "MemoryCache warm": (a) => mc.warm(a),
   };
   const wrong = [];
   for (const [name, call] of Object.entries(calls)) {
