@@ -2,7 +2,7 @@
 // engines, the session object, and SessionMiddleware's response handling. The rules (key
 // form and randomness, expiry, what to do with the response, cookie lines) are in Rust
 // (src/web/session.rs, src/web/http/cookie.rs); this file awaits the cache and the store.
-import { typeError } from "./errors.js";
+import { ownOptions, typeError } from "./errors.js";
 import {
   __SessionCookie,
   __newSessionKey,
@@ -218,7 +218,9 @@ function checkOptions(options) {
     keyPrefix,
     clock = Date,
     ...unknown
-  } = options;
+    // Own options only: an `httpOnly: false` a prototype-pollution bug put on Object.prototype
+    // must not hand the session cookie to scripts.
+  } = ownOptions(options);
   const typo = Object.keys(unknown)[0];
   if (typo !== undefined) throw typeError("UNKNOWN_OPTION", `sessions() has no option '${typo}'`);
   if (!Object.hasOwn(PREFIXES, engine)) throw typeError("INVALID_OPTION", `option 'engine' must be "cache" or "cachedDb", got ${String(engine)}`);

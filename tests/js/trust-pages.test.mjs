@@ -107,4 +107,5 @@ test("page cache options a host put on Object.prototype are not the caller's (fr
   const out = JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8" }));
   assert.deepEqual(out.languages, ["en 1", "fr 2", "en 1", "fr 2"], "each language its own page");
   assert.deepEqual(out.setCookie, ["private 1", "private 2"], "a page that sets a cookie is not stored");
+  assert.equal(out.cookie, true, "the session cookie stays HttpOnly");
 });
