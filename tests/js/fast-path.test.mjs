@@ -58,6 +58,23 @@ test("objects of every encoded length up to the copy's limits and past them roun
   for (let n = 0; n < 320; n++) assert.equal(c.get(`k${n}`).s.length, n + (n % 3), `length ${n} after the others`);
 });
 
+test("short strings inside objects read back at every length and with a non-ASCII character anywhere", () => {
+  // Up to 16 bytes, ASCII text is made by one String.fromCharCode call per length: each length
+  // has its own case, and a non-ASCII byte at any place must send it to the UTF-8 decoder.
+  const c = new MemoryCache({ timeout: null, maxEntries: 1000 });
+  const alphabet = "abcdefghijklmnopqrstuvwxyz";
+  for (let n = 0; n <= 20; n++) {
+    const ascii = alphabet.slice(0, n);
+    const values = [ascii];
+    for (let at = 0; at < n; at++) values.push(`${ascii.slice(0, at)}é${ascii.slice(at + 1)}`);
+    for (const [i, text] of values.entries()) {
+      const value = { [text || "empty"]: text, list: [text, n], nested: { t: text } };
+      c.set(`s${n}:${i}`, value);
+      assert.deepEqual(c.get(`s${n}:${i}`), value, `length ${n}, variant ${i}`);
+    }
+  }
+});
+
 test("views stay valid when wasm memory grows under them", () => {
   const cache = new MemoryCache({ maxEntries: 100_000, timeout: null });
   const big = "z".repeat(64 * 1024);
