@@ -129,7 +129,21 @@ function bigintBytes(n) {
   }
 }
 
-/** A growable byte buffer with the codec's primitives. */
+/**
+ * Where the fast path wants structured values written: `open(size)` returns a Uint8Array over
+ * wasm memory of at least `size` bytes, holding what the last view of it held (null: none).
+ */
+let regionOpener = null;
+// Past this, a value is finished in JS memory: the region stays small (wasm memory never shrinks).
+const REGION_MAX = 1 << 17;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A growable byte buffer with the codec's primitives: in JS memory, or (the one region writer)
+ * in wasm memory, where the fast path stores the bytes from without a copy. A view of wasm
+ * memory is detached when a getter's cache call grows it: its length is then 0, so `room`
+ * (which every write goes through) opens a new view, and the bytes are still there.
+ */
 class Writer {
   // Fields declared, so each is defined on the instance: an assignment to one never reaches a
   // setter a host put on Object.prototype under the same name (as `polluted` once did).
@@ -137,14 +151,28 @@ class Writer {
   view;
   length;
   polluted;
+  /** True while the bytes are in the region (a region writer past REGION_MAX leaves it). */
+  inRegion;
+  /** True for the region writer (it goes back to the region after each value). */
+  home;
   /** The objects being encoded, outermost first (cycle and depth checks): `depth` of them. */
   open = [];
   depth = 0;
-  constructor() {
-    this.bytes = new Uint8Array(1024);
+  constructor(home = false) {
+    this.home = home;
+    this.inRegion = home;
+    this.bytes = home ? EMPTY : new Uint8Array(1024);
     this.view = new DataView(this.bytes.buffer);
     this.length = 0;
     this.polluted = false;
+  }
+  /** Back in the region, empty, for the next value (a region writer's). */
+  reset() {
+    if (this.home && !this.inRegion) {
+      this.inRegion = true;
+      this.bytes = EMPTY;
+    }
+    this.length = 0;
   }
   /** Enters object `v`: a cycle or too deep throws. (No Array methods: a host may replace them.) */
   enter(v) {
@@ -160,7 +188,23 @@ class Writer {
   room(n) {
     const need = this.length + n;
     if (need <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
+    this.grow(need);
+  }
+  grow(need) {
+    if (this.inRegion) {
+      // A detached view (length 0) or a full one: a view of the region as it is now, larger
+      // if it must be, unless that would pass REGION_MAX.
+      let size = 1024;
+      while (size < need) size *= 2;
+      if (size <= REGION_MAX) {
+        this.bytes = regionOpener(size);
+        this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+        return;
+      }
+      this.bytes = regionOpener(this.length);
+      this.inRegion = false;
+    }
+    let size = Math.max(this.bytes.length * 2, 1024);
     while (size < need) size *= 2;
     const bigger = new Uint8Array(size);
     bigger.set(this.bytes.subarray(0, this.length));
@@ -188,6 +232,7 @@ class Writer {
   /** Writes `n` as the varint at `at`, where one byte was kept for it (wider moves the rest up). */
   count(at, n) {
     if (n < 0x80) {
+      this.room(0); // a getter may have detached a region view since `at` was kept
       this.bytes[at] = n;
       return;
     }
@@ -244,6 +289,15 @@ function polluted() {
 
 /** A writer not in use (a getter may store into the cache while a value is being encoded). */
 let spare = null;
+
+/**
+ * Makes the spare writer one that writes into wasm memory through `open(size)` (see
+ * `regionOpener`): an encoder's `use` is then told when the bytes are at the region's start.
+ */
+export function useRegion(open) {
+  regionOpener = open;
+  spare = new Writer(true);
+}
 
 function token(v, w) {
   switch (typeof v) {
@@ -353,9 +407,9 @@ export function fromEngine(e) {
 const copyOut = (bytes, length) => bytes.slice(0, length);
 
 /**
- * Encodes a structured value into a reused writer and hands its bytes to `use(bytes, length, view)`
- * before the writer can be reused (no caller code runs in between); returns what `use`
- * returns, or the length when it is over `limit`.
+ * Encodes a structured value into a reused writer and hands its bytes to `use(bytes, length,
+ * view, inRegion)` before the writer can be reused (no caller code runs in between); returns
+ * what `use` returns, or the length when it is over `limit`.
  */
 function structured(value, limit, use, kind) {
   // The spare writer, else a new one: a getter may encode a value while this one is in use.
@@ -363,7 +417,7 @@ function structured(value, limit, use, kind) {
   if (w === null) w = new Writer();
   else spare = null;
   try {
-    w.length = 0;
+    w.reset();
     w.polluted = polluted();
     w.byte(TAG_STRUCTURED);
     if (typeof value === "object" && value !== null) {
@@ -374,17 +428,18 @@ function structured(value, limit, use, kind) {
     } else {
       token(value, w);
     }
-    return w.length > limit ? w.length : use(w.bytes, w.length, w.view);
+    return w.length > limit ? w.length : use(w.bytes, w.length, w.view, w.inRegion);
   } finally {
     // After a throw, objects may still be open: forget them.
     while (w.depth > 0) w.leave();
-    if (w.bytes.length <= 1 << 20) spare = w;
+    if (w.home || w.bytes.length <= 1 << 20) spare = w;
   }
 }
 
 /**
  * `encodeValue` for a value that is neither a string nor binary, handing the bytes to
- * `use(bytes, length, view)` (`view`: a DataView over `bytes` when it has one) without a copy (the fast path writes them into wasm memory at once).
+ * `use(bytes, length, view, inRegion)` without a copy (`view`: a DataView over `bytes` when it
+ * has one; `inRegion`: they are at the start of the region `useRegion` set, in wasm memory).
  * Errors as `encodeValue`.
  */
 export function encodeWith(value, limit, use) {

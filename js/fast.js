@@ -6,9 +6,9 @@
 // The calls return numbers only: a hit's payload (a string's UTF-8 or a Uint8Array's bytes)
 // is decoded here from where it lies in the store, so no JS value is made in wasm and no
 // result array is allocated. Other values and errors are fetched with `__take`.
-import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast } from "./edgecache.js";
+import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast, __setEncoded, __encodedRegion } from "./edgecache.js";
 import { isWellFormed } from "./boundary.js";
-import { copyBytes, copyWords, encodeWith } from "./encode.js";
+import { copyBytes, copyWords, encodeWith, useRegion } from "./encode.js";
 import { decodeValue } from "./decode.js";
 
 const MISS = -1;
@@ -47,6 +47,8 @@ export function attachMemory(wasmMemory, native) {
   memory = wasmMemory;
   out = __fastOut() >>> 2;
   nativeFor = native;
+  // Structured values are encoded straight into wasm memory, where __setEncoded reads them.
+  useRegion((size) => new Uint8Array(memory.buffer, __encodedRegion(size), size));
 }
 
 /**
@@ -123,14 +125,18 @@ const OTHER = 0;
 
 let keyLength = 0;
 let pendingKey = "";
+let encodedInRegion = false;
 
 /**
- * Writes the pending key, then `encoded` right after it; -1 when the general path must.
- * `view`: a DataView over `encoded`'s buffer from its start, when the encoder has one.
+ * Writes the pending key, then `encoded` right after it, unless the encoder left it in its
+ * region of wasm memory (`inRegion`), where __setEncoded reads it; -1 when the general path
+ * must. `view`: a DataView over `encoded`'s buffer from its start, when the encoder has one.
  */
-function copyAfterKey(encoded, length, view) {
+function copyAfterKey(encoded, length, view, inRegion) {
   keyLength = writeKey(pendingKey);
   if (keyLength < 0) return -1;
+  encodedInRegion = inRegion === true;
+  if (encodedInRegion) return length;
   reserve(keyLength + length);
   if (view === undefined) return copyBytes(encoded, length, bytes, base + keyLength);
   return copyWords(encoded, view, length, bytes, data, base + keyLength);
@@ -146,11 +152,19 @@ function setEncoded(cache, key, value, timeout, kind) {
   if (value === undefined || typeof value === "function" || typeof value === "symbol") {
     return general.set.call(cache, key, value, timeout);
   }
-  // The key goes in after the value is encoded: a getter may use the scratch buffer.
+  // The key goes in after the value is encoded: a getter may use the scratch buffer, and may
+  // set an object itself (this call then runs inside this one: the outer key is put back).
+  const outer = pendingKey;
   pendingKey = key;
-  const valueLength = encodeWith(value, MAX_FAST, copyAfterKey);
+  let valueLength;
+  try {
+    valueLength = encodeWith(value, MAX_FAST, copyAfterKey);
+  } finally {
+    pendingKey = outer;
+  }
   if (valueLength < 0 || valueLength > MAX_FAST) return general.set.call(cache, key, value, timeout);
-  if (__setFast(cache, keyLength, valueLength, kind, kind === 2 ? timeout : 0) === THROW) throw __take();
+  const store = encodedInRegion ? __setEncoded : __setFast;
+  if (store(cache, keyLength, valueLength, kind, kind === 2 ? timeout : 0) === THROW) throw __take();
 }
 
 const general = {

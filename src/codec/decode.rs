@@ -202,6 +202,17 @@ impl<'a> Decoder<'a> {
 
     #[inline]
     pub(super) fn varint(&mut self) -> Result<usize> {
+        // Most lengths fit one byte: that case inline, the rest in a call.
+        if let Some((&b, rest)) = self.rest.split_first() {
+            if b < 0x80 {
+                self.rest = rest;
+                return Ok(usize::from(b));
+            }
+        }
+        self.varint_long()
+    }
+
+    fn varint_long(&mut self) -> Result<usize> {
         let mut n: u64 = 0;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;

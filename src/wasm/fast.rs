@@ -16,6 +16,20 @@ struct Scratch(UnsafeCell<Vec<u8>>);
 unsafe impl Sync for Scratch {}
 
 static SCRATCH: Scratch = Scratch(UnsafeCell::new(Vec::new()));
+// Where js/encode.js writes structured values: set_encoded stores them from here, with no
+// copy made in JS. Separate from SCRATCH, which a getter's own cache calls reuse mid-encode.
+static ENCODED: Scratch = Scratch(UnsafeCell::new(Vec::new()));
+
+/// Grows `buffer` to at least `capacity` bytes (a power of two, contents kept); its address.
+fn grown(buffer: &Scratch, capacity: usize) -> *mut u8 {
+    // SAFETY: single-threaded; JS re-reads the address after every call, and no Rust frame
+    // holds a reference into either buffer across a call into JS.
+    let buffer = unsafe { &mut *buffer.0.get() };
+    if buffer.len() < capacity {
+        buffer.resize(capacity.next_power_of_two(), 0);
+    }
+    buffer.as_mut_ptr()
+}
 
 fn scratch_bytes(len: usize) -> Result<&'static [u8], JsValue> {
     // SAFETY: single-threaded; the buffer is only resized by `scratch`, never during a read.
@@ -42,12 +56,14 @@ pub(super) fn scratch_str(start: usize, len: usize) -> Result<&'static str, JsVa
 /// Makes room for `capacity` bytes and returns the scratch buffer's address.
 #[wasm_bindgen(js_name = __scratch)]
 pub fn scratch(capacity: usize) -> *mut u8 {
-    // SAFETY: single-threaded; JS re-reads the address after every call.
-    let buffer = unsafe { &mut *SCRATCH.0.get() };
-    if buffer.len() < capacity {
-        buffer.resize(capacity.next_power_of_two(), 0);
-    }
-    buffer.as_mut_ptr()
+    grown(&SCRATCH, capacity)
+}
+
+/// Makes room for `capacity` bytes in the encoder's region (keeping what it holds) and returns
+/// its address.
+#[wasm_bindgen(js_name = __encodedRegion)]
+pub fn encoded_region(capacity: usize) -> *mut u8 {
+    grown(&ENCODED, capacity)
 }
 
 fn timeout(kind: u32, seconds: f64) -> Timeout {
@@ -168,16 +184,48 @@ pub fn set_fast(
     timeout_kind: u32,
     seconds: f64,
 ) -> i32 {
-    let done = scratch_str(0, key_len).and_then(|raw| {
+    let value = scratch_bytes(key_len + value_len).map(|bytes| &bytes[key_len..]);
+    set_held(cache, key_len, value, timeout(timeout_kind, seconds))
+}
+
+/// `set` as [`set_fast`], for a key in the scratch buffer and a structured value js/encode.js
+/// wrote at the start of the encoder's region ([`encoded_region`]).
+#[wasm_bindgen(js_name = __setEncoded)]
+pub fn set_encoded(
+    cache: &MemoryCache,
+    key_len: usize,
+    value_len: usize,
+    timeout_kind: u32,
+    seconds: f64,
+) -> i32 {
+    // SAFETY: single-threaded; copied out by set_held before any call that could reach JS.
+    let region = unsafe { &*ENCODED.0.get() };
+    let value = region.get(..value_len).ok_or_else(|| {
+        super::errors::to_js(Error::invalid(
+            "INVALID_ARGUMENT",
+            "encoded length out of range",
+        ))
+    });
+    set_held(cache, key_len, value, timeout(timeout_kind, seconds))
+}
+
+/// Stores `value` under the scratch buffer's key of `key_len` bytes; 0, or `-3` (to fetch).
+fn set_held(
+    cache: &MemoryCache,
+    key_len: usize,
+    value: Result<&[u8], JsValue>,
+    timeout: Timeout,
+) -> i32 {
+    let done = value.and_then(|value| {
         // Copied before the key is made: a key function, warning, clock or eviction callback
-        // may call back into the cache and reuse the scratch buffer. Into a buffer kept for
-        // it (no allocation per set); taken out while in use, so a set made by a callback
-        // finds it empty and grows its own.
-        let value = &scratch_bytes(key_len + value_len)?[key_len..];
+        // may call back into the cache and reuse the scratch buffer (or the encoder's region).
+        // Into a buffer kept for it (no allocation per set); taken out while in use, so a set
+        // made by a callback finds it empty and grows its own.
         let mut encoded = HELD.take();
         encoded.clear();
         encoded.extend_from_slice(value);
-        let result = store_encoded(cache, raw, &encoded, timeout(timeout_kind, seconds));
+        let result =
+            scratch_str(0, key_len).and_then(|raw| store_encoded(cache, raw, &encoded, timeout));
         HELD.set(encoded);
         result
     });

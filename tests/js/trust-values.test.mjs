@@ -63,6 +63,61 @@ test("values are encoded straight into wasm memory: long ones, and getters that 
   assert.deepEqual(sync.get("after"), { fine: true });
 });
 
+test("the fast path's encoder region in wasm memory: getters and key functions that use the caches mid-set, memory growth, and values past the region's size", () => {
+  // MemoryCache.set encodes an object straight into a region of wasm memory and stores it from
+  // there. Everything that can run meanwhile must leave the stored value exactly as given.
+  const other = new MemoryCache({ maxEntries: 100_000, timeout: null });
+  let inKey = 0;
+  // A key function runs inside the wasm set, after the value is encoded: it sets objects of
+  // its own (the region is reused) and grows memory.
+  const cache = new MemoryCache({
+    maxEntries: 100_000,
+    timeout: null,
+    keyFunction: (key, prefix, version) => {
+      other.set(`from-key-fn:${inKey++}`, { other: "x".repeat(300), list: [inKey, inKey] });
+      return `${prefix}:${version}:${key}`;
+    },
+  });
+  let grown = 0;
+  const withGetters = (n) => ({
+    first: n,
+    get grow() {
+      // Detaches every view of wasm memory; the region's bytes so far stay where they were.
+      for (let i = 0; i < 300; i++) other.set(`filler:${grown}:${i}`, "f".repeat(4000));
+      grown++;
+      return "g".repeat(n % 40);
+    },
+    get nested() {
+      other.set(`nested:${n}`, { inner: [n, "i".repeat(n % 20)], deep: { n } }); // another encoding
+      return other.get(`nested:${n}`);
+    },
+    // More fields after the getters, then the field count written back at the start.
+    last: Array.from({ length: n % 5 }, (_, i) => `item ${i}`),
+  });
+  for (let n = 0; n < 40; n++) {
+    cache.set(`k${n}`, withGetters(n));
+    assert.deepEqual(cache.get(`k${n}`), {
+      first: n,
+      grow: "g".repeat(n % 40),
+      nested: { inner: [n, "i".repeat(n % 20)], deep: { n } },
+      last: Array.from({ length: n % 5 }, (_, i) => `item ${i}`),
+    }, `value ${n}`);
+    // The nested set ran inside this one: neither took the other's key.
+    assert.equal(cache.has(`nested:${n}`), false);
+    assert.deepEqual(other.get(`nested:${n}`), { inner: [n, "i".repeat(n % 20)], deep: { n } });
+  }
+  // Values past the region's 128 KiB are finished in JS memory (the general path stores those
+  // past 64 KiB); small ones after them still round-trip, also with memory growing mid-encode.
+  for (const size of [1000, 70_000, 140_000, 300_000]) {
+    const value = { size, text: "t".repeat(size), get grows() { for (let i = 0; i < 100; i++) other.set(`g${size}:${i}`, "h".repeat(5000)); return size; } };
+    cache.set(`big${size}`, value);
+    assert.deepEqual(cache.get(`big${size}`), { size, text: "t".repeat(size), grows: size });
+    cache.set(`small${size}`, { small: size });
+    assert.deepEqual(cache.get(`small${size}`), { small: size });
+  }
+  assert.ok(grown > 0 && inKey > 0);
+});
+
 test("objects are encoded from their own enumerable properties only: a polluted Object.prototype, wide objects, and getters that delete or add properties", async () => {
   const cache = new MemoryCache({ maxEntries: 100 });
   const tier = new Cache({ store: stores.memory(), memory: false });
