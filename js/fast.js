@@ -6,7 +6,7 @@
 // The calls return numbers only: a hit's payload (a string's UTF-8 or a Uint8Array's bytes)
 // is decoded here from where it lies in the store, so no JS value is made in wasm and no
 // result array is allocated. Other values and errors are fetched with `__take`.
-import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast, __setEncoded, __encodedRegion } from "./edgecache.js";
+import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast, __encodedRegion } from "./edgecache.js";
 import { isWellFormed } from "./boundary.js";
 import { copyBytes, copyWords, encodeWith, useRegion } from "./encode.js";
 import { decodeValue } from "./decode.js";
@@ -47,7 +47,7 @@ export function attachMemory(wasmMemory, native) {
   memory = wasmMemory;
   out = __fastOut() >>> 2;
   nativeFor = native;
-  // Structured values are encoded straight into wasm memory, where __setEncoded reads them.
+  // Structured values are encoded straight into wasm memory, where __setFast reads them.
   useRegion((size) => new Uint8Array(memory.buffer, __encodedRegion(size), size));
 }
 
@@ -122,6 +122,7 @@ function write(text, offset) {
 }
 
 const OTHER = 0;
+const IN_REGION = 4; // on __setFast's timeout kind: the value is in the encoder's region
 
 let keyLength = 0;
 let pendingKey = "";
@@ -129,7 +130,7 @@ let encodedInRegion = false;
 
 /**
  * Writes the pending key, then `encoded` right after it, unless the encoder left it in its
- * region of wasm memory (`inRegion`), where __setEncoded reads it; -1 when the general path
+ * region of wasm memory (`inRegion`), where __setFast reads it; -1 when the general path
  * must. `view`: a DataView over `encoded`'s buffer from its start, when the encoder has one.
  */
 function copyAfterKey(encoded, length, view, inRegion) {
@@ -163,8 +164,8 @@ function setEncoded(cache, key, value, timeout, kind) {
     pendingKey = outer;
   }
   if (valueLength < 0 || valueLength > MAX_FAST) return general.set.call(cache, key, value, timeout);
-  const store = encodedInRegion ? __setEncoded : __setFast;
-  if (store(cache, keyLength, valueLength, kind, kind === 2 ? timeout : 0) === THROW) throw __take();
+  const where = encodedInRegion ? IN_REGION : 0;
+  if (__setFast(cache, keyLength, valueLength, kind | where, kind === 2 ? timeout : 0) === THROW) throw __take();
 }
 
 const general = {

@@ -172,10 +172,14 @@ pub fn has_fast(cache: &MemoryCache, key_len: usize) -> i32 {
     }
 }
 
+/// Set on `timeout_kind` when the value is not after the key but at the start of the
+/// encoder's region ([`encoded_region`]), where js/encode.js wrote a structured value.
+const IN_REGION: u32 = 4;
+
 /// `set(key, value, timeout)` for a key and an encoded value in the scratch buffer (the value
 /// right after the key, already in the codec's string, ASCII string or Uint8Array form: JS
-/// writes the tag bytes); `timeout_kind` 0 = default, 1 = never, 2 = `seconds`.
-/// Returns 0, or `-3` for an error to fetch and throw.
+/// writes the tag bytes), or in the encoder's region (`IN_REGION`); `timeout_kind` 0 = default,
+/// 1 = never, 2 = `seconds`. Returns 0, or `-3` for an error to fetch and throw.
 #[wasm_bindgen(js_name = __setFast)]
 pub fn set_fast(
     cache: &MemoryCache,
@@ -184,29 +188,20 @@ pub fn set_fast(
     timeout_kind: u32,
     seconds: f64,
 ) -> i32 {
-    let value = scratch_bytes(key_len + value_len).map(|bytes| &bytes[key_len..]);
-    set_held(cache, key_len, value, timeout(timeout_kind, seconds))
-}
-
-/// `set` as [`set_fast`], for a key in the scratch buffer and a structured value js/encode.js
-/// wrote at the start of the encoder's region ([`encoded_region`]).
-#[wasm_bindgen(js_name = __setEncoded)]
-pub fn set_encoded(
-    cache: &MemoryCache,
-    key_len: usize,
-    value_len: usize,
-    timeout_kind: u32,
-    seconds: f64,
-) -> i32 {
-    // SAFETY: single-threaded; copied out by set_held before any call that could reach JS.
-    let region = unsafe { &*ENCODED.0.get() };
-    let value = region.get(..value_len).ok_or_else(|| {
-        super::errors::to_js(Error::invalid(
-            "INVALID_ARGUMENT",
-            "encoded length out of range",
-        ))
-    });
-    set_held(cache, key_len, value, timeout(timeout_kind, seconds))
+    let value = if timeout_kind & IN_REGION == 0 {
+        scratch_bytes(key_len + value_len).map(|bytes| &bytes[key_len..])
+    } else {
+        // SAFETY: single-threaded; copied out by set_held before any call that could reach JS.
+        let region = unsafe { &*ENCODED.0.get() };
+        region.get(..value_len).ok_or_else(|| {
+            super::errors::to_js(Error::invalid(
+                "INVALID_ARGUMENT",
+                "encoded length out of range",
+            ))
+        })
+    };
+    let timeout = timeout(timeout_kind & !IN_REGION, seconds);
+    set_held(cache, key_len, value, timeout)
 }
 
 /// Stores `value` under the scratch buffer's key of `key_len` bytes; 0, or `-3` (to fetch).
