@@ -166,9 +166,10 @@ export class Cache {
    * Runs one store call, bounded by storeTimeout; a failure is FAILED (or thrown if strict).
    * Not an async function: each await layer is a promise and a turn on every store call.
    */
-  #call(op, key, run, strict = this.#strict) {
+  #call(op, key, run, strict = this.#strict, onValue = undefined) {
     const started = this.#events && now();
-    return this.#deadline.run(op, run).then(undefined, (error) => {
+    // `onValue` maps the answer within the same promise (what it throws is a store error).
+    return this.#deadline.run(op, run, onValue, (error) => {
       this.#counts.storeErrors++;
       this.#events?.emit("storeError", key, { op, error, duration: since(started) });
       this.#report(error, op, key);
@@ -188,7 +189,7 @@ export class Cache {
     const many = typeof store.getMany === "function" && keys.length > 1;
     if (keys.length === 1 && !many) {
       // One key (every plain read): no batch arrays, no Promise.all.
-      return this.#call(op, made, () => Promise.resolve(store.get(keys[0])).then(oneAnswer));
+      return this.#call(op, made, () => store.get(keys[0]), undefined, oneAnswer);
     }
     return this.#call(op, made, async () => {
       const raw = many ? await store.getMany(keys) : await Promise.all(keys.map((k) => store.get(k)));

@@ -17,10 +17,36 @@ export class Deadline {
     this.#expired = expired;
   }
 
-  /** `run()`'s result, or a rejection once the deadline passes first. */
-  run(op, run) {
+  /**
+   * `run()`'s result, or a rejection once the deadline passes first. With `onValue` and
+   * `onError`, the promise settles with what they return (or throw) for the result or the
+   * failure instead, exactly once: one promise per call, not one more per mapping.
+   */
+  run(op, run, onValue, onError) {
     return new Promise((resolve, reject) => {
-      const call = { at: Date.now() + this.#ms, op, reject };
+      let done = false;
+      const answer = (x, failed) => {
+        if (done) return; // a result after its deadline: already answered
+        done = true;
+        if (!failed && onValue !== undefined) {
+          try {
+            x = onValue(x);
+          } catch (error) {
+            x = error; // a value handler's throw is the call's failure
+            failed = true;
+          }
+        }
+        if (!failed) resolve(x);
+        else if (onError === undefined) reject(x);
+        else {
+          try {
+            resolve(onError(x));
+          } catch (thrown) {
+            reject(thrown);
+          }
+        }
+      };
+      const call = { at: Date.now() + this.#ms, op, reject: (error) => answer(error, true) };
       this.#pending.add(call);
       if (this.#timer === null) this.#arm(this.#ms);
       else if (!this.#held) this.#hold(true);
@@ -34,12 +60,12 @@ export class Deadline {
         result = run();
       } catch (error) {
         settle();
-        reject(error);
+        answer(error, true);
         return;
       }
       Promise.resolve(result).then(
-        (value) => (settle(), resolve(value)),
-        (error) => (settle(), reject(error)),
+        (value) => (settle(), answer(value, false)),
+        (error) => (settle(), answer(error, true)),
       );
     });
   }

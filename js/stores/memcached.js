@@ -13,6 +13,7 @@ export const DJANGO_ITEMS = Symbol("edgecache.memcached.djangoItems");
 const [VALUE, DONE, MISS, OK, SERVER_ERROR] = [0, 1, 5, 7, 8];
 const EMPTY = new Uint8Array(0);
 const nothing = () => undefined;
+const same = (x) => x;
 // memcached's default item limit is 1 MiB including the item's header and key: values up to
 // 1 KiB less fit with any key (larger ones are chunked by the Cache).
 const MAX_ITEM = 1024 * 1024 - 1024;
@@ -258,23 +259,25 @@ export function memcached(servers, options = {}) {
     if (failures.size > 0) failures.delete(server); // it answered: back to deadTimeout
     return replies;
   };
-  /** Sends to `server`, once more on a new connection if the first was another request's. */
-  const send = (server, bytes, count) =>
-    connection(server)
+  /**
+   * Sends to `server`, once more on a new connection if the first was another request's;
+   * resolves to the replies, or to what `map` makes of them (in the same promise).
+   */
+  const send = (server, bytes, count, map = same) => {
+    const done = (replies) => map(answered(server, replies));
+    return connection(server)
       .send(bytes, count)
-      .then(
-        (replies) => answered(server, replies),
-        (error) => {
-          if (!error.stale) throw error;
-          return connection(server).send(bytes, count).then((replies) => answered(server, replies));
-        },
-      );
+      .then(done, (error) => {
+        if (!error.stale) throw error;
+        return connection(server).send(bytes, count).then(done);
+      });
+  };
   /** The live server that holds `key`: route() for one key, without its batch arrays and Map. */
   const serverOf = (key) => {
     const servers = liveOrThrow(1);
     return servers.length === 1 ? servers[0] : servers[__mcServers([key], servers)[0]];
   };
-  const one = (key, bytes, count = 1) => send(serverOf(key), bytes, count);
+  const one = (key, bytes, count = 1, map = same) => send(serverOf(key), bytes, count, map);
   // An item as the Cache sees it: its data, or (framed, for format "django") its client flags
   // (4 bytes, big-endian) then its data, as Django's PyMemcacheCache tells values apart.
   const item = (reply, framed) => {
@@ -307,7 +310,7 @@ export function memcached(servers, options = {}) {
     get(key) {
       // Not async: a turn less per read. What line() or serverOf() throws is a rejection.
       try {
-        return one(key, line(GET, key)).then((replies) => item(replies[0], framed));
+        return one(key, line(GET, key), 1, (replies) => item(replies[0], framed));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -332,7 +335,7 @@ export function memcached(servers, options = {}) {
     put(key, value, options = {}) {
       try {
         const { ttl } = options;
-        return one(key, store(SET, key, value, ttl, undefined, framed)).then(nothing);
+        return one(key, store(SET, key, value, ttl, undefined, framed), 1, nothing);
       } catch (error) {
         return Promise.reject(error);
       }
