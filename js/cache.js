@@ -6,7 +6,7 @@
 // flights) cannot be reached from another module; the adapter contract is store-answers.js.
 import { itemsOf, pairsOf } from "./boundary.js";
 import { field } from "./encode.js";
-import { callHook, codedError, typeError } from "./errors.js";
+import { callHook, codedError, reading, typeError } from "./errors.js";
 import { CacheCore, MemoryCache, __localFast, __lastMade, __lastStoreKey, __take } from "./edgecache.js";
 import { fastKey, payload } from "./fast.js";
 import { asBytes, checkStore, describe, protocolError, timeoutError } from "./store-answers.js";
@@ -100,7 +100,11 @@ export class Cache {
     if (options === null || typeof options !== "object") {
       throw typeError("INVALID_OPTIONS", "Cache options must be an object with at least a 'store'");
     }
-    const { store, memory, onError, onEvict, storeTimeout = 1, strict = false, format, name, ...rest } = options;
+    // Read as JavaScript reads them; a revoked Proxy is a coded error.
+    const [store, memory, onError, onEvict, storeTimeout, strict, format, name, rest] = reading(() => {
+      const { store, memory, onError, onEvict, storeTimeout = 1, strict = false, format, name, ...rest } = options;
+      return [store, memory, onError, onEvict, storeTimeout, strict, format, name, rest];
+    }, "INVALID_OPTIONS", "the Cache options could not be read");
     if (name !== undefined && typeof name !== "string") throw typeError("INVALID_OPTION", "option 'name' must be a string");
     this.#name = name ?? (typeof rest.keyPrefix === "string" && rest.keyPrefix !== "" ? rest.keyPrefix : "default");
     const [adapter, coreOptions] = storeFormat(checkStore(store), format, rest);
@@ -569,10 +573,19 @@ export class Cache {
   /** Stores every pair; returns the keys whose store write failed. */
   async setMany(entries, timeout) {
     const pairs = pairsOf(entries);
-    const sealed = pairs.map(([key, value]) => {
-      const made = this.#core.writeKey(key, timeout);
-      return [key, made, this.#core.seal(made, value, timeout, true)];
-    });
+    // Every value is sealed before anything is written. Sealing fills the memory tier, so a
+    // key or value that throws takes out what the earlier ones put there: the cache then
+    // reads as it did before the call (nothing reached the store).
+    const sealed = [];
+    try {
+      for (const [key, value] of pairs) {
+        const made = this.#core.writeKey(key, timeout);
+        sealed.push([key, made, this.#core.seal(made, value, timeout, true)]);
+      }
+    } catch (error) {
+      for (const [, made] of sealed) this.#core.forget(made);
+      throw error;
+    }
     const failed = [];
     await Promise.all(sealed.map(async ([key, made, s]) => {
       if (!(await this.#write("setMany", made, s))) failed.push(key);

@@ -1,4 +1,5 @@
 // Errors thrown by the JS side, shaped like the Rust core's: a stable `code` property.
+import { coded } from "./boundary.js";
 import { withCode } from "./encode.js";
 
 /** A TypeError (bad argument or option) with `code`. */
@@ -31,7 +32,8 @@ export function callHook(name, hook, counts, ...args) {
 /** Refuses an options object with a key not in `known` (a typo would silently do nothing). */
 export function knownOptions(options, known, what) {
   if (options === null || typeof options !== "object") return;
-  const unknown = Object.keys(options).find((name) => !known.includes(name));
+  const names = reading(() => Object.keys(options), "INVALID_OPTIONS", `${what}: the options could not be read`);
+  const unknown = names.find((name) => !known.includes(name));
   if (unknown !== undefined) throw typeError("UNKNOWN_OPTION", `${what} has no option '${unknown}' (known: ${known.join(", ")})`);
 }
 
@@ -42,5 +44,17 @@ export function knownOptions(options, known, what) {
  * cached page may be served to).
  */
 export function ownOptions(options) {
-  return Object.assign({ __proto__: null }, options);
+  return reading(() => Object.assign({ __proto__: null }, options), "INVALID_OPTIONS", "the options could not be read");
+}
+
+/**
+ * `read()`, where reading a caller's argument may throw: the engine's error (a revoked Proxy)
+ * as a TypeError with `code`, a caller's own (a getter's, a trap's) unchanged.
+ */
+export function reading(read, code, message) {
+  try {
+    return read();
+  } catch (error) {
+    throw coded(error, code, message);
+  }
 }

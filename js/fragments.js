@@ -1,7 +1,7 @@
 // Django's {% cache %}: fragments cached under make_template_fragment_key, and a streamed
 // page assembled from fragments. Keys and the tag's timeout rules are in Rust.
 import { __checkLock, __fragmentTimeout, getCache, makeTemplateFragmentKey } from "./edgecache.js";
-import { codedError, knownOptions, typeError } from "./errors.js";
+import { codedError, knownOptions, reading, typeError } from "./errors.js";
 import { LEASED } from "./lease.js";
 import { then } from "./maybe.js";
 
@@ -33,10 +33,11 @@ function renderFragment(name, varyOn, timeout, render, options) {
   options ??= {};
   if (typeof render !== "function") throw typeError("INVALID_RENDER", "render must be a function returning the fragment's text");
   const seconds = __fragmentTimeout(timeout);
-  const cache = fragmentCache(options.using);
+  // Each option read once (a revoked Proxy is a coded error).
+  const { using, tags, lock } = reading(() => ({ using: options.using, tags: options.tags, lock: options.lock }), "INVALID_OPTIONS", "cacheFragment(): the options could not be read");
+  const cache = fragmentCache(using);
   if (seconds !== null && seconds <= 0) return then(render(), (html) => ({ html, hit: false }));
   knownOptions(options, ["using", "tags", "lock"], "cacheFragment()");
-  const { lock } = options;
   if (lock !== undefined) __checkLock(lock);
   const key = makeTemplateFragmentKey(name, varyOn);
   // Django re-renders when the cached value is None.
@@ -44,7 +45,7 @@ function renderFragment(name, varyOn, timeout, render, options) {
   return then(cache.get(key), (cached) => {
     if (found(cached)) return found(cached);
     const compute = () => then(render(), (html) =>
-      then(cache.set(key, html, { timeout: seconds, tags: options.tags }), () => ({ html, hit: false })));
+      then(cache.set(key, html, { timeout: seconds, tags }), () => ({ html, hit: false })));
     // With `lock` over an async Cache, one instance of the fleet renders; the others wait for it.
     if (lock === undefined || lock === false || typeof cache[LEASED] !== "function") return compute();
     const read = async () => {
@@ -91,10 +92,11 @@ function resolvePart(part, onFragment) {
 export function streamFragments(parts, options = {}) {
   knownOptions(options, ["onFragment"], "streamFragments()");
   const { onFragment } = options ?? {};
-  if (parts === null || parts === undefined || typeof parts[Symbol.iterator] !== "function") {
-    throw typeError("INVALID_ARGUMENT", "streamFragments needs a list of parts (text, promises, functions or fragments)");
+  const what = "streamFragments needs a list of parts (text, promises, functions or fragments)";
+  if (parts === null || parts === undefined || reading(() => typeof parts[Symbol.iterator] !== "function", "INVALID_ARGUMENT", what)) {
+    throw typeError("INVALID_ARGUMENT", what);
   }
-  const list = [...parts];
+  const list = reading(() => [...parts], "INVALID_ARGUMENT", what);
   let pending;
   return new ReadableStream({
     start() {

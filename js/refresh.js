@@ -3,6 +3,7 @@
 // Which state a read is in is decided in Rust (serve_state); this file only runs factories.
 import { coded } from "./boundary.js";
 import { typeError } from "./errors.js";
+import { isThenable } from "./maybe.js";
 
 const REFRESH_OPTIONS = ["staleWhileRevalidate", "staleIfError", "beta", "waitUntil"];
 
@@ -29,7 +30,7 @@ export function produce(defaultOrFactory) {
   if (typeof defaultOrFactory !== "function") return [defaultOrFactory, 0];
   const start = now();
   const value = defaultOrFactory();
-  if (value !== null && typeof value === "object" && typeof value.then === "function") {
+  if (isThenable(value)) {
     return value.then((v) => [v, now() - start]);
   }
   return [value, now() - start];

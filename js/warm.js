@@ -1,5 +1,5 @@
 // Cache warming: run loaders with a concurrency limit and store what they return.
-import { callHook, typeError } from "./errors.js";
+import { callHook, reading, typeError } from "./errors.js";
 import { __checkWriteOptions } from "./edgecache.js";
 
 /**
@@ -13,7 +13,10 @@ export async function warm(cache, loaders, options = {}) {
   if (loaders === null || typeof loaders !== "object") {
     throw typeError("INVALID_LOADERS", "warm() takes an object or Map of key -> loader function");
   }
-  const { concurrency = 4, onProgress, ...writeOptions } = options ?? {};
+  const [concurrency, onProgress, writeOptions] = reading(() => {
+    const { concurrency = 4, onProgress, ...writeOptions } = options ?? {};
+    return [concurrency, onProgress, writeOptions];
+  }, "INVALID_OPTIONS", "warm(): the options could not be read");
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw typeError("INVALID_OPTIONS", "concurrency must be a positive integer");
   }
@@ -22,7 +25,7 @@ export async function warm(cache, loaders, options = {}) {
   }
   // The rest are the writes' options: checked now, so a typo fails warm() and not each write.
   __checkWriteOptions(writeOptions);
-  const jobs = loaders instanceof Map ? [...loaders] : Object.entries(loaders);
+  const jobs = reading(() => (loaders instanceof Map ? [...loaders] : Object.entries(loaders)), "INVALID_LOADERS", "the loaders could not be read");
   for (const [key, load] of jobs) {
     if (typeof load !== "function") throw typeError("INVALID_LOADERS", `the loader of '${key}' is not a function`);
   }

@@ -1,6 +1,6 @@
 // Django's django.utils.cache header helpers over Headers and Responses (the rules are in
 // Rust: src/web/http/), and the small pieces the keys and the middleware share.
-import { typeError } from "../errors.js";
+import { reading, typeError } from "../errors.js";
 import { __patchCacheControl, __maxAge, __patchVary, __hasVary, __httpDate } from "../edgecache.js";
 
 export const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
@@ -8,9 +8,13 @@ export const [FRESH, STALE, STALE_IF_ERROR] = [0, 1, 2]; // __freshness
 
 /** The Headers of a Response, or the Headers object itself. */
 export function headersOf(target) {
-  if (typeof Headers !== "undefined" && target instanceof Headers) return target;
-  if (target && target.headers && typeof target.headers.get === "function") return target.headers;
-  throw typeError("INVALID_ARGUMENT", "expected a Response or a Headers object");
+  const found = reading(() => {
+    if (typeof Headers !== "undefined" && target instanceof Headers) return target;
+    if (target && target.headers && typeof target.headers.get === "function") return target.headers;
+    return undefined;
+  }, "INVALID_ARGUMENT", "expected a Response or a Headers object");
+  if (found === undefined) throw typeError("INVALID_ARGUMENT", "expected a Response or a Headers object");
+  return found;
 }
 
 export const header = (h, name) => h.get(name) ?? undefined;
@@ -45,14 +49,15 @@ export function addNeverCacheHeaders(response, options) {
 /** Django's `patch_vary_headers`. */
 export function patchVaryHeaders(response, names) {
   // Any iterable, as Django's (a string is one, character by character, there too).
-  if (names === null || names === undefined || typeof names[Symbol.iterator] !== "function") {
-    throw typeError("INVALID_ARGUMENT", "patchVaryHeaders needs a list of header names");
+  const what = "patchVaryHeaders needs a list of header names";
+  if (names === null || names === undefined || reading(() => typeof names[Symbol.iterator] !== "function", "INVALID_ARGUMENT", what)) {
+    throw typeError("INVALID_ARGUMENT", what);
   }
   const h = headersOf(response);
-  h.set("Vary", __patchVary(header(h, "vary"), [...names].map(String)));
+  h.set("Vary", __patchVary(header(h, "vary"), reading(() => [...names].map(String), "INVALID_ARGUMENT", what)));
 }
 
 /** Django's `has_vary_header`. */
 export function hasVaryHeader(response, name) {
-  return __hasVary(header(headersOf(response), "vary"), String(name));
+  return __hasVary(header(headersOf(response), "vary"), reading(() => String(name), "INVALID_ARGUMENT", "hasVaryHeader needs a header name"));
 }

@@ -1,6 +1,7 @@
 // Django's page keys: the header key of a URL, the header list learned for it, and the
 // page key of a request (getCacheKey, learnCacheKey). Keys are made in Rust and remembered.
-import { ownOptions, typeError } from "../errors.js";
+import { isArraySafe } from "../boundary.js";
+import { ownOptions, reading, typeError } from "../errors.js";
 import { getCache, __headerKey, __pageKey, __learnList } from "../edgecache.js";
 import { remembered } from "../memo.js";
 import { DEFAULT_SECONDS, headersOf, header } from "./headers.js";
@@ -57,15 +58,18 @@ export function keyOptions(o) {
  * INVALID_ARGUMENT: its url and method become key bytes in wasm, which must be strings.
  */
 export function requestOf(request, what) {
-  if (request === null || typeof request !== "object" || typeof request.url !== "string" || typeof request.method !== "string" || typeof request.headers?.get !== "function") {
-    throw typeError("INVALID_ARGUMENT", `${what} needs a Request`);
-  }
+  const usable = reading(
+    () => request !== null && typeof request === "object" && typeof request.url === "string" && typeof request.method === "string" && typeof request.headers?.get === "function",
+    "INVALID_ARGUMENT",
+    `${what} needs a Request`,
+  );
+  if (!usable) throw typeError("INVALID_ARGUMENT", `${what} needs a Request`);
   return request;
 }
 
 /** The type of an option's value for an error message (never its content: it may be a secret). */
 function describeType(value) {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+  return value === null ? "null" : isArraySafe(value) ? "an array" : typeof value;
 }
 
 // Page keys remembered per URL (a URL's variants: methods and header values).

@@ -19,6 +19,37 @@ pub fn type_name(v: &JsValue) -> String {
     }
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    // js_sys's Object.keys and Object.entries are not `catch`: on a revoked Proxy, or one whose
+    // traps throw, they would throw through wasm frames. These come back as an `Err`.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(value: &JsValue) -> Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn object_entries(value: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
+/// The own enumerable string keys of an options object (`code` when they cannot be read).
+pub fn option_names(obj: &JsValue, code: &'static str) -> Result<Vec<String>, Error> {
+    let keys = object_keys(obj)
+        .map_err(|_| Error::invalid(code, "the options object could not be read"))?;
+    Ok(keys.iter().filter_map(|k| k.as_string()).collect())
+}
+
+/// `Object.entries` of an options object (`code` when it cannot be read).
+pub fn option_entries(obj: &JsValue, code: &'static str) -> Result<Vec<(String, JsValue)>, Error> {
+    let pairs = object_entries(obj)
+        .map_err(|_| Error::invalid(code, "the options object could not be read"))?;
+    Ok(pairs
+        .iter()
+        .map(|pair| {
+            // A fresh array Object.entries made: its elements are data, no caller code runs.
+            let pair: js_sys::Array = pair.unchecked_into();
+            (pair.get(0).as_string().unwrap_or_default(), pair.get(1))
+        })
+        .collect())
+}
+
 /// A property of an options object (`undefined` when absent).
 pub fn prop(obj: &JsValue, name: &str) -> Result<JsValue, Error> {
     Reflect::get(obj, &JsValue::from_str(name))

@@ -67,10 +67,8 @@ pub fn patch_cache_control(
                 ),
             )));
         }
-        for pair in Object::entries(directives.unchecked_ref()).iter() {
-            let pair: Array = pair.unchecked_into();
-            let name = pair.get(0).as_string().unwrap_or_default();
-            list.push((directive_name(&name), directive_value(&pair.get(1)).js()?));
+        for (name, value) in super::args::option_entries(&directives, "INVALID_DIRECTIVE").js()? {
+            list.push((directive_name(&name), directive_value(&value).js()?));
         }
     }
     Ok(http::patch_cache_control(existing.as_deref(), &list))

@@ -3,7 +3,7 @@
 use super::args::{prop, type_name};
 use super::clock::JsClock;
 use crate::{CacheConfig, Error, EvictionPolicy};
-use js_sys::{Function, Object};
+use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 
 const KNOWN: [&str; 17] = [
@@ -132,8 +132,7 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
             format!("options must be an object, got {}", type_name(options)),
         ));
     }
-    for name in Object::keys(options.unchecked_ref::<Object>()).iter() {
-        let name = name.as_string().unwrap_or_default();
+    for name in super::args::option_names(options, "INVALID_OPTIONS")? {
         if !known.contains(&name.as_str()) {
             return Err(Error::invalid(
                 "UNKNOWN_OPTION",

@@ -6,11 +6,9 @@ use super::errors::{to_js, IntoJs};
 use super::memory_cache::MemoryCache;
 use super::options;
 use crate::Error;
-use js_sys::Object;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[derive(Clone, Copy)]
 enum Backend {
@@ -72,10 +70,7 @@ pub fn configure_caches(
         )));
     }
     let mut parsed = HashMap::new();
-    for pair in Object::entries(caches.unchecked_ref()).iter() {
-        let pair: js_sys::Array = pair.unchecked_into();
-        let alias = pair.get(0).as_string().unwrap_or_default();
-        let settings = pair.get(1);
+    for (alias, settings) in super::args::option_entries(&caches, "INVALID_ARGUMENT").js()? {
         if !settings.is_object() {
             return Err(to_js(Error::invalid(
                 "INVALID_ARGUMENT",

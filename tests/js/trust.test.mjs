@@ -77,6 +77,29 @@ function assertClearError(error, name) {
   }
 }
 
+/**
+ * Runs `call` (sync, or async: then a Promise of the answer): true when it threw a clear error,
+ * false when it stored the value (only a Date or Map, which are copied with the engine's
+ * intrinsics as structuredClone copies them: no user code runs).
+ */
+function failedClearly(name, call) {
+  const judge = (thrown) => {
+    if (thrown === undefined) {
+      assert.ok(/Date|Map/.test(name), `${name}: expected a throw`);
+      return false;
+    }
+    assertClearError(thrown, name);
+    return true;
+  };
+  let result;
+  try {
+    result = call();
+  } catch (e) {
+    return judge(e);
+  }
+  return result instanceof Promise ? result.then(() => judge(undefined), judge) : judge(undefined);
+}
+
 test("a value whose copy throws part-way fails that one call and leaves the cache as it was", () => {
   for (const [name, make] of Object.entries(hostileValues())) {
     const cache = new MemoryCache({ maxEntries: 100 });
@@ -89,24 +112,42 @@ test("a value whose copy throws part-way fails that one call and leaves the cach
       () => cache.getOrSet("g", () => make()),
       () => cache.set("k", make(), { timeout: 5, tags: ["t"] }),
     ]) {
-      let thrown;
-      try {
-        call();
-      } catch (e) {
-        thrown = e;
-      }
-      // A Date with an overridden getTime is stored the way structuredClone stores it.
-      if (thrown === undefined) {
-        // Copied with the engine's intrinsics, as structuredClone does: no user code runs.
-        assert.ok(/Date|Map/.test(name), `${name}: expected a throw`);
-        continue;
-      }
-      assertClearError(thrown, name);
+      if (!failedClearly(name, () => call())) continue;
       assert.equal(cache.get("k"), "before", name);
       assert.equal(cache.has("new"), false, name);
       assert.equal(cache.has("j"), false, name);
     }
     assertUsable(cache);
+  }
+});
+
+test("Cache: a value or key that throws part-way fails that one call and leaves the memory tier and the store as they were", async () => {
+  // setMany seals every value before it writes: a throw in a later one must also take out of
+  // the memory tier what the earlier ones put there (found: the first key read as its new value).
+  const badKey = () => Symbol("key");
+  for (const [name, make] of Object.entries({ ...hostileValues(), "a key that cannot be a key": null })) {
+    const store = stores.memory();
+    const cache = new Cache({ store, memory: { maxEntries: 100 } });
+    const reader = new Cache({ store, memory: false });
+    await cache.set("k", "before");
+    const calls = make === null
+      ? [() => cache.setMany(new Map([["k", "new"], [badKey(), "x"]])), () => cache.setMany([["k", "new"], [{}, "x"]])]
+      : [
+          () => cache.set("k", make()),
+          () => cache.add("new", make()),
+          () => cache.setMany({ k: make() }),
+          () => cache.setMany(new Map([["k", "fine"], ["j", make()]])),
+          () => cache.setMany([["k", "fine"], ["j", "fine"], ["l", make()]]),
+          () => cache.getOrSet("g", () => make()),
+          () => cache.set("k", make(), { timeout: 5, tags: ["t"] }),
+        ];
+    for (const call of calls) {
+      if (!(await failedClearly(name, call))) continue;
+      for (const c of [cache, reader]) {
+        assert.equal(await c.get("k"), "before", name);
+        for (const key of ["new", "j", "g"]) assert.equal(await c.has(key), false, `${name}: ${key}`);
+      }
+    }
   }
 });
 

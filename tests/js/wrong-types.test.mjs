@@ -11,6 +11,12 @@ const BAD = {
   number: 1, nan: NaN, object: {}, array: [1], null: null, undefined: undefined, symbol: Symbol("s"),
   bigint: 10n, function: () => 1, boolean: true, date: new Date(0),
   proxy: new Proxy({}, { get() { throw own; }, ownKeys() { throw own; }, getPrototypeOf() { throw own; } }),
+  // Every operation on it is the engine's TypeError: the package must code it.
+  revoked: (() => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  })(),
 };
 const page = () => new Response("x", { headers: { vary: "a", "cache-control": "max-age=5" } });
 const request = () => new Request("http://host.test/x");
