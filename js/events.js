@@ -30,7 +30,8 @@ export class Events {
   /** Adds `listener` for `type`; returns a function that removes it. */
   on(type, listener) {
     if (!this.#types.includes(type)) {
-      throw typeError("UNKNOWN_EVENT", `no event '${String(type)}' (known: ${this.#types.join(", ")})`);
+      const name = typeof type === "string" ? type : `(a ${typeof type})`; // String() of a revoked Proxy throws
+      throw typeError("UNKNOWN_EVENT", `no event '${name}' (known: ${this.#types.join(", ")})`);
     }
     if (typeof listener !== "function") throw typeError("INVALID_ARGUMENT", "an event listener must be a function");
     let set = this.#listeners.get(type);

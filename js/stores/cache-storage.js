@@ -1,6 +1,6 @@
 // stores.cacheStorage(cache): the Cache API (caches.default or caches.open(name) in
 // Workers, CacheStorage in pages and service workers).
-import { knownOptions, typeError } from "../errors.js";
+import { knownOptions, reading, typeError } from "../errors.js";
 
 const ORIGIN = "https://edgecache.invalid/";
 const EXPIRES = "x-edgecache-expires";
@@ -16,7 +16,7 @@ const EXPIRES = "x-edgecache-expires";
 export function cacheStorage(cache, options = {}) {
   knownOptions(options, ["clock"], "stores.cacheStorage()");
   const { clock } = options ?? {};
-  if (cache === null || typeof cache !== "object" || typeof cache.match !== "function") {
+  if (reading(() => cache === null || typeof cache !== "object" || typeof cache.match !== "function", "INVALID_STORE", "the store's binding could not be read")) {
     throw typeError("INVALID_STORE", "stores.cacheStorage() needs a Cache (await caches.open(name) or caches.default)");
   }
   const now = () => (clock ? clock.now() : Date.now());

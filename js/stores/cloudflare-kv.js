@@ -1,5 +1,5 @@
 // stores.cloudflareKV(namespace): a Workers KV binding.
-import { knownOptions, typeError } from "../errors.js";
+import { knownOptions, reading, typeError } from "../errors.js";
 import { fromBase64, toBase64 } from "./base64.js";
 
 const BULK = 100; // keys per bulk read (Workers KV, 2025)
@@ -16,7 +16,7 @@ const BULK = 100; // keys per bulk read (Workers KV, 2025)
 export function cloudflareKV(namespace, options = {}) {
   knownOptions(options, ["encoding"], "stores.cloudflareKV()");
   const { encoding = "binary" } = options ?? {};
-  if (namespace === null || typeof namespace !== "object" || typeof namespace.get !== "function") {
+  if (reading(() => namespace === null || typeof namespace !== "object" || typeof namespace.get !== "function", "INVALID_STORE", "the store's binding could not be read")) {
     throw typeError("INVALID_STORE", "stores.cloudflareKV() needs a KV namespace binding (env.MY_KV)");
   }
   const text = encoding === "base64";

@@ -1,5 +1,5 @@
 // stores.denoKV(kv): a Deno.Kv, with atomic compare-and-swap (versionstamp checks).
-import { knownOptions, typeError } from "../errors.js";
+import { knownOptions, reading, typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 
 const GET_MANY = 10; // Deno KV's getMany limit
@@ -38,7 +38,7 @@ async function unlocked(op) {
 export function denoKV(kv, settings = {}) {
   knownOptions(settings, ["prefix"], "stores.denoKV()");
   const { prefix = ["edgecache"] } = settings ?? {};
-  if (kv === null || typeof kv !== "object" || typeof kv.atomic !== "function") {
+  if (reading(() => kv === null || typeof kv !== "object" || typeof kv.atomic !== "function", "INVALID_STORE", "the store's binding could not be read")) {
     throw typeError("INVALID_STORE", "stores.denoKV() needs a Deno.Kv (await Deno.openKv())");
   }
   const full = (key) => [...prefix, key];

@@ -1,5 +1,5 @@
 // stores.localStorage(storage?): Web Storage (strings only: records are stored as base64).
-import { knownOptions, typeError } from "../errors.js";
+import { knownOptions, reading, typeError } from "../errors.js";
 import { fromBase64, sameBytes, toBase64 } from "./base64.js";
 
 /**
@@ -13,7 +13,7 @@ import { fromBase64, sameBytes, toBase64 } from "./base64.js";
 export function localStorage(storage = globalThis.localStorage, options = {}) {
   knownOptions(options, ["prefix", "clock"], "stores.localStorage()");
   const { prefix = "edgecache:", clock } = options ?? {};
-  if (storage === null || typeof storage !== "object" || typeof storage.getItem !== "function") {
+  if (reading(() => storage === null || typeof storage !== "object" || typeof storage.getItem !== "function", "INVALID_STORE", "the store's binding could not be read")) {
     throw typeError("INVALID_STORE", "stores.localStorage() needs a Storage (localStorage is not available here)");
   }
   const now = () => (clock ? clock.now() : Date.now());

@@ -2,7 +2,8 @@
 // protocol lines and the choice of server come from the wasm core (src/protocol/); this file
 // owns the sockets: one connection per server, reused, requests pipelined on it.
 import { __mcCommand, __mcReply, __mcReplyField, __mcServers, __mcStore } from "../edgecache.js";
-import { codedError, typeError } from "../errors.js";
+import { isArraySafe } from "../boundary.js";
+import { codedError, reading, typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 import { runtimeSockets } from "../sockets.js";
 
@@ -196,10 +197,13 @@ function serverName(server) {
  * @param {{ connect?: Function, timeout?: number, deadTimeout?: number, maxDeadTimeout?: number, maxValueBytes?: number, flushOnClear?: boolean }} [options]
  */
 export function memcached(servers, options = {}) {
-  const { connect = runtimeSockets(), timeout = 1, deadTimeout = 10, maxDeadTimeout = 60, maxValueBytes = MAX_ITEM, flushOnClear = false, ...rest } = options ?? {};
+  const [connect, timeout, deadTimeout, maxDeadTimeout, maxValueBytes, flushOnClear, rest] = reading(() => {
+    const { connect = runtimeSockets(), timeout = 1, deadTimeout = 10, maxDeadTimeout = 60, maxValueBytes = MAX_ITEM, flushOnClear = false, ...rest } = options ?? {};
+    return [connect, timeout, deadTimeout, maxDeadTimeout, maxValueBytes, flushOnClear, rest];
+  }, "INVALID_OPTIONS", "stores.memcached(): the options could not be read");
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw typeError("UNKNOWN_OPTION", `stores.memcached() has no option '${unknown[0]}'`);
-  if (!Array.isArray(servers) || servers.length === 0) throw typeError("INVALID_STORE", "stores.memcached() needs a list of servers");
+  if (!isArraySafe(servers) || servers.length === 0) throw typeError("INVALID_STORE", "stores.memcached() needs a list of servers");
   if (typeof connect !== "function") throw typeError("UNSUPPORTED_OPERATION", "this runtime has no sockets: pass { connect } to stores.memcached()");
   for (const [name, v] of [["timeout", timeout], ["deadTimeout", deadTimeout], ["maxDeadTimeout", maxDeadTimeout]]) {
     if (typeof v !== "number" || !(v > 0)) throw typeError("INVALID_OPTION", `option '${name}' must be a positive number of seconds`);

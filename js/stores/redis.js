@@ -1,7 +1,7 @@
 // stores.redis(client): Redis (node-redis 4+, ioredis, or any function sending a command),
 // single node or Cluster (node-redis createCluster, ioredis Redis.Cluster).
 import { __redisSlots } from "../edgecache.js";
-import { knownOptions, typeError } from "../errors.js";
+import { knownOptions, reading, typeError } from "../errors.js";
 
 const BLOB_STRING = 36; // RESP_TYPES.BLOB_STRING in node-redis 5+: return Buffers, not strings
 const SCAN_COUNT = 500;
@@ -21,7 +21,7 @@ const toBuffer = (a) => (a instanceof Uint8Array && globalThis.Buffer && !global
 
 /** A function sending one command (an array of strings and bytes) to a client. */
 function sender(client) {
-  const send = typeof client === "function" ? client : clientSender(client);
+  const send = typeof client === "function" ? client : reading(() => clientSender(client), "INVALID_STORE", "stores.redis(): the client could not be read");
   return (args) => send(args.map(toBuffer));
 }
 

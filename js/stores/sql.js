@@ -1,6 +1,6 @@
 // stores.sql(db): Django's database cache on Cloudflare D1 (or any client of D1's shape:
 // prepare(sql).bind(...).run() / .all() / .first()).
-import { knownOptions, typeError } from "../errors.js";
+import { knownOptions, reading, typeError } from "../errors.js";
 const IN_LIMIT = 100; // D1 binds at most 100 parameters per statement
 
 function blob(value) {
@@ -23,7 +23,7 @@ function blob(value) {
 export function sql(db, options = {}) {
   knownOptions(options, ["table", "maxEntries", "cullFrequency", "clock"], "stores.sql()");
   const { table = "edgecache", maxEntries = 300, cullFrequency = 3, clock } = options ?? {};
-  if (db === null || typeof db !== "object" || typeof db.prepare !== "function") {
+  if (reading(() => db === null || typeof db !== "object" || typeof db.prepare !== "function", "INVALID_STORE", "the store's binding could not be read")) {
     throw typeError("INVALID_STORE", "stores.sql() needs a D1 database binding (or a client with prepare().bind())");
   }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {

@@ -21,7 +21,7 @@ pub(crate) fn lock_policy(options: &JsValue) -> Result<Option<LeasePolicy>, Erro
     if lock == JsValue::TRUE {
         return Ok(Some(LeasePolicy::default()));
     }
-    if !lock.is_object() || js_sys::Array::is_array(&lock) {
+    if !lock.is_object() || super::super::boundary::is_array(&lock) {
         return Err(Error::invalid(
             "INVALID_OPTIONS",
             "lock must be true, false or { ttl, wait } (seconds)",
