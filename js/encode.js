@@ -131,7 +131,8 @@ function bigintBytes(n) {
 
 /**
  * Where the fast path wants structured values written: `open(size)` returns a Uint8Array over
- * wasm memory of at least `size` bytes, holding what the last view of it held (null: none).
+ * wasm memory of at least `size` bytes, holding what the last view of it held, or null when
+ * wasm memory cannot grow to it (null here: no region).
  */
 let regionOpener = null;
 // Past this, a value is finished in JS memory: the region stays small (wasm memory never shrinks).
@@ -193,14 +194,16 @@ class Writer {
   grow(need) {
     if (this.inRegion) {
       // A detached view (length 0) or a full one: a view of the region as it is now, larger
-      // if it must be, unless that would pass REGION_MAX.
+      // if it must be, unless that would pass REGION_MAX or wasm memory cannot grow (null).
       let size = 1024;
       while (size < need) size *= 2;
-      if (size <= REGION_MAX) {
-        this.bytes = regionOpener(size);
-        this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+      const region = size <= REGION_MAX ? regionOpener(size) : null;
+      if (region !== null) {
+        this.bytes = region;
+        this.view = new DataView(region.buffer, region.byteOffset, region.length);
         return;
       }
+      // The rest in JS memory, from the bytes so far (a view of them needs no growth).
       this.bytes = regionOpener(this.length);
       this.inRegion = false;
     }

@@ -8,7 +8,7 @@
 // result array is allocated. Other values and errors are fetched with `__take`.
 import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast, __encodedRegion } from "./edgecache.js";
 import { isWellFormed } from "./boundary.js";
-import { copyBytes, copyWords, encodeWith, useRegion } from "./encode.js";
+import { copyBytes, copyWords, encodeWith, useRegion, withCode } from "./encode.js";
 import { decodeValue } from "./decode.js";
 
 const MISS = -1;
@@ -48,7 +48,11 @@ export function attachMemory(wasmMemory, native) {
   out = __fastOut() >>> 2;
   nativeFor = native;
   // Structured values are encoded straight into wasm memory, where __setFast reads them.
-  useRegion((size) => new Uint8Array(memory.buffer, __encodedRegion(size), size));
+  // Null when wasm memory cannot grow: the encoder then goes on in JS memory.
+  useRegion((size) => {
+    const at = __encodedRegion(size);
+    return at === 0 ? null : new Uint8Array(memory.buffer, at, size);
+  });
 }
 
 /**
@@ -68,7 +72,10 @@ function views() {
 
 function reserve(size) {
   if (size > capacity) {
-    base = __scratch(size);
+    const at = __scratch(size);
+    // Null: wasm memory could not grow (the scratch buffer is as it was).
+    if (at === 0) throw withCode(new Error(`out of memory: wasm memory could not grow by ${size} bytes (nothing was changed)`), "OUT_OF_MEMORY");
+    base = at;
     capacity = size;
   }
   views();

@@ -20,13 +20,21 @@ static SCRATCH: Scratch = Scratch(UnsafeCell::new(Vec::new()));
 // copy made in JS. Separate from SCRATCH, which a getter's own cache calls reuse mid-encode.
 static ENCODED: Scratch = Scratch(UnsafeCell::new(Vec::new()));
 
-/// Grows `buffer` to at least `capacity` bytes (a power of two, contents kept); its address.
+/// Grows `buffer` to at least `capacity` bytes (a power of two, contents kept); its address,
+/// or null when wasm memory cannot grow that far (then the buffer is as it was: JS throws
+/// OUT_OF_MEMORY or encodes in its own memory, where an allocation failure here would trap).
 fn grown(buffer: &Scratch, capacity: usize) -> *mut u8 {
     // SAFETY: single-threaded; JS re-reads the address after every call, and no Rust frame
     // holds a reference into either buffer across a call into JS.
     let buffer = unsafe { &mut *buffer.0.get() };
     if buffer.len() < capacity {
-        buffer.resize(capacity.next_power_of_two(), 0);
+        let Some(size) = capacity.checked_next_power_of_two() else {
+            return std::ptr::null_mut();
+        };
+        if buffer.try_reserve_exact(size - buffer.len()).is_err() {
+            return std::ptr::null_mut();
+        }
+        buffer.resize(size, 0);
     }
     buffer.as_mut_ptr()
 }
@@ -53,14 +61,14 @@ pub(super) fn scratch_str(start: usize, len: usize) -> Result<&'static str, JsVa
         .map_err(|_| super::errors::to_js(Error::invalid("INVALID_KEY", "key is not valid UTF-8")))
 }
 
-/// Makes room for `capacity` bytes and returns the scratch buffer's address.
+/// Makes room for `capacity` bytes and returns the scratch buffer's address (null: out of memory).
 #[wasm_bindgen(js_name = __scratch)]
 pub fn scratch(capacity: usize) -> *mut u8 {
     grown(&SCRATCH, capacity)
 }
 
 /// Makes room for `capacity` bytes in the encoder's region (keeping what it holds) and returns
-/// its address.
+/// its address (null: out of memory).
 #[wasm_bindgen(js_name = __encodedRegion)]
 pub fn encoded_region(capacity: usize) -> *mut u8 {
     grown(&ENCODED, capacity)

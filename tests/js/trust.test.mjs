@@ -2,6 +2,8 @@
 // fails with a clear error at most, nothing is stored, and the cache works as before.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { MemoryCache, Cache, stores, DummyCache } from "../../pkg/node.js";
 // The generated bindings, for the memory cap that lets a test run out of memory cheaply.
 import { __setMemoryLimit } from "../../pkg/edgecache.js";
@@ -316,6 +318,19 @@ test("an onError or onEvict hook that throws never fails the operation", async (
   } finally {
     console.error = original;
   }
+});
+
+test("out of wasm memory while the fast path's buffers must grow: OUT_OF_MEMORY, not a trap (fresh process)", () => {
+  const script = fileURLToPath(new URL("../runtimes/out-of-memory.mjs", import.meta.url));
+  const out = JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8" }));
+  assert.equal(out.fill, "OUT_OF_MEMORY");
+  // A 60 KB string and a 50 KB object grow the scratch buffer; a 100 KB object the encoder's region.
+  assert.deepEqual([out.longString, out.object, out.largeObject], ["OUT_OF_MEMORY", "OUT_OF_MEMORY", "OUT_OF_MEMORY"]);
+  assert.equal(out.smallObject, "ok");
+  assert.equal(out.smallRead, JSON.stringify({ a: [1] }));
+  assert.equal(out.kept, "v".repeat(100));
+  assert.equal(out.afterClear, "ok ok");
+  assert.equal(out.read, 50_000);
 });
 
 test("out of wasm memory: the write throws OUT_OF_MEMORY, the cache is unchanged and usable, clear() frees", () => {
