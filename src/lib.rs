@@ -13,6 +13,7 @@
 mod cache;
 pub mod codec;
 mod error;
+pub mod headroom;
 pub mod interop;
 pub mod persist;
 pub mod protocol;

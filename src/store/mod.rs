@@ -408,21 +408,24 @@ impl Store {
     /// index capacity, and the entry's buffer (for [`Store::insert_data`]). `None` when the
     /// allocator cannot: then the store is as it was. An insert after this cannot run out.
     pub fn prepare(&mut self, key: &[u8], value: &[u8]) -> Option<Box<[u8]>> {
-        let mut data = Vec::new();
-        data.try_reserve_exact(key.len() + value.len()).ok()?;
-        data.extend_from_slice(key);
-        data.extend_from_slice(value);
-        if self.free == NIL {
-            self.slots.try_reserve(1).ok()?;
-        }
-        let (slots, seed) = (&self.slots, self.seed);
-        self.index
-            .try_reserve(
-                1,
-                |&i| widen(hash_key(slots[i as usize].key(), seed) as u32),
-            )
-            .ok()?;
-        Some(data.into_boxed_slice())
+        // Refusable: near the end of memory, entries stop before the last bytes (crate::headroom).
+        crate::headroom::refusable(|| {
+            let mut data = Vec::new();
+            data.try_reserve_exact(key.len() + value.len()).ok()?;
+            data.extend_from_slice(key);
+            data.extend_from_slice(value);
+            if self.free == NIL {
+                self.slots.try_reserve(1).ok()?;
+            }
+            let (slots, seed) = (&self.slots, self.seed);
+            self.index
+                .try_reserve(
+                    1,
+                    |&i| widen(hash_key(slots[i as usize].key(), seed) as u32),
+                )
+                .ok()?;
+            Some(data.into_boxed_slice())
+        })
     }
 
     /// [`Store::insert`] of a buffer holding the key then the value (from [`Store::prepare`]).

@@ -82,8 +82,7 @@ pub fn encode(value: &JsValue, limit: usize) -> Result<Encoded, JsValue> {
 /// An empty Vec with room for `len` bytes, or `OUT_OF_MEMORY`.
 pub fn reserve(len: usize) -> Result<Vec<u8>, JsValue> {
     let mut bytes = Vec::new();
-    bytes
-        .try_reserve_exact(len)
+    crate::headroom::refusable(|| bytes.try_reserve_exact(len))
         .map_err(|_| super::errors::to_js(Error::OutOfMemory(len)))?;
     Ok(bytes)
 }

@@ -31,7 +31,14 @@ fn grown(buffer: &Scratch, capacity: usize) -> *mut u8 {
         let Some(size) = capacity.checked_next_power_of_two() else {
             return std::ptr::null_mut();
         };
-        if buffer.try_reserve_exact(size - buffer.len()).is_err() {
+        // A large growth (a value's) may be refused near the end of memory; a key's may not.
+        let more = size - buffer.len();
+        let reserved = if size > 4096 {
+            crate::headroom::refusable(|| buffer.try_reserve_exact(more))
+        } else {
+            buffer.try_reserve_exact(more)
+        };
+        if reserved.is_err() {
             return std::ptr::null_mut();
         }
         buffer.resize(size, 0);
@@ -226,6 +233,10 @@ fn set_held(
         // made by a callback finds it empty and grows its own.
         let mut encoded = HELD.take();
         encoded.clear();
+        if crate::headroom::refusable(|| encoded.try_reserve(value.len())).is_err() {
+            HELD.set(encoded);
+            return Err(super::errors::to_js(Error::OutOfMemory(value.len())));
+        }
         encoded.extend_from_slice(value);
         let result =
             scratch_str(0, key_len).and_then(|raw| store_encoded(cache, raw, &encoded, timeout));

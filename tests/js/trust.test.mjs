@@ -324,8 +324,11 @@ test("out of wasm memory while the fast path's buffers must grow: OUT_OF_MEMORY,
   const script = fileURLToPath(new URL("../runtimes/out-of-memory.mjs", import.meta.url));
   const out = JSON.parse(execFileSync(process.execPath, [script], { encoding: "utf8" }));
   assert.equal(out.fill, "OUT_OF_MEMORY");
-  // A 60 KB string and a 50 KB object grow the scratch buffer; a 100 KB object the encoder's region.
-  assert.deepEqual([out.longString, out.object, out.largeObject], ["OUT_OF_MEMORY", "OUT_OF_MEMORY", "OUT_OF_MEMORY"]);
+  // A 60 KB string and a 50 KB object grow the scratch buffer; a 100 KB object the encoder's
+  // region; a key with a space has its warning's text allocated before the entry.
+  assert.deepEqual([out.longString, out.object, out.largeObject, out.warnedKeys], ["OUT_OF_MEMORY", "OUT_OF_MEMORY", "OUT_OF_MEMORY", "OUT_OF_MEMORY"]);
+  assert.equal(out.reads, "ok");
+  assert.equal(out.incrMissing, "KEY_NOT_FOUND");
   assert.equal(out.smallObject, "ok");
   assert.equal(out.smallRead, JSON.stringify({ a: [1] }));
   assert.equal(out.kept, "v".repeat(100));
@@ -358,9 +361,20 @@ test("out of wasm memory: the write throws OUT_OF_MEMORY, the cache is unchanged
       assert.equal(cache.get(`${name}0`).length, value.length);
       assert.equal(cache.add("keep", 2), false);
       cache.clear();
-      // The freed memory takes as many again.
-      for (let i = 0; i < stored; i++) cache.set(`${name}${i}`, value);
-      assert.equal(cache.size, stored);
+      // The freed memory takes as many again, but for one 1 MiB value: near the end of memory the
+      // allocator holds a 1 MiB reserve for what cannot be refused (src/wasm/alloc.rs), which
+      // may now split the free space (measured: 22 then 21 of them; 412 and 135 of the others).
+      let again = 0;
+      for (let i = 0; i < stored; i++) {
+        try {
+          cache.set(`${name}${i}`, value);
+          again++;
+        } catch (e) {
+          assert.equal(e.code, "OUT_OF_MEMORY");
+        }
+      }
+      assert.ok(again >= stored - (value.length === 1 << 20 ? 1 : 0), `${name}: ${again} of ${stored} again`);
+      assert.equal(cache.size, again);
       cache.clear();
       cache.set("keep", { a: [1] });
     }
