@@ -8,12 +8,13 @@
 //! has 128 MB for everything), so a `maxBytes` budget must bound it. Doubling (an earlier
 //! policy) left a 16 MiB budget in 34 MiB of memory (bench/MEMORY-BUDGET.md).
 //!
-//! Near the end of memory (a grow by a step failed), the allocator holds a reserve block of
-//! [`RESERVE`] bytes. An allocation marked refusable (crate::headroom: entries, encoded values;
-//! their callers throw OUT_OF_MEMORY) is refused while the reserve cannot be held; any other
-//! allocation that fails gets the reserve's memory, so the allocations nothing can refuse (a
-//! made key, a warning's text, a string wasm-bindgen passes in) still succeed, where their
-//! failure would trap ("unreachable").
+//! The first time memory grows, [`RESERVE`] bytes more are taken and kept back from dlmalloc.
+//! At the end of memory, only an allocation nothing can refuse (a made key, a warning's text, a
+//! string wasm-bindgen passes in: its failure traps with "unreachable") is given pages of it.
+//! Until as much is freed again, allocations marked refusable (crate::headroom: entries,
+//! encoded values; their callers throw OUT_OF_MEMORY) are refused, so they do not take that
+//! memory from the next allocation that cannot be refused. The reserve costs its size in
+//! linear memory from the first growth on (untouched pages: no resident memory).
 
 use core::arch::wasm32;
 use core::cell::UnsafeCell;
@@ -23,7 +24,7 @@ use std::alloc::{GlobalAlloc, Layout};
 const PAGE: usize = 64 * 1024;
 const MIN_STEP: usize = 1 << 20;
 /// Bytes kept free near the end of memory for allocations nothing can refuse.
-const RESERVE: usize = 1 << 20;
+const RESERVE: usize = 512 * 1024;
 
 /// How many bytes to ask for when memory is `current` bytes and an allocation needs `size`.
 fn step(current: usize, size: usize) -> usize {
@@ -41,21 +42,23 @@ unsafe impl Sync for Limit {}
 /// unless a test lowers it to see what running out of memory does, without gigabytes.
 static LIMIT: Limit = Limit(core::cell::Cell::new(usize::MAX));
 
-struct Flag(core::cell::Cell<bool>);
+struct Reserve {
+    /// Whether the reserve was taken yet (at the first growth).
+    taken: core::cell::Cell<bool>,
+    /// Where the kept-back bytes left start, and how many there are.
+    left: core::cell::Cell<(usize, usize)>,
+    /// Bytes of it given out and not freed since (refusable allocations wait for them).
+    owed: core::cell::Cell<usize>,
+}
 
 // SAFETY: wasm32 without the atomics feature runs on one thread.
-unsafe impl Sync for Flag {}
+unsafe impl Sync for Reserve {}
 
-/// Set once memory could not grow by a step: from then on the reserve is held.
-static NEAR_END: Flag = Flag(core::cell::Cell::new(false));
-
-struct Held(core::cell::Cell<*mut u8>);
-
-// SAFETY: wasm32 without the atomics feature runs on one thread.
-unsafe impl Sync for Held {}
-
-/// The reserve block (null: not held).
-static HELD: Held = Held(core::cell::Cell::new(core::ptr::null_mut()));
+static RESERVED: Reserve = Reserve {
+    taken: core::cell::Cell::new(false),
+    left: core::cell::Cell::new((0, 0)),
+    owed: core::cell::Cell::new(0),
+};
 
 /// Caps linear memory at `bytes` (at least its current size) for the tests of running out
 /// of memory; `Infinity` lifts the cap. Returns the current size in bytes.
@@ -96,13 +99,27 @@ fn grow(bytes: usize) -> Option<(*mut u8, usize)> {
 unsafe impl Allocator for GeometricGrowth {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
         let current = wasm32::memory_size(0) * PAGE;
-        let grown = grow(step(current, size)).or_else(|| {
-            NEAR_END.0.set(true);
-            grow(size)
-        });
-        match grown {
-            Some((ptr, len)) => (ptr, len, 0),
-            None => (core::ptr::null_mut(), 0, 0),
+        let step = step(current, size);
+        if !RESERVED.taken.get() {
+            RESERVED.taken.set(true);
+            // The step, then the reserve after it (kept out of dlmalloc's hands).
+            if let Some((ptr, len)) = grow(step + RESERVE) {
+                RESERVED.left.set((ptr as usize + step, len - step));
+                return (ptr, step, 0);
+            }
+        }
+        if let Some((ptr, len)) = grow(step).or_else(|| grow(size)) {
+            return (ptr, len, 0);
+        }
+        // At the end of memory: pages of the reserve, for what cannot be refused only.
+        let (start, left) = RESERVED.left.get();
+        match size.checked_next_multiple_of(PAGE) {
+            Some(take) if take <= left && !crate::headroom::is_refusable() => {
+                RESERVED.left.set((start + take, left - take));
+                RESERVED.owed.set(RESERVED.owed.get() + take);
+                (start as *mut u8, take, 0)
+            }
+            _ => (core::ptr::null_mut(), 0, 0),
         }
     }
     fn remap(&self, _ptr: *mut u8, _old: usize, _new: usize, _can_move: bool) -> *mut u8 {
@@ -131,74 +148,40 @@ struct GlobalDlmalloc(UnsafeCell<Dlmalloc<GeometricGrowth>>);
 unsafe impl Sync for GlobalDlmalloc {}
 
 impl GlobalDlmalloc {
-    /// Near the end of memory: holds the reserve if it can; false when a refusable allocation
-    /// must be refused (the reserve cannot be held).
-    ///
-    /// # Safety
-    /// Single-threaded, and not called from inside another dlmalloc call.
-    unsafe fn before(&self) -> bool {
-        if !NEAR_END.0.get() {
-            return true;
-        }
-        if HELD.0.get().is_null() {
-            HELD.0.set((*self.0.get()).malloc(RESERVE, 8));
-        }
-        !HELD.0.get().is_null() || !crate::headroom::is_refusable()
-    }
-
-    /// After `ptr` came back null for an allocation: gives the reserve up to one nothing can
-    /// refuse (true: try again).
-    ///
-    /// # Safety
-    /// As [`GlobalDlmalloc::before`].
-    unsafe fn give_reserve(&self, ptr: *mut u8) -> bool {
-        let held = HELD.0.get();
-        if !ptr.is_null() || held.is_null() || crate::headroom::is_refusable() {
-            return false;
-        }
-        (*self.0.get()).free(held, RESERVE, 8);
-        HELD.0.set(core::ptr::null_mut());
-        true
-    }
-}
-
-impl GlobalDlmalloc {
-    /// `make()` (a dlmalloc call), with the reserve's rules; `grows`: it may need more memory.
-    ///
-    /// # Safety
-    /// As [`GlobalDlmalloc::before`].
-    unsafe fn with_reserve(
-        &self,
-        grows: bool,
-        make: impl Fn(&mut Dlmalloc<GeometricGrowth>) -> *mut u8,
-    ) -> *mut u8 {
-        if grows && !self.before() {
-            return core::ptr::null_mut();
-        }
-        let ptr = make(&mut *self.0.get());
-        if self.give_reserve(ptr) {
-            return make(&mut *self.0.get());
-        }
-        ptr
+    /// Whether an allocation may be tried: not a refusable one while reserve bytes given out
+    /// are not freed again.
+    fn may_try() -> bool {
+        RESERVED.owed.get() == 0 || !crate::headroom::is_refusable()
     }
 }
 
 // SAFETY: forwards to dlmalloc, which upholds GlobalAlloc's contract; single-threaded (above).
 unsafe impl GlobalAlloc for GlobalDlmalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        self.with_reserve(true, |d| d.malloc(layout.size(), layout.align()))
+        if !Self::may_try() {
+            return core::ptr::null_mut();
+        }
+        (*self.0.get()).malloc(layout.size(), layout.align())
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        self.with_reserve(true, |d| d.calloc(layout.size(), layout.align()))
+        if !Self::may_try() {
+            return core::ptr::null_mut();
+        }
+        (*self.0.get()).calloc(layout.size(), layout.align())
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // What is freed pays back what the reserve gave (dlmalloc can hand it out again).
+        let owed = RESERVED.owed.get();
+        if owed > 0 {
+            RESERVED.owed.set(owed.saturating_sub(layout.size()));
+        }
         (*self.0.get()).free(ptr, layout.size(), layout.align())
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // A failed realloc leaves `ptr` as it was, so it may be tried again.
-        self.with_reserve(new_size > layout.size(), |d| {
-            d.realloc(ptr, layout.size(), layout.align(), new_size)
-        })
+        if new_size > layout.size() && !Self::may_try() {
+            return core::ptr::null_mut();
+        }
+        (*self.0.get()).realloc(ptr, layout.size(), layout.align(), new_size)
     }
 }
 
