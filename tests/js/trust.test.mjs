@@ -334,6 +334,8 @@ test("out of wasm memory while the fast path's buffers must grow: OUT_OF_MEMORY,
   assert.equal(out.kept, "v".repeat(100));
   assert.equal(out.afterClear, "ok ok");
   assert.equal(out.read, 50_000);
+  assert.equal(out.tierWrites, 40_000);
+  assert.equal(out.tierRead, 39_999);
 });
 
 test("out of wasm memory: the write throws OUT_OF_MEMORY, the cache is unchanged and usable, clear() frees", () => {

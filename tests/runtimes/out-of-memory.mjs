@@ -3,7 +3,7 @@
 // either to grow must throw OUT_OF_MEMORY (they trapped with "unreachable"), and so must sets
 // whose keys get a warning (its text is allocated before the entry: near the end of memory,
 // entries now stop while a reserve is left for such allocations). Prints what each call did.
-import { MemoryCache } from "../../pkg/node.js";
+import { Cache, MemoryCache, stores } from "../../pkg/node.js";
 import { __setMemoryLimit } from "../../pkg/edgecache.js";
 
 const cache = new MemoryCache({ maxEntries: 1_000_000 });
@@ -48,4 +48,18 @@ out.kept = cache.get(`k${filled - 1}`);
 cache.clear();
 out.afterClear = outcome(() => cache.set("long string", "s".repeat(60_000))) + " " + outcome(() => cache.set("object", { t: "y".repeat(50_000) }));
 out.read = cache.get("object")?.t.length;
+// An async Cache whose memory tier fills what is left keeps writing to its store: the tier
+// stops taking entries, the writes do not fail (an earlier reserve refused them all).
+const tiered = new Cache({ store: stores.memory(), memory: { maxEntries: 1_000_000 }, timeout: null, onError() {} });
+let written = 0;
+for (let i = 0; i < 40_000; i++) {
+  try {
+    await tiered.set(`t${i}`, { i, s: "v".repeat(100) });
+    written++;
+  } catch {
+    // counted by what is missing from `written`
+  }
+}
+out.tierWrites = written;
+out.tierRead = (await tiered.get("t39999"))?.i;
 console.log(JSON.stringify(out));
