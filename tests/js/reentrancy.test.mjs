@@ -2,7 +2,8 @@
 // another (set, get, delete, setMany, getMany). Seeded random values with such getters, nested
 // two deep, are set; every key must then hold exactly the value last set under it (the getters'
 // answers as they gave them), and no key may appear that was not set. Found: an object set whose
-// getter set an object stored the outer value under the inner key.
+// getter set an object stored the outer value under the inner key. Key functions and warning
+// hooks that use the caches are checked the same way.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryCache, Cache, stores } from "../../pkg/node.js";
@@ -104,6 +105,56 @@ test("Cache: getters that use the caches while a value is set leave the tier and
         assert.deepEqual(await caches[ci].get(key), want, `trial ${trial}, tier ${ci}, key ${key}`);
         assert.deepEqual(await readers[ci].get(key), want, `trial ${trial}, store ${ci}, key ${key}`);
       }
+    }
+  }
+});
+
+test("MemoryCache: key functions and warning hooks that use the caches mid-call: every answer is what a model of the calls says", () => {
+  // The hooks run inside a call, before it reads or writes: their own calls (a depth of one)
+  // complete first, so a model that applies each call when it returns predicts every answer.
+  const KEYS = ["a b", "b", "é", "k".repeat(300), "c"]; // a space and a long key draw warnings
+  for (const hook of ["keyFunction", "onWarning"]) {
+    for (let trial = 0; trial < 400; trial++) {
+      const { rnd } = generator(trial + 7);
+      const models = [new Map(), new Map()];
+      const caches = [];
+      let depth = 0;
+      const reenter = () => {
+        if (depth === 0 && rnd(3) === 0) {
+          depth++;
+          try {
+            op(rnd(2));
+          } finally {
+            depth--;
+          }
+        }
+      };
+      const options = hook === "keyFunction"
+        ? { keyFunction: (key, prefix, version) => (reenter(), `${prefix}:${version}:${key}`) }
+        : { onWarning: reenter };
+      caches.push(new MemoryCache({ timeout: null, ...options }), new MemoryCache({ timeout: null, ...options }));
+      const value = () => [`s${rnd(50)}`, { n: rnd(9), t: "x".repeat(rnd(20)) }, rnd(100), [rnd(3), "y"]][rnd(4)];
+      const where = (ci, key) => `${hook}, trial ${trial}, cache ${ci}, key ${key}`;
+      function op(ci) {
+        const [c, m, key] = [caches[ci], models[ci], KEYS[rnd(KEYS.length)]];
+        const kind = rnd(6);
+        if (kind <= 1) {
+          const v = value();
+          c.set(key, v);
+          m.set(key, v);
+        } else if (kind === 2) assert.deepEqual(c.get(key), m.get(key), where(ci, key));
+        else if (kind === 3) {
+          assert.equal(c.delete(key), m.has(key), where(ci, key));
+          m.delete(key);
+        } else if (kind === 4) {
+          const v = value();
+          const added = c.add(key, v);
+          assert.equal(added, !m.has(key), where(ci, key));
+          if (added) m.set(key, v);
+        } else assert.deepEqual([...c.getMany([key, "absent"])], m.has(key) ? [[key, m.get(key)]] : [], where(ci, key));
+      }
+      for (let i = 0; i < 12; i++) op(rnd(2));
+      for (const ci of [0, 1]) for (const key of KEYS) assert.deepEqual(caches[ci].get(key), models[ci].get(key), where(ci, key));
     }
   }
 });
