@@ -15,6 +15,7 @@ import { CACHE_EVENTS, Events, now, since } from "./events.js";
 import { LEASED, leased } from "./lease.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { DJANGO_ITEMS } from "./stores/memcached.js";
+import { Flights } from "./flights.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { warm } from "./warm.js";
 
@@ -75,9 +76,9 @@ export class Cache {
   #strict;
   #onEvict;
   /** getOrSet calls in progress, by made key (joined by concurrent calls). */
-  #pending = new Map();
+  #pending;
   /** Factory runs in progress, by made key (a refresh runs once). */
-  #flights = new Map();
+  #flights;
   #counts = {
     hits: 0,
     misses: 0,
@@ -122,6 +123,12 @@ export class Cache {
     this.#onEvict = onEvict;
     this.#core = new CacheCore(coreOptions, adapter.limits ?? {});
     const tier = memoryTier(memory, rest.clock);
+    const clock = rest.clock;
+    // Joined for a minute at most (js/flights.js): a factory that never settles does not hang
+    // every later getOrSet of its key.
+    const seconds = () => (clock ? clock.now() : Date.now()) / 1000;
+    this.#pending = new Flights(seconds);
+    this.#flights = new Flights(seconds);
     if (tier) this.#core.useMemory(tier);
     this.#onError = onError;
     this.#deadline = new Deadline(storeTimeout, (op) => timeoutError(op, storeTimeout));
@@ -412,15 +419,13 @@ export class Cache {
       const made = this.#core.writeKey(key, options);
       const lease = this.#core.leasePolicy(options);
       // Concurrent calls for one key share one read and one factory call.
-      const joined = this.#pending.get(made);
+      const joined = this.#pending.joinable(made);
       if (joined !== undefined) {
         this.#counts.hits++;
         if (this.#start() !== undefined) this.#events.emit("hit", made, { duration: 0 });
         return joined;
       }
-      const run = this.#getOrSet(made, key, defaultOrFactory, options, lease).finally(() => this.#pending.delete(made));
-      this.#pending.set(made, run);
-      return run;
+      return this.#pending.start(made, this.#getOrSet(made, key, defaultOrFactory, options, lease));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -502,11 +507,7 @@ export class Cache {
 
   /** Shares one run of `compute` among concurrent callers for `made`. */
   #flight(made, compute) {
-    const pending = this.#flights.get(made);
-    if (pending !== undefined) return pending;
-    const flight = compute().finally(() => this.#flights.delete(made));
-    this.#flights.set(made, flight);
-    return flight;
+    return this.#flights.joinable(made) ?? this.#flights.start(made, compute());
   }
 
   /** Django's miss path: compute, add, and return what is cached. */
@@ -527,7 +528,7 @@ export class Cache {
   }
 
   #refreshInBackground(made, key, defaultOrFactory, options, lease) {
-    if (this.#flights.has(made)) return;
+    if (this.#flights.joinable(made) !== undefined) return;
     this.#counts.refreshes++;
     // With a lease, the refresh runs where the lease is taken; elsewhere it is already running.
     const replace = () => this.#timed(made, () => this.#replace(key, defaultOrFactory, options));

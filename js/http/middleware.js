@@ -5,6 +5,7 @@ import { field } from "../encode.js";
 import { ownOptions, typeError } from "../errors.js";
 import { getSession } from "../sessions.js";
 import { __checkLock, __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
+import { Flights } from "../flights.js";
 import { LEASED } from "../lease.js";
 import { Events, PAGE_EVENTS, now, since } from "../events.js";
 import { isThenable, then } from "../maybe.js";
@@ -119,7 +120,7 @@ export function cacheMiddleware(handler, options = {}) {
   const flights = new WeakMap();
   const flightsOf = (c) => {
     let f = flights.get(c);
-    if (f === undefined) flights.set(c, (f = { inflight: new Map(), refreshing: new Set() }));
+    if (f === undefined) flights.set(c, (f = { inflight: new Flights(() => nowSeconds(clock)), refreshing: new Set() }));
     return f;
   };
   const pages = new PageReader();
@@ -269,7 +270,7 @@ export function cacheMiddleware(handler, options = {}) {
     // to each of them anyway (same page key under the learned Vary list, stored).
     const flight = `${request.method} ${request.url}`;
     const { inflight } = flightsOf(c);
-    const leader = inflight.get(flight);
+    const leader = inflight.joinable(flight);
     if (leader !== undefined) {
       const shared = await leader.catch(() => undefined);
       // Only what the cache lookup itself would give this request: same key, and a page
@@ -280,7 +281,8 @@ export function cacheMiddleware(handler, options = {}) {
       return finish(c, request, rest);
     }
     let settle;
-    inflight.set(flight, new Promise((resolve) => (settle = resolve)));
+    // Resolved in every case below; a handler that never answers is not joined past a minute.
+    inflight.start(flight, new Promise((resolve) => (settle = resolve)));
     try {
       const result = await leased(c, request, () => finish(c, request, rest, true));
       // A Response, `[response, stored]` or `{ hit }`: only the last has its own `hit`.
@@ -295,8 +297,6 @@ export function cacheMiddleware(handler, options = {}) {
     } catch (error) {
       settle(undefined);
       throw error;
-    } finally {
-      inflight.delete(flight);
     }
   };
 

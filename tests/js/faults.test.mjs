@@ -4,8 +4,8 @@
 // the stats count every fault once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Cache, stores } from "../../pkg/node.js";
-import { seeded } from "./helpers.mjs";
+import { Cache, MemoryCache, cachePage, stores } from "../../pkg/node.js";
+import { manualClock, seeded } from "./helpers.mjs";
 
 /** Wraps `store`: each call fails with probability `rate`, in one of four ways. */
 function faulty(store, random, rate) {
@@ -114,4 +114,50 @@ test("strict: store errors reach the caller unchanged", async () => {
   assert.equal(await lenient.get("k"), 1, "the memory tier keeps the write the store lost");
   assert.equal(lenient.stats().storeErrors, 1);
   await assert.rejects(lenient.incr("k"), (e) => e === boom, "incr must return a number: it throws");
+});
+
+/** Whether `promise` is still pending after the event loop has turned `turns` times. */
+async function pendingAfter(promise, turns = 30) {
+  let settled = false;
+  promise.then(() => (settled = true), () => (settled = true));
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+  return !settled;
+}
+
+test("a factory or a page handler that never settles holds only the calls that joined it in its first minute", async () => {
+  // Concurrent getOrSet calls of one key share one factory call, and concurrent misses of one
+  // URL one handler call. One that never settled once took every later call of that key or URL
+  // with it, for as long as the process ran.
+  const clock = manualClock();
+  const never = new Promise(() => {});
+  const cache = new Cache({ store: stores.memory({ clock }), clock });
+  const first = cache.getOrSet("k", () => never);
+  assert.equal(await pendingAfter(first), true);
+  const joined = cache.getOrSet("k", () => "its own");
+  assert.equal(await pendingAfter(joined), true, "joined within the minute: shares the call");
+  clock.advance(61);
+  assert.equal(await cache.getOrSet("k", async () => "fresh"), "fresh");
+  assert.equal(await cache.get("k"), "fresh");
+  // With refresh options the refresh flight is bounded the same way.
+  assert.equal(await cache.getOrSet("s", () => "v1", { timeout: 1, staleWhileRevalidate: 600 }), "v1");
+  clock.advance(2);
+  assert.equal(await cache.getOrSet("s", () => never, { timeout: 1, staleWhileRevalidate: 600 }), "v1"); // refresh stuck
+  clock.advance(61);
+  assert.equal(await cache.getOrSet("s", async () => "v2", { timeout: 1, staleWhileRevalidate: 600 }), "v1");
+  for (let i = 0; i < 30; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(await cache.get("s"), "v2", "a new refresh ran");
+
+  let calls = 0;
+  const page = cachePage(async () => (++calls === 1 ? never : new Response(`page ${calls}`, { headers: { "cache-control": "max-age=600" } })), {
+    timeout: 600,
+    cache: new MemoryCache({ clock }),
+    clock,
+  });
+  const stuck = page(new Request("http://host.test/p"));
+  const waiting = page(new Request("http://host.test/p"));
+  assert.equal(await pendingAfter(stuck), true);
+  assert.equal(await pendingAfter(waiting), true, "joined within the minute");
+  clock.advance(61);
+  assert.equal(await (await page(new Request("http://host.test/p"))).text(), "page 2");
+  assert.equal(calls, 2);
 });
