@@ -2,6 +2,7 @@
 // (the state of each read is decided in Rust), namespaces and warming.
 import { MemoryCache } from "./edgecache.js";
 import { field } from "./encode.js";
+import { Flights } from "./flights.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { isThenable } from "./maybe.js";
@@ -10,19 +11,22 @@ import { notify } from "./memory-events.js";
 import { now, since } from "./events.js";
 
 const djangoGetOrSet = MemoryCache.prototype.getOrSet;
-// Background refreshes and async factories in flight, per cache and key (single flight).
+// Background refreshes and async factories in flight, per cache and key (single flight), each
+// joined only in its first minute (js/flights.js), by the system clock: this side does not
+// see the cache's own.
 const flights = new WeakMap();
+const seconds = () => Date.now() / 1000;
 
 function inFlight(cache) {
-  let map = flights.get(cache);
-  if (map === undefined) flights.set(cache, (map = new Map()));
-  return map;
+  let f = flights.get(cache);
+  if (f === undefined) flights.set(cache, (f = new Flights(seconds)));
+  return f;
 }
 
 /** Runs the factory and stores its value; a Promise when the factory returns one. */
 function compute(cache, key, defaultOrFactory, options) {
   const made = cache.makeKey(key, options?.version);
-  const pending = inFlight(cache).get(made);
+  const pending = inFlight(cache).joinable(made);
   if (pending !== undefined) return pending;
   const produced = produce(defaultOrFactory);
   const store = ([value, seconds]) => {
@@ -30,15 +34,13 @@ function compute(cache, key, defaultOrFactory, options) {
     return value;
   };
   if (!isThenable(produced)) return store(produced);
-  const flight = produced.then(store).finally(() => inFlight(cache).delete(made));
-  inFlight(cache).set(made, flight);
-  return flight;
+  return inFlight(cache).start(made, produced.then(store));
 }
 
 function refreshInBackground(cache, key, defaultOrFactory, options) {
   const made = cache.makeKey(key, options?.version);
   const pending = inFlight(cache);
-  if (pending.has(made)) return;
+  if (pending.joinable(made) !== undefined) return;
   const started = now();
   notify(cache, "refresh", () => made);
   const run = Promise.resolve()
@@ -50,9 +52,8 @@ function refreshInBackground(cache, key, defaultOrFactory, options) {
     }, (error) => {
       notify(cache, "refreshed", () => made, { duration: since(started), error });
       throw error;
-    })
-    .finally(() => pending.delete(made));
-  pending.set(made, run);
+    });
+  pending.start(made, run);
   // A failed refresh keeps the stale value; the next read tries again.
   register(options, run.catch(() => undefined));
 }

@@ -161,3 +161,23 @@ test("a factory or a page handler that never settles holds only the calls that j
   assert.equal(await (await page(new Request("http://host.test/p"))).text(), "page 2");
   assert.equal(calls, 2);
 });
+
+test("MemoryCache: an async factory that never settles (refresh options) holds only the calls that joined it in its first minute", async () => {
+  // MemoryCache's flights are timed by the system clock (JS does not see the cache's own).
+  const realNow = Date.now;
+  let now = realNow();
+  Date.now = () => now;
+  try {
+    const cache = new MemoryCache();
+    const options = { timeout: 600, staleWhileRevalidate: 60 };
+    const first = cache.getOrSet("k", () => new Promise(() => {}), options);
+    const joined = cache.getOrSet("k", async () => "its own", options);
+    assert.equal(await pendingAfter(first), true);
+    assert.equal(await pendingAfter(joined), true, "joined within the minute");
+    now += 61_000;
+    assert.equal(await cache.getOrSet("k", async () => "fresh", options), "fresh");
+    assert.equal(cache.get("k"), "fresh");
+  } finally {
+    Date.now = realNow;
+  }
+});
