@@ -2,7 +2,7 @@
 // FetchFromCacheMiddleware in one), cachePage and the Hono middleware: what is stored,
 // what is served (fresh, stale, 304), and never one user's private page to another.
 import { field } from "../encode.js";
-import { ownOptions, typeError } from "../errors.js";
+import { ownOptions, reading, typeError } from "../errors.js";
 import { getSession } from "../sessions.js";
 import { __checkLock, __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
 import { Flights } from "../flights.js";
@@ -17,6 +17,20 @@ function streaming(response) {
   const h = response.headers;
   if (response.body === null || h.has("content-length")) return false;
   return /^text\/event-stream/i.test(h.get("content-type") ?? "") || /chunked/i.test(h.get("transfer-encoding") ?? "");
+}
+
+/**
+ * `value` when it reads as a fetch Response (a numeric status, headers with get and has), else
+ * INVALID_RESPONSE: what the page cache stores and answers with comes from it.
+ */
+function responseOf(value) {
+  const usable = reading(
+    () => value !== null && typeof value === "object" && typeof value.status === "number" && typeof value.headers?.get === "function" && typeof value.headers?.has === "function",
+    "INVALID_RESPONSE",
+    "the handler must return a Response",
+  );
+  if (!usable) throw typeError("INVALID_RESPONSE", "the handler must return a Response");
+  return value;
 }
 
 /** True when a stored page may answer `request` (the Authorization rule). */
@@ -332,7 +346,7 @@ export function cacheMiddleware(handler, options = {}) {
   }
 
   async function finish(c, request, rest, withStored = false) {
-    const response = await handler(request, ...rest);
+    const response = responseOf(await handler(request, ...rest));
     const result = await updateCache(c, request, response);
     return withStored ? result : result[0];
   }

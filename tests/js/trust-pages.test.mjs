@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { MemoryCache } from "../../pkg/node.js";
+import { MemoryCache, cacheMiddleware, cachePage } from "../../pkg/node.js";
 import { seeded } from "./helpers.mjs";
 
 test("requests with host, scheme or method override headers are never stored nor answered from the cache", async () => {
@@ -108,4 +108,20 @@ test("page cache options a host put on Object.prototype are not the caller's (fr
   assert.deepEqual(out.languages, ["en 1", "fr 2", "en 1", "fr 2"], "each language its own page");
   assert.deepEqual(out.setCookie, ["private 1", "private 2"], "a page that sets a cookie is not stored");
   assert.equal(out.cookie, true, "the session cookie stays HttpOnly");
+});
+
+test("a handler that answers with something other than a Response: INVALID_RESPONSE, nothing stored", async () => {
+  // It used to fail inside the package with the engine's uncoded TypeError ("Cannot read
+  // properties of null (reading 'status')").
+  for (const value of [null, undefined, 5, "text", { status: 200 }, { status: 200, headers: {} }]) {
+    const cache = new MemoryCache();
+    for (const wrap of [(h) => cachePage(h, { timeout: 60, cache }), (h) => cacheMiddleware(h, { cache })]) {
+      const page = wrap(async () => value);
+      await assert.rejects(page(new Request("http://host.test/x")), (e) => e.code === "INVALID_RESPONSE", String(value));
+    }
+    assert.equal(cache.stats().entries, 0);
+  }
+  // The handler's own error is its own.
+  const own = new Error("the handler's");
+  await assert.rejects(cachePage(async () => { throw own; }, { timeout: 60, cache: new MemoryCache() })(new Request("http://host.test/y")), (e) => e === own);
 });
