@@ -48,6 +48,30 @@ export function ownOptions(options) {
 }
 
 /**
+ * `value` when `test(value)` holds, else a TypeError with `code` and `message`; what reading
+ * the value throws is handled as `reading` does (a revoked Proxy: coded; a caller's own error
+ * unchanged). `test` is a module-level function: no closure is made per check.
+ */
+export function ensure(test, value, code, message) {
+  let ok;
+  try {
+    ok = test(value);
+  } catch (error) {
+    throw coded(error, code, message);
+  }
+  if (!ok) throw typeError(code, message);
+  return value;
+}
+
+/** Whether `value` is iterable (any iterable, as Django takes lists of names and parts). */
+export const isIterable = (value) => value !== null && value !== undefined && typeof value[Symbol.iterator] === "function";
+
+/** Whether `value` is an object with a method `name` (a store binding's check). */
+export function hasMethod(name) {
+  return (value) => value !== null && typeof value === "object" && typeof value[name] === "function";
+}
+
+/**
  * `read()`, where reading a caller's argument may throw: the engine's error (a revoked Proxy)
  * as a TypeError with `code`, a caller's own (a getter's, a trap's) unchanged.
  */

@@ -1,7 +1,7 @@
 // Django's {% cache %}: fragments cached under make_template_fragment_key, and a streamed
 // page assembled from fragments. Keys and the tag's timeout rules are in Rust.
 import { __checkLock, __fragmentTimeout, getCache, makeTemplateFragmentKey } from "./edgecache.js";
-import { codedError, knownOptions, reading, typeError } from "./errors.js";
+import { codedError, ensure, isIterable, knownOptions, reading, typeError } from "./errors.js";
 import { LEASED } from "./lease.js";
 import { then } from "./maybe.js";
 
@@ -93,9 +93,7 @@ export function streamFragments(parts, options = {}) {
   knownOptions(options, ["onFragment"], "streamFragments()");
   const { onFragment } = options ?? {};
   const what = "streamFragments needs a list of parts (text, promises, functions or fragments)";
-  if (parts === null || parts === undefined || reading(() => typeof parts[Symbol.iterator] !== "function", "INVALID_ARGUMENT", what)) {
-    throw typeError("INVALID_ARGUMENT", what);
-  }
+  ensure(isIterable, parts, "INVALID_ARGUMENT", what);
   const list = reading(() => [...parts], "INVALID_ARGUMENT", what);
   let pending;
   return new ReadableStream({

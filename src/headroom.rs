@@ -1,8 +1,9 @@
-//! Which allocations may be refused early. Near the end of wasm linear memory the allocator
-//! (src/wasm/alloc.rs) refuses the allocations marked here, whose failure their caller turns
-//! into OUT_OF_MEMORY, unless a reserve would remain free after them: the allocations nothing
-//! can refuse (a made key, a warning's text, a string passed in from JS) then still find
-//! memory, where their failure would trap. Natively the mark changes nothing.
+//! Which allocations may be refused: those whose failure their caller turns into
+//! OUT_OF_MEMORY (entries, encoded values). The wasm allocator (src/wasm/alloc.rs) never gives
+//! them its reserve, and refuses them while reserve memory it gave out is not freed again, so
+//! the allocations nothing can refuse (a made key, a warning's text, a string passed in from
+//! JS) still find memory at the end of it, where their failure would trap. Natively the mark
+//! changes nothing.
 
 use std::cell::Cell;
 

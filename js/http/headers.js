@@ -1,6 +1,6 @@
 // Django's django.utils.cache header helpers over Headers and Responses (the rules are in
 // Rust: src/web/http/), and the small pieces the keys and the middleware share.
-import { reading, typeError } from "../errors.js";
+import { ensure, isIterable, reading, typeError } from "../errors.js";
 import { __patchCacheControl, __maxAge, __patchVary, __hasVary, __httpDate } from "../edgecache.js";
 
 export const DEFAULT_SECONDS = 600; // Django's CACHE_MIDDLEWARE_SECONDS
@@ -50,9 +50,7 @@ export function addNeverCacheHeaders(response, options) {
 export function patchVaryHeaders(response, names) {
   // Any iterable, as Django's (a string is one, character by character, there too).
   const what = "patchVaryHeaders needs a list of header names";
-  if (names === null || names === undefined || reading(() => typeof names[Symbol.iterator] !== "function", "INVALID_ARGUMENT", what)) {
-    throw typeError("INVALID_ARGUMENT", what);
-  }
+  ensure(isIterable, names, "INVALID_ARGUMENT", what);
   const h = headersOf(response);
   h.set("Vary", __patchVary(header(h, "vary"), reading(() => [...names].map(String), "INVALID_ARGUMENT", what)));
 }

@@ -1,7 +1,7 @@
 // Django's page keys: the header key of a URL, the header list learned for it, and the
 // page key of a request (getCacheKey, learnCacheKey). Keys are made in Rust and remembered.
 import { isArraySafe } from "../boundary.js";
-import { ownOptions, reading, typeError } from "../errors.js";
+import { ensure, ownOptions, typeError } from "../errors.js";
 import { getCache, __headerKey, __pageKey, __learnList } from "../edgecache.js";
 import { remembered } from "../memo.js";
 import { DEFAULT_SECONDS, headersOf, header } from "./headers.js";
@@ -58,14 +58,10 @@ export function keyOptions(o) {
  * INVALID_ARGUMENT: its url and method become key bytes in wasm, which must be strings.
  */
 export function requestOf(request, what) {
-  const usable = reading(
-    () => request !== null && typeof request === "object" && typeof request.url === "string" && typeof request.method === "string" && typeof request.headers?.get === "function",
-    "INVALID_ARGUMENT",
-    `${what} needs a Request`,
-  );
-  if (!usable) throw typeError("INVALID_ARGUMENT", `${what} needs a Request`);
-  return request;
+  return ensure(isRequest, request, "INVALID_ARGUMENT", `${what} needs a Request`);
 }
+
+const isRequest = (r) => r !== null && typeof r === "object" && typeof r.url === "string" && typeof r.method === "string" && typeof r.headers?.get === "function";
 
 /** The type of an option's value for an error message (never its content: it may be a secret). */
 function describeType(value) {

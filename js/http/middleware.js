@@ -2,7 +2,7 @@
 // FetchFromCacheMiddleware in one), cachePage and the Hono middleware: what is stored,
 // what is served (fresh, stale, 304), and never one user's private page to another.
 import { field } from "../encode.js";
-import { ownOptions, reading, typeError } from "../errors.js";
+import { ensure, ownOptions, typeError } from "../errors.js";
 import { getSession } from "../sessions.js";
 import { __checkLock, __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
 import { Flights } from "../flights.js";
@@ -24,14 +24,10 @@ function streaming(response) {
  * INVALID_RESPONSE: what the page cache stores and answers with comes from it.
  */
 function responseOf(value) {
-  const usable = reading(
-    () => value !== null && typeof value === "object" && typeof value.status === "number" && typeof value.headers?.get === "function" && typeof value.headers?.has === "function",
-    "INVALID_RESPONSE",
-    "the handler must return a Response",
-  );
-  if (!usable) throw typeError("INVALID_RESPONSE", "the handler must return a Response");
-  return value;
+  return ensure(isResponse, value, "INVALID_RESPONSE", "the handler must return a Response");
 }
+
+const isResponse = (r) => r !== null && typeof r === "object" && typeof r.status === "number" && typeof r.headers?.get === "function" && typeof r.headers?.has === "function";
 
 /** True when a stored page may answer `request` (the Authorization rule). */
 function servable(hit, request) {

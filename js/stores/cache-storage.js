@@ -1,6 +1,8 @@
 // stores.cacheStorage(cache): the Cache API (caches.default or caches.open(name) in
 // Workers, CacheStorage in pages and service workers).
-import { knownOptions, reading, typeError } from "../errors.js";
+import { ensure, hasMethod, knownOptions } from "../errors.js";
+
+const IS_BINDING = hasMethod("match");
 
 const ORIGIN = "https://edgecache.invalid/";
 const EXPIRES = "x-edgecache-expires";
@@ -16,9 +18,7 @@ const EXPIRES = "x-edgecache-expires";
 export function cacheStorage(cache, options = {}) {
   knownOptions(options, ["clock"], "stores.cacheStorage()");
   const { clock } = options ?? {};
-  if (reading(() => cache === null || typeof cache !== "object" || typeof cache.match !== "function", "INVALID_STORE", "the store's binding could not be read")) {
-    throw typeError("INVALID_STORE", "stores.cacheStorage() needs a Cache (await caches.open(name) or caches.default)");
-  }
+  ensure(IS_BINDING, cache, "INVALID_STORE", "stores.cacheStorage() needs a Cache (await caches.open(name) or caches.default)");
   const now = () => (clock ? clock.now() : Date.now());
   const url = (key) => ORIGIN + encodeURIComponent(key);
   const adapter = {

@@ -1,6 +1,8 @@
 // stores.cloudflareKV(namespace): a Workers KV binding.
-import { knownOptions, reading, typeError } from "../errors.js";
+import { ensure, hasMethod, knownOptions } from "../errors.js";
 import { fromBase64, toBase64 } from "./base64.js";
+
+const IS_BINDING = hasMethod("get");
 
 const BULK = 100; // keys per bulk read (Workers KV, 2025)
 
@@ -16,9 +18,7 @@ const BULK = 100; // keys per bulk read (Workers KV, 2025)
 export function cloudflareKV(namespace, options = {}) {
   knownOptions(options, ["encoding"], "stores.cloudflareKV()");
   const { encoding = "binary" } = options ?? {};
-  if (reading(() => namespace === null || typeof namespace !== "object" || typeof namespace.get !== "function", "INVALID_STORE", "the store's binding could not be read")) {
-    throw typeError("INVALID_STORE", "stores.cloudflareKV() needs a KV namespace binding (env.MY_KV)");
-  }
+  ensure(IS_BINDING, namespace, "INVALID_STORE", "stores.cloudflareKV() needs a KV namespace binding (env.MY_KV)");
   const text = encoding === "base64";
   const decode = (v) => (v === null ? null : text ? fromBase64(v) : v);
   const adapter = {

@@ -1,6 +1,8 @@
 // stores.denoKV(kv): a Deno.Kv, with atomic compare-and-swap (versionstamp checks).
-import { knownOptions, reading, typeError } from "../errors.js";
+import { ensure, hasMethod, knownOptions } from "../errors.js";
 import { sameBytes } from "./base64.js";
+
+const IS_BINDING = hasMethod("atomic");
 
 const GET_MANY = 10; // Deno KV's getMany limit
 // How long a write waits out another process's lock: under the Cache's default storeTimeout
@@ -38,9 +40,7 @@ async function unlocked(op) {
 export function denoKV(kv, settings = {}) {
   knownOptions(settings, ["prefix"], "stores.denoKV()");
   const { prefix = ["edgecache"] } = settings ?? {};
-  if (reading(() => kv === null || typeof kv !== "object" || typeof kv.atomic !== "function", "INVALID_STORE", "the store's binding could not be read")) {
-    throw typeError("INVALID_STORE", "stores.denoKV() needs a Deno.Kv (await Deno.openKv())");
-  }
+  ensure(IS_BINDING, kv, "INVALID_STORE", "stores.denoKV() needs a Deno.Kv (await Deno.openKv())");
   const full = (key) => [...prefix, key];
   const options = (ttl) => (ttl === undefined ? undefined : { expireIn: ttl * 1000 });
   return {

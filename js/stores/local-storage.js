@@ -1,6 +1,8 @@
 // stores.localStorage(storage?): Web Storage (strings only: records are stored as base64).
-import { knownOptions, reading, typeError } from "../errors.js";
+import { ensure, hasMethod, knownOptions } from "../errors.js";
 import { fromBase64, sameBytes, toBase64 } from "./base64.js";
+
+const IS_BINDING = hasMethod("getItem");
 
 /**
  * A store adapter over `localStorage` (or any Storage, e.g. sessionStorage). Items are
@@ -13,9 +15,7 @@ import { fromBase64, sameBytes, toBase64 } from "./base64.js";
 export function localStorage(storage = globalThis.localStorage, options = {}) {
   knownOptions(options, ["prefix", "clock"], "stores.localStorage()");
   const { prefix = "edgecache:", clock } = options ?? {};
-  if (reading(() => storage === null || typeof storage !== "object" || typeof storage.getItem !== "function", "INVALID_STORE", "the store's binding could not be read")) {
-    throw typeError("INVALID_STORE", "stores.localStorage() needs a Storage (localStorage is not available here)");
-  }
+  ensure(IS_BINDING, storage, "INVALID_STORE", "stores.localStorage() needs a Storage (localStorage is not available here)");
   const now = () => (clock ? clock.now() : Date.now());
   const read = (key) => {
     const item = storage.getItem(prefix + key);

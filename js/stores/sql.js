@@ -1,6 +1,8 @@
 // stores.sql(db): Django's database cache on Cloudflare D1 (or any client of D1's shape:
 // prepare(sql).bind(...).run() / .all() / .first()).
-import { knownOptions, reading, typeError } from "../errors.js";
+import { ensure, hasMethod, knownOptions, typeError } from "../errors.js";
+
+const IS_BINDING = hasMethod("prepare");
 const IN_LIMIT = 100; // D1 binds at most 100 parameters per statement
 
 function blob(value) {
@@ -23,9 +25,7 @@ function blob(value) {
 export function sql(db, options = {}) {
   knownOptions(options, ["table", "maxEntries", "cullFrequency", "clock"], "stores.sql()");
   const { table = "edgecache", maxEntries = 300, cullFrequency = 3, clock } = options ?? {};
-  if (reading(() => db === null || typeof db !== "object" || typeof db.prepare !== "function", "INVALID_STORE", "the store's binding could not be read")) {
-    throw typeError("INVALID_STORE", "stores.sql() needs a D1 database binding (or a client with prepare().bind())");
-  }
+  ensure(IS_BINDING, db, "INVALID_STORE", "stores.sql() needs a D1 database binding (or a client with prepare().bind())");
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
     throw typeError("INVALID_OPTION", `stores.sql(): table name '${table}' must be a plain SQL identifier`);
   }

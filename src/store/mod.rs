@@ -408,7 +408,7 @@ impl Store {
     /// index capacity, and the entry's buffer (for [`Store::insert_data`]). `None` when the
     /// allocator cannot: then the store is as it was. An insert after this cannot run out.
     pub fn prepare(&mut self, key: &[u8], value: &[u8]) -> Option<Box<[u8]>> {
-        // Refusable: near the end of memory, entries stop before the last bytes (crate::headroom).
+        // Refusable: at the end of memory, entries never take the reserve (crate::headroom).
         crate::headroom::refusable(|| {
             let mut data = Vec::new();
             data.try_reserve_exact(key.len() + value.len()).ok()?;

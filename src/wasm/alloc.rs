@@ -23,7 +23,7 @@ use std::alloc::{GlobalAlloc, Layout};
 
 const PAGE: usize = 64 * 1024;
 const MIN_STEP: usize = 1 << 20;
-/// Bytes kept free near the end of memory for allocations nothing can refuse.
+/// Bytes kept back from the first growth for allocations nothing can refuse.
 const RESERVE: usize = 512 * 1024;
 
 /// How many bytes to ask for when memory is `current` bytes and an allocation needs `size`.

@@ -154,18 +154,25 @@ pub fn known_options(v: &JsValue, known: &[&str]) -> Result<(), Error> {
     // A Proxy's ownKeys trap may throw: that is a bad options object, not a crash.
     let keys = js_sys::Reflect::own_keys(v)
         .map_err(|_| Error::invalid("INVALID_OPTIONS", "the options object could not be read"))?;
-    for name in keys.iter() {
-        let Some(name) = name.as_string() else {
-            continue; // symbols are not options
-        };
-        if !known.contains(&name.as_str()) {
-            return Err(Error::invalid(
-                "UNKNOWN_OPTION",
-                format!("unknown option '{name}' (known: {})", known.join(", ")),
-            ));
-        }
+    // Symbols are not options.
+    refuse_unknown(keys.iter().filter_map(|k| k.as_string()), known)
+}
+
+/// `UNKNOWN_OPTION` for the first of `names` not in `known`.
+pub fn refuse_unknown(
+    names: impl IntoIterator<Item = String>,
+    known: &[&str],
+) -> Result<(), Error> {
+    match names
+        .into_iter()
+        .find(|name| !known.contains(&name.as_str()))
+    {
+        Some(name) => Err(Error::invalid(
+            "UNKNOWN_OPTION",
+            format!("unknown option '{name}' (known: {})", known.join(", ")),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// `{ version }` options of reads and deletes.

@@ -132,14 +132,11 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
             format!("options must be an object, got {}", type_name(options)),
         ));
     }
-    for name in super::args::option_names(options, "INVALID_OPTIONS")? {
-        if !known.contains(&name.as_str()) {
-            return Err(Error::invalid(
-                "UNKNOWN_OPTION",
-                format!("unknown option '{name}' (known: {})", known.join(", ")),
-            ));
-        }
-    }
+    // Object.keys here (enumerable names only), where known_options takes every own name.
+    super::args::refuse_unknown(
+        super::args::option_names(options, "INVALID_OPTIONS")?,
+        known,
+    )?;
     let timeout = prop(options, "timeout")?;
     let default_timeout = if timeout.is_undefined() {
         defaults.default_timeout
