@@ -3,6 +3,15 @@
 // bench/memcached.mjs's notes). All calls of one cache share a timeout, so deadlines come in call
 // order and the oldest pending call is the only one the timer needs to watch.
 
+/**
+ * `setTimeout(run, ms)` with `ms` kept to what timers take: from 1 ms to 2^31 - 1 (~24.8 days).
+ * Engines fire a longer delay (a storeTimeout of Infinity, or of a year) at once: Node after
+ * 1 ms with a TimeoutOverflowWarning. A caller whose deadline is further re-arms when it fires.
+ */
+export function timer(run, ms) {
+  return setTimeout(run, Math.min(Math.max(1, ms), 2_147_483_647));
+}
+
 /** Runs calls bounded by `seconds`; a call still pending at its deadline rejects with `expired(op)`. */
 export class Deadline {
   #ms;
@@ -71,7 +80,7 @@ export class Deadline {
   }
 
   #arm(ms) {
-    this.#timer = setTimeout(() => this.#fire(), Math.max(1, ms));
+    this.#timer = timer(() => this.#fire(), ms);
     this.#held = true;
   }
 

@@ -6,6 +6,7 @@ import { isArraySafe } from "../boundary.js";
 import { codedError, reading, typeError } from "../errors.js";
 import { sameBytes } from "./base64.js";
 import { runtimeSockets } from "../sockets.js";
+import { timer } from "../deadline.js";
 
 const [GET, GET_CAS, SET, ADD, CAS, DELETE, FLUSH_ALL] = [0, 1, 2, 3, 4, 5, 7];
 
@@ -76,14 +77,14 @@ class Connection {
   /** Arms the watchdog for the oldest waiting request: unanswered by its deadline, the connection fails. */
   #watch() {
     if (this.#watchdog !== null || this.#queue.length === 0) return;
-    this.#watchdog = setTimeout(() => {
+    this.#watchdog = timer(() => {
       this.#watchdog = null;
       if (this.#queue.length > 0 && this.#queue[0].deadline <= Date.now()) {
         this.#fail(codedError("STORE_TIMEOUT", `memcached ${this.server} did not answer within ${this.timeout} s`, "StoreTimeoutError"));
       } else {
         this.#watch();
       }
-    }, Math.max(1, this.#queue[0].deadline - Date.now()));
+    }, this.#queue[0].deadline - Date.now());
   }
 
   /** Writes what this turn's requests queued in one write: a syscall per batch, not per key. */

@@ -361,7 +361,8 @@ impl Store {
             return Lookup::Missing;
         };
         let expires = self.slots[id as usize].expires;
-        if expires.is_finite() && expires <= now() {
+        // Only +Infinity never expires (it needs no clock); -Infinity and NaN read as expired.
+        if expires != f64::INFINITY && (expires.is_nan() || expires <= now()) {
             self.remove_id(id);
             self.record_miss(h);
             return Lookup::Expired;

@@ -29,11 +29,13 @@ impl Clock for JsClock {
     fn now(&self) -> f64 {
         let ms = match &self.user {
             None => js_sys::Date::now(),
-            // A clock that throws or returns a non-number falls back to the wall clock.
+            // A clock that throws or returns a non-number, NaN or an infinity falls back to
+            // the wall clock (NaN would make every expiry test false).
             Some((this, now)) => now
                 .call0(this)
                 .ok()
                 .and_then(|v| v.as_f64())
+                .filter(|ms| ms.is_finite())
                 .unwrap_or_else(js_sys::Date::now),
         };
         ms / 1000.0

@@ -46,7 +46,8 @@ time.time = lambda: now[0]
 
 KEYS = ["a", "b", "c", "d", "e", "f", "sp ace", "x" * 251, "ctl\x01", 7, "ünï"]
 VALUES = [0, 1, -3, 1.5, "s", "", None, [1, 2], {"k": [1]}, "long" * 10, 10**12]
-TIMEOUTS = ["DEFAULT", None, 0, -1, 1, 2.5, 10, 300]
+# "inf" and "-inf" stand for the floats (JSON has no infinities); 1e12 is far in the future.
+TIMEOUTS = ["DEFAULT", None, 0, -1, 1, 2.5, 10, 300, "inf", "-inf", 1e12, -1e12]
 
 
 def key_function(key, key_prefix, version):
@@ -56,8 +57,8 @@ def key_function(key, key_prefix, version):
 def settings_for(rng):
     return {
         "TIMEOUT": rng.choice([300, None, 2.5, 1, 0, 10]),
-        "MAX_ENTRIES": rng.choice([3, 5, 8, 300]),
-        "CULL_FREQUENCY": rng.choice([0, 1, 2, 3, 4]),
+        "MAX_ENTRIES": rng.choice([0, 1, 3, 5, 8, 300]),
+        "CULL_FREQUENCY": rng.choice([0, 1, 2, 3, 4, 100]),
         "KEY_PREFIX": rng.choice(["", "p"]),
         "VERSION": rng.choice([1, 3]),
         "KEY_FUNCTION": rng.choice([None, "custom"]),
@@ -90,7 +91,8 @@ def operation(rng):
 
 def run(cache, op):
     kw = {} if op["version"] is None else {"version": op["version"]}
-    tkw = {} if op["timeout"] == "DEFAULT" else {"timeout": op["timeout"]}
+    t = op["timeout"]
+    tkw = {} if t == "DEFAULT" else {"timeout": float(t) if t in ("inf", "-inf") else t}
     k, v, kind = op["key"], op["value"], op["op"]
     delta = {} if op.get("delta") is None else {"delta": op["delta"]}
     if kind == "set":

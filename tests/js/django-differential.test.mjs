@@ -47,7 +47,7 @@ function normal(value) {
 }
 
 function run(cache, op, clock) {
-  const timeout = op.timeout === "DEFAULT" ? undefined : op.timeout;
+  const timeout = op.timeout === "DEFAULT" ? undefined : op.timeout === "inf" ? Infinity : op.timeout === "-inf" ? -Infinity : op.timeout;
   const write = op.version === null ? timeout : { timeout, version: op.version };
   const kw = op.version === null ? undefined : { version: op.version };
   const delta = op.delta ?? undefined;

@@ -181,3 +181,31 @@ test("MemoryCache: an async factory that never settles (refresh options) holds o
     Date.now = realNow;
   }
 });
+
+test("a storeTimeout longer than timers take (Infinity, a year) arms one timer, not one a millisecond", async () => {
+  // Engines fire a delay over 2^31 - 1 ms at once (Node: after 1 ms, with a warning): the
+  // deadline re-armed itself every millisecond while a call was pending.
+  const slow = stores.memory();
+  const get = slow.get.bind(slow);
+  slow.get = (key) => new Promise((resolve) => setTimeout(() => resolve(get(key)), 60));
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w.name);
+  process.on("warning", onWarning);
+  const real = globalThis.setTimeout;
+  let armed = 0;
+  globalThis.setTimeout = (run, ms, ...rest) => (armed++, real(run, ms, ...rest));
+  try {
+    for (const storeTimeout of [Infinity, 365 * 86400]) {
+      const cache = new Cache({ store: slow, storeTimeout, memory: false, strict: true });
+      await cache.set("k", { v: 1 });
+      armed = 0;
+      assert.deepEqual(await cache.get("k"), { v: 1 });
+      assert.ok(armed <= 3, `${armed} timers armed for one 60 ms call (storeTimeout ${storeTimeout})`);
+    }
+  } finally {
+    globalThis.setTimeout = real;
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  process.off("warning", onWarning);
+  assert.deepEqual(warnings, []);
+});

@@ -204,6 +204,37 @@ test("memcached: one answer resets the backoff", async () => {
   assert.ok(Date.now() - started < 350, `retried after deadTimeout, not a backed-off 0.4 s (${Date.now() - started} ms)`);
 });
 
+test("memcached: a timeout of Infinity or a year waits on one timer, not one a millisecond", async () => {
+  // The real server, its answers held back 60 ms by the socket: the watchdog watches them.
+  const slow = async ({ host, port }, handlers) => {
+    const socket = connect({ host, port });
+    await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    socket.on("data", (d) => setTimeout(() => handlers.data(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)), 60));
+    socket.on("close", () => handlers.closed(new Error("closed")));
+    socket.on("error", () => {});
+    return { write: (bytes) => socket.write(bytes), close: () => socket.destroy() };
+  };
+  const real = globalThis.setTimeout;
+  for (const timeout of [Infinity, 365 * 86400]) {
+    const s = store({ connect: slow, timeout });
+    const cache = new Cache({ store: s, memory: false, strict: true, storeTimeout: 5 });
+    try {
+      await cache.set("slow", [timeout]);
+      let armed = 0;
+      globalThis.setTimeout = (run, ms, ...rest) => (armed++, real(run, ms, ...rest));
+      try {
+        assert.deepEqual(await cache.get("slow"), [timeout]);
+      } finally {
+        globalThis.setTimeout = real;
+      }
+      // The held-back answer (1), the Cache's deadline (1), the watchdog (1): not ~60.
+      assert.ok(armed <= 4, `${armed} timers armed for one 60 ms request (timeout ${timeout})`);
+    } finally {
+      s.close();
+    }
+  }
+});
+
 test("memcached: values up to the item limit, chunks beyond, binary keys, TTLs over 30 days", async () => {
   const s = store();
   const cache = new Cache({ store: s, memory: false, keyPrefix: "edge" });

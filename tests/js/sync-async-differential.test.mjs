@@ -31,7 +31,7 @@ test("MemoryCache and Cache answer the same operations alike", async () => {
     const cache = new Cache({ store: stores.memory({ clock }), clock, memory: tier ? { maxEntries: 1000 } : false, localTimeout: 3600 });
     const KEYS = ["a", "b", "c", "n", "é", 7, 2.5];
     const value = () => [1, "s", { o: 1 }, 2.5, -3, null, [1, 2], 2n ** 60n, true][rnd(9)];
-    const timeout = () => [undefined, null, 0, 1, 5, -1, 300][rnd(7)];
+    const timeout = () => [undefined, null, 0, 1, 5, -1, 300, Infinity, -Infinity, 1e12][rnd(10)];
     const key = () => KEYS[rnd(KEYS.length)];
     for (let i = 0; i < 30; i++) {
       const op = OPS[rnd(OPS.length)];

@@ -463,3 +463,30 @@ test("the async Cache out of wasm memory: a coded OUT_OF_MEMORY, and the cache w
   await cache.set("after", [2]);
   assert.deepEqual(await cache.get("after"), [2]);
 });
+
+test("a timeout of -Infinity is already expired, and a clock reading of NaN or an infinity is the wall clock's", async () => {
+  // -Infinity seconds gave an expiry of -Infinity, which the store read as "never".
+  const c = new MemoryCache({ clock: { now: () => Date.now() } });
+  c.set("a", { v: 1 }, -Infinity);
+  c.setMany({ b: 1 }, -Infinity);
+  assert.equal(c.add("c", 1, -Infinity), true);
+  assert.equal(c.getOrSet("d", 1, -Infinity), 1);
+  c.set("e", 1);
+  assert.equal(c.touch("e", -Infinity), true);
+  for (const k of "abcde") assert.equal(c.get(k), undefined, k);
+  const byDefault = new MemoryCache({ timeout: -Infinity });
+  byDefault.set("k", 1);
+  assert.equal(byDefault.get("k"), undefined);
+  const cache = new Cache({ store: stores.memory(), timeout: -Infinity });
+  await cache.set("k", 1);
+  assert.equal(await cache.get("k"), undefined);
+  // Written 20 s ago by its clock for 10 s: expired by the wall clock, whatever the clock answers next.
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    let reading = Date.now() - 20_000;
+    const old = new MemoryCache({ clock: { now: () => reading } });
+    old.set("k", 1, 10);
+    reading = bad;
+    assert.equal(old.get("k"), undefined, String(bad));
+    assert.equal(old.has("k"), false, String(bad));
+  }
+});
