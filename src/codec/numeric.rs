@@ -51,6 +51,36 @@ impl Numeric {
         }
     }
 
+    /// `incr`'s sum of the value stored under `key` (`None`: not a number) and `delta`:
+    /// `NOT_A_NUMBER` for a value that is not one, `INVALID_DELTA` for a delta that does not mix
+    /// with it (a bigint delta on a number, a fractional or unsafe number on a bigint).
+    ///
+    /// ```
+    /// use edgecache::codec::Numeric;
+    /// let sum = Numeric::add_stored(Some(Numeric::Float(1.0)), &Numeric::Float(2.0), ":1:k");
+    /// assert_eq!(sum, Ok(Numeric::Float(3.0)));
+    /// let mixed = Numeric::add_stored(Some(Numeric::Float(1.0)), &Numeric::Big(vec![5]), ":1:k");
+    /// assert_eq!(mixed.unwrap_err().code(), "INVALID_DELTA");
+    /// ```
+    pub fn add_stored(
+        current: Option<Numeric>,
+        delta: &Numeric,
+        key: &str,
+    ) -> crate::error::Result<Numeric> {
+        use crate::error::Error;
+        let current = current.ok_or_else(|| Error::NotANumber(key.to_string()))?;
+        current.checked_add(delta).ok_or_else(|| {
+            let (held, given) = match delta {
+                Numeric::Big(_) => ("a number", "a bigint delta"),
+                Numeric::Float(_) => ("a bigint", "a delta that is not a safe integer"),
+            };
+            Error::invalid(
+                "INVALID_DELTA",
+                format!("key '{key}' holds {held}: {given} cannot be added to it (JS does not mix numbers and bigints)"),
+            )
+        })
+    }
+
     /// `-self`.
     pub fn negated(&self) -> Numeric {
         match self {

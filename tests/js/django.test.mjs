@@ -218,6 +218,12 @@ test("incr/decr: Python +, existing expiry kept, made key in the error", () => {
   assert.throws(() => cache.incr("s"), TypeError);
   assert.throws(() => cache.incr("f", "1"), { name: "TypeError", code: "INVALID_DELTA" });
   assert.equal(cache.get("f"), 2.5, "a failed incr changes nothing");
+  // JS does not add numbers and bigints: a delta that does not mix is the delta's fault.
+  assert.throws(() => cache.incr("f", 1n), { name: "TypeError", code: "INVALID_DELTA", message: /holds a number: a bigint delta/ });
+  assert.throws(() => cache.incr("big", 0.5), { name: "TypeError", code: "INVALID_DELTA", message: /holds a bigint/ });
+  assert.throws(() => cache.decr("big", 2 ** 60), { name: "TypeError", code: "INVALID_DELTA" });
+  assert.equal(cache.get("f"), 2.5);
+  assert.equal(cache.get("big"), 1n);
 });
 
 test("cull: MAX_ENTRIES 30, CULL_FREQUENCY 3 leaves 29; frequency 0 leaves 19", () => {

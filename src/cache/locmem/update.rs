@@ -42,10 +42,7 @@ impl LocMemCache {
             }
             None => return Err(Error::KeyNotFound(key.to_string())),
         };
-        let current = current.ok_or_else(|| Error::NotANumber(key.to_string()))?;
-        let sum = current
-            .checked_add(delta)
-            .ok_or_else(|| Error::NotANumber(key.to_string()))?;
+        let sum = Numeric::add_stored(current, delta, key)?;
         let mut bytes = header;
         bytes.extend_from_slice(&sum.to_value());
         store.replace_value(key.as_bytes(), &bytes);

@@ -268,9 +268,7 @@ impl CacheCore {
             Ok(Opened::Value(value)) => Numeric::from_value(&value),
             _ => None,
         };
-        let sum = current
-            .and_then(|c| c.checked_add(&delta))
-            .ok_or_else(|| to_js(Error::NotANumber(made.to_string())))?;
+        let sum = Numeric::add_stored(current, &delta, made).map_err(to_js)?;
         let value = sum.to_value();
         r.value_type = value[0];
         r.body = record::Body::Inline(value.clone());
