@@ -9,7 +9,7 @@
 import { MemoryCache, __scratch, __fastOut, __take, __getFast, __hasFast, __setFast, __encodedRegion } from "./edgecache.js";
 import { isWellFormed } from "./boundary.js";
 import { copyBytes, copyWords, encodeWith, useRegion, withCode } from "./encode.js";
-import { decodeValue } from "./decode.js";
+import { decodeValue, useNativeCodecs } from "./decode.js";
 
 const MISS = -1;
 const THROW = -3;
@@ -47,6 +47,7 @@ export function attachMemory(wasmMemory, native) {
   memory = wasmMemory;
   out = __fastOut() >>> 2;
   nativeFor = native;
+  useNativeCodecs(native);
   // Structured values are encoded straight into wasm memory, where __setFast reads them.
   // Null when wasm memory cannot grow: the encoder then goes on in JS memory.
   useRegion((size) => {
