@@ -43,12 +43,12 @@ class Connection {
     this.timeout = timeout;
     this.onFailure = onFailure;
     const [host, port] = splitAddress(server);
-    this.ready = open({ host, port }, { data: (bytes) => this.#read(bytes), closed: (error) => this.#fail(error) })
+    this.ready = open({ host, port }, { data: (bytes) => this.#read(bytes), closed: (error) => this.#lost(error) })
       .then((socket) => {
         this.#socket = socket;
         if (this.#failed) socket.close();
       });
-    this.ready.catch((error) => this.#fail(error));
+    this.ready.catch((error) => this.#lost(error));
   }
 
   get failed() {
@@ -95,12 +95,27 @@ class Connection {
     try {
       this.#socket.write(parts.length === 1 ? parts[0] : concat(parts));
     } catch (error) {
-      this.#fail(error);
+      this.#lost(error);
     }
   }
 
   close() {
-    this.#fail(new Error("closed"));
+    this.#fail(codedError("STORE_UNAVAILABLE", `memcached ${this.server}: the adapter was closed (close())`));
+  }
+
+  /**
+   * Fails the connection for what its transport reported: a coded error of this package, the
+   * transport's (or a `connect` option's) own as its cause, whatever that is (even a frozen
+   * object or a revoked Proxy: nothing is set on it, and reading it cannot throw here).
+   */
+  #lost(error) {
+    let reason = "the connection failed";
+    try {
+      reason = error instanceof Error ? String(error.message) : String(error);
+    } catch {
+      // a Proxy or an object whose message or toString throws: the generic reason
+    }
+    this.#fail(codedError("STORE_UNAVAILABLE", `memcached ${this.server}: ${reason}`, undefined, error));
   }
 
   #read(bytes) {
@@ -140,17 +155,22 @@ class Connection {
     }
   }
 
+  /** Fails the connection and every request on it with `error`, one of this package's. */
   #fail(error) {
     if (this.#failed) return;
-    this.#failed = error instanceof Error ? error : new Error(String(error));
+    this.#failed = error;
     // workerd: a socket opened by another request cannot be used by this one. The server is
     // fine: the request is sent again on a new connection (see send in memcached()).
-    this.#failed.stale = /different request/.test(this.#failed.message);
+    error.stale = /different request/.test(error.message);
     clearTimeout(this.#watchdog);
     this.#watchdog = null;
-    for (const request of this.#queue.splice(0)) request.reject(this.#failed);
-    this.#socket?.close();
-    this.onFailure(this, this.#failed);
+    for (const request of this.#queue.splice(0)) request.reject(error);
+    try {
+      this.#socket?.close();
+    } catch {
+      // a socket that cannot close is dropped all the same
+    }
+    this.onFailure(this, error);
   }
 }
 

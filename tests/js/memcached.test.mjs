@@ -235,6 +235,37 @@ test("memcached: a timeout of Infinity or a year waits on one timer, not one a m
   }
 });
 
+test("memcached: a connection that fails, however its transport says so, fails its requests with STORE_UNAVAILABLE", async () => {
+  // A connect option whose socket reports a frozen object, a revoked Proxy or a string as the
+  // reason it closed, after the request was written: setting a flag on a frozen error threw
+  // inside the adapter and left the request pending for good.
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  for (const reason of [Object.freeze(new Error("frozen")), proxy, "a string", undefined]) {
+    const closing = async (_address, handlers) => ({
+      write: () => queueMicrotask(() => handlers.closed(reason)),
+      close: () => {},
+    });
+    const errors = [];
+    const s = store({ connect: closing });
+    const cache = new Cache({ store: s, memory: false, storeTimeout: 5, onError: (e) => errors.push(e) });
+    assert.equal(await cache.get("k"), undefined);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, "STORE_UNAVAILABLE", String(errors[0].message));
+    assert.equal(errors[0].cause, reason);
+    s.close();
+  }
+  // close() with requests in flight: they fail with the same code.
+  const s = store();
+  const errors = [];
+  const cache = new Cache({ store: s, memory: false, onError: (e) => errors.push(e.code) });
+  await cache.set("k", 1);
+  const pending = [cache.get("k"), cache.set("j", 2)];
+  s.close();
+  await Promise.all(pending);
+  assert.ok(errors.length >= 1 && errors.every((c) => c === "STORE_UNAVAILABLE"), errors.join());
+});
+
 test("memcached: values up to the item limit, chunks beyond, binary keys, TTLs over 30 days", async () => {
   const s = store();
   const cache = new Cache({ store: s, memory: false, keyPrefix: "edge" });

@@ -273,8 +273,8 @@ export function cases({ Cache, makeStore, atomic, listable }) {
       // A delta that does not mix with the stored number (JS does not add numbers and bigints).
       await a.set("n", 1);
       await a.set("b", 2n ** 70n);
-      for (const [promise, what] of [[a.incr("n", 1n), "a bigint delta on a number"], [a.incr("b", 0.5), "a fraction on a bigint"]]) {
-        const error = await rejects(promise, "INVALID_DELTA", what);
+      for (const [key, delta, what] of [["n", 1n, "a bigint delta on a number"], ["b", 0.5, "a fraction on a bigint"]]) {
+        const error = await rejects(a.incr(key, delta), "INVALID_DELTA", what);
         check(error instanceof TypeError, `${what} is a TypeError`);
       }
       same(await a.get("n"), 1, "a failed incr changes nothing");
