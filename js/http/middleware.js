@@ -24,10 +24,13 @@ function streaming(response) {
  * INVALID_RESPONSE: what the page cache stores and answers with comes from it.
  */
 function responseOf(value) {
-  return ensure(isResponse, value, "INVALID_RESPONSE", "the handler must return a Response");
+  ensure(isResponse, value, "INVALID_RESPONSE", "the handler must return a Response");
+  return ensure(isUnread, value, "INVALID_RESPONSE", "the handler returned a Response whose body was already read or is locked to a reader: return a new Response");
 }
 
 const isResponse = (r) => r !== null && typeof r === "object" && typeof r.status === "number" && typeof r.headers?.get === "function" && typeof r.headers?.has === "function";
+// A body read or locked cannot be stored or sent on (the engine's "Body is unusable").
+const isUnread = (r) => r.bodyUsed !== true && r.body?.locked !== true;
 
 /** True when a stored page may answer `request` (the Authorization rule). */
 function servable(hit, request) {

@@ -121,6 +121,17 @@ test("a handler that answers with something other than a Response: INVALID_RESPO
     }
     assert.equal(cache.stats().entries, 0);
   }
+  // A Response whose body was read, or is locked to a reader: the engine's uncoded "Body is
+  // unusable" TypeError came out of the package.
+  const read = new Response("page");
+  await read.text();
+  const locked = new Response("page");
+  locked.body.getReader();
+  for (const value of [read, locked]) {
+    const cache = new MemoryCache();
+    await assert.rejects(cachePage(async () => value, { timeout: 60, cache })(new Request("http://host.test/z")), (e) => e.code === "INVALID_RESPONSE" && /already read or is locked/.test(e.message));
+    assert.equal(cache.stats().entries, 0);
+  }
   // The handler's own error is its own.
   const own = new Error("the handler's");
   await assert.rejects(cachePage(async () => { throw own; }, { timeout: 60, cache: new MemoryCache() })(new Request("http://host.test/y")), (e) => e === own);
