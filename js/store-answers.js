@@ -48,18 +48,34 @@ export function describe(value) {
   return `${typeof value} ${String(value)}`;
 }
 
+// The engine's own getters: they answer for what a value is, not what its properties claim (a
+// Proxy of a Uint8Array, a subclass or an instance with its own `length`, a detached buffer).
+const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype);
+const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+const typedTag = getter(TYPED_ARRAY, Symbol.toStringTag);
+const typedBuffer = getter(TYPED_ARRAY, "buffer");
+const typedOffset = getter(TYPED_ARRAY, "byteOffset");
+const typedLength = getter(TYPED_ARRAY, "byteLength");
+const viewBuffer = getter(DataView.prototype, "buffer");
+const viewOffset = getter(DataView.prototype, "byteOffset");
+const viewLength = getter(DataView.prototype, "byteLength");
+const bufferLength = getter(ArrayBuffer.prototype, "byteLength");
+
+/**
+ * A store's answer as bytes: `undefined` for none (null or undefined), else a Uint8Array over
+ * the bytes the engine says the value holds. Anything else, or bytes that cannot be read (a
+ * detached buffer, a Proxy), reads as foreign bytes (a counted CORRUPT_VALUE miss), never a throw.
+ */
 export function asBytes(value) {
   if (value === null || value === undefined) return undefined;
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) {
-    try {
-      return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    } catch {
-      return new Uint8Array(0); // a view of a detached buffer: foreign bytes
-    }
+  try {
+    // undefined for anything but a real typed array: a Proxy of one included.
+    if (typedTag.call(value) !== undefined) return new Uint8Array(typedBuffer.call(value), typedOffset.call(value), typedLength.call(value));
+    if (ArrayBuffer.isView(value)) return new Uint8Array(viewBuffer.call(value), viewOffset.call(value), viewLength.call(value));
+    if (typeof value === "string") return new TextEncoder().encode(value); // a misconfigured store
+    bufferLength.call(value); // throws unless an ArrayBuffer (not a SharedArrayBuffer, not a Proxy)
+    return new Uint8Array(value);
+  } catch {
+    return new Uint8Array(0);
   }
-  // Anything else (a string from a misconfigured store) cannot be a record: CacheCore
-  // reports it as foreign bytes.
-  return typeof value === "string" ? new TextEncoder().encode(value) : new Uint8Array(0);
 }

@@ -137,3 +137,50 @@ test("Cache's fast tier read: hits, tombstones, misses to the store, key rules a
   assert.equal(await custom.get("x"), 1);
   assert.ok([...store.map.keys()].some((k) => k.startsWith("custom|1|x")));
 });
+
+test("bytes a store answers are read by what they are: a detached buffer or a Proxy is a counted miss, a lying length is not believed", async () => {
+  // A Uint8Array over a detached buffer and a Proxy of one passed `instanceof Uint8Array` and
+  // threw the engine's uncoded TypeError out of get(); an own `length` was believed.
+  const inner = stores.memory();
+  const writer = new Cache({ store: inner, memory: false });
+  await writer.set("k", { a: 1 });
+  const [[storeKey, entry]] = [...inner.map];
+  const good = entry.value;
+  const copy = () => good.slice();
+  const detached = () => {
+    const b = copy();
+    structuredClone(b.buffer, { transfer: [b.buffer] });
+    return b;
+  };
+  const longer = () => Object.defineProperty(copy(), "length", { value: 1 << 30 });
+  class Lying extends Uint8Array {
+    get length() {
+      return 3;
+    }
+  }
+  const lying = () => new Lying(copy());
+  const { proxy: revoked, revoke } = Proxy.revocable(copy(), {});
+  revoke();
+  const cases = [
+    [detached, undefined],
+    [() => new Proxy(copy(), {}), undefined],
+    // (the store's own promise rejects with the engine's error, resolving to a revoked Proxy:
+    // a store error, reported as it is)
+    [() => revoked, undefined, "any"],
+    [() => { const b = copy().buffer; const view = new DataView(b); structuredClone(b, { transfer: [b] }); return view; }, undefined],
+    [() => { const b = copy().buffer; structuredClone(b, { transfer: [b] }); return b; }, undefined],
+    [longer, { a: 1 }],
+    [lying, { a: 1 }],
+    [() => new DataView(copy().buffer), { a: 1 }],
+  ];
+  for (const [answer, expected, reported = "CORRUPT_VALUE"] of cases) {
+    const errors = [];
+    const store = { ...inner, limits: inner.limits, get: async (key) => (key === storeKey ? answer() : inner.get(key)) };
+    const cache = new Cache({ store, memory: false, onError: (e) => errors.push(e.code) });
+    assert.deepEqual(await cache.get("k"), expected, String(answer));
+    assert.deepEqual(await cache.getMany(["k", "never-set"]), expected === undefined ? new Map() : new Map([["k", expected]]));
+    if (expected === undefined) assert.ok(errors.length > 0 && errors.every((c) => reported === "any" || c === reported), `${answer}: ${errors.join()}`);
+    await cache.set("j", 2);
+    assert.equal(await cache.get("j"), 2, "the cache still works");
+  }
+});
