@@ -706,8 +706,14 @@ export class Cache {
       throw codedError("UNSUPPORTED_OPERATION", "this store adapter cannot list keys, so clear() cannot find this cache's keys");
     }
     await this.#must("clear", prefix, async () => {
+      // A listing is a store answer, untrusted: only this cache's keys are deleted (an adapter
+      // that ignores the prefix must not empty other caches), and one that never ends stops at
+      // storeTimeout, checked here too (on microtasks alone, the timer would never run).
+      const started = Date.now();
       const batch = [];
       for await (const key of store.list(prefix)) {
+        this.#deadline.check("clear", started);
+        if (typeof key !== "string" || !key.startsWith(prefix)) continue;
         batch.push(key);
         if (batch.length >= 100) await Promise.all(batch.splice(0).map((k) => store.delete(k)));
       }

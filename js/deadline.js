@@ -27,6 +27,15 @@ export class Deadline {
   }
 
   /**
+   * Throws the timeout error of `op` once `started` (a Date.now()) is the timeout ago: for a
+   * loop of store answers that may never yield to the timer (an async iterator whose every
+   * step resolves at once runs on microtasks alone).
+   */
+  check(op, started) {
+    if (Date.now() - started > this.#ms) throw this.#expired(op);
+  }
+
+  /**
    * `run()`'s result, or a rejection once the deadline passes first. With `onValue` and
    * `onError`, the promise settles with what they return (or throw) for the result or the
    * failure instead, exactly once: one promise per call, not one more per mapping.

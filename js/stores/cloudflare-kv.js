@@ -38,7 +38,9 @@ export function cloudflareKV(namespace, options = {}) {
       do {
         const page = await namespace.list({ prefix, cursor });
         for (const key of page.keys) yield key.name;
-        cursor = page.list_complete ? undefined : page.cursor;
+        // A cursor that does not move would list the same page for good.
+        const next = page.list_complete ? undefined : page.cursor;
+        cursor = next === cursor ? undefined : next;
       } while (cursor);
     },
   };

@@ -184,3 +184,40 @@ test("bytes a store answers are read by what they are: a detached buffer or a Pr
     assert.equal(await cache.get("j"), 2, "the cache still works");
   }
 });
+
+test("clear() trusts no listing: other caches' keys are never deleted, and one that never ends stops at storeTimeout", async () => {
+  const inner = stores.memory();
+  const mine = new Cache({ store: inner, keyPrefix: "a", memory: false });
+  const theirs = new Cache({ store: inner, keyPrefix: "b", memory: false });
+  await mine.set("x", 1);
+  await theirs.set("y", 2);
+  // An adapter whose list ignores the prefix it is asked for (and yields a non-string).
+  const sloppy = { ...inner, limits: inner.limits, async *list() { yield 7; yield* [...inner.map.keys()]; } };
+  await new Cache({ store: sloppy, keyPrefix: "a", memory: false }).clear();
+  assert.equal(await mine.get("x"), undefined, "this cache's keys are cleared");
+  assert.equal(await theirs.get("y"), 2, "another cache's keys are not");
+  // A listing that never ends, every step resolved at once: it ran on microtasks alone, so the
+  // storeTimeout timer never fired and the host hung.
+  let listed = 0;
+  const endless = { ...inner, limits: inner.limits, async *list(prefix) { for (;;) { listed++; yield `${prefix}k${listed}`; } } };
+  const errors = [];
+  const cache = new Cache({ store: endless, keyPrefix: "a", memory: false, storeTimeout: 0.1, onError: (e) => errors.push(e.code) });
+  await assert.rejects(cache.clear(), { code: "STORE_TIMEOUT" });
+  assert.deepEqual(errors, ["STORE_TIMEOUT"]);
+  const after = listed;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(listed, after, "the listing stopped");
+  await cache.set("k", 1);
+  assert.equal(await cache.get("k"), 1);
+  // A KV namespace whose list cursor never moves (and never completes) listed the same page for
+  // good inside the adapter, where no key reaches clear()'s check.
+  let pages = 0;
+  const kv = {
+    get: async () => null,
+    put: async () => {},
+    delete: async () => {},
+    list: async () => (pages++, { keys: [], list_complete: false, cursor: "same" }),
+  };
+  await new Cache({ store: stores.cloudflareKV(kv), memory: false }).clear();
+  assert.ok(pages <= 2, `${pages} pages listed`);
+});
