@@ -16,6 +16,29 @@ export function isArraySafe(v) {
   }
 }
 
+/**
+ * A callback's result, made safe to drop: a promise (or thenable) it returned gets `onRejected`
+ * (by default, the rejection goes to console.error), so an async hook that rejects never
+ * becomes an unhandled rejection, which ends a Node process. Nothing else is touched.
+ */
+export function quiet(result, name = "callback", onRejected = undefined) {
+  if (result === null || (typeof result !== "object" && typeof result !== "function")) return;
+  try {
+    const then = result.then;
+    if (typeof then === "function") then.call(result, undefined, onRejected ?? ((error) => report(name, error)));
+  } catch (error) {
+    (onRejected ?? ((e) => report(name, e)))(error);
+  }
+}
+
+function report(name, error) {
+  try {
+    console.error(`edgecache: the ${name} rejected:`, error);
+  } catch {
+    // a console that throws: nothing more to do
+  }
+}
+
 /** True when a string has no lone UTF-16 surrogate (it converts to UTF-8 losslessly). */
 export function isWellFormed(s) {
   if (typeof s.isWellFormed === "function") return s.isWellFormed();

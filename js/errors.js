@@ -1,5 +1,5 @@
 // Errors thrown by the JS side, shaped like the Rust core's: a stable `code` property.
-import { coded } from "./boundary.js";
+import { coded, quiet } from "./boundary.js";
 import { withCode } from "./encode.js";
 
 /** A TypeError (bad argument or option) with `code`. */
@@ -20,13 +20,19 @@ export function codedError(code, message, name, cause) {
  */
 export function callHook(name, hook, counts, ...args) {
   try {
-    hook(...args);
+    const result = hook(...args);
+    // An async hook's rejection counts as a throw (unhandled, it would end a Node process).
+    if (result !== null && (typeof result === "object" || typeof result === "function")) quiet(result, name, (error) => hookFailed(name, counts, error));
   } catch (error) {
-    counts.hookErrors = (counts.hookErrors ?? 0) + 1;
-    try {
-      console.error(`edgecache: the ${name} hook threw:`, error);
-    } catch {}
+    hookFailed(name, counts, error);
   }
+}
+
+function hookFailed(name, counts, error) {
+  counts.hookErrors = (counts.hookErrors ?? 0) + 1;
+  try {
+    console.error(`edgecache: the ${name} hook threw:`, error);
+  } catch {}
 }
 
 /** Refuses an options object with a key not in `known` (a typo would silently do nothing). */

@@ -2,6 +2,7 @@
 // page assembled from fragments. Keys and the tag's timeout rules are in Rust.
 import { __checkLock, __fragmentTimeout, getCache, makeTemplateFragmentKey } from "./edgecache.js";
 import { codedError, ensure, isIterable, knownOptions, reading, typeError } from "./errors.js";
+import { quiet } from "./boundary.js";
 import { LEASED } from "./lease.js";
 import { then } from "./maybe.js";
 
@@ -76,7 +77,7 @@ function resolvePart(part, onFragment) {
     knownOptions(part, ["fragment", "varyOn", "timeout", "render", "using", "tags", "lock"], "a fragment part");
     const { fragment, varyOn, timeout = null, render, using, tags, lock } = part;
     return then(renderFragment(fragment, varyOn, timeout, render, { using, tags, lock }), (r) => {
-      onFragment?.(fragment, { hit: r.hit });
+      if (onFragment != null) quiet(onFragment(fragment, { hit: r.hit }), "onFragment"); // an async one may reject
       return r.html;
     });
   }

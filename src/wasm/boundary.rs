@@ -29,6 +29,10 @@ extern "C" {
     fn to_text(value: &JsValue) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = isWellFormed)]
     fn is_well_formed(value: &JsValue) -> Result<bool, JsValue>;
+    /// Gives a promise a callback returned `on_rejected` (default: console.error). Catches
+    /// everything itself, whatever the callback returned.
+    #[wasm_bindgen(js_name = quiet)]
+    fn quiet_js(result: &JsValue, name: &str, on_rejected: Option<&js_sys::Function>);
     /// `{ made, key, record, chunks, expired, ttl }` made in one call (`made` undefined unless
     /// echoed; `key` undefined when it is `made`, which then crosses once; `chunks` null for
     /// none; `ttl` NaN for none); JS copies `record` out of wasm memory.
@@ -90,6 +94,15 @@ pub fn reserve(len: usize) -> Result<Vec<u8>, JsValue> {
 /// True when a JS string converts to UTF-8 losslessly (no lone surrogate).
 fn well_formed(value: &JsValue) -> bool {
     is_well_formed(value).unwrap_or(false)
+}
+
+/// Makes what a user callback (`name`) returned safe to drop: a promise it returned gets a
+/// rejection handler (`on_rejected`, else console.error), so an async callback that rejects is
+/// never an unhandled rejection, which ends a Node process. Other values do not cross.
+pub fn quiet(result: &JsValue, name: &str, on_rejected: Option<&js_sys::Function>) {
+    if result.is_object() || result.is_function() {
+        quiet_js(result, name, on_rejected);
+    }
 }
 
 /// The string `value` holds (`None` for another type), and whether it converted losslessly:

@@ -34,7 +34,10 @@ impl Clock for JsClock {
             Some((this, now)) => now
                 .call0(this)
                 .ok()
-                .and_then(|v| v.as_f64())
+                .and_then(|v| {
+                    super::boundary::quiet(&v, "clock", None);
+                    v.as_f64()
+                })
                 .filter(|ms| ms.is_finite())
                 .unwrap_or_else(js_sys::Date::now),
         };

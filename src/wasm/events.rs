@@ -36,6 +36,11 @@ pub fn listener(hooks: Vec<Function>, errors: Rc<Cell<u64>>) -> Listener {
         events: RefCell::default(),
         delivering: Cell::new(false),
     });
+    // An async hook's rejection counts as a throw: one handler for every call.
+    let rejected = Rc::new(Closure::<dyn Fn(JsValue)>::new({
+        let errors = Rc::clone(&errors);
+        move |error: JsValue| report("onEvict", &error, &errors)
+    }));
     Rc::new(move |key: &[u8], why: Removal| {
         if queue.delivering.get() {
             return;
@@ -49,6 +54,7 @@ pub fn listener(hooks: Vec<Function>, errors: Rc<Cell<u64>>) -> Listener {
             let queue = Rc::clone(&queue);
             let hooks = hooks.clone();
             let errors = Rc::clone(&errors);
+            let rejected = Rc::clone(&rejected);
             let deliver: JsValue =
                 Closure::<dyn FnMut(JsValue)>::once_into_js(move |_: JsValue| {
                     let events = std::mem::take(&mut *queue.events.borrow_mut());
@@ -56,8 +62,13 @@ pub fn listener(hooks: Vec<Function>, errors: Rc<Cell<u64>>) -> Listener {
                     for (key, why) in events {
                         for hook in &hooks {
                             let key = JsValue::from(key.as_str());
-                            if let Err(e) = hook.call2(&JsValue::NULL, &key, &why.as_str().into()) {
-                                report("onEvict", &e, &errors);
+                            match hook.call2(&JsValue::NULL, &key, &why.as_str().into()) {
+                                Ok(answer) => super::boundary::quiet(
+                                    &answer,
+                                    "onEvict",
+                                    Some((*rejected).as_ref().unchecked_ref()),
+                                ),
+                                Err(e) => report("onEvict", &e, &errors),
                             }
                         }
                     }

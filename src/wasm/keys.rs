@@ -114,6 +114,7 @@ impl KeyRules {
             &JsValue::from_str(prefix),
             &JsValue::from_f64(version as f64),
         )?;
+        boundary::quiet(&made, "keyFunction", None);
         match boundary::string_of(&made) {
             Some((s, true)) => Ok(s),
             _ => Err(to_js(Error::invalid(
@@ -143,7 +144,8 @@ fn warn(made: &str, strict: bool, on_warning: Option<&Function>) -> Result<(), J
         }
         match on_warning {
             Some(f) => {
-                f.call1(&JsValue::NULL, &JsValue::from_str(&message))?;
+                let answer = f.call1(&JsValue::NULL, &JsValue::from_str(&message))?;
+                boundary::quiet(&answer, "onWarning", None);
             }
             None => console_warn(&message),
         }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { MemoryCache, Cache, stores, DummyCache } from "../../pkg/node.js";
+import { MemoryCache, Cache, stores, DummyCache, streamFragments } from "../../pkg/node.js";
 // The generated bindings, for the memory cap that lets a test run out of memory cheaply.
 import { __setMemoryLimit } from "../../pkg/edgecache.js";
 
@@ -488,5 +488,47 @@ test("a timeout of -Infinity is already expired, and a clock reading of NaN or a
     reading = bad;
     assert.equal(old.get("k"), undefined, String(bad));
     assert.equal(old.has("k"), false, String(bad));
+  }
+});
+
+test("an async hook, listener or callback that rejects is counted or reported, never an unhandled rejection", async () => {
+  // An unhandled rejection ends a Node process (and fails this test run): each of these
+  // returned promises was dropped as it was.
+  const rejecting = (what) => async () => {
+    throw new Error(what);
+  };
+  const reported = [];
+  const error = console.error;
+  console.error = (...args) => reported.push(args);
+  try {
+    const m = new MemoryCache({ maxEntries: 2, onEvict: rejecting("onEvict"), onWarning: rejecting("onWarning") });
+    m.on("miss", rejecting("miss listener"));
+    for (const k of ["a", "b", "c", "with space"]) m.set(k, 1);
+    m.delete("c");
+    m.get("nothing");
+    const keyed = new MemoryCache({ keyFunction: rejecting("keyFunction") });
+    assert.throws(() => keyed.set("k", 1), { code: "INVALID_KEY_FUNCTION_RESULT" });
+    const clocked = new MemoryCache({ clock: { now: rejecting("clock") } });
+    clocked.set("k", 1, 60);
+    assert.equal(clocked.get("k"), 1, "a clock answering a promise reads the wall clock");
+    const c = new Cache({ store: stores.memory(), onEvict: rejecting("Cache onEvict") });
+    c.on("hit", rejecting("hit listener"));
+    c.on("miss", () => Promise.reject(new Error("miss listener")));
+    await c.set("x", 1);
+    await c.get("x");
+    await c.get("nothing");
+    await c.delete("x");
+    const down = { name: "down", get: rejecting("store"), put: async () => {}, delete: async () => {} };
+    const failing = new Cache({ store: down, memory: false, onError: rejecting("onError") });
+    assert.equal(await failing.get("k"), undefined);
+    const page = streamFragments([{ fragment: "f", timeout: 60, render: () => "x", using: m }], { onFragment: rejecting("onFragment") });
+    assert.equal(await new Response(page).text(), "x");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(m.stats().hookErrors >= 1, "MemoryCache's onEvict rejection is counted");
+    assert.ok(c.stats().hookErrors >= 3, `Cache's hook and listener rejections are counted (${c.stats().hookErrors})`);
+    assert.equal(failing.stats().hookErrors, 1);
+    assert.ok(reported.length >= 6, `each is reported (${reported.length})`);
+  } finally {
+    console.error = error;
   }
 });
