@@ -2,6 +2,7 @@
 // single node or Cluster (node-redis createCluster, ioredis Redis.Cluster).
 import { __redisSlots } from "../edgecache.js";
 import { knownOptions, reading, typeError } from "../errors.js";
+import { describe, protocolError } from "../store-answers.js";
 
 const BLOB_STRING = 36; // RESP_TYPES.BLOB_STRING in node-redis 5+: return Buffers, not strings
 const SCAN_COUNT = 500;
@@ -100,7 +101,11 @@ export function redis(client, options = {}) {
   const read = (args) => readers[turn++ % readers.length](args);
   const cluster = isCluster(client);
   const masters = mastersOf(client) ?? (async () => [write]);
-  const mget = async (keys) => (await read(["MGET", ...keys])).map(bytes);
+  const mget = async (keys) => {
+    const values = await read(["MGET", ...keys]);
+    if (!Array.isArray(values) || values.length !== keys.length) throw protocolError(`redis MGET of ${keys.length} keys answered ${describe(values)}`);
+    return values.map(bytes);
+  };
   return {
     name: "redis",
     limits: { maxKeyBytes: 4096, maxValueBytes: 64 * 1024 * 1024, minTtl: 0 },
@@ -126,7 +131,9 @@ export function redis(client, options = {}) {
       for (const node of await masters()) {
         let cursor = "0";
         do {
-          const [next, keys] = await node(["SCAN", cursor, "MATCH", glob(prefix), "COUNT", String(SCAN_COUNT)]);
+          const reply = await node(["SCAN", cursor, "MATCH", glob(prefix), "COUNT", String(SCAN_COUNT)]);
+          if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) throw protocolError(`redis SCAN answered ${describe(reply)}`);
+          const [next, keys] = reply;
           cursor = String(next);
           for (const key of keys) yield String(key);
         } while (cursor !== "0");
@@ -134,7 +141,10 @@ export function redis(client, options = {}) {
     },
     async compareAndSwap(key, expected, value, { ttl } = {}) {
       const args = [expected === null ? "1" : "0", expected ?? "", value, ttl === undefined ? "" : String(ttl)];
-      return Number(await write(["EVAL", CAS, "1", key, ...args])) === 1;
+      // The script answers the integer 1 or 0; anything else (a proxy's "OK", an array) is no answer.
+      const swapped = await write(["EVAL", CAS, "1", key, ...args]);
+      if (swapped !== 1 && swapped !== 0 && swapped !== 1n && swapped !== 0n) throw protocolError(`redis compare-and-swap answered ${describe(swapped)}`);
+      return swapped == 1;
     },
   };
 }
