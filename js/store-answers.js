@@ -40,6 +40,18 @@ export function protocolError(message) {
   return codedError("STORE_PROTOCOL", `store adapter: ${message}`);
 }
 
+/** `value` when it is an object (a platform's answer record), else STORE_PROTOCOL about `what`. */
+export function objectAnswer(value, what) {
+  if (value === null || typeof value !== "object") throw protocolError(`${what} answered ${describe(value)}`);
+  return value;
+}
+
+/** `value` when it is an array (of objects, with `objects`), else STORE_PROTOCOL about `what`. */
+export function arrayAnswer(value, what, objects = false) {
+  if (!Array.isArray(value) || (objects && !value.every((v) => v !== null && typeof v === "object"))) throw protocolError(`${what} answered ${describe(value)}`);
+  return value;
+}
+
 export function describe(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of ${value.length}`;

@@ -1,6 +1,7 @@
 // stores.cloudflareKV(namespace): a Workers KV binding.
 import { ensure, hasMethod, knownOptions } from "../errors.js";
 import { fromBase64, toBase64 } from "./base64.js";
+import { arrayAnswer, objectAnswer, protocolError } from "../store-answers.js";
 
 const IS_BINDING = hasMethod("get");
 
@@ -36,8 +37,8 @@ export function cloudflareKV(namespace, options = {}) {
     async *list(prefix) {
       let cursor;
       do {
-        const page = await namespace.list({ prefix, cursor });
-        for (const key of page.keys) yield key.name;
+        const page = objectAnswer(await namespace.list({ prefix, cursor }), "KV list");
+        for (const key of arrayAnswer(page.keys, "KV list's keys", true)) yield key.name;
         // A cursor that does not move would list the same page for good.
         const next = page.list_complete ? undefined : page.cursor;
         cursor = next === cursor ? undefined : next;
@@ -50,6 +51,7 @@ export function cloudflareKV(namespace, options = {}) {
       for (let i = 0; i < keys.length; i += BULK) {
         const batch = keys.slice(i, i + BULK);
         const found = await namespace.get(batch, "text");
+        if (!(found instanceof Map)) throw protocolError("KV's bulk get answered something other than a Map");
         for (const key of batch) out.push(decode(found.get(key) ?? null));
       }
       return out;

@@ -1,6 +1,7 @@
 // stores.denoKV(kv): a Deno.Kv, with atomic compare-and-swap (versionstamp checks).
 import { ensure, hasMethod, knownOptions } from "../errors.js";
 import { sameBytes } from "./base64.js";
+import { arrayAnswer, objectAnswer } from "../store-answers.js";
 
 const IS_BINDING = hasMethod("atomic");
 
@@ -48,12 +49,12 @@ export function denoKV(kv, settings = {}) {
     // 2 KiB per key, minus room for the prefix; 64 KiB per value, minus the clone header.
     limits: { maxKeyBytes: 1900, maxValueBytes: 65000, minTtl: 0 },
     async get(key) {
-      return (await unlocked(() => kv.get(full(key)))).value ?? null;
+      return objectAnswer(await unlocked(() => kv.get(full(key))), "Deno KV get").value ?? null;
     },
     async getMany(keys) {
       const out = [];
       for (let i = 0; i < keys.length; i += GET_MANY) {
-        const entries = await unlocked(() => kv.getMany(keys.slice(i, i + GET_MANY).map(full)));
+        const entries = arrayAnswer(await unlocked(() => kv.getMany(keys.slice(i, i + GET_MANY).map(full))), "Deno KV getMany", true);
         for (const entry of entries) out.push(entry.value ?? null);
       }
       return out;
@@ -62,22 +63,23 @@ export function denoKV(kv, settings = {}) {
       await unlocked(() => kv.set(full(key), value, options(ttl)));
     },
     async delete(key) {
-      const entry = await unlocked(() => kv.get(full(key)));
+      const entry = objectAnswer(await unlocked(() => kv.get(full(key))), "Deno KV get");
       if (entry.versionstamp === null) return false;
       await unlocked(() => kv.delete(full(key)));
       return true;
     },
     async *list(keyPrefix) {
       for await (const entry of kv.list({ prefix })) {
-        const name = entry.key[prefix.length];
-        if (entry.key.length === prefix.length + 1 && typeof name === "string" && name.startsWith(keyPrefix)) yield name;
+        const key = arrayAnswer(objectAnswer(entry, "Deno KV list").key, "Deno KV list's key");
+        const name = key[prefix.length];
+        if (key.length === prefix.length + 1 && typeof name === "string" && name.startsWith(keyPrefix)) yield name;
       }
     },
     async compareAndSwap(key, expected, value, { ttl } = {}) {
-      const current = await unlocked(() => kv.get(full(key)));
+      const current = objectAnswer(await unlocked(() => kv.get(full(key))), "Deno KV get");
       if (!sameBytes(current.value, expected)) return false;
       const result = await unlocked(() => kv.atomic().check(current).set(full(key), value, options(ttl)).commit());
-      return result.ok;
+      return objectAnswer(result, "Deno KV commit").ok === true;
     },
   };
 }

@@ -1,6 +1,7 @@
 // stores.sql(db): Django's database cache on Cloudflare D1 (or any client of D1's shape:
 // prepare(sql).bind(...).run() / .all() / .first()).
 import { ensure, hasMethod, knownOptions, typeError } from "../errors.js";
+import { describe, protocolError } from "../store-answers.js";
 
 const IS_BINDING = hasMethod("prepare");
 const IN_LIMIT = 100; // D1 binds at most 100 parameters per statement
@@ -11,6 +12,20 @@ function blob(value) {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (Array.isArray(value)) return Uint8Array.from(value); // older D1 returns blobs as number[]
   return new Uint8Array(0);
+}
+
+/** The rows of an `all()` result, checked: the database's answers are untrusted too. */
+function rowsOf(result, what) {
+  const rows = result?.results;
+  if (!Array.isArray(rows) || !rows.every((row) => row !== null && typeof row === "object")) throw protocolError(`sql ${what} answered ${describe(rows)} for its rows`);
+  return rows;
+}
+
+/** The count a `SELECT COUNT(*) AS n` row holds. */
+function countOf(row) {
+  const n = Number(row?.n);
+  if (!Number.isFinite(n)) throw protocolError(`sql COUNT(*) answered ${describe(row)}`);
+  return n;
 }
 
 /**
@@ -35,14 +50,13 @@ export function sql(db, options = {}) {
   const live = `(expires IS NULL OR expires > ?)`;
 
   async function cull() {
-    const row = await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first();
-    if (Number(row.n) <= maxEntries) return;
+    if (countOf(await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first()) <= maxEntries) return;
     if (cullFrequency === 0) {
       await run(`DELETE FROM ${table}`);
       return;
     }
     await run(`DELETE FROM ${table} WHERE expires IS NOT NULL AND expires <= ?`, now());
-    const left = Number((await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first()).n);
+    const left = countOf(await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first());
     if (left > maxEntries) {
       const cut = Math.floor(left / cullFrequency);
       await run(`DELETE FROM ${table} WHERE cache_key IN (SELECT cache_key FROM ${table} ORDER BY cache_key LIMIT ?)`, cut);
@@ -59,15 +73,15 @@ export function sql(db, options = {}) {
     },
     async get(key) {
       const row = await db.prepare(`SELECT value FROM ${table} WHERE cache_key = ? AND ${live}`).bind(key, now()).first();
-      return row ? blob(row.value) : null;
+      return row !== null && typeof row === "object" ? blob(row.value) : null;
     },
     async getMany(keys) {
       const found = new Map();
       for (let i = 0; i < keys.length; i += IN_LIMIT - 1) {
         const batch = keys.slice(i, i + IN_LIMIT - 1);
         const marks = batch.map(() => "?").join(",");
-        const { results } = await db.prepare(`SELECT cache_key, value FROM ${table} WHERE cache_key IN (${marks}) AND ${live}`).bind(...batch, now()).all();
-        for (const row of results) found.set(row.cache_key, blob(row.value));
+        const rows = rowsOf(await db.prepare(`SELECT cache_key, value FROM ${table} WHERE cache_key IN (${marks}) AND ${live}`).bind(...batch, now()).all(), "getMany");
+        for (const row of rows) found.set(row.cache_key, blob(row.value));
       }
       return keys.map((k) => found.get(k) ?? null);
     },
@@ -77,11 +91,11 @@ export function sql(db, options = {}) {
     },
     async delete(key) {
       const result = await run(`DELETE FROM ${table} WHERE cache_key = ?`, key);
-      return (result.meta?.changes ?? 0) > 0;
+      return (result?.meta?.changes ?? 0) > 0;
     },
     async *list(prefix) {
-      const { results } = await db.prepare(`SELECT cache_key FROM ${table} WHERE substr(cache_key, 1, length(?)) = ?`).bind(prefix, prefix).all();
-      for (const row of results) yield row.cache_key;
+      const rows = rowsOf(await db.prepare(`SELECT cache_key FROM ${table} WHERE substr(cache_key, 1, length(?)) = ?`).bind(prefix, prefix).all(), "list");
+      for (const row of rows) yield row.cache_key;
     },
     async compareAndSwap(key, expected, value, { ttl } = {}) {
       await cull();
@@ -89,7 +103,7 @@ export function sql(db, options = {}) {
       const result = expected === null
         ? await run(`INSERT INTO ${table} (cache_key, value, expires) VALUES (?, ?, ?) ON CONFLICT(cache_key) DO UPDATE SET value = excluded.value, expires = excluded.expires WHERE ${table}.expires IS NOT NULL AND ${table}.expires <= ?`, key, value, expiry(ttl), t)
         : await run(`UPDATE ${table} SET value = ?, expires = ? WHERE cache_key = ? AND value = ? AND ${live}`, value, expiry(ttl), key, expected, t);
-      return (result.meta?.changes ?? 0) > 0;
+      return (result?.meta?.changes ?? 0) > 0;
     },
   };
 }

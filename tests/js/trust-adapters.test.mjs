@@ -1,9 +1,11 @@
-// A Redis connection answering garbage (a proxy in between, a wrong server, a client library's
-// new reply types): stores.redis over a command function that answers some commands with a
-// random wrong reply, or fails them, and the rest like a small honest Redis. Seeded random
-// operation sequences through an async Cache: every read is undefined or a value once written
-// (or an incr's result), every thrown error is coded or the client's own, nothing hangs.
-// The real Redis (single node and Cluster) is in stores.test.mjs and redis-cluster.test.mjs.
+// The package's store adapters over platforms that answer garbage (a proxy in between, a wrong
+// server, a client library's new reply types, a binding of another shape). stores.redis over a
+// command function that answers some commands with a random wrong reply, or fails them, and
+// the rest like a small honest Redis; stores.sql, stores.cloudflareKV and stores.denoKV over
+// bindings that answer nothing but garbage. Seeded random operation sequences through an async
+// Cache: every read is undefined or a value once written (or an incr's result), every thrown
+// or reported error is coded or the client's own, nothing hangs. The real platforms are in
+// stores.test.mjs, redis-cluster.test.mjs, workerd-stores.test.mjs and deno-stores.test.mjs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
@@ -109,3 +111,54 @@ for (const rate of [0.2, 0.5]) {
     }
   });
 }
+
+test("stores.sql, stores.cloudflareKV and stores.denoKV over bindings that answer only garbage: misses and coded errors", async () => {
+  // Each threw the engine's TypeError ("page.keys is not iterable", "Cannot read properties of
+  // null (reading 'value')") out of clear(), incr() and to onError.
+  const random = seeded(99);
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const answers = [null, undefined, 0, "x", [], {}, { results: null }, { results: [null] }, { results: "x" }, { value: 5 }, { value: null, versionstamp: null },
+    [null], [{}], { keys: null }, { keys: [null], list_complete: true }, { meta: null }, new Uint8Array(3), new ArrayBuffer(2), { n: "x" }, { cursor: 5, keys: [], list_complete: false }];
+  const garbage = async () => pick(answers);
+  const statement = () => ({ bind: () => statement(), first: garbage, all: garbage, run: garbage });
+  const listing = async function* () {
+    const page = pick(answers);
+    if (page !== null && typeof page === "object" && Symbol.iterator in page) yield* page;
+  };
+  const adapters = {
+    sql: () => stores.sql({ prepare: () => statement() }),
+    cloudflareKV: () => stores.cloudflareKV({ get: garbage, put: garbage, delete: garbage, list: garbage }),
+    "cloudflareKV base64": () => stores.cloudflareKV({ get: garbage, put: garbage, delete: garbage, list: garbage }, { encoding: "base64" }),
+    denoKV: () => stores.denoKV({ get: garbage, getMany: garbage, set: garbage, delete: garbage, list: listing, atomic: () => ({ check() { return this; }, set() { return this; }, delete() { return this; }, commit: garbage }) }),
+  };
+  const ops = {
+    get: (c) => c.get("a"),
+    set: (c) => c.set("a", 1),
+    add: (c) => c.add("a", 1),
+    delete: (c) => c.delete("a"),
+    getMany: (c) => c.getMany(["a", "b"]),
+    incr: (c) => c.incr("a"),
+    touch: (c) => c.touch("a", 5),
+    has: (c) => c.has("a"),
+    getOrSet: (c) => c.getOrSet("a", () => 1),
+    clear: (c) => c.clear(),
+    invalidateTags: (c) => c.invalidateTags(["t"]),
+  };
+  for (const [name, make] of Object.entries(adapters)) {
+    for (let trial = 0; trial < 20; trial++) {
+      const reported = [];
+      const cache = new Cache({ store: make(), memory: false, storeTimeout: 0.2, onError: (e) => reported.push(e) });
+      for (let i = 0; i < 60; i++) {
+        const op = pick(Object.keys(ops));
+        try {
+          const r = await ops[op](cache);
+          if (op === "get") assert.equal(r, undefined, `${name}: get read ${r}`);
+          if (op === "getOrSet") assert.equal(r, 1, `${name}: getOrSet answered ${r}`);
+        } catch (e) {
+          assert.ok(typeof e.code === "string", `${name}: ${op} threw ${e.constructor.name}: ${e.message}`);
+        }
+      }
+      for (const e of reported) assert.ok(typeof e?.code === "string", `${name}: onError got ${e?.constructor?.name}: ${e?.message}`);
+    }
+  }
+});
