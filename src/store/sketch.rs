@@ -32,15 +32,42 @@ impl Sketch {
     /// A sketch for a cache of `capacity` entries: 8 bytes per entry (four rows of
     /// `4 * capacity` 4-bit counters, rounded up to a power of two), aged every `10 * capacity` increments.
     pub fn new(capacity: usize) -> Self {
-        let capacity = capacity.clamp(1, 1 << 24);
-        // 16 counters per entry of capacity (Caffeine's width): 8 bytes per entry.
-        let blocks = capacity.div_ceil(BLOCK).next_power_of_two();
+        let (blocks, sample) = Self::shape(capacity);
         Sketch {
             table: vec![0; blocks * BLOCK].into_boxed_slice(),
             mask: blocks as u64 - 1,
             size: 0,
-            sample: (10 * capacity) as u32,
+            sample,
         }
+    }
+
+    /// [`Sketch::new`], or `None` when its table cannot be allocated (wasm memory is full).
+    ///
+    /// ```
+    /// # use edgecache::Sketch;
+    /// assert_eq!(Sketch::try_new(100).map(|s| s.bytes()), Some(Sketch::new(100).bytes()));
+    /// ```
+    pub fn try_new(capacity: usize) -> Option<Self> {
+        let (blocks, sample) = Self::shape(capacity);
+        let mut table = Vec::new();
+        table.try_reserve_exact(blocks * BLOCK).ok()?;
+        table.resize(blocks * BLOCK, 0);
+        Some(Sketch {
+            table: table.into_boxed_slice(),
+            mask: blocks as u64 - 1,
+            size: 0,
+            sample,
+        })
+    }
+
+    /// Blocks and the aging period for `capacity` entries.
+    fn shape(capacity: usize) -> (usize, u32) {
+        let capacity = capacity.clamp(1, 1 << 24);
+        // 16 counters per entry of capacity (Caffeine's width): 8 bytes per entry.
+        (
+            capacity.div_ceil(BLOCK).next_power_of_two(),
+            (10 * capacity) as u32,
+        )
     }
 
     /// Bytes the sketch occupies.
