@@ -27,7 +27,10 @@ pub use web::http;
 
 pub use cache::clock::{Clock, ManualClock, SystemClock};
 pub use cache::config::{CacheConfig, EntryInfo, EvictionPolicy, StaleRead};
-pub use cache::key::{key_warnings, make_key, needs_warning, write_key, KeyWriter, MAX_KEY_LENGTH};
+pub use cache::key::{
+    key_warnings, make_key, needs_warning, shifted_version, write_key, KeyWriter, MAX_KEY_LENGTH,
+    MAX_VERSION,
+};
 pub use cache::locations::shared_store;
 pub use cache::locmem::LocMemCache;
 pub use cache::refresh::{serve_state, xfetch_due, RefreshPolicy, Serve};

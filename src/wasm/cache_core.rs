@@ -148,10 +148,11 @@ impl CacheCore {
             .unwrap_or(self.config.version);
         let raw = args::key(&key).js()?;
         let from = self.keys.make_raw(&self.config, &raw, Some(version))?;
+        let target = crate::shifted_version(version, delta).js()?;
         Ok(Array::of3(
             &from.into(),
             &JsValue::from_f64(version as f64),
-            &JsValue::from_f64((version + delta) as f64),
+            &JsValue::from_f64(target as f64),
         ))
     }
 

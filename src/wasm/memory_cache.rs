@@ -246,18 +246,18 @@ impl MemoryCache {
         // Django gets the source key (which validates and warns for it) before it sets the
         // target: a missing key warns for the source only.
         let from = self.keys.make_raw(&self.config, &raw, Some(version))?;
+        // A target JS cannot name is a bad argument, checked first (as the async Cache does).
+        let target = crate::shifted_version(version, delta).js()?;
         if !self.with_core(|core| core.contains(&from))? {
             return Err(to_js(Error::KeyNotFound(raw)));
         }
-        let to = self
-            .keys
-            .make_raw(&self.config, &raw, Some(version + delta))?;
+        let to = self.keys.make_raw(&self.config, &raw, Some(target))?;
         if !self.with_core(|core| core.move_version(&from, &to))? {
             return Err(to_js(Error::KeyNotFound(raw)));
         }
         // Django's delete of the source key validates it once more.
         self.keys.make_raw(&self.config, &raw, Some(version))?;
-        Ok((version + delta) as f64)
+        Ok(target as f64)
     }
 
     /// Every stored entry, most recently used first: `{ key, ttl, bytes, value }` with `ttl`

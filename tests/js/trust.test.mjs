@@ -550,3 +550,21 @@ test("an adaptive cache with a maxEntries it never fills does not pay for it up 
   for (let i = 0; i < 1000; i++) small.set(`scan${i}`, i);
   assert.equal(small.get("warm1"), 1);
 });
+
+test("incrVersion/decrVersion past ±(2^53 - 1) is INVALID_VERSION and moves nothing", async () => {
+  // The value went to version 2^53, which no later call can name (INVALID_VERSION there): it was
+  // out of reach, and the version returned could not be used.
+  const MAX = Number.MAX_SAFE_INTEGER;
+  for (const cache of [new MemoryCache(), new Cache({ store: stores.memory() }), new Cache({ store: stores.memory(), memory: false })]) {
+    await cache.set("k", "v", { version: MAX });
+    await assert.rejects(async () => cache.incrVersion("k", 1, { version: MAX }), { code: "INVALID_VERSION" });
+    assert.equal(await cache.get("k", undefined, { version: MAX }), "v", "still where it was");
+    await cache.set("j", "w", { version: -MAX });
+    await assert.rejects(async () => cache.decrVersion("j", 1, { version: -MAX }), { code: "INVALID_VERSION" });
+    await cache.set("n", "x");
+    await assert.rejects(async () => cache.incrVersion("n", MAX), { code: "INVALID_VERSION" });
+    assert.equal(await cache.get("n"), "x");
+    assert.equal(await cache.incrVersion("n", MAX - 1), MAX, "up to the largest version");
+    assert.equal(await cache.get("n", undefined, { version: MAX }), "x");
+  }
+});
