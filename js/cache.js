@@ -15,7 +15,7 @@ import { CACHE_EVENTS, Events, now, since } from "./events.js";
 import { LEASED, leased } from "./lease.js";
 import { Namespace, invalidateNamespace } from "./namespace.js";
 import { DJANGO_ITEMS } from "./stores/memcached.js";
-import { Flights } from "./flights.js";
+import { Flights, Marks } from "./flights.js";
 import { produce, register, wantsRefresh, writeOptions } from "./refresh.js";
 import { warm } from "./warm.js";
 
@@ -77,6 +77,8 @@ export class Cache {
   #onEvict;
   /** getOrSet calls in progress, by made key (joined by concurrent calls). */
   #pending;
+  /** Made keys whose getOrSet factory is being called right now. */
+  #producing = new Marks();
   /** Factory runs in progress, by made key (a refresh runs once). */
   #flights;
   #counts = {
@@ -418,20 +420,23 @@ export class Cache {
       this.#core.checkDefault(defaultOrFactory);
       const made = this.#core.writeKey(key, options);
       const lease = this.#core.leasePolicy(options);
-      // Concurrent calls for one key share one read and one factory call.
-      const joined = this.#pending.joinable(made);
+      // Concurrent calls for one key share one read and one factory call; a call made by that
+      // factory itself for its own key (its own result would be what it waits for) does not.
+      const nested = this.#producing.has(made);
+      const joined = nested ? undefined : this.#pending.joinable(made);
       if (joined !== undefined) {
         this.#counts.hits++;
         if (this.#start() !== undefined) this.#events.emit("hit", made, { duration: 0 });
         return joined;
       }
-      return this.#pending.start(made, this.#getOrSet(made, key, defaultOrFactory, options, lease));
+      const run = this.#getOrSet(made, key, defaultOrFactory, options, lease, nested);
+      return nested ? run : this.#pending.start(made, run);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  async #getOrSet(made, key, defaultOrFactory, options, lease) {
+  async #getOrSet(made, key, defaultOrFactory, options, lease, nested = false) {
     const started = this.#start();
     const refresh = wantsRefresh(options);
     const found = await this.#read("getOrSet", made, refresh ? options : undefined);
@@ -446,14 +451,16 @@ export class Cache {
     }
     // With a lease, one instance of the fleet computes; the others wait for its value.
     const guarded = (compute, how) => (lease === undefined ? compute() : leased(this.#leaseIo(), made, lease, compute, how));
-    if (state === "miss") return this.#flight(made, () => guarded(() => this.#fill(made, key, defaultOrFactory, options)));
+    const fill = () => guarded(() => this.#fill(made, key, defaultOrFactory, options));
+    if (state === "miss") return nested ? fill() : this.#flight(made, fill);
     try {
       // Stale within staleIfError: while another instance holds the lease, serve the stale value.
       const stale = () => {
         this.#stale(made);
         return found.value;
       };
-      return await this.#flight(made, () => guarded(() => this.#replace(key, defaultOrFactory, options), { stale }));
+      const replace = () => guarded(() => this.#replace(made, key, defaultOrFactory, options), { stale });
+      return await (nested ? replace() : this.#flight(made, replace));
     } catch (error) {
       this.#report(error, "getOrSet", made);
       this.#stale(made);
@@ -510,9 +517,14 @@ export class Cache {
     return this.#flights.joinable(made) ?? this.#flights.start(made, compute());
   }
 
+  /** `produce(defaultOrFactory)`, marking `made` while its factory is called. */
+  #produce(made, defaultOrFactory) {
+    return this.#producing.during(made, () => produce(defaultOrFactory));
+  }
+
   /** Django's miss path: compute, add, and return what is cached. */
   async #fill(made, key, defaultOrFactory, options) {
-    const [value, seconds] = await produce(defaultOrFactory);
+    const [value, seconds] = await this.#produce(made, defaultOrFactory);
     // Django re-reads after add() to return the winner's value; when this add won, the
     // value is ours and the read would only cost a store round trip.
     if (await this.add(key, value, writeOptions(options, seconds))) return value;
@@ -521,8 +533,8 @@ export class Cache {
   }
 
   /** A refresh: compute and overwrite. */
-  async #replace(key, defaultOrFactory, options) {
-    const [value, seconds] = await produce(defaultOrFactory);
+  async #replace(made, key, defaultOrFactory, options) {
+    const [value, seconds] = await this.#produce(made, defaultOrFactory);
     await this.set(key, value, writeOptions(options, seconds));
     return value;
   }
@@ -531,7 +543,7 @@ export class Cache {
     if (this.#flights.joinable(made) !== undefined) return;
     this.#counts.refreshes++;
     // With a lease, the refresh runs where the lease is taken; elsewhere it is already running.
-    const replace = () => this.#timed(made, () => this.#replace(key, defaultOrFactory, options));
+    const replace = () => this.#timed(made, () => this.#replace(made, key, defaultOrFactory, options));
     // Once the lease is taken, a record no longer due (another instance refreshed it) ends it.
     const recheck = async () => {
       const now = await this.#fromStore("refresh", made, options);

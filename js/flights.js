@@ -1,7 +1,8 @@
 // Calls in flight per key, which concurrent callers join instead of calling again (a Cache's
 // getOrSet, the page cache's handler calls). A call that never settles must not take every
 // later caller with it: a flight is joined only in its first JOIN_SECONDS (by the cache's
-// clock); after that a caller starts its own, which later callers join.
+// clock); after that a caller starts its own, which later callers join. Nor may a call join
+// the flight it is itself part of (a factory or handler asking for its own key): Marks.
 
 /** Seconds during which a flight may be joined. */
 export const JOIN_SECONDS = 60;
@@ -30,5 +31,31 @@ export class Flights {
     };
     promise.then(done, done);
     return promise;
+  }
+}
+
+/**
+ * Keys marked while a call runs (its synchronous part): a flight's own call, made again from
+ * inside it for the same key, must not join the flight, which would wait for itself. Counted,
+ * so a call nested twice keeps its mark until the outermost one returns.
+ */
+export class Marks {
+  #counts = new Map();
+
+  /** Whether a call for `key` is running now. */
+  has(key) {
+    return this.#counts.has(key);
+  }
+
+  /** `run()` with `key` marked while it runs. */
+  during(key, run) {
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    try {
+      return run();
+    } finally {
+      const n = this.#counts.get(key) - 1;
+      if (n === 0) this.#counts.delete(key);
+      else this.#counts.set(key, n);
+    }
   }
 }

@@ -5,7 +5,7 @@ import { field } from "../encode.js";
 import { ensure, ownOptions, typeError } from "../errors.js";
 import { getSession } from "../sessions.js";
 import { __checkLock, __learnList, __storePolicy, __ageAt, __notModified, __etag, __freshness, __staleWindows } from "../edgecache.js";
-import { Flights } from "../flights.js";
+import { Flights, Marks } from "../flights.js";
 import { LEASED } from "../lease.js";
 import { Events, PAGE_EVENTS, now, since } from "../events.js";
 import { isThenable, then } from "../maybe.js";
@@ -137,6 +137,9 @@ export function cacheMiddleware(handler, options = {}) {
     return f;
   };
   const pages = new PageReader();
+  // "METHOD url" of the requests whose handler call is being made right now (synchronously).
+  const calling = new Marks();
+  const call = (request, rest) => calling.during(`${request.method} ${request.url}`, () => handler(request, ...rest));
 
   // Events (js/events.js): made on the first listener; until then responses are not labelled.
   let events;
@@ -251,6 +254,9 @@ export function cacheMiddleware(handler, options = {}) {
   async function cached(request, ...rest) {
     requestOf(request, "the page cache");
     if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
+    // A call the handler itself makes for its own URL (while it is being called): it must not
+    // join the handler call it is part of, which would wait for itself.
+    const nested = calling.has(`${request.method} ${request.url}`);
     // The handler sees another host, scheme or method than the key says: never cached.
     if (overridden(request)) return withStatus(await handler(request, ...rest), "BYPASS");
     // A function picks the cache per request (a Worker's env arrives with it): made once per
@@ -283,6 +289,7 @@ export function cacheMiddleware(handler, options = {}) {
     // to each of them anyway (same page key under the learned Vary list, stored).
     const flight = `${request.method} ${request.url}`;
     const { inflight } = flightsOf(c);
+    if (nested) return finish(c, request, rest);
     const leader = inflight.joinable(flight);
     if (leader !== undefined) {
       const shared = await leader.catch(() => undefined);
@@ -345,7 +352,7 @@ export function cacheMiddleware(handler, options = {}) {
   }
 
   async function finish(c, request, rest, withStored = false) {
-    const response = responseOf(await handler(request, ...rest));
+    const response = responseOf(await call(request, rest));
     const result = await updateCache(c, request, response);
     return withStored ? result : result[0];
   }

@@ -209,3 +209,50 @@ test("a storeTimeout longer than timers take (Infinity, a year) arms one timer, 
   process.off("warning", onWarning);
   assert.deepEqual(warnings, []);
 });
+
+test("a getOrSet factory or a page handler asking for its own key is not joined to itself", async () => {
+  // It joined the call it was part of and waited for itself, forever.
+  const within = (promise) => Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error("hung")), 2000))]);
+  for (const memory of [false, undefined]) {
+    const cache = new Cache({ store: stores.memory(), memory });
+    // As Django's get_or_set: the inner call computes and adds 2; the outer add loses to it.
+    assert.equal(await within(cache.getOrSet("k", async () => (await cache.getOrSet("k", async () => 2)) + 1)), 2);
+    // Twice from one factory (both asked before its first await).
+    const twice = async () => (await Promise.all([cache.getOrSet("t", async () => 1), cache.getOrSet("t", async () => 1)])).reduce((a, b) => a + b);
+    assert.equal(await within(cache.getOrSet("t", twice)), 1);
+    // Concurrent callers still share one factory call.
+    let calls = 0;
+    const slow = async () => (calls++, await new Promise((resolve) => setTimeout(resolve, 10)), 7);
+    assert.deepEqual(await Promise.all([cache.getOrSet("s", slow), cache.getOrSet("s", slow), cache.getOrSet("s", slow)]), [7, 7, 7]);
+    assert.equal(calls, 1);
+  }
+  let depth = 0;
+  const page = cachePage(async () => {
+    depth++;
+    if (depth > 1) return new Response("inner");
+    const inner = await page(new Request("http://host.test/same"));
+    return new Response(`outer ${await inner.text()}`);
+  }, { timeout: 60, cache: new Cache({ store: stores.memory() }) });
+  const response = await within(page(new Request("http://host.test/same")));
+  assert.equal(await response.text(), "outer inner");
+});
+
+test("MemoryCache.getOrSet with an async factory and no refresh options: a clear UNSERIALIZABLE_VALUE, and the factory's rejection is not left unhandled", async () => {
+  const cache = new MemoryCache();
+  assert.throws(() => cache.getOrSet("k", async () => 1), { code: "UNSERIALIZABLE_VALUE", message: /factory returned a Promise.*refresh options/ });
+  assert.equal(cache.has("k"), false);
+  // A factory whose own promise rejects (here: its inner getOrSet throws): reported, not an
+  // unhandled rejection, which would end the process (and fail this test).
+  const error = console.error;
+  const reported = [];
+  console.error = (...args) => reported.push(args);
+  try {
+    assert.throws(() => cache.getOrSet("k", async () => (await cache.getOrSet("k", async () => 2)) + 1), { code: "UNSERIALIZABLE_VALUE" });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    console.error = error;
+  }
+  assert.equal(reported.length, 1);
+  // With refresh options an async factory is supported.
+  assert.equal(await cache.getOrSet("k", async () => 3, { timeout: 60, staleWhileRevalidate: 10 }), 3);
+});

@@ -4,6 +4,7 @@
 use super::{stats_object, MemoryCache};
 use crate::wasm::api::SyncCache;
 use crate::wasm::args;
+use crate::wasm::boundary;
 use crate::wasm::errors::{to_js, IntoJs};
 use crate::wasm::iterables;
 use js_sys::{Array, Function, Map};
@@ -54,7 +55,20 @@ impl SyncCache for MemoryCache {
             return Ok(hit);
         }
         let value = match default_or_factory.dyn_ref::<Function>() {
-            Some(factory) => factory.call0(&JsValue::NULL)?,
+            Some(factory) => {
+                let value = factory.call0(&JsValue::NULL)?;
+                if value.has_type::<js_sys::Promise>() {
+                    // Nothing else will await it: its rejection must not go unhandled.
+                    boundary::quiet(&value, "getOrSet factory", None);
+                    return Err(to_js(crate::Error::Unserializable(
+                        "getOrSet's factory returned a Promise: a MemoryCache stores values as they are \
+                         made; give an async factory refresh options (e.g. { timeout, \
+                         staleWhileRevalidate }) to get a Promise back, or use the async Cache"
+                            .into(),
+                    )));
+                }
+                value
+            }
             None => default_or_factory,
         };
         // Django's add and second get validate the key again (warnings included).
