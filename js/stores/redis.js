@@ -2,7 +2,7 @@
 // single node or Cluster (node-redis createCluster, ioredis Redis.Cluster).
 import { __redisSlots } from "../edgecache.js";
 import { knownOptions, reading, typeError } from "../errors.js";
-import { describe, protocolError } from "../store-answers.js";
+import { arrayAnswer, describe, protocolError } from "../store-answers.js";
 
 const BLOB_STRING = 36; // RESP_TYPES.BLOB_STRING in node-redis 5+: return Buffers, not strings
 const SCAN_COUNT = 500;
@@ -102,8 +102,8 @@ export function redis(client, options = {}) {
   const cluster = isCluster(client);
   const masters = mastersOf(client) ?? (async () => [write]);
   const mget = async (keys) => {
-    const values = await read(["MGET", ...keys]);
-    if (!Array.isArray(values) || values.length !== keys.length) throw protocolError(`redis MGET of ${keys.length} keys answered ${describe(values)}`);
+    const values = arrayAnswer(await read(["MGET", ...keys]), "redis MGET");
+    if (values.length !== keys.length) throw protocolError(`redis MGET of ${keys.length} keys answered ${describe(values)}`);
     return values.map(bytes);
   };
   return {
@@ -131,9 +131,9 @@ export function redis(client, options = {}) {
       for (const node of await masters()) {
         let cursor = "0";
         do {
-          const reply = await node(["SCAN", cursor, "MATCH", glob(prefix), "COUNT", String(SCAN_COUNT)]);
-          if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) throw protocolError(`redis SCAN answered ${describe(reply)}`);
+          const reply = arrayAnswer(await node(["SCAN", cursor, "MATCH", glob(prefix), "COUNT", String(SCAN_COUNT)]), "redis SCAN");
           const [next, keys] = reply;
+          arrayAnswer(keys, "redis SCAN's keys");
           cursor = String(next);
           for (const key of keys) yield String(key);
         } while (cursor !== "0");

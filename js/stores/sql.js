@@ -1,7 +1,7 @@
 // stores.sql(db): Django's database cache on Cloudflare D1 (or any client of D1's shape:
 // prepare(sql).bind(...).run() / .all() / .first()).
 import { ensure, hasMethod, knownOptions, typeError } from "../errors.js";
-import { describe, protocolError } from "../store-answers.js";
+import { arrayAnswer, describe, protocolError } from "../store-answers.js";
 
 const IS_BINDING = hasMethod("prepare");
 const IN_LIMIT = 100; // D1 binds at most 100 parameters per statement
@@ -15,11 +15,7 @@ function blob(value) {
 }
 
 /** The rows of an `all()` result, checked: the database's answers are untrusted too. */
-function rowsOf(result, what) {
-  const rows = result?.results;
-  if (!Array.isArray(rows) || !rows.every((row) => row !== null && typeof row === "object")) throw protocolError(`sql ${what} answered ${describe(rows)} for its rows`);
-  return rows;
-}
+const rowsOf = (result, what) => arrayAnswer(result?.results, `sql ${what}'s rows`, true);
 
 /** The count a `SELECT COUNT(*) AS n` row holds. */
 function countOf(row) {
