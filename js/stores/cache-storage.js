@@ -48,8 +48,14 @@ export function cacheStorage(cache, options = {}) {
   if (typeof cache.keys === "function" && globalThis.navigator?.userAgent !== "Cloudflare-Workers") {
     adapter.list = async function* list(prefix) {
       for (const request of await cache.keys()) {
-        const key = decodeURIComponent(request.url.slice(ORIGIN.length));
-        if (request.url.startsWith(ORIGIN) && key.startsWith(prefix)) yield key;
+        if (!request.url.startsWith(ORIGIN)) continue;
+        let key;
+        try {
+          key = decodeURIComponent(request.url.slice(ORIGIN.length));
+        } catch {
+          continue; // not a URL this adapter made (a malformed escape): not this cache's key
+        }
+        if (key.startsWith(prefix)) yield key;
       }
     };
   }

@@ -162,3 +162,20 @@ test("stores.sql, stores.cloudflareKV and stores.denoKV over bindings that answe
     }
   }
 });
+
+test("stores.cacheStorage: a URL in the Cache it did not make (a malformed escape) is not a key; clear() goes on", async () => {
+  const entries = new Map();
+  const fake = {
+    match: async (url) => entries.get(url),
+    put: async (url, response) => void entries.set(url, new Response(await response.arrayBuffer(), response)),
+    delete: async (url) => entries.delete(url),
+    keys: async () => [...entries.keys()].map((url) => ({ url })),
+  };
+  const cache = new Cache({ store: stores.cacheStorage(fake), memory: false });
+  await cache.set("k", 1);
+  const [mine] = entries.keys();
+  entries.set(`${new URL(mine).origin}/%E0%A4%A`, new Response("x"));
+  await cache.clear(); // threw URIError: URI malformed
+  assert.equal(await cache.get("k"), undefined);
+  assert.equal(entries.size, 1, "the foreign entry is left alone");
+});
