@@ -291,7 +291,7 @@ export declare const stores: {
    * memcached servers (`"host:port"` or `[host, port]`) over the meta protocol; a key lives on
    * the server pymemcache's HashClient (Django's PyMemcacheCache) picks; atomic (CAS).
    */
-  memcached(servers: Array<string | [string, number]>, options?: MemcachedOptions): MemcachedStore;
+  memcached(servers: string | Array<string | [string, number]>, options?: MemcachedOptions): MemcachedStore;
   /** Redis: node-redis, ioredis, or a function sending a command; reads from `readFrom` replicas; atomic. */
   redis(client: object | ((args: Array<string | Uint8Array>) => Promise<unknown>), options?: { readFrom?: Array<object | ((args: Array<string | Uint8Array>) => Promise<unknown>)> }): StoreAdapter;
   /** Django's database cache on D1; atomic. */

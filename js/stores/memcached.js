@@ -214,7 +214,8 @@ function serverName(server) {
  * doubled after each failure in a row up to `maxDeadTimeout` (a server that stays down is
  * tried less and less often; one answer resets it); its keys go to the others meanwhile
  * (failover, counted in `stats().failovers`).
- * @param {Array<string | [string, number]>} servers
+ * @param {string | Array<string | [string, number]>} servers `"host:port"` or `[host, port]` each, or
+ *   Django's LOCATION string (servers separated by `;` or `,`)
  * @param {{ connect?: Function, timeout?: number, deadTimeout?: number, maxDeadTimeout?: number, maxValueBytes?: number, flushOnClear?: boolean }} [options]
  */
 export function memcached(servers, options = {}) {
@@ -224,7 +225,9 @@ export function memcached(servers, options = {}) {
   }, "INVALID_OPTIONS", "stores.memcached(): the options could not be read");
   const unknown = Object.keys(rest);
   if (unknown.length > 0) throw typeError("UNKNOWN_OPTION", `stores.memcached() has no option '${unknown[0]}'`);
-  if (!isArraySafe(servers) || servers.length === 0) throw typeError("INVALID_STORE", "stores.memcached() needs a list of servers");
+  // Django's LOCATION as a string: one server, or several separated by ";" or ",".
+  if (typeof servers === "string") servers = servers.split(/[;,]/);
+  if (!isArraySafe(servers) || servers.length === 0) throw typeError("INVALID_STORE", "stores.memcached() needs a list of servers (or Django's LOCATION string, \"a:11211;b:11211\")");
   if (typeof connect !== "function") throw typeError("UNSUPPORTED_OPERATION", "this runtime has no sockets: pass { connect } to stores.memcached()");
   for (const [name, v] of [["timeout", timeout], ["deadTimeout", deadTimeout], ["maxDeadTimeout", maxDeadTimeout]]) {
     if (typeof v !== "number" || !(v > 0)) throw typeError("INVALID_OPTION", `option '${name}' must be a positive number of seconds`);

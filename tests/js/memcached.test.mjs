@@ -50,26 +50,32 @@ function rawGet(port, key) {
 test("memcached: keys land where Django's PyMemcacheCache (pymemcache's HashClient) puts them", async () => {
   const keys = Array.from({ length: 300 }, (_, i) => `k${i}:${(i * 7919).toString(36)}`).concat(["a", "user:1", "ü-kéy", "x".repeat(200)]);
   const addresses = servers.map((s) => s.address);
-  // The real Django: the server its backend's client picks for each made key.
+  // The real Django: the server its backend's client picks for each made key. LOCATION as a
+  // list, and as the string Django also takes ("a:1;b:2"), given to both sides.
   const program = `
 import json, sys
 import django
 from django.conf import settings
-addresses, keys = json.loads(sys.stdin.read())
-settings.configure(CACHES={"default": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": addresses}})
+location, keys = json.loads(sys.stdin.read())
+settings.configure(CACHES={"default": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": location}})
 django.setup()
 from django.core.cache import cache
 print(json.dumps([cache.make_key(k) for k in keys] + ["%s:%s" % cache._cache._get_client(cache.make_key(k)).server for k in keys]))`;
-  const out = JSON.parse(execFileSync(python, ["-c", program], { input: JSON.stringify([addresses, keys]), encoding: "utf8" }));
-  const [made, theirs] = [out.slice(0, keys.length), out.slice(keys.length)];
-  const cache = new Cache({ store: store(), memory: false });
-  for (const key of keys) await cache.set(key, 1);
-  assert.equal(new Set(theirs).size, 3);
-  for (const [i, key] of keys.entries()) {
-    assert.equal(cache.makeKey(key), made[i]);
-    const holders = [];
-    for (const server of servers) if ((await rawGet(server.port, made[i])) !== null) holders.push(server.address);
-    assert.deepEqual(holders, [theirs[i]], key);
+  for (const location of [addresses, addresses.join(";")]) {
+    const out = JSON.parse(execFileSync(python, ["-c", program], { input: JSON.stringify([location, keys]), encoding: "utf8" }));
+    const [made, theirs] = [out.slice(0, keys.length), out.slice(keys.length)];
+    const s = stores.memcached(location);
+    const cache = new Cache({ store: s, memory: false });
+    for (const key of keys) await cache.delete(key);
+    for (const key of keys) await cache.set(key, 1);
+    assert.equal(new Set(theirs).size, 3);
+    for (const [i, key] of keys.entries()) {
+      assert.equal(cache.makeKey(key), made[i]);
+      const holders = [];
+      for (const server of servers) if ((await rawGet(server.port, made[i])) !== null) holders.push(server.address);
+      assert.deepEqual(holders, [theirs[i]], key);
+    }
+    s.close();
   }
 });
 
