@@ -26,7 +26,7 @@ pub use persist::record;
 pub use web::http;
 
 pub use cache::clock::{Clock, ManualClock, SystemClock};
-pub use cache::config::{CacheConfig, EntryInfo, EvictionPolicy, StaleRead};
+pub use cache::config::{django_option_hint, CacheConfig, EntryInfo, EvictionPolicy, StaleRead};
 pub use cache::key::{
     key_warnings, make_key, needs_warning, shifted_version, write_key, KeyWriter, MAX_KEY_LENGTH,
     MAX_VERSION,

@@ -93,3 +93,43 @@ pub struct StaleRead {
     /// True when past `expires` (kept only for serve-stale).
     pub stale: bool,
 }
+
+/// What a Django settings name given as an option means here: `"KEY_PREFIX"` is `keyPrefix`,
+/// and `OPTIONS`' entries are options themselves. `None` for a name that is not Django's form
+/// of a known option.
+///
+/// ```
+/// use edgecache::django_option_hint;
+/// let known = ["timeout", "keyPrefix", "maxEntries"];
+/// assert_eq!(django_option_hint("KEY_PREFIX", &known).as_deref(), Some("keyPrefix (Django's KEY_PREFIX)"));
+/// assert!(django_option_hint("OPTIONS", &known).unwrap().contains("maxEntries"));
+/// assert_eq!(django_option_hint("colour", &known), None);
+/// ```
+pub fn django_option_hint(name: &str, known: &[&str]) -> Option<String> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
+        return None;
+    }
+    if name == "OPTIONS" {
+        return Some(
+            "its entries as options of their own (MAX_ENTRIES is maxEntries, CULL_FREQUENCY is \
+             cullFrequency)"
+                .into(),
+        );
+    }
+    // KEY_PREFIX -> keyPrefix, MAX_ENTRIES -> maxEntries.
+    let mut camel = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            camel.push(c);
+            upper = false;
+        } else {
+            camel.push(c.to_ascii_lowercase());
+        }
+    }
+    known
+        .contains(&camel.as_str())
+        .then(|| format!("{camel} (Django's {name})"))
+}

@@ -169,7 +169,10 @@ pub fn refuse_unknown(
     {
         Some(name) => Err(Error::invalid(
             "UNKNOWN_OPTION",
-            format!("unknown option '{name}' (known: {})", known.join(", ")),
+            match crate::django_option_hint(&name, known) {
+                Some(hint) => format!("unknown option '{name}': use {hint}"),
+                None => format!("unknown option '{name}' (known: {})", known.join(", ")),
+            },
         )),
         None => Ok(()),
     }

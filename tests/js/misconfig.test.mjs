@@ -78,3 +78,12 @@ test("a misspelt option is refused (UNKNOWN_OPTION) wherever options are taken, 
   assert.equal(await cache.getOrSet("k", 1, { timeout: 5, version: 2, tags: ["t"], staleWhileRevalidate: 1, staleIfError: 1, beta: 1, lock: true }), 1);
   assert.equal(memory.getOrSet("k", 2, { timeout: 5, staleWhileRevalidate: 1, waitUntil: () => {} }), 2);
 });
+
+test("Django's settings names as options: UNKNOWN_OPTION saying which option they are", () => {
+  // A newcomer from Django writes CACHES' names; the error named every option but not that one.
+  assert.throws(() => new MemoryCache({ TIMEOUT: 5 }), { code: "UNKNOWN_OPTION", message: /use timeout \(Django's TIMEOUT\)/ });
+  assert.throws(() => new MemoryCache({ MAX_ENTRIES: 5 }), { code: "UNKNOWN_OPTION", message: /use maxEntries/ });
+  assert.throws(() => new MemoryCache({ OPTIONS: { MAX_ENTRIES: 5 } }), { code: "UNKNOWN_OPTION", message: /MAX_ENTRIES is maxEntries/ });
+  assert.throws(() => new Cache({ store: stores.memory(), KEY_PREFIX: "x" }), { code: "UNKNOWN_OPTION", message: /use keyPrefix/ });
+  assert.throws(() => new MemoryCache({ colour: 1 }), { code: "UNKNOWN_OPTION", message: /known: .*maxEntries/ });
+});
