@@ -33,7 +33,10 @@ export function getMaxAge(response) {
 
 /** Django's `patch_response_headers`: Expires (if absent) and max-age for `timeout` seconds (default 600). */
 export function patchResponseHeaders(response, timeout = DEFAULT_SECONDS, { clock } = {}) {
-  if (timeout !== null && typeof timeout !== "number") throw typeError("INVALID_TIMEOUT", "the timeout must be a number of seconds or null");
+  // NaN and +Infinity make no date (Django raises ValueError or OverflowError); -Infinity is 0.
+  if (timeout !== null && (typeof timeout !== "number" || Number.isNaN(timeout) || timeout === Infinity)) {
+    throw typeError("INVALID_TIMEOUT", `the timeout must be a finite number of seconds or null, got ${typeof timeout === "number" ? timeout : typeof timeout}`);
+  }
   const h = headersOf(response);
   const t = Math.max(0, timeout ?? DEFAULT_SECONDS);
   if (!h.has("expires")) h.set("Expires", __httpDate(nowSeconds(clock) + t));

@@ -119,6 +119,13 @@ export function cacheMiddleware(handler, options = {}) {
     for (const name of request.headers.keys()) if (unkeyed.has(name)) return true;
     return false;
   };
+  // Each becomes a max-age and an Expires date: a NaN or +Infinity there makes neither (Django's
+  // CACHE_MIDDLEWARE_SECONDS of inf fails every response with OverflowError).
+  for (const [name, value] of [["cacheTimeout", cacheTimeout], ["pageTimeout", pageTimeout]]) {
+    if (value !== undefined && value !== null && (typeof value !== "number" || Number.isNaN(value) || value === Infinity)) {
+      throw typeError(name === "pageTimeout" ? "INVALID_TIMEOUT" : "INVALID_OPTION", `option '${name}' must be a finite number of seconds, got ${typeof value === "number" ? value : typeof value}`);
+    }
+  }
   if (tags !== undefined && typeof tags !== "function" && !Array.isArray(tags)) {
     throw typeError("INVALID_TAGS", "option 'tags' must be an array of tags or a function of the request returning one");
   }

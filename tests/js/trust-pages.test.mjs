@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { MemoryCache, cacheMiddleware, cachePage } from "../../pkg/node.js";
+import { MemoryCache, cacheMiddleware, cachePage, patchResponseHeaders } from "../../pkg/node.js";
 import { seeded } from "./helpers.mjs";
 
 test("requests with host, scheme or method override headers are never stored nor answered from the cache", async () => {
@@ -135,4 +135,16 @@ test("a handler that answers with something other than a Response: INVALID_RESPO
   // The handler's own error is its own.
   const own = new Error("the handler's");
   await assert.rejects(cachePage(async () => { throw own; }, { timeout: 60, cache: new MemoryCache() })(new Request("http://host.test/y")), (e) => e === own);
+});
+
+test("a timeout of NaN or Infinity for response headers is refused, not written as max-age=nan and a 1970 or year-292277026596 Expires", async () => {
+  for (const bad of [NaN, Infinity]) {
+    assert.throws(() => patchResponseHeaders(new Response("x"), bad), { code: "INVALID_TIMEOUT" });
+    assert.throws(() => cacheMiddleware(async () => new Response("x"), { cache: new MemoryCache(), cacheTimeout: bad }), { code: "INVALID_OPTION" });
+    assert.throws(() => cachePage(async () => new Response("x"), { cache: new MemoryCache(), timeout: bad }), { code: "INVALID_TIMEOUT" });
+  }
+  // -Infinity is Django's "negative": max-age=0.
+  const response = new Response("x");
+  patchResponseHeaders(response, -Infinity);
+  assert.equal(response.headers.get("cache-control"), "max-age=0");
 });
