@@ -42,6 +42,11 @@ export class Flights {
 export class Marks {
   #counts = new Map();
 
+  /** Whether any call is running now (a check that costs nothing when none is). */
+  get active() {
+    return this.#counts.size > 0;
+  }
+
   /** Whether a call for `key` is running now. */
   has(key) {
     return this.#counts.has(key);

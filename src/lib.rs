@@ -29,7 +29,6 @@ pub use cache::clock::{Clock, ManualClock, SystemClock};
 pub use cache::config::{django_option_hint, CacheConfig, EntryInfo, EvictionPolicy, StaleRead};
 pub use cache::key::{
     key_warnings, make_key, needs_warning, shifted_version, write_key, KeyWriter, MAX_KEY_LENGTH,
-    MAX_VERSION,
 };
 pub use cache::locations::shared_store;
 pub use cache::locmem::LocMemCache;

@@ -263,7 +263,8 @@ export function cacheMiddleware(handler, options = {}) {
     if (request.method !== "GET" && request.method !== "HEAD") return handler(request, ...rest);
     // A call the handler itself makes for its own URL (while it is being called): it must not
     // join the handler call it is part of, which would wait for itself.
-    const nested = calling.has(`${request.method} ${request.url}`);
+    // (No key string is made on the hot path: only while some handler call is running.)
+    const nested = calling.active && calling.has(`${request.method} ${request.url}`);
     // The handler sees another host, scheme or method than the key says: never cached.
     if (overridden(request)) return withStatus(await handler(request, ...rest), "BYPASS");
     // A function picks the cache per request (a Worker's env arrives with it): made once per

@@ -5,21 +5,18 @@ use crate::codec::pystr::py_repr;
 /// The longest key, in code points, that memcached accepts.
 pub const MAX_KEY_LENGTH: usize = 250;
 
-/// The largest version a JS number names exactly (2^53 - 1), and minus it the smallest.
-pub const MAX_VERSION: i64 = 9_007_199_254_740_991;
-
-/// `incr_version`'s target: `version + delta`, or `INVALID_VERSION` past [`MAX_VERSION`] either
-/// way (JS could not name that version again: the value would be moved out of reach).
+/// `incr_version`'s target: `version + delta`, or `INVALID_VERSION` past
+/// [`MAX_SAFE_INTEGER`](crate::codec::MAX_SAFE_INTEGER) either way (JS could not name that version again: the value would be moved out of reach).
 ///
 /// ```
-/// use edgecache::{shifted_version, MAX_VERSION};
+/// use edgecache::{codec::MAX_SAFE_INTEGER, shifted_version};
 /// assert_eq!(shifted_version(1, 1), Ok(2));
-/// assert_eq!(shifted_version(MAX_VERSION, 1).unwrap_err().code(), "INVALID_VERSION");
+/// assert_eq!(shifted_version(MAX_SAFE_INTEGER, 1).unwrap_err().code(), "INVALID_VERSION");
 /// ```
 pub fn shifted_version(version: i64, delta: i64) -> crate::error::Result<i64> {
     version
         .checked_add(delta)
-        .filter(|v| v.abs() <= MAX_VERSION)
+        .filter(|v| v.abs() <= crate::codec::MAX_SAFE_INTEGER)
         .ok_or_else(|| {
             crate::error::Error::invalid(
                 "INVALID_VERSION",

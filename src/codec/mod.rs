@@ -32,7 +32,7 @@ mod validate;
 
 pub use decode::{decode, reencode, Decoder, Token, Value};
 pub use encode::Encoder;
-pub use numeric::Numeric;
+pub use numeric::{Numeric, MAX_SAFE_INTEGER};
 pub use validate::validate;
 
 /// First byte of a string value.

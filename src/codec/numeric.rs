@@ -2,6 +2,10 @@
 
 use super::*;
 
+/// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`, 2^53 - 1): JS
+/// numbers within it stand for integers (Python's ints, versions, deltas).
+pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+
 /// A number that `incr`/`decr` can add to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Numeric {
@@ -43,7 +47,7 @@ impl Numeric {
             (Numeric::Float(a), Numeric::Float(b)) => Some(Numeric::Float(a + b)),
             (Numeric::Big(a), Numeric::Big(b)) => Some(Numeric::Big(bigint::add(a, b))),
             (Numeric::Big(a), Numeric::Float(b))
-                if b.fract() == 0.0 && b.abs() <= 9_007_199_254_740_991.0 =>
+                if b.fract() == 0.0 && b.abs() <= MAX_SAFE_INTEGER as f64 =>
             {
                 Some(Numeric::Big(bigint::add(a, &bigint::from_i64(*b as i64))))
             }

@@ -73,8 +73,7 @@ pub fn py_number_str(x: f64) -> String {
 
 /// `str()` of a JS number that Python would hold as an int (whole, within 2^53), else `None`.
 fn py_whole_number(x: f64) -> Option<String> {
-    const SAFE: f64 = 9_007_199_254_740_991.0;
-    (x.fract() == 0.0 && x.abs() <= SAFE).then(|| (x as i64).to_string())
+    (x.fract() == 0.0 && x.abs() <= super::MAX_SAFE_INTEGER as f64).then(|| (x as i64).to_string())
 }
 
 /// Python's `repr()` of a float: shortest round-trip digits, scientific below 1e-4 and from 1e16.

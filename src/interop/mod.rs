@@ -21,8 +21,10 @@ use crate::codec::{bigint, Encoder};
 /// The Python int a JS number stands for: a whole number within 2^53, not -0 (Python has no
 /// negative zero int). Every writer for Django uses this one rule.
 fn python_int(x: f64) -> Option<i64> {
-    (x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_991.0 && !(x == 0.0 && x.is_sign_negative()))
-        .then_some(x as i64)
+    (x.fract() == 0.0
+        && x.abs() <= crate::codec::MAX_SAFE_INTEGER as f64
+        && !(x == 0.0 && x.is_sign_negative()))
+    .then_some(x as i64)
 }
 
 /// Writes a Python int read from Django: a number within 2^53, else a bigint.

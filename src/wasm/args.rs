@@ -6,7 +6,7 @@ use crate::{py_number_str_from_ecma, Error, Timeout};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+const MAX_SAFE: f64 = crate::codec::MAX_SAFE_INTEGER as f64;
 
 /// `typeof`, with `null` and arrays named as such, for messages.
 pub fn type_name(v: &JsValue) -> String {

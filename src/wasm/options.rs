@@ -99,7 +99,9 @@ fn seed(options: &JsValue) -> Result<Option<u64>, Error> {
         return Ok(None);
     }
     match v.as_f64() {
-        Some(x) if x.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&x) => {
+        Some(x)
+            if x.fract() == 0.0 && (0.0..=crate::codec::MAX_SAFE_INTEGER as f64).contains(&x) =>
+        {
             Ok(Some(x as u64))
         }
         _ => Err(bad("seed", "a non-negative integer", &v)),
