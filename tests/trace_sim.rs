@@ -3,7 +3,8 @@
 //! (`EDGECACHE_SEED=1` for a fixed hash seed)
 use edgecache::{Policy, Store};
 
-fn ratio(keys: &[u64], size: usize, adaptive: bool) -> f64 {
+/// The hit ratio (%) and the policy's own bytes at the end.
+fn ratio(keys: &[u64], size: usize, adaptive: bool) -> (f64, usize) {
     let policy = if adaptive {
         Policy::Adaptive {
             max_entries: size,
@@ -31,7 +32,10 @@ fn ratio(keys: &[u64], size: usize, adaptive: bool) -> f64 {
         }
         assert!(store.len() <= size);
     }
-    100.0 * hits as f64 / keys.len() as f64
+    (
+        100.0 * hits as f64 / keys.len() as f64,
+        store.policy_bytes(),
+    )
 }
 
 #[test]
@@ -55,10 +59,11 @@ fn trace_hit_ratios() {
                 .collect()
         });
     for size in sizes {
+        let (adaptive, bytes) = ratio(&keys, size, true);
         println!(
-            "{path} size {size}: lru {:.2} adaptive {:.2}",
-            ratio(&keys, size, false),
-            ratio(&keys, size, true)
+            "{path} size {size}: lru {:.2} adaptive {adaptive:.2} ({} KiB of policy state)",
+            ratio(&keys, size, false).0,
+            bytes / 1024
         );
     }
 }

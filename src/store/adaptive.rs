@@ -26,7 +26,7 @@ pub(super) struct Adaptive {
     /// a cache with room admits everything, and warm-up traffic left in the counts misled
     /// admission for the rest of a trace (cloudphysics at 4,897 entries: 20.7 % against 26.2 %).
     /// A cache given a large maxEntries it never fills never pays for one (8 bytes per entry).
-    sketch: Option<Sketch>,
+    pub(super) sketch: Option<Sketch>,
     /// The entries the sketch is made for.
     sketch_entries: usize,
     max_entries: usize,
@@ -135,13 +135,18 @@ impl Store {
         }) as f64
     }
 
-    /// Entry `id` (its key's hash `hash`) was used, by a read, a write or an incr (all count):
-    /// count it and move it up its segments.
+    /// Entry `id` (its key's hash `hash`) was used, by a write or an incr (all count): count it
+    /// and move it up its segments.
     pub(super) fn adaptive_hit(&mut self, id: u32, hash: u32) {
-        let a = self.policy_state();
-        if let Some(sketch) = a.sketch.as_mut() {
+        if let Some(sketch) = self.policy_state().sketch.as_mut() {
             sketch.increment(hash);
         }
+        self.adaptive_used(id, hash);
+    }
+
+    /// [`Store::adaptive_hit`] for a read, which the sketch counted already.
+    pub(super) fn adaptive_used(&mut self, id: u32, hash: u32) {
+        let a = self.policy_state();
         a.simulate(hash);
         a.last_miss = None;
         let retune = a.retune;
@@ -158,12 +163,9 @@ impl Store {
         }
     }
 
-    /// A read missed the key of `hash`.
+    /// A read missed the key of `hash`, which the sketch counted already.
     pub(super) fn adaptive_miss(&mut self, hash: u32) {
         let a = self.policy_state();
-        if let Some(sketch) = a.sketch.as_mut() {
-            sketch.increment(hash);
-        }
         a.simulate(hash);
         a.last_miss = Some(hash);
         self.climb();

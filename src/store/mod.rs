@@ -285,6 +285,18 @@ impl Store {
         hash_key(key, self.seed) as u32
     }
 
+    /// The hash of a key a read looks up. The adaptive policy counts every read, hit or miss,
+    /// and counts it here, before the look-up: the sketch's cache miss then overlaps the
+    /// look-up's instead of following it (a tenth of a hit's policy cost).
+    #[inline]
+    fn read_hash(&mut self, key: &[u8]) -> u32 {
+        let h = self.hash(key);
+        if let Some(sketch) = self.adaptive.as_deref_mut().and_then(|a| a.sketch.as_mut()) {
+            sketch.increment(h);
+        }
+        h
+    }
+
     /// The hash of the entry in slot `id`: kept in the slot under the adaptive policy, else
     /// from its key (LRU's slots hold their recency bucket there).
     fn slot_hash(&self, id: u32) -> u32 {
@@ -329,12 +341,12 @@ impl Store {
 
     /// The entry for `key`, moved to the front (most recently used).
     pub fn get(&mut self, key: &[u8]) -> Option<Entry<'_>> {
-        let h = self.hash(key);
+        let h = self.read_hash(key);
         let Some(id) = self.find_hashed(key, h) else {
             self.record_miss(h);
             return None;
         };
-        self.on_use(id, h);
+        self.on_read(id, h);
         Some(self.entry(id))
     }
 
@@ -355,7 +367,7 @@ impl Store {
 
     /// [`Store::get_live`] reading the time only for an entry that can expire.
     pub fn get_live_with(&mut self, key: &[u8], now: impl FnOnce() -> f64) -> Lookup<'_> {
-        let h = self.hash(key);
+        let h = self.read_hash(key);
         let Some(id) = self.find_hashed(key, h) else {
             self.record_miss(h);
             return Lookup::Missing;
@@ -367,7 +379,7 @@ impl Store {
             self.record_miss(h);
             return Lookup::Expired;
         }
-        self.on_use(id, h);
+        self.on_read(id, h);
         Lookup::Hit(self.entry(id))
     }
 
@@ -393,7 +405,16 @@ impl Store {
         }
     }
 
-    /// A read missed the key of hash `h`: the adaptive policy counts it.
+    /// [`Store::on_use`] for a read, which [`Store::read_hash`] counted already.
+    fn on_read(&mut self, id: u32, h: u32) {
+        if self.adaptive.is_some() {
+            self.adaptive_used(id, h);
+        } else {
+            self.move_to_front(id);
+        }
+    }
+
+    /// A read missed the key of hash `h` ([`Store::read_hash`] counted it).
     fn record_miss(&mut self, h: u32) {
         if self.adaptive.is_some() {
             self.adaptive_miss(h);

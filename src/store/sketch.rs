@@ -80,13 +80,19 @@ impl Sketch {
         self.sample
     }
 
-    /// The (word index, bit shift) of each row's counter for `hash`.
-    fn slots(&self, hash: u32) -> [(usize, u32); DEPTH] {
+    /// The first word of `hash`'s block, and the bits that pick each row's word and counter.
+    #[inline]
+    fn locate(&self, hash: u32) -> (usize, u64) {
         let h = u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let h = h ^ (h >> 32);
         let block = ((h & self.mask) as usize) * BLOCK;
         // The high 32 bits pick, per row, one of its two words (1 bit) and a counter (4 bits).
-        let c = (h >> 32).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> 24;
+        (block, (h >> 32).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> 24)
+    }
+
+    /// The (word index, bit shift) of each row's counter for `hash`.
+    fn slots(&self, hash: u32) -> [(usize, u32); DEPTH] {
+        let (block, c) = self.locate(hash);
         std::array::from_fn(|row| {
             let bits = c >> (row * 8);
             let word = block + 2 * row + (bits & 1) as usize;
@@ -104,15 +110,24 @@ impl Sketch {
     }
 
     /// Counts one access of `hash`; ages the sketch when the sample is full.
+    #[inline]
     pub fn increment(&mut self, hash: u32) {
-        let mut added = false;
-        for (i, shift) in self.slots(hash) {
-            if (self.table[i] >> shift) & 15 < 15 {
-                self.table[i] += 1 << shift;
-                added = true;
-            }
+        let (block, c) = self.locate(hash);
+        // One bounds check for the block; the rows' words are then within it by construction.
+        let Some(words) = self.table.get_mut(block..block + BLOCK) else {
+            return;
+        };
+        let mut added = 0;
+        for row in 0..DEPTH {
+            let bits = c >> (row * 8);
+            let word = &mut words[(2 * row + (bits & 1) as usize) & (BLOCK - 1)];
+            let shift = ((bits >> 1) & 15) * 4;
+            // Branch-free: a counter below 15 goes up by one.
+            let below = u64::from((*word >> shift) & 15 < 15);
+            *word += below << shift;
+            added |= below;
         }
-        if added {
+        if added != 0 {
             self.size += 1;
             if self.size >= self.sample {
                 self.age();
