@@ -149,11 +149,18 @@ impl Store {
         let a = self.policy_state();
         a.simulate(hash);
         a.last_miss = None;
-        let retune = a.retune;
+        let (retune, by_entries, max) = (a.retune, a.max_bytes.is_none(), a.protected_max);
         match self.slots[id as usize].segment() {
             PROBATION => {
                 self.move_to(id, PROTECTED);
-                self.demote_protected();
+                let protected = &self.lists[usize::from(PROTECTED)];
+                if !by_entries {
+                    self.demote_protected();
+                } else if protected.len as f64 > max {
+                    // One entry came in, so at most one goes (a window change demotes in `climb`).
+                    let tail = protected.tail;
+                    self.move_to(tail, PROBATION);
+                }
             }
             _ => self.move_to_front(id),
         }
