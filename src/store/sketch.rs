@@ -7,6 +7,12 @@ const DEPTH: usize = 4;
 /// Words per block: 8 x 8 bytes, one cache line; row `i` uses words `2i` and `2i + 1`.
 const BLOCK: usize = 8;
 
+/// One key's counters, aligned to a cache line: the allocator's 8- or 16-byte alignment
+/// would let most blocks straddle two lines, and cost two cache misses per count.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct Block([u64; BLOCK]);
+
 /// Estimated access frequencies of keys (by hash), at most 15, halved periodically.
 ///
 /// ```
@@ -19,7 +25,7 @@ const BLOCK: usize = 8;
 #[derive(Debug, Clone)]
 pub struct Sketch {
     /// Blocks of `BLOCK` words of sixteen 4-bit counters.
-    table: Box<[u64]>,
+    table: Box<[Block]>,
     /// Blocks minus one (a power of two minus one).
     mask: u64,
     /// Increments since the last halving.
@@ -34,7 +40,7 @@ impl Sketch {
     pub fn new(capacity: usize) -> Self {
         let (blocks, sample) = Self::shape(capacity);
         Sketch {
-            table: vec![0; blocks * BLOCK].into_boxed_slice(),
+            table: vec![Block([0; BLOCK]); blocks].into_boxed_slice(),
             mask: blocks as u64 - 1,
             size: 0,
             sample,
@@ -50,8 +56,8 @@ impl Sketch {
     pub fn try_new(capacity: usize) -> Option<Self> {
         let (blocks, sample) = Self::shape(capacity);
         let mut table = Vec::new();
-        table.try_reserve_exact(blocks * BLOCK).ok()?;
-        table.resize(blocks * BLOCK, 0);
+        table.try_reserve_exact(blocks).ok()?;
+        table.resize(blocks, Block([0; BLOCK]));
         Some(Sketch {
             table: table.into_boxed_slice(),
             mask: blocks as u64 - 1,
@@ -72,7 +78,7 @@ impl Sketch {
 
     /// Bytes the sketch occupies.
     pub fn bytes(&self) -> usize {
-        self.table.len() * 8
+        self.table.len() * std::mem::size_of::<Block>()
     }
 
     /// Increments between agings: the sample period of the hill climber too.
@@ -80,31 +86,39 @@ impl Sketch {
         self.sample
     }
 
-    /// The first word of `hash`'s block, and the bits that pick each row's word and counter.
+    /// `hash`'s block, and the bits that pick each row's word and counter.
     #[inline]
     fn locate(&self, hash: u32) -> (usize, u64) {
         let h = u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let h = h ^ (h >> 32);
-        let block = ((h & self.mask) as usize) * BLOCK;
         // The high 32 bits pick, per row, one of its two words (1 bit) and a counter (4 bits).
-        (block, (h >> 32).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> 24)
+        (
+            (h & self.mask) as usize,
+            (h >> 32).wrapping_mul(0xC2B2_AE3D_27D4_EB4F) >> 24,
+        )
     }
 
-    /// The (word index, bit shift) of each row's counter for `hash`.
-    fn slots(&self, hash: u32) -> [(usize, u32); DEPTH] {
-        let (block, c) = self.locate(hash);
-        std::array::from_fn(|row| {
-            let bits = c >> (row * 8);
-            let word = block + 2 * row + (bits & 1) as usize;
-            (word, ((bits >> 1) & 15) as u32 * 4)
-        })
+    /// The word of `row` in a block, and the counter's shift in it, from [`Sketch::locate`]'s bits.
+    #[inline]
+    fn counter(c: u64, row: usize) -> (usize, u64) {
+        let bits = c >> (row * 8);
+        (
+            (2 * row + (bits & 1) as usize) & (BLOCK - 1),
+            ((bits >> 1) & 15) * 4,
+        )
     }
 
     /// The estimated frequency of `hash` (0-15).
     pub fn frequency(&self, hash: u32) -> u8 {
-        self.slots(hash)
-            .iter()
-            .map(|&(i, shift)| ((self.table[i] >> shift) & 15) as u8)
+        let (block, c) = self.locate(hash);
+        let Some(Block(words)) = self.table.get(block) else {
+            return 0;
+        };
+        (0..DEPTH)
+            .map(|row| {
+                let (word, shift) = Self::counter(c, row);
+                ((words[word] >> shift) & 15) as u8
+            })
             .min()
             .unwrap_or(0)
     }
@@ -114,14 +128,13 @@ impl Sketch {
     pub fn increment(&mut self, hash: u32) {
         let (block, c) = self.locate(hash);
         // One bounds check for the block; the rows' words are then within it by construction.
-        let Some(words) = self.table.get_mut(block..block + BLOCK) else {
+        let Some(Block(words)) = self.table.get_mut(block) else {
             return;
         };
         let mut added = 0;
         for row in 0..DEPTH {
-            let bits = c >> (row * 8);
-            let word = &mut words[(2 * row + (bits & 1) as usize) & (BLOCK - 1)];
-            let shift = ((bits >> 1) & 15) * 4;
+            let (word, shift) = Self::counter(c, row);
+            let word = &mut words[word];
             // Branch-free: a counter below 15 goes up by one.
             let below = u64::from((*word >> shift) & 15 < 15);
             *word += below << shift;
@@ -137,7 +150,7 @@ impl Sketch {
 
     /// Halves every counter (TinyLFU's reset).
     fn age(&mut self) {
-        for w in self.table.iter_mut() {
+        for w in self.table.iter_mut().flat_map(|b| b.0.iter_mut()) {
             *w = (*w >> 1) & 0x7777_7777_7777_7777;
         }
         self.size /= 2;
