@@ -287,7 +287,7 @@ impl Store {
 
     /// The hash of a key a read looks up. The adaptive policy counts every read, hit or miss,
     /// and counts it here, before the look-up: the sketch's cache miss then overlaps the
-    /// look-up's instead of following it (a tenth of a hit's policy cost).
+    /// look-up's instead of following it.
     #[inline]
     fn read_hash(&mut self, key: &[u8]) -> u32 {
         let h = self.hash(key);

@@ -5,11 +5,12 @@
 //!
 //! The simulations see the same requests, so they share one index and one record per key
 //! (its hash, its segment and links in each simulation): a sampled request costs one look-up,
-//! then a few list moves per simulation (seven look-ups, one per simulation, cost the hit path
-//! a tenth of its time). Memory is bounded: each simulation holds at most [`SHADOW_MAX`] keys,
-//! so at most `CANDIDATES.len() * SHADOW_MAX + 1` records (36 bytes, ~10 more in the index)
-//! live at once, ~165 KiB, plus a 4 KiB sketch, whatever the cache's size (measured on the
-//! shared traces: 50-110 KiB); a cache of fewer entries simulates at its own size (every
+//! then a few list moves per simulation (rather than seven look-ups, one per simulation).
+//! Memory is bounded: each simulation holds at most [`SHADOW_MAX`] keys,
+//! so at most `CANDIDATES.len() * SHADOW_MAX + 1` records (36 bytes, and their index) live at
+//! once: with the vectors' and the index's growth, at most ~230 KiB, plus a 4 KiB sketch,
+//! whatever the cache's size (measured on the shared traces: 50-110 KiB, as the ~120 KiB of
+//! seven separate simulations); a cache of fewer entries simulates at its own size (every
 //! request sampled). Each request costs one hash test: O(1).
 
 use super::Sketch;
