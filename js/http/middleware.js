@@ -208,6 +208,8 @@ export function cacheMiddleware(handler, options = {}) {
       cacheTimeout,
       stripSetCookie,
       unkeyedOverride: overridden(request) || sessionShared(request, response),
+      hasExpires: response.headers.has("expires"),
+      now: nowSeconds(clock),
     });
     if (policy === null) return [withStatus(response, "BYPASS"), undefined];
     // Responses from fetch() can have immutable headers: work on a copy.
@@ -223,7 +225,8 @@ export function cacheMiddleware(handler, options = {}) {
     const [swr, sie] = __staleWindows(headers.get("cache-control") ?? undefined, staleWhileRevalidate, staleIfError);
     const page = new PageEntry({ status: response.status, statusText: response.statusText, headers: stored, fresh: nowSeconds(clock) + policy.timeout, swr, sie });
     const entry = { page, body: body ?? new Uint8Array(0) };
-    const keep = policy.timeout + Math.max(swr, sie);
+    // A negative timeout (max-age=-5) stores expired entries, as Django does: later requests miss.
+    const keep = policy.timeout > 0 ? policy.timeout + Math.max(swr, sie) : policy.timeout;
     const learned = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
     const list = declared.length === 0 ? learned : [...new Set([...learned, ...declared])].sort();
     await c.set(headerKeyFor(request, k), list, keep);

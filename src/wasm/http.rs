@@ -176,6 +176,8 @@ pub fn store_policy(facts: JsValue) -> Result<JsValue, JsValue> {
         cache_timeout: prop(&facts, "cacheTimeout").js()?.as_f64().unwrap_or(600.0),
         strip_set_cookie: flag(&facts, "stripSetCookie").js()?,
         unkeyed_override: flag(&facts, "unkeyedOverride").js()?,
+        has_expires: flag(&facts, "hasExpires").js()?,
+        now: prop(&facts, "now").js()?.as_f64().unwrap_or(0.0),
     };
     Ok(match http::store_policy(&f) {
         StorePolicy::Untouched => JsValue::NULL,

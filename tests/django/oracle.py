@@ -214,8 +214,13 @@ MW_PATHS = ["/a", "/a", "/a", "/a?x=1", "/b", "/b?", "/c?q=%20"]
 MW_HEADERS = [{}, {}, {}, {"HTTP_ACCEPT_ENCODING": "gzip"}, {"HTTP_ACCEPT_ENCODING": "gzip"}, {"HTTP_ACCEPT_ENCODING": "br"},
               {"HTTP_ACCEPT_LANGUAGE": "fr"}, {"HTTP_ACCEPT_ENCODING": "gzip", "HTTP_ACCEPT_LANGUAGE": "de"}]
 MW_CACHE_CONTROL = [None, None, None, None, "max-age=2", "max-age=60", "max-age=0", "private", "no-cache", "no-store",
-                    "public, max-age=30", "s-maxage=10"]
-MW_VARY = [None, None, "Accept-Encoding", "Accept-Language", "Accept-Encoding, Accept-Language", "*"]
+                    "public, max-age=30", "s-maxage=10",
+                    "MAX-AGE=3", "max-age=1.5", "max-age=-5", "max-age=abc", "max-age=", "max-age=10, max-age=20",
+                    "Private", 'no-cache="Set-Cookie"', 'private="X-Thing"', "public,max-age=7", ",", "max-age=4 ,public", "max-age = 4",
+                    "max-age=99999999999", "no-store=1", "max-age=+3", "max-age=0x10", "max-age=1e2"]
+MW_VARY = [None, None, "Accept-Encoding", "Accept-Language", "Accept-Encoding, Accept-Language", "*",
+           "accept-encoding", "ACCEPT-LANGUAGE", "Accept-Encoding ,", "Accept-Encoding,*", "Accept-Encoding, accept-encoding",
+           ",", "Cookie"]
 SEEN = ["Cache-Control", "Expires", "Vary", "Age"]
 
 
@@ -251,14 +256,22 @@ def middleware_case(rng, n):
             "method": rng.choice(["GET", "GET", "GET", "HEAD", "POST"]),
             "path": rng.choice(MW_PATHS),
             "headers": rng.choice(MW_HEADERS),
-            "response": {"status": rng.choice([200, 200, 200, 404]),
+            "response": {"status": rng.choice([200, 200, 200, 404, 301, 500, 203]),
                          "cache_control": rng.choice(MW_CACHE_CONTROL), "vary": rng.choice(MW_VARY)},
         }
         now[0] += step["advance"]
         state["spec"] = step["response"]
         request = getattr(factory, step["method"].lower())(step["path"], **step["headers"])
         before = state["calls"]
-        response = middleware(request)
+        try:
+            response = middleware(request)
+        except (ValueError, OverflowError, OSError) as error:
+            # Django fails the request (a 500); what it stored before failing stays.
+            step["called"] = state["calls"] > before
+            step["error"] = type(error).__name__
+            step["headers"] = {k[5:].replace("_", "-").lower(): v for k, v in request.META.items() if k.startswith("HTTP_") and k != "HTTP_COOKIE"}
+            steps.append(step)
+            continue
         step["called"] = state["calls"] > before
         step["status"] = response.status_code
         step["body"] = response.content.decode()

@@ -159,6 +159,11 @@ test(`CacheMiddleware: ${data.middleware.length} request sequences as the real D
       const before = calls;
       const response = await middleware(new Request(`http://testserver${step.path}`, { method: step.method, headers: step.headers }));
       assert.equal(calls > before, step.called, `${where}: handler called`);
+      if (step.error) {
+        // Django fails this response (a malformed max-age): it must not be served from or
+        // stored in the cache here either, which the later steps check.
+        continue;
+      }
       assert.equal(response.status, step.status, where);
       const body = await response.text();
       if (step.method !== "HEAD") assert.equal(body, step.body, where);
@@ -167,7 +172,9 @@ test(`CacheMiddleware: ${data.middleware.length} request sequences as the real D
         const value = response.headers.get(name);
         if (value !== null) seen[name] = value;
       }
-      assert.deepEqual(seen, step.seen, `${where}: headers`);
+      // The fetch Headers of the handler's Response trim a value's outer whitespace.
+      const expected = Object.fromEntries(Object.entries(step.seen).map(([k, v]) => [k, v.trim()]));
+      assert.deepEqual(seen, expected, `${where}: headers`);
       requests++;
     }
   }

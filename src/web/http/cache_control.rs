@@ -111,6 +111,23 @@ pub(crate) fn max_age_like(cache_control: Option<&str>, directive: &str) -> Opti
     }
 }
 
+/// Whether `Cache-Control` has a `max-age` that Django's `patch_cache_control` cannot read as
+/// an integer when it takes the smaller of it and a new one (`int()` raises `ValueError`):
+/// `max-age=1.5`, `max-age=`, `max-age=0x10`. A bare `max-age` reads as 1.
+pub(crate) fn max_age_unreadable(cache_control: Option<&str>) -> bool {
+    let mut last = None;
+    for field in split_header(cache_control.unwrap_or("")) {
+        let (name, value) = parse_field(field);
+        if name == "max-age" {
+            last = Some(value);
+        }
+    }
+    match last {
+        Some(DirectiveValue::Text(t)) => py_int(&t).is_none(),
+        _ => false,
+    }
+}
+
 /// The new `Cache-Control` value after setting `directives` (Django's `patch_cache_control`):
 /// existing directives keep their order and slot, new ones follow in the given order,
 /// `max-age` becomes the smaller of the old and new, `public` and `private` replace each

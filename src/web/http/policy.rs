@@ -1,7 +1,7 @@
 //! What the cache middleware does with a response (Django's UpdateCacheMiddleware), with
 //! the rules a shared cache adds so that no user's private response reaches another.
 
-use super::cache_control::max_age;
+use super::cache_control::{max_age, max_age_unreadable};
 use super::date::parse_http_date;
 use super::vary::has_vary_header;
 
@@ -31,7 +31,14 @@ pub struct ResponseFacts {
     /// The request carried a host or URL override the key does not include
     /// (`X-Forwarded-Host`, `X-Host`, `X-Original-URL`, `X-Rewrite-URL`).
     pub unkeyed_override: bool,
+    /// The response has an `Expires` header (then none is computed).
+    pub has_expires: bool,
+    /// The time now, seconds since the epoch (for the `Expires` a timeout makes).
+    pub now: f64,
 }
+
+/// The first instant an HTTP date cannot name (year 10000), seconds since the epoch.
+const NO_HTTP_DATE: f64 = 253_402_300_800.0;
 
 /// The decision for one response.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,8 +71,10 @@ pub enum StorePolicy {
 /// assert!(matches!(store_policy(&ok), StorePolicy::Patch { timeout: 600.0, store: true, .. }));
 /// let private = ResponseFacts { cache_control: Some("Private".into()), ..ok.clone() };
 /// assert_eq!(store_policy(&private), StorePolicy::Untouched);
-/// let signed_in = ResponseFacts { authorization: true, ..ok };
+/// let signed_in = ResponseFacts { authorization: true, ..ok.clone() };
 /// assert!(matches!(store_policy(&signed_in), StorePolicy::Patch { store: false, vary_authorization: true, .. }));
+/// let malformed = ResponseFacts { cache_control: Some("max-age=1.5".into()), ..ok };
+/// assert_eq!(store_policy(&malformed), StorePolicy::Untouched);
 /// ```
 pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
     if f.streaming || !(f.status == 200 || f.status == 304) {
@@ -97,6 +106,13 @@ pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
             None => f.cache_timeout,
         },
     };
+    // Django fails these responses (a 500, nothing stored): its `patch_response_headers`
+    // raises on an `Expires` past year 9999 and on an old `max-age` that is not an integer.
+    // They pass through as they came, and are not stored.
+    let past_dates = !f.has_expires && f.now + timeout.max(0.0) >= NO_HTTP_DATE;
+    if past_dates || max_age_unreadable(f.cache_control.as_deref()) {
+        return StorePolicy::Untouched;
+    }
     let public = cc.contains("public");
     let shared_ok = public || cc.contains("s-maxage");
     let auth_ok = !f.authorization
@@ -108,7 +124,9 @@ pub fn store_policy(f: &ResponseFacts) -> StorePolicy {
     StorePolicy::Patch {
         timeout,
         vary_authorization: f.authorization && !public,
-        store: timeout > 0.0
+        // Django stores for any non-zero timeout: a negative one replaces the entries with
+        // expired ones (its `if timeout`), so later requests miss.
+        store: timeout != 0.0
             && f.status == 200
             && auth_ok
             && cookie_ok
