@@ -39,8 +39,12 @@ export function patchResponseHeaders(response, timeout = DEFAULT_SECONDS, { cloc
   }
   const h = headersOf(response);
   const t = Math.max(0, timeout ?? DEFAULT_SECONDS);
-  if (!h.has("expires")) h.set("Expires", __httpDate(nowSeconds(clock) + t));
-  patchCacheControl(h, { max_age: t });
+  // Both values first: where Django raises (a date past year 9999, an old max-age that is not
+  // an integer), the headers stay as they were.
+  const expires = h.has("expires") ? undefined : __httpDate(nowSeconds(clock) + t);
+  const cacheControl = __patchCacheControl(header(h, "cache-control"), { max_age: t });
+  if (expires !== undefined) h.set("Expires", expires);
+  h.set("Cache-Control", cacheControl);
 }
 
 /** Django's `add_never_cache_headers`. */

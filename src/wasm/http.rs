@@ -71,6 +71,18 @@ pub fn patch_cache_control(
             list.push((directive_name(&name), directive_value(&value).js()?));
         }
     }
+    // Django's `min(int(cc["max-age"]), max_age)` raises ValueError on an old max-age that is
+    // not an integer: refused the same way, rather than dropping the old value unseen.
+    if list
+        .iter()
+        .any(|(name, _)| name == "max_age" || name == "max-age")
+        && http::max_age_unreadable(existing.as_deref())
+    {
+        return Err(super::errors::to_js(Error::invalid(
+            "INVALID_RESPONSE",
+            "its Cache-Control max-age is not an integer, so no new max-age can be set (Django raises ValueError)",
+        )));
+    }
     Ok(http::patch_cache_control(existing.as_deref(), &list))
 }
 
@@ -95,8 +107,14 @@ pub fn has_vary(vary: Option<String>, name: &str) -> bool {
 
 /// Django's `http_date` of seconds since the epoch.
 #[wasm_bindgen(js_name = __httpDate, skip_typescript)]
-pub fn http_date(seconds: f64) -> String {
-    http::http_date(seconds)
+pub fn http_date(seconds: f64) -> Result<String, JsValue> {
+    if !(seconds < http::NO_HTTP_DATE) {
+        return Err(super::errors::to_js(Error::invalid(
+            "INVALID_TIMEOUT",
+            "the timeout makes an Expires past year 9999, which no HTTP date can name (Django raises ValueError)",
+        )));
+    }
+    Ok(http::http_date(seconds))
 }
 
 fn suffix(language: Option<String>, time_zone: Option<String>) -> KeySuffix {

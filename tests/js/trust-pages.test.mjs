@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { MemoryCache, cacheMiddleware, cachePage, patchResponseHeaders } from "../../pkg/node.js";
+import { MemoryCache, cacheMiddleware, cachePage, patchCacheControl, patchResponseHeaders } from "../../pkg/node.js";
 import { seeded } from "./helpers.mjs";
 
 test("requests with host, scheme or method override headers are never stored nor answered from the cache", async () => {
@@ -147,4 +147,53 @@ test("a timeout of NaN or Infinity for response headers is refused, not written 
   const response = new Response("x");
   patchResponseHeaders(response, -Infinity);
   assert.equal(response.headers.get("cache-control"), "max-age=0");
+});
+
+test("responses Django fails with a 500 (an unreadable old max-age, an Expires past year 9999) pass through untouched and are never stored", async () => {
+  for (const cacheControl of ["max-age=1.5", "max-age=0x10", "public, max-age=", "max-age=10, max-age=abc", "max-age=99999999999999999999"]) {
+    let calls = 0;
+    const h = cachePage(async () => new Response(`#${++calls}`, { headers: { "cache-control": cacheControl } }), { timeout: 60, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
+    const first = await h(new Request("http://site/p"));
+    assert.equal(first.headers.get("cache-control"), cacheControl, cacheControl);
+    assert.equal(first.headers.get("expires"), null, cacheControl);
+    assert.equal(first.headers.get("x-cache"), "BYPASS", cacheControl);
+    assert.equal(await (await h(new Request("http://site/p"))).text(), "#2", `${cacheControl}: not stored`);
+    // The helpers refuse as Django raises, and change nothing.
+    const r = new Response("x", { headers: { "cache-control": cacheControl } });
+    assert.throws(() => patchResponseHeaders(r, 60), { code: "INVALID_RESPONSE" }, cacheControl);
+    assert.throws(() => patchCacheControl(r, { max_age: 5 }), { code: "INVALID_RESPONSE" }, cacheControl);
+    assert.deepEqual([...r.headers], [["cache-control", cacheControl], ["content-type", "text/plain;charset=UTF-8"]]);
+    patchCacheControl(r, { public: true }); // no max-age asked for: Django does not read the old one
+    assert.match(r.headers.get("cache-control"), /public/);
+  }
+  // A timeout whose Expires would be past year 9999: the response passes through, nothing stored.
+  let calls = 0;
+  const h = cacheMiddleware(async () => new Response(`#${++calls}`), { cacheTimeout: 3e11, cache: new MemoryCache(), cacheStatusHeader: "X-Cache" });
+  const first = await h(new Request("http://site/far"));
+  assert.equal(first.headers.get("expires"), null);
+  assert.equal(first.headers.get("cache-control"), null);
+  assert.equal(await (await h(new Request("http://site/far"))).text(), "#2");
+  const r = new Response("x");
+  assert.throws(() => patchResponseHeaders(r, 3e11), { code: "INVALID_TIMEOUT" });
+  assert.equal(r.headers.get("expires"), null);
+  assert.equal(r.headers.get("cache-control"), null);
+  // With its own Expires, no date is made: Django stores it for the timeout, as here.
+  const far = cacheMiddleware(async () => new Response(`#${++calls}`, { headers: { expires: "Fri, 31 Dec 9999 23:59:59 GMT" } }), { cacheTimeout: 3e11, cache: new MemoryCache() });
+  await far(new Request("http://site/far"));
+  assert.equal(await (await far(new Request("http://site/far"))).text(), "#3");
+});
+
+test("a negative max-age replaces the stored entries with expired ones: later requests miss, as in Django", async () => {
+  let calls = 0;
+  let cacheControl = "max-age=60";
+  const h = cacheMiddleware(async () => new Response(`#${++calls}`, { headers: { "cache-control": cacheControl, vary: "Accept-Language" } }), { cache: new MemoryCache() });
+  const fr = () => new Request("http://site/n", { headers: { "accept-language": "fr" } });
+  await h(fr());
+  assert.equal(await (await h(fr())).text(), "#1", "stored");
+  // Another variant of the URL answers max-age=-5: Django writes the URL's header list with
+  // that timeout (expired at once), so the French page is no longer found either.
+  cacheControl = "max-age=-5";
+  const de = await h(new Request("http://site/n", { headers: { "accept-language": "de" } }));
+  assert.equal(de.headers.get("cache-control"), "max-age=-5");
+  assert.equal(await (await h(fr())).text(), "#3", "the old page is no longer served");
 });

@@ -114,7 +114,15 @@ pub(crate) fn max_age_like(cache_control: Option<&str>, directive: &str) -> Opti
 /// Whether `Cache-Control` has a `max-age` that Django's `patch_cache_control` cannot read as
 /// an integer when it takes the smaller of it and a new one (`int()` raises `ValueError`):
 /// `max-age=1.5`, `max-age=`, `max-age=0x10`. A bare `max-age` reads as 1.
-pub(crate) fn max_age_unreadable(cache_control: Option<&str>) -> bool {
+///
+/// ```
+/// use edgecache::http::max_age_unreadable;
+/// assert!(max_age_unreadable(Some("public, max-age=1.5")));
+/// assert!(max_age_unreadable(Some("max-age=10, max-age=x")), "the last one counts");
+/// assert!(!max_age_unreadable(Some("max-age=+3, max-age")));
+/// assert!(!max_age_unreadable(None));
+/// ```
+pub fn max_age_unreadable(cache_control: Option<&str>) -> bool {
     let mut last = None;
     for field in split_header(cache_control.unwrap_or("")) {
         let (name, value) = parse_field(field);

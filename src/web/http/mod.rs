@@ -13,11 +13,15 @@ mod policy;
 mod stale;
 mod vary;
 
-pub use cache_control::{max_age, patch_cache_control, Directive, DirectiveValue};
+pub use cache_control::{
+    max_age, max_age_unreadable, patch_cache_control, Directive, DirectiveValue,
+};
 pub use conditional::{etag_for, not_modified};
 pub use cookie::{cookie_value, CookieSettings};
 pub use date::{http_date, parse_http_date};
 pub use keys::{header_key, learn_header_list, page_key, KeyFormat, KeySuffix};
-pub use policy::{age, age_at, age_origin, may_serve, store_policy, ResponseFacts, StorePolicy};
+pub use policy::{
+    age, age_at, age_origin, may_serve, store_policy, ResponseFacts, StorePolicy, NO_HTTP_DATE,
+};
 pub use stale::{freshness, stale_windows, Freshness};
 pub use vary::{has_vary_header, patch_vary_headers, split_header};

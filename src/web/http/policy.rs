@@ -38,7 +38,7 @@ pub struct ResponseFacts {
 }
 
 /// The first instant an HTTP date cannot name (year 10000), seconds since the epoch.
-const NO_HTTP_DATE: f64 = 253_402_300_800.0;
+pub const NO_HTTP_DATE: f64 = 253_402_300_800.0;
 
 /// The decision for one response.
 #[derive(Debug, Clone, PartialEq)]
