@@ -108,7 +108,8 @@ pub fn has_vary(vary: Option<String>, name: &str) -> bool {
 /// Django's `http_date` of seconds since the epoch.
 #[wasm_bindgen(js_name = __httpDate, skip_typescript)]
 pub fn http_date(seconds: f64) -> Result<String, JsValue> {
-    if !(seconds < http::NO_HTTP_DATE) {
+    // NaN too (not below the bound).
+    if seconds.is_nan() || seconds >= http::NO_HTTP_DATE {
         return Err(super::errors::to_js(Error::invalid(
             "INVALID_TIMEOUT",
             "the timeout makes an Expires past year 9999, which no HTTP date can name (Django raises ValueError)",
