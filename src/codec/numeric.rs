@@ -57,7 +57,8 @@ impl Numeric {
 
     /// `incr`'s sum of the value stored under `key` (`None`: not a number) and `delta`:
     /// `NOT_A_NUMBER` for a value that is not one, `INVALID_DELTA` for a delta that does not mix
-    /// with it (a bigint delta on a number, a fractional or unsafe number on a bigint).
+    /// with it (a bigint delta on a number, a fractional or unsafe number on a bigint) or an
+    /// integer sum past 2^53 - 1 of two integers within it.
     ///
     /// ```
     /// use edgecache::codec::Numeric;
@@ -65,6 +66,8 @@ impl Numeric {
     /// assert_eq!(sum, Ok(Numeric::Float(3.0)));
     /// let mixed = Numeric::add_stored(Some(Numeric::Float(1.0)), &Numeric::Big(vec![5]), ":1:k");
     /// assert_eq!(mixed.unwrap_err().code(), "INVALID_DELTA");
+    /// let past = Numeric::add_stored(Some(Numeric::Float(9007199254740991.0)), &Numeric::Float(1.0), ":1:k");
+    /// assert_eq!(past.unwrap_err().code(), "INVALID_DELTA");
     /// ```
     pub fn add_stored(
         current: Option<Numeric>,
@@ -73,6 +76,18 @@ impl Numeric {
     ) -> crate::error::Result<Numeric> {
         use crate::error::Error;
         let current = current.ok_or_else(|| Error::NotANumber(key.to_string()))?;
+        // Integers that leave the safe range stop counting by one (2^53 + 1 is 2^53), where
+        // Django's ints go on: refused, as incrVersion's range is, rather than a counter that
+        // silently stops.
+        if let (Numeric::Float(a), Numeric::Float(b)) = (&current, delta) {
+            let safe = |x: f64| x.fract() == 0.0 && x.abs() <= MAX_SAFE_INTEGER as f64;
+            if safe(*a) && safe(*b) && !safe(a + b) {
+                return Err(Error::invalid(
+                    "INVALID_DELTA",
+                    format!("key '{key}' holds {a}: adding {b} passes 2^53 - 1 (Number.MAX_SAFE_INTEGER), past which a number cannot count by one; store a bigint for counters this large"),
+                ));
+            }
+        }
         current.checked_add(delta).ok_or_else(|| {
             let (held, given) = match delta {
                 Numeric::Big(_) => ("a number", "a bigint delta"),

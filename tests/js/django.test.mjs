@@ -224,6 +224,19 @@ test("incr/decr: Python +, existing expiry kept, made key in the error", () => {
   assert.throws(() => cache.decr("big", 2 ** 60), { name: "TypeError", code: "INVALID_DELTA" });
   assert.equal(cache.get("f"), 2.5);
   assert.equal(cache.get("big"), 1n);
+  // A counter of numbers stops counting past 2^53 - 1 (2^53 + 1 is 2^53) where Django's int
+  // goes on: refused, nothing changed; a bigint counter goes on; floats add as floats.
+  cache.set("edge", Number.MAX_SAFE_INTEGER - 1);
+  assert.equal(cache.incr("edge"), Number.MAX_SAFE_INTEGER);
+  assert.throws(() => cache.incr("edge"), { name: "TypeError", code: "INVALID_DELTA", message: /2\^53 - 1/ });
+  assert.equal(cache.get("edge"), Number.MAX_SAFE_INTEGER);
+  cache.set("low", -Number.MAX_SAFE_INTEGER);
+  assert.throws(() => cache.decr("low", 5), { code: "INVALID_DELTA" });
+  assert.equal(cache.get("low"), -Number.MAX_SAFE_INTEGER);
+  cache.set("edge", BigInt(Number.MAX_SAFE_INTEGER));
+  assert.equal(cache.incr("edge", 2), 2n ** 53n + 1n);
+  cache.set("float", 2 ** 60);
+  assert.equal(cache.incr("float"), 2 ** 60, "a number past the safe range adds as JS adds");
 });
 
 test("cull: MAX_ENTRIES 30, CULL_FREQUENCY 3 leaves 29; frequency 0 leaves 19", () => {
