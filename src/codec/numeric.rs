@@ -29,6 +29,30 @@ impl Numeric {
         d.is_done().then_some(n)
     }
 
+    /// Reads a stored value as `incr`/`decr` add to it: a number, a bigint, or a boolean as
+    /// 0 or 1 (Python's `True + 1` is 2, as JS's `true + 1` is).
+    ///
+    /// ```
+    /// use edgecache::codec::{Encoder, Numeric};
+    /// let mut e = Encoder::new();
+    /// e.bool(true);
+    /// let truth = e.finish();
+    /// assert_eq!(Numeric::counter(&truth), Some(Numeric::Float(1.0)));
+    /// assert_eq!(Numeric::from_value(&truth), None);
+    /// ```
+    pub fn counter(bytes: &[u8]) -> Option<Numeric> {
+        Numeric::from_value(bytes).or_else(|| {
+            let Ok(Value::Structured(mut d)) = decode(bytes) else {
+                return None;
+            };
+            let Ok(Token::Bool(b)) = d.next_token() else {
+                return None;
+            };
+            d.is_done()
+                .then_some(Numeric::Float(f64::from(u8::from(b))))
+        })
+    }
+
     /// Encodes the number as a stored value.
     pub fn to_value(&self) -> Vec<u8> {
         let mut e = Encoder::new();

@@ -45,7 +45,7 @@ now = [T0]
 time.time = lambda: now[0]
 
 KEYS = ["a", "b", "c", "d", "e", "f", "sp ace", "x" * 251, "ctl\x01", 7, "ünï"]
-VALUES = [0, 1, -3, 1.5, "s", "", None, [1, 2], {"k": [1]}, "long" * 10, 10**12]
+VALUES = [0, 1, -3, 1.5, "s", "", None, [1, 2], {"k": [1]}, "long" * 10, 10**12, True, False]
 # "inf" and "-inf" stand for the floats (JSON has no infinities); 1e12 is far in the future.
 TIMEOUTS = ["DEFAULT", None, 0, -1, 1, 2.5, 10, 300, "inf", "-inf", 1e12, -1e12]
 

@@ -142,6 +142,8 @@ export function cases({ Cache, makeStore, atomic, listable }) {
       await rejects(b.incr("s"), "NOT_A_NUMBER", "incr on a string");
       await a.set("b", 2n ** 64n);
       same(await b.incr("b", 1n), 2n ** 64n + 1n, "bigint incr");
+      await a.set("t", true);
+      same(await b.incr("t"), 2, "incr of true: Python's True + 1 (and JS's)");
       await a.set("edge", Number.MAX_SAFE_INTEGER);
       await rejects(b.incr("edge"), "INVALID_DELTA", "incr past 2^53 - 1 (a number stops counting)");
       same(await a.get("edge"), Number.MAX_SAFE_INTEGER, "a refused incr changes nothing");

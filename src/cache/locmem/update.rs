@@ -32,7 +32,7 @@ impl LocMemCache {
             Some(e) if !is_expired(e.expires, now) => {
                 let payload = meta::payload(e.value);
                 let header = e.value[..e.value.len() - payload.len()].to_vec();
-                (Numeric::from_value(payload), header)
+                (Numeric::counter(payload), header)
             }
             Some(_) => {
                 store.remove(key.as_bytes());

@@ -265,7 +265,7 @@ impl CacheCore {
             return Err(to_js(Error::KeyNotFound(made.to_string())));
         };
         let current = match persist::open(made, &r, &self.limits) {
-            Ok(Opened::Value(value)) => Numeric::from_value(&value),
+            Ok(Opened::Value(value)) => Numeric::counter(&value),
             _ => None,
         };
         let sum = Numeric::add_stored(current, &delta, made).map_err(to_js)?;
