@@ -69,7 +69,7 @@ def operation(rng):
     k = rng.choice(KEYS)
     v = rng.choice(VALUES)
     t = rng.choice(TIMEOUTS)
-    version = rng.choice([None, None, None, 2])
+    version = rng.choice([None, None, None, 2, 0, -1, 10**15])
     kind = rng.choice(
         ["set", "set", "add", "get", "get", "get_or_set", "get_many", "set_many", "delete",
          "delete_many", "has_key", "touch", "incr", "decr", "incr_version", "decr_version",
@@ -77,11 +77,14 @@ def operation(rng):
     )
     op = {"op": kind, "key": k, "value": v, "timeout": t, "version": version}
     if kind in ("get_many", "delete_many"):
-        op["keys"] = rng.sample(KEYS, rng.randint(0, 4))
+        op["keys"] = rng.choices(KEYS, k=rng.randint(0, 4))  # repeats too
     if kind == "set_many":
         op["pairs"] = [[rng.choice(KEYS), rng.choice(VALUES)] for _ in range(rng.randint(0, 3))]
     if kind in ("incr", "decr", "incr_version", "decr_version"):
-        op["delta"] = rng.choice([None, 1, 2, -1, 0])
+        op["delta"] = rng.choice([None, 1, 2, -1, 0, 10**15])
+        if kind in ("incr", "decr") and rng.random() < 0.3:
+            # Fractional deltas only here: a version is an integer (INVALID_DELTA, documented).
+            op["delta"] = rng.choice([1.5, -0.5])
     if kind == "advance":
         op["seconds"] = rng.choice([0.5, 1, 2.5, 9, 301])
     if kind == "get":
