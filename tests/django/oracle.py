@@ -165,8 +165,10 @@ def helper_cases(rng):
         {"no_store": True}, {"stale_while_revalidate": 30},
     ]
     existing = [None, "", "max-age=100", "max-age=1", "public, max-age=10", "private",
-                "no-cache=Set-Cookie", "must-revalidate, max-age=5", "no-store"]
-    for _ in range(60):
+                "no-cache=Set-Cookie", "must-revalidate, max-age=5", "no-store",
+                "max-age=abc", "MAX-AGE=7", "max-age=1.5, public", "max-age", "max-age=+3", "Public,PRIVATE",
+                "max-age=5, max-age=9", 'no-cache="a", no-cache="b"', "s-maxage=10,max-age=2"]
+    for _ in range(150):
         before = rng.choice(existing)
         kwargs = {}
         for d in rng.sample(directives, rng.randint(1, 3)):
@@ -174,7 +176,11 @@ def helper_cases(rng):
         response = HttpResponse()
         if before is not None:
             response["Cache-Control"] = before
-        patch_cache_control(response, **kwargs)
+        try:
+            patch_cache_control(response, **kwargs)
+        except ValueError:
+            out.append({"kind": "patch_cache_control", "before": before, "directives": kwargs, "error": "ValueError"})
+            continue
         out.append({"kind": "patch_cache_control", "before": before, "directives": kwargs,
                     "after": response["Cache-Control"], "max_age": get_max_age(response)})
     vary_on = [[], ["a"], [1, 2.5, None], ["x y", "ü"], [True, False], [[1, "a"]], ["", ""]]
