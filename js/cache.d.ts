@@ -34,6 +34,12 @@ export interface StoreLimits {
 export interface StorePutOptions {
   /** Physical TTL in whole seconds; absent = never expires. */
   ttl?: number;
+  /**
+   * Keep the key's current TTL (only with `format: "django"`, for an incr: Django's bytes carry
+   * no expiry). stores.redis writes with KEEPTTL; stores.memcached reuses the TTL its
+   * compare-and-swap read returned.
+   */
+  keepTtl?: boolean;
 }
 
 /**

@@ -29,6 +29,12 @@ const THROW = -3;
 const DELETED = -4;
 const CAS_ATTEMPTS = 64;
 
+/**
+ * A store write's options: `ttl` (own even when undefined: never a host getter's ttl), or
+ * `keepTtl` for a value whose expiry the store alone knows (an incr in Django's format).
+ */
+const putOptions = (sealed) => (sealed.keepTtl === true ? { ttl: undefined, keepTtl: true } : { ttl: sealed.ttl });
+
 // After a lost compare-and-swap, wait a little (growing, jittered) before trying again.
 const backoff = (attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** (attempt / 4))));
 
@@ -317,7 +323,7 @@ export class Cache {
     this.#counts.storeWrites++;
     const store = this.#store;
     const { key, record } = sealed;
-    const options = { ttl: sealed.ttl }; // own even when undefined: never a host getter's ttl
+    const options = putOptions(sealed);
     return this.#call(op, made, () => store.put(key, record, options), strict).then(written);
   }
 
@@ -329,7 +335,7 @@ export class Cache {
       this.#core.tombstone(made);
       return (await this.#call(op, made, () => store.delete(key), strict)) !== FAILED;
     }
-    const options = { ttl: sealed.ttl }; // own even when undefined: never a host getter's ttl
+    const options = putOptions(sealed);
     if (sealed.chunks.length > 0) {
       this.#counts.storeWrites += sealed.chunks.length;
       const done = await this.#call(op, made, () => Promise.all(sealed.chunks.map(([k, v]) => store.put(k, v, options))), strict);

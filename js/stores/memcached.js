@@ -130,7 +130,9 @@ class Connection {
         const length = Math.floor(packed / 32);
         let next = end + 2;
         const cas = packed % 32 >= 16 ? this.#buffer.slice(at + __mcReplyField(0), at + __mcReplyField(1)) : null;
-        const reply = { status, value: null, flags: status === VALUE ? __mcReplyField(2) : 0, cas };
+        // A CAS read also says the item's TTL left (seconds; undefined: unlimited).
+        const ttl = cas === null ? undefined : __mcReplyField(3) - 1;
+        const reply = { status, value: null, flags: status === VALUE ? __mcReplyField(2) : 0, cas, ttl: ttl === undefined || ttl < 0 ? undefined : ttl };
         if (status === VALUE) {
           if (this.#buffer.length < next + length + 2) break; // the value has not all arrived
           if (this.#buffer[next + length] !== 13 || this.#buffer[next + length + 1] !== 10) throw new Error("a value not followed by CRLF");
@@ -372,7 +374,7 @@ export function memcached(servers, options = {}) {
       const [reply] = await one(key, line(DELETE, key));
       return reply.status === DONE;
     },
-    async compareAndSwap(key, expected, value, { ttl } = {}) {
+    async compareAndSwap(key, expected, value, { ttl, keepTtl } = {}) {
       if (expected === null) {
         const [reply] = await one(key, store(ADD, key, value, ttl, undefined, framed));
         return reply.status === DONE;
@@ -380,7 +382,8 @@ export function memcached(servers, options = {}) {
       const [current] = await one(key, line(GET_CAS, key));
       const bytes = item(current, framed);
       if (bytes === null || current.cas === null || !sameBytes(bytes, expected)) return false;
-      const [reply] = await one(key, store(CAS, key, value, ttl, current.cas, framed));
+      // keepTtl: the item's own TTL left (an incr in Django's format, as memcached's incr keeps it).
+      const [reply] = await one(key, store(CAS, key, value, keepTtl === true ? current.ttl : ttl, current.cas, framed));
       return reply.status === DONE;
     },
     /** Closes every connection (they are reused until then). */

@@ -7,14 +7,17 @@ import { arrayAnswer, describe, protocolError } from "../store-answers.js";
 const BLOB_STRING = 36; // RESP_TYPES.BLOB_STRING in node-redis 5+: return Buffers, not strings
 const SCAN_COUNT = 500;
 
-// Compare-and-swap in one server-side step: ARGV = [expectAbsent, expected, value, ttl].
+// Compare-and-swap in one server-side step: ARGV = [expectAbsent, expected, value, ttl], the
+// ttl in seconds, '' for none, or 'keep' for the key's own (Redis 6+'s KEEPTTL).
 const CAS = `local cur = redis.call('GET', KEYS[1])
 if ARGV[1] == '1' then
   if cur then return 0 end
 elseif cur ~= ARGV[2] then
   return 0
 end
-if ARGV[4] == '' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4]) end
+if ARGV[4] == '' then redis.call('SET', KEYS[1], ARGV[3])
+elseif ARGV[4] == 'keep' then redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+else redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4]) end
 return 1`;
 
 // Clients take Buffers (a Uint8Array subclass in Node, Bun and Deno) for binary arguments.
@@ -121,8 +124,8 @@ export function redis(client, options = {}) {
       }));
       return out;
     },
-    async put(key, value, { ttl } = {}) {
-      await write(ttl === undefined ? ["SET", key, value] : ["SET", key, value, "EX", String(ttl)]);
+    async put(key, value, { ttl, keepTtl } = {}) {
+      await write(keepTtl === true ? ["SET", key, value, "KEEPTTL"] : ttl === undefined ? ["SET", key, value] : ["SET", key, value, "EX", String(ttl)]);
     },
     async delete(key) {
       return Number(await write(["DEL", key])) > 0;
@@ -139,8 +142,8 @@ export function redis(client, options = {}) {
         } while (cursor !== "0");
       }
     },
-    async compareAndSwap(key, expected, value, { ttl } = {}) {
-      const args = [expected === null ? "1" : "0", expected ?? "", value, ttl === undefined ? "" : String(ttl)];
+    async compareAndSwap(key, expected, value, { ttl, keepTtl } = {}) {
+      const args = [expected === null ? "1" : "0", expected ?? "", value, keepTtl === true ? "keep" : ttl === undefined ? "" : String(ttl)];
       // The script answers the integer 1 or 0; anything else (a proxy's "OK", an array) is no answer.
       const swapped = await write(["EVAL", CAS, "1", key, ...args]);
       if (swapped !== 1 && swapped !== 0 && swapped !== 1n && swapped !== 0n) throw protocolError(`redis compare-and-swap answered ${describe(swapped)}`);

@@ -62,7 +62,12 @@ pub fn from_i64(x: i64) -> Vec<u8> {
     normalize(x.to_le_bytes().to_vec())
 }
 
-/// The value as an `i128` when it fits (tests and diagnostics).
+/// An `i128` as bytes.
+pub fn from_i128(x: i128) -> Vec<u8> {
+    normalize(x.to_le_bytes().to_vec())
+}
+
+/// The value as an `i128` when it fits.
 pub fn to_i128(a: &[u8]) -> Option<i128> {
     if a.len() > 16 {
         return None;

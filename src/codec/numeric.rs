@@ -53,6 +53,53 @@ impl Numeric {
         })
     }
 
+    /// Whether the number is an integer (a bigint, or a finite number without a fraction).
+    ///
+    /// ```
+    /// use edgecache::codec::Numeric;
+    /// assert!(Numeric::Float(3.0).is_integer() && Numeric::Big(vec![1]).is_integer());
+    /// assert!(!Numeric::Float(1.5).is_integer() && !Numeric::Float(f64::INFINITY).is_integer());
+    /// ```
+    pub fn is_integer(&self) -> bool {
+        match self {
+            Numeric::Float(x) => x.is_finite() && x.fract() == 0.0,
+            Numeric::Big(_) => true,
+        }
+    }
+
+    /// memcached's `incr`/`decr` as Django's PyMemcacheCache gets them: the value must be an
+    /// unsigned 64-bit integer (`None`: memcached's "non-numeric value"); a negative delta
+    /// decrements (Django calls `decr`), which stops at 0, and an increment wraps at 2^64.
+    ///
+    /// ```
+    /// use edgecache::codec::Numeric::{self, Float};
+    /// assert_eq!(Float(5.0).memcached_add(&Float(-7.0)), Some(Float(0.0)));
+    /// assert_eq!(Float(5.0).memcached_add(&Float(2.0)), Some(Float(7.0)));
+    /// assert_eq!(Float(-3.0).memcached_add(&Float(1.0)), None);
+    /// assert_eq!(Float(1.5).memcached_add(&Float(1.0)), None);
+    /// ```
+    pub fn memcached_add(&self, delta: &Numeric) -> Option<Numeric> {
+        use crate::codec::bigint;
+        let wide = |n: &Numeric| match n {
+            Numeric::Float(x) if x.is_finite() && x.fract() == 0.0 => Some(*x as i128),
+            Numeric::Float(_) => None,
+            Numeric::Big(b) => bigint::to_i128(b),
+        };
+        let value = wide(self).filter(|v| (0..=i128::from(u64::MAX)).contains(v))?;
+        let delta = wide(delta)?;
+        let sum = if delta < 0 {
+            (value + delta).max(0)
+        } else {
+            (value + delta) % (1i128 << 64)
+        };
+        // A number while JS holds it exactly, else a bigint (as a read of the item gives).
+        Some(if sum <= i128::from(MAX_SAFE_INTEGER) {
+            Numeric::Float(sum as f64)
+        } else {
+            Numeric::Big(bigint::from_i128(sum))
+        })
+    }
+
     /// Encodes the number as a stored value.
     pub fn to_value(&self) -> Vec<u8> {
         let mut e = Encoder::new();

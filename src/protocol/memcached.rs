@@ -123,7 +123,8 @@ pub fn command_line_with_flags(
     }
     match command {
         Command::Get => out.extend_from_slice(b" v f"),
-        Command::GetCas => out.extend_from_slice(b" v c f"),
+        // `t`: the item's TTL left, for a write that keeps it (an incr in Django's format).
+        Command::GetCas => out.extend_from_slice(b" v c f t"),
         Command::Add => out.extend_from_slice(b" ME"),
         Command::CompareAndSwap => {
             if cas.is_empty() || !cas.iter().all(u8::is_ascii_digit) {
@@ -227,6 +228,8 @@ pub struct Reply {
     pub cas: Option<(usize, usize)>,
     /// The item's client flags (`f` flag), 0 when not given.
     pub client_flags: u32,
+    /// The item's TTL left in seconds (`t` flag); `None` when not given or unlimited (`t-1`).
+    pub ttl: Option<u32>,
 }
 
 /// Parses one reply line (without its `\r\n`). A value longer than `max_value` bytes, a
@@ -235,8 +238,9 @@ pub struct Reply {
 ///
 /// ```
 /// use edgecache::protocol::memcached::{parse_reply, Status};
-/// let r = parse_reply(b"VA 3 c42 f0", 1 << 20).unwrap();
-/// assert_eq!((r.status, r.length), (Status::Value, 3));
+/// let r = parse_reply(b"VA 3 c42 f0 t90", 1 << 20).unwrap();
+/// assert_eq!((r.status, r.length, r.ttl), (Status::Value, 3, Some(90)));
+/// assert_eq!(parse_reply(b"VA 3 c42 t-1", 1 << 20).unwrap().ttl, None);
 /// assert_eq!(&b"VA 3 c42 f0"[r.cas.unwrap().0..r.cas.unwrap().1], b"42");
 /// assert_eq!(parse_reply(b"EN", 10).unwrap().status, Status::Miss);
 /// assert_eq!(parse_reply(b"SERVER_ERROR out of memory", 10).unwrap().status, Status::ServerError);
@@ -285,12 +289,14 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
     }
     let mut cas = None;
     let mut client_flags = 0;
+    let mut ttl = None;
     if status == Status::ServerError {
         return Ok(Reply {
             status,
             length,
             cas,
             client_flags,
+            ttl,
         });
     }
     for flag in tokens {
@@ -310,6 +316,15 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
                 return Err(bad("a malformed CAS token"));
             }
             cas = Some((start, start + digits.len()));
+        } else if flag[0] == b't' && &flag[1..] != b"-1" {
+            let digits = &flag[1..];
+            if digits.is_empty() || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
+                return Err(bad("a malformed TTL"));
+            }
+            let n = digits
+                .iter()
+                .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+            ttl = Some(u32::try_from(n).map_err(|_| bad("a TTL over 32 bits"))?);
         }
     }
     Ok(Reply {
@@ -317,6 +332,7 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
         length,
         cas,
         client_flags,
+        ttl,
     })
 }
 

@@ -71,18 +71,6 @@ pub fn patch_cache_control(
             list.push((directive_name(&name), directive_value(&value).js()?));
         }
     }
-    // Django's `min(int(cc["max-age"]), max_age)` raises ValueError on an old max-age that is
-    // not an integer: refused the same way, rather than dropping the old value unseen.
-    if list
-        .iter()
-        .any(|(name, _)| name == "max_age" || name == "max-age")
-        && http::max_age_unreadable(existing.as_deref())
-    {
-        return Err(super::errors::to_js(Error::invalid(
-            "INVALID_RESPONSE",
-            "its Cache-Control max-age is not an integer, so no new max-age can be set (Django raises ValueError)",
-        )));
-    }
     Ok(http::patch_cache_control(existing.as_deref(), &list))
 }
 

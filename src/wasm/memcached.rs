@@ -58,8 +58,9 @@ pub fn mc_store(
 }
 
 thread_local! {
-    /// `[casStart, casEnd, flags]` of the last reply `__mcReply` parsed, for `__mcReplyField`.
-    static LAST_REPLY: Cell<[u32; 3]> = const { Cell::new([0; 3]) };
+    /// `[casStart, casEnd, flags, ttl + 1 (0: none)]` of the last reply `__mcReply` parsed,
+    /// for `__mcReplyField`.
+    static LAST_REPLY: Cell<[u32; 4]> = const { Cell::new([0; 4]) };
 }
 
 /// A reply line as one number, `length * 32 + hasCas * 16 + status` (status: 0 value, 1 done,
@@ -81,14 +82,15 @@ pub fn mc_reply(line: &[u8], max_value: u32) -> Result<f64, JsValue> {
         _ => 8,
     };
     let (start, end) = reply.cas.unwrap_or((0, 0));
-    LAST_REPLY.set([start as u32, end as u32, reply.client_flags]);
+    let ttl = reply.ttl.map_or(0, |t| t.saturating_add(1));
+    LAST_REPLY.set([start as u32, end as u32, reply.client_flags, ttl]);
     let has_cas = u8::from(end > start);
     // A length is at most max_value (a u32): the sum is exact in an f64.
     Ok(f64::from(reply.length as u32) * 32.0 + f64::from(has_cas * 16 + status))
 }
 
 /// Field `i` of the last reply `__mcReply` parsed: 0 the CAS token's start, 1 its end, 2 the
-/// client flags.
+/// client flags, 3 its TTL left plus one (0: unlimited or not asked).
 #[wasm_bindgen(js_name = __mcReplyField, skip_typescript)]
 pub fn mc_reply_field(i: u32) -> u32 {
     LAST_REPLY.get().get(i as usize).copied().unwrap_or(0)

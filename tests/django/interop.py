@@ -9,12 +9,16 @@ prints one JSON result per command:
   {"op": "incr", "alias": A, "key": K, "delta": D}           -> the new value
   {"op": "incr_version", "alias": A, "key": K}               -> the new version
   {"op": "ttl", "alias": A, "key": K}                         -> Redis's TTL of the made key
+  {"op": "clear", "alias": A}
+  {"op": "sequences", "alias": A, "seed": S, "count": N}      -> N seeded op sequences on a cleared
+      cache, each step with its result (or error) and then every stored key with its TTL
 """
 
 import datetime
 import decimal
 import json
 import os
+import random
 import sys
 
 import django
@@ -85,6 +89,75 @@ def describe(value):
     return None if value is None else {"repr": repr(value), "type": type(value).__name__}
 
 
+SEQ_KEYS = ["a", "b", "c", "d", "e"]
+SEQ_VALUES = [0, 1, -3, 1.5, "s", "", None, [1, 2], {"k": [1]}, True, False, 10**12, "long" * 10]
+SEQ_TIMEOUTS = ["DEFAULT", None, 0, -1, 1.5, 10, 300]
+
+
+def sequence_op(rng):
+    kind = rng.choice(["set", "set", "add", "get", "get", "get_or_set", "get_many", "set_many", "delete",
+                       "delete_many", "has_key", "touch", "incr", "decr", "incr_version", "decr_version"])
+    op = {"op": kind, "key": rng.choice(SEQ_KEYS), "value": rng.choice(SEQ_VALUES),
+          "timeout": rng.choice(SEQ_TIMEOUTS), "version": rng.choice([None, None, 2]),
+          "default": rng.choice([None, "dflt"]), "delta": rng.choice([None, 1, 5, -2, 0])}
+    if kind in ("get_many", "delete_many"):
+        op["keys"] = rng.choices(SEQ_KEYS, k=rng.randint(0, 4))
+    if kind == "set_many":
+        op["pairs"] = [[rng.choice(SEQ_KEYS), rng.choice(SEQ_VALUES)] for _ in range(rng.randint(0, 3))]
+    return op
+
+
+def sequence_step(cache, op):
+    kw = {} if op["version"] is None else {"version": op["version"]}
+    tkw = {} if op["timeout"] == "DEFAULT" else {"timeout": op["timeout"]}
+    dkw = {} if op["delta"] is None else {"delta": op["delta"]}
+    k, v, kind = op["key"], op["value"], op["op"]
+    if kind == "set":
+        return cache.set(k, v, **tkw, **kw)
+    if kind == "add":
+        return cache.add(k, v, **tkw, **kw)
+    if kind == "get":
+        return cache.get(k, op["default"], **kw)
+    if kind == "get_or_set":
+        return cache.get_or_set(k, v, **tkw, **kw)
+    if kind == "get_many":
+        return [[key, value] for key, value in cache.get_many(op["keys"], **kw).items()]
+    if kind == "set_many":
+        return cache.set_many(dict((a, b) for a, b in op["pairs"]), **tkw, **kw)
+    if kind == "delete":
+        return cache.delete(k, **kw)
+    if kind == "delete_many":
+        return cache.delete_many(op["keys"], **kw)
+    if kind == "has_key":
+        return cache.has_key(k, **kw)
+    if kind == "touch":
+        return cache.touch(k, **tkw, **kw)
+    return getattr(cache, kind)(k, **dkw, **kw)
+
+
+def sequences(alias, seed, count):
+    cache = caches[alias]
+    client = cache._cache.get_client(write=True) if alias == "redis" else None
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        cache.clear()
+        steps = []
+        for _ in range(rng.randint(3, 25)):
+            op = sequence_op(rng)
+            try:
+                op["result"] = sequence_step(cache, op)
+            except Exception as error:  # noqa: BLE001 - the error's type is the result
+                op["error"] = type(error).__name__
+                op["message"] = str(error)
+            # Every stored key and whether it expires (TTL -1: never; else seconds left).
+            if client is not None:
+                op["stored"] = sorted([key.decode(), client.ttl(key)] for key in client.keys("*"))
+            steps.append(op)
+        out.append(steps)
+    return out
+
+
 def run(command):
     cache = caches[command["alias"]]
     op = command["op"]
@@ -109,6 +182,11 @@ def run(command):
         return cache.incr_version(command["key"])
     if op == "ttl":
         return cache._cache.get_client(write=True).ttl(cache.make_key(command["key"]))
+    if op == "clear":
+        cache.clear()
+        return True
+    if op == "sequences":
+        return sequences(command["alias"], command["seed"], command["count"])
     raise ValueError(op)
 
 

@@ -212,3 +212,94 @@ test("format \"django\" needs a Redis or memcached store", () => {
   assert.throws(() => new Cache({ store: stores.memory(), format: "pickle" }), { code: "INVALID_OPTION" });
   assert.throws(() => new Cache({ store: stores.memcached(["127.0.0.1:1"]), format: "django-json" }), { code: "INVALID_OPTION" });
 });
+
+/** One step of interop.py's sequences on an edgecache Cache: its result, or the error. */
+async function replay(cache, op) {
+  const t = op.timeout === "DEFAULT" ? undefined : op.timeout;
+  const write = op.version === null ? t : { timeout: t, version: op.version };
+  const kw = op.version === null ? undefined : { version: op.version };
+  const delta = op.delta ?? undefined;
+  const calls = {
+    set: () => cache.set(op.key, op.value, write),
+    add: () => cache.add(op.key, op.value, write),
+    get: () => cache.get(op.key, op.default ?? undefined, kw),
+    get_or_set: () => cache.getOrSet(op.key, op.value, write),
+    get_many: () => cache.getMany(op.keys, kw),
+    set_many: () => cache.setMany(new Map(op.pairs), write),
+    delete: () => cache.delete(op.key, kw),
+    delete_many: () => cache.deleteMany(op.keys, kw),
+    has_key: () => cache.has(op.key, kw),
+    touch: () => cache.touch(op.key, write),
+    incr: () => cache.incr(op.key, delta, kw),
+    decr: () => cache.decr(op.key, delta, kw),
+    incr_version: () => cache.incrVersion(op.key, delta, kw),
+    decr_version: () => cache.decrVersion(op.key, delta, kw),
+  };
+  try {
+    const result = await calls[op.op]();
+    return { result: result instanceof Map ? [...result] : result === undefined ? null : result };
+  } catch (error) {
+    return { error };
+  }
+}
+
+// Django's error for each failing step, as edgecache's code: a missing key (ValueError), and
+// an incr of what the server cannot add (Redis's ResponseError, pymemcache's client error).
+const SEQUENCE_ERRORS = { ValueError: ["KEY_NOT_FOUND"], ResponseError: ["NOT_A_NUMBER", "INVALID_DELTA"], MemcacheClientError: ["NOT_A_NUMBER", "INVALID_DELTA"] };
+
+for (const alias of ["redis", "memcached"]) {
+  test(`${alias}: seeded sequences of the cache API give Django's results${alias === "redis" ? ", keys and TTLs" : ""} (format "django")`, async () => {
+    const seed = Number(process.env.DJANGO_SEED ?? 20261202);
+    const [sequences] = django([{ op: "sequences", alias, seed, count: 60 }]);
+    let steps = 0;
+    for (const [n, sequence] of sequences.entries()) {
+      if (alias === "redis") await client.flushAll();
+      else django([{ op: "clear", alias }]);
+      const cache = new Cache({ store: backends[alias](), format: "django", memory: false, keyPrefix: "" });
+      for (const [i, op] of sequence.entries()) {
+        const where = `${alias} sequence ${n} step ${i}: ${JSON.stringify({ ...op, stored: undefined })}`;
+        const { result, error } = await replay(cache, op);
+        if (op.error !== undefined) {
+          assert.ok(SEQUENCE_ERRORS[op.error]?.includes(error?.code), `${where}: expected ${op.error}, got ${error ?? JSON.stringify(result)}`);
+        } else if (op.op === "touch" && op.timeout === null) {
+          // Django's Redis touch(key, None) is PERSIST, false for a key that was already
+          // persistent; edgecache answers true for any live key (as LocMemCache): the stored
+          // state below is still compared.
+          assert.equal(error, undefined, where);
+        } else {
+          assert.equal(error, undefined, `${where}: threw ${error}`);
+          assert.deepEqual(result, op.result, where);
+        }
+        if (op.stored !== undefined) {
+          // Every key of the server and whether it expires (-1: never): Django's TTLs are whole
+          // seconds, as edgecache's are.
+          const stored = [];
+          for (const key of (await client.keys("*")).sort()) stored.push([key, await client.ttl(key)]);
+          const expires = (entries) => entries.map(([k, ttl]) => [k, ttl === -1 ? "never" : ttl > 0 ? "expires" : ttl]);
+          assert.deepEqual(expires(stored), expires(op.stored), `${where}: stored keys`);
+        }
+        steps++;
+      }
+    }
+    assert.ok(steps > 500, `${steps} steps`);
+  });
+}
+
+test("an incr keeps the counter's TTL, as Django's INCRBY and memcached incr do; memcached's counters stay unsigned", async () => {
+  django([{ op: "set", alias: "redis", key: "hits", value: 5, timeout: 100 }, { op: "set", alias: "memcached", key: "hits", value: 5, timeout: 100 }]);
+  const redisCache = new Cache({ store: stores.redis(client), format: "django", memory: false });
+  assert.equal(await redisCache.incr("hits", 3), 8);
+  const redisTtl = await client.ttl(":1:hits");
+  assert.ok(redisTtl > 95 && redisTtl <= 100, `Redis TTL ${redisTtl} (-1: the counter would live for good)`);
+  const mc = new Cache({ store: mcStore, format: "django", memory: false });
+  assert.equal(await mc.incr("hits", 3), 8);
+  const mcTtl = await memcachedTtl(":1:hits");
+  assert.ok(mcTtl > 95 && mcTtl <= 100, `memcached TTL ${mcTtl}`);
+  // memcached's decr stops at 0 and its counters are unsigned: what Django gets from it.
+  assert.equal(await mc.decr("hits", 20), 0);
+  assert.deepEqual(django([{ op: "incr", alias: "memcached", key: "hits", delta: 2 }]), [2]);
+  await mc.set("negative", -3);
+  await assert.rejects(mc.incr("negative"), { code: "NOT_A_NUMBER" });
+  await assert.rejects(mc.incr("hits", 1.5), { code: "INVALID_DELTA" });
+  await assert.rejects(redisCache.incr("hits", 0.5), { code: "INVALID_DELTA" });
+});

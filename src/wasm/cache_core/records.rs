@@ -265,10 +265,27 @@ impl CacheCore {
             return Err(to_js(Error::KeyNotFound(made.to_string())));
         };
         let current = match persist::open(made, &r, &self.limits) {
+            // Django's Redis and memcached backends increment in the server (INCRBY, incr):
+            // only integers, by integers (a float or a boolean is pickled, and refused there).
+            Ok(Opened::Value(value)) if self.django.is_some() => {
+                Numeric::from_value(&value).filter(Numeric::is_integer)
+            }
             Ok(Opened::Value(value)) => Numeric::counter(&value),
             _ => None,
         };
-        let sum = Numeric::add_stored(current, &delta, made).map_err(to_js)?;
+        if self.django.is_some() && !delta.is_integer() {
+            return Err(to_js(Error::invalid(
+                "INVALID_DELTA",
+                "in Django's format a delta is an integer, as its backends' INCRBY and incr take",
+            )));
+        }
+        let sum = match (self.django, current) {
+            // memcached adds in the server: only to unsigned 64-bit integers, never below 0.
+            (Some(django::Backend::Memcached), Some(current)) => current
+                .memcached_add(&delta)
+                .ok_or_else(|| to_js(Error::NotANumber(made.to_string())))?,
+            (_, current) => Numeric::add_stored(current, &delta, made).map_err(to_js)?,
+        };
         let value = sum.to_value();
         r.value_type = value[0];
         r.body = record::Body::Inline(value.clone());
@@ -276,6 +293,11 @@ impl CacheCore {
         let out = self.seal_record(made, r.clone(), self.now_ms(), false)?;
         self.fill(made, &value, &r);
         set(out.unchecked_ref(), "value", &args::numeric_value(&sum));
+        if self.django.is_some() {
+            // Django's bytes carry no expiry: the store keeps the key's own TTL, as Redis's
+            // INCRBY and memcached's incr do (a write without one made the key live for good).
+            set(out.unchecked_ref(), "keepTtl", &JsValue::TRUE);
+        }
         Ok(out)
     }
 
