@@ -6,6 +6,7 @@
 //! sends Django's keys, so a Django site using the same keys reads the same entries; any other
 //! key goes base64-encoded with the `b` flag, shortened by the store-key rule so its encoding
 //! fits memcached's 250-byte token.
+//! (Over ~400 lines with its tests: command lines and reply lines are one protocol.)
 
 use crate::error::{Error, Result};
 use crate::persist::store_key::store_key;
@@ -299,16 +300,19 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
             ttl,
         });
     }
+    // A flag's decimal number within 32 bits (client flags, TTL).
+    let number = |digits: &[u8], what: &'static str| {
+        if digits.is_empty() || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
+            return Err(bad(what));
+        }
+        let n = digits
+            .iter()
+            .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+        u32::try_from(n).map_err(|_| bad(what))
+    };
     for flag in tokens {
         if flag[0] == b'f' {
-            let digits = &flag[1..];
-            if digits.is_empty() || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
-                return Err(bad("malformed client flags"));
-            }
-            let n = digits
-                .iter()
-                .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-            client_flags = u32::try_from(n).map_err(|_| bad("client flags over 32 bits"))?;
+            client_flags = number(&flag[1..], "malformed client flags")?;
         } else if flag[0] == b'c' {
             let start = flag.as_ptr() as usize - line.as_ptr() as usize + 1;
             let digits = &flag[1..];
@@ -317,14 +321,7 @@ pub fn parse_reply(line: &[u8], max_value: usize) -> Result<Reply> {
             }
             cas = Some((start, start + digits.len()));
         } else if flag[0] == b't' && &flag[1..] != b"-1" {
-            let digits = &flag[1..];
-            if digits.is_empty() || digits.len() > 10 || !digits.iter().all(u8::is_ascii_digit) {
-                return Err(bad("a malformed TTL"));
-            }
-            let n = digits
-                .iter()
-                .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-            ttl = Some(u32::try_from(n).map_err(|_| bad("a TTL over 32 bits"))?);
+            ttl = Some(number(&flag[1..], "a malformed TTL")?);
         }
     }
     Ok(Reply {

@@ -24,6 +24,8 @@ import sys
 import django
 from django.conf import settings
 
+import ops  # noqa: E402 - beside this file
+
 settings.configure(
     USE_TZ=True,
     CACHES={
@@ -107,34 +109,6 @@ def sequence_op(rng):
     return op
 
 
-def sequence_step(cache, op):
-    kw = {} if op["version"] is None else {"version": op["version"]}
-    tkw = {} if op["timeout"] == "DEFAULT" else {"timeout": op["timeout"]}
-    dkw = {} if op["delta"] is None else {"delta": op["delta"]}
-    k, v, kind = op["key"], op["value"], op["op"]
-    if kind == "set":
-        return cache.set(k, v, **tkw, **kw)
-    if kind == "add":
-        return cache.add(k, v, **tkw, **kw)
-    if kind == "get":
-        return cache.get(k, op["default"], **kw)
-    if kind == "get_or_set":
-        return cache.get_or_set(k, v, **tkw, **kw)
-    if kind == "get_many":
-        return [[key, value] for key, value in cache.get_many(op["keys"], **kw).items()]
-    if kind == "set_many":
-        return cache.set_many(dict((a, b) for a, b in op["pairs"]), **tkw, **kw)
-    if kind == "delete":
-        return cache.delete(k, **kw)
-    if kind == "delete_many":
-        return cache.delete_many(op["keys"], **kw)
-    if kind == "has_key":
-        return cache.has_key(k, **kw)
-    if kind == "touch":
-        return cache.touch(k, **tkw, **kw)
-    return getattr(cache, kind)(k, **dkw, **kw)
-
-
 def sequences(alias, seed, count):
     cache = caches[alias]
     client = cache._cache.get_client(write=True) if alias == "redis" else None
@@ -146,7 +120,7 @@ def sequences(alias, seed, count):
         for _ in range(rng.randint(3, 25)):
             op = sequence_op(rng)
             try:
-                op["result"] = sequence_step(cache, op)
+                op["result"] = ops.apply(cache, op)
             except Exception as error:  # noqa: BLE001 - the error's type is the result
                 op["error"] = type(error).__name__
                 op["message"] = str(error)

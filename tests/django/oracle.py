@@ -18,6 +18,8 @@ import warnings
 import django
 from django.conf import settings
 
+import ops  # noqa: E402 - beside this file
+
 settings.configure(
     USE_TZ=False,
     USE_I18N=False,
@@ -93,39 +95,10 @@ def operation(rng):
 
 
 def run(cache, op):
-    kw = {} if op["version"] is None else {"version": op["version"]}
-    t = op["timeout"]
-    tkw = {} if t == "DEFAULT" else {"timeout": float(t) if t in ("inf", "-inf") else t}
-    k, v, kind = op["key"], op["value"], op["op"]
-    delta = {} if op.get("delta") is None else {"delta": op["delta"]}
-    if kind == "set":
-        return cache.set(k, v, **tkw, **kw)
-    if kind == "add":
-        return cache.add(k, v, **tkw, **kw)
-    if kind == "get":
-        return cache.get(k, op["default"], **kw)
-    if kind == "get_or_set":
-        return cache.get_or_set(k, v, **tkw, **kw)
-    if kind == "get_many":
-        return [[key, value] for key, value in cache.get_many(op["keys"], **kw).items()]
-    if kind == "set_many":
-        return cache.set_many(dict((a, b) for a, b in op["pairs"]), **tkw, **kw)
-    if kind == "delete":
-        return cache.delete(k, **kw)
-    if kind == "delete_many":
-        return cache.delete_many(op["keys"], **kw)
-    if kind == "has_key":
-        return cache.has_key(k, **kw)
-    if kind == "touch":
-        return cache.touch(k, **tkw, **kw)
-    if kind in ("incr", "decr", "incr_version", "decr_version"):
-        return getattr(cache, kind)(k, **delta, **kw)
-    if kind == "advance":
+    if op["op"] == "advance":
         now[0] += op["seconds"]
         return None
-    if kind == "clear":
-        return cache.clear()
-    raise AssertionError(kind)
+    return ops.apply(cache, op)
 
 
 def cache_case(rng, n):

@@ -1,0 +1,36 @@
+"""One step of a seeded op sequence on a Django cache (shared by oracle.py and interop.py):
+`op` as the sequences write it, `{"op", "key", "value", "timeout", "version", ...}`."""
+
+
+def apply(cache, op):
+    """Runs `op` on `cache` and returns Django's result (get_many as a list of pairs)."""
+    kw = {} if op["version"] is None else {"version": op["version"]}
+    t = op["timeout"]
+    tkw = {} if t == "DEFAULT" else {"timeout": float(t) if t in ("inf", "-inf") else t}
+    k, v, kind = op["key"], op["value"], op["op"]
+    delta = {} if op.get("delta") is None else {"delta": op["delta"]}
+    if kind == "set":
+        return cache.set(k, v, **tkw, **kw)
+    if kind == "add":
+        return cache.add(k, v, **tkw, **kw)
+    if kind == "get":
+        return cache.get(k, op["default"], **kw)
+    if kind == "get_or_set":
+        return cache.get_or_set(k, v, **tkw, **kw)
+    if kind == "get_many":
+        return [[key, value] for key, value in cache.get_many(op["keys"], **kw).items()]
+    if kind == "set_many":
+        return cache.set_many(dict((a, b) for a, b in op["pairs"]), **tkw, **kw)
+    if kind == "delete":
+        return cache.delete(k, **kw)
+    if kind == "delete_many":
+        return cache.delete_many(op["keys"], **kw)
+    if kind == "has_key":
+        return cache.has_key(k, **kw)
+    if kind == "touch":
+        return cache.touch(k, **tkw, **kw)
+    if kind in ("incr", "decr", "incr_version", "decr_version"):
+        return getattr(cache, kind)(k, **delta, **kw)
+    if kind == "clear":
+        return cache.clear()
+    raise AssertionError(kind)
