@@ -66,6 +66,12 @@ export interface StoreAdapter {
    * driver's `1` or `"OK"`) is a store error (code STORE_PROTOCOL) and the write counts as failed.
    */
   compareAndSwap?(key: string, expected: Uint8Array | null, value: Uint8Array, options: StorePutOptions): Promise<boolean>;
+  /**
+   * The seconds each key has left (undefined: no expiry, or absent). Read beside each store
+   * read in `format: "django"` (whose values carry no expiry), so the memory tier never serves
+   * a value past it; stores.redis (PTTL) and stores.memcached (`mg <key> t`) have it.
+   */
+  ttls?(keys: string[]): Promise<Array<number | undefined>>;
   /** The store's limits. */
   limits?: StoreLimits;
 }

@@ -78,6 +78,12 @@ export class Cache {
   #events;
   /** What leases use of this cache (made on first use). */
   #io;
+  /**
+   * The store's TTLs of keys (stores.redis, stores.memcached), read beside each store read in
+   * Django's format, whose values carry no expiry: the memory tier then never serves one past
+   * it. Undefined otherwise.
+   */
+  #ttls;
   #warned = false;
   #strict;
   #onEvict;
@@ -138,6 +144,7 @@ export class Cache {
     this.#pending = new Flights(seconds);
     this.#flights = new Flights(seconds);
     if (tier) this.#core.useMemory(tier);
+    if (tier && format !== undefined && typeof adapter.ttls === "function") this.#ttls = (keys) => adapter.ttls(keys);
     this.#onError = onError;
     this.#deadline = new Deadline(storeTimeout, (op) => timeoutError(op, storeTimeout));
     this.#strict = strict;
@@ -235,17 +242,25 @@ export class Cache {
 
   /** Opens a record read from the store (fetching tag stamps and chunks); undefined or
    * { value } ({ value, state } with getOrSet's refresh options). */
-  #open(op, made, bytes, options) {
-    const r = this.#core.open(made, bytes, options);
+  #open(op, made, bytes, options, ttl) {
+    const r = this.#core.open(made, bytes, options, ttl);
     // Most records need nothing more: answered without a promise (a turn per store read).
     return field(r, "stamps") || field(r, "chunks") ? this.#openFetching(op, made, bytes, options, r) : this.#opened(op, made, r);
+  }
+
+  /** The store's records of `keys` and, in Django's format, their TTLs (undefined: unknown). */
+  async #fetchTimed(op, made, keys) {
+    if (this.#ttls === undefined) return [await this.#fetch(op, made, keys), []];
+    // A TTL that cannot be read is unknown (the tier's localTimeout bounds the value), never a failed read.
+    const [fetched, ttls] = await Promise.all([this.#fetch(op, made, keys), this.#call(op, made, () => this.#ttls(keys), false)]);
+    return [fetched, Array.isArray(ttls) ? ttls : []];
   }
 
   /** #open of a record that needs its tags' stamps or its chunks read first. */
   async #openFetching(op, made, bytes, options, r) {
     if (field(r, "stamps")) {
       await this.#learnStamps(op, made, r.stamps);
-      r = this.#core.open(made, bytes, options);
+      r = this.#core.open(made, bytes, options, undefined);
       // Stamps that could not be read: the record cannot be judged, so it is a miss.
       if (field(r, "stamps")) r = undefined;
     }
@@ -287,6 +302,7 @@ export class Cache {
 
   /** The store's answer for a key the memory tier does not hold. */
   #fromStore(op, made, options, key = this.#core.storeKey(made)) {
+    if (this.#ttls !== undefined) return this.#fromStoreTimed(op, made, options, key);
     return this.#fetch(op, made, [key]).then((fetched) => {
       if (fetched === FAILED) return undefined;
       if (fetched[0] === undefined) {
@@ -295,6 +311,17 @@ export class Cache {
       }
       return this.#open(op, made, fetched[0], options);
     });
+  }
+
+  /** #fromStore in Django's format: the record and its TTL. */
+  async #fromStoreTimed(op, made, options, key) {
+    const [fetched, ttls] = await this.#fetchTimed(op, made, [key]);
+    if (fetched === FAILED) return undefined;
+    if (fetched[0] === undefined) {
+      this.#counts.storeMisses++;
+      return undefined;
+    }
+    return this.#open(op, made, fetched[0], options, ttls[0]);
   }
 
   /**
@@ -575,11 +602,11 @@ export class Cache {
       if (r === undefined) missing.push(i);
     });
     if (missing.length > 0) {
-      const bytes = await this.#fetch("getMany", made[missing[0]], missing.map((i) => this.#core.storeKey(made[i])));
+      const [bytes, ttls] = await this.#fetchTimed("getMany", made[missing[0]], missing.map((i) => this.#core.storeKey(made[i])));
       if (bytes !== FAILED) {
         await Promise.all(missing.map(async (i, n) => {
           if (bytes[n] === undefined) this.#counts.storeMisses++;
-          else results[i] = await this.#open("getMany", made[i], bytes[n]);
+          else results[i] = await this.#open("getMany", made[i], bytes[n], undefined, ttls[n]);
         }));
       }
     }

@@ -8,7 +8,7 @@ import { sameBytes } from "./base64.js";
 import { runtimeSockets } from "../sockets.js";
 import { timer } from "../deadline.js";
 
-const [GET, GET_CAS, SET, ADD, CAS, DELETE, FLUSH_ALL] = [0, 1, 2, 3, 4, 5, 7];
+const [GET, GET_CAS, SET, ADD, CAS, DELETE, FLUSH_ALL, TTL] = [0, 1, 2, 3, 4, 5, 7, 8];
 
 /** The memcached adapter's view whose items carry their client flags (format "django"). */
 export const DJANGO_ITEMS = Symbol("edgecache.memcached.djangoItems");
@@ -127,12 +127,12 @@ class Connection {
         if (end < 0) break;
         const packed = __mcReply(this.#buffer.subarray(at, end), this.maxValue);
         const status = packed % 16;
-        const length = Math.floor(packed / 32);
+        const length = Math.floor(packed / 64);
         let next = end + 2;
         const cas = packed % 32 >= 16 ? this.#buffer.slice(at + __mcReplyField(0), at + __mcReplyField(1)) : null;
-        // A CAS read also says the item's TTL left (seconds; undefined: unlimited).
-        const ttl = cas === null ? undefined : __mcReplyField(3) - 1;
-        const reply = { status, value: null, flags: status === VALUE ? __mcReplyField(2) : 0, cas, ttl: ttl === undefined || ttl < 0 ? undefined : ttl };
+        // The item's TTL left in seconds, when the command asked (`t`) and it has one.
+        const ttl = packed % 64 >= 32 ? __mcReplyField(3) - 1 : undefined;
+        const reply = { status, value: null, flags: status === VALUE ? __mcReplyField(2) : 0, cas, ttl };
         if (status === VALUE) {
           if (this.#buffer.length < next + length + 2) break; // the value has not all arrived
           if (this.#buffer[next + length] !== 13 || this.#buffer[next + length + 1] !== 10) throw new Error("a value not followed by CRLF");
@@ -373,6 +373,10 @@ export function memcached(servers, options = {}) {
     async delete(key) {
       const [reply] = await one(key, line(DELETE, key));
       return reply.status === DONE;
+    },
+    /** The seconds each key has left (undefined: none, or absent): Django's values carry no expiry. */
+    ttls(keys) {
+      return Promise.all(keys.map(async (key) => (await one(key, line(TTL, key)))[0].ttl));
     },
     async compareAndSwap(key, expected, value, { ttl, keepTtl } = {}) {
       if (expected === null) {

@@ -142,6 +142,13 @@ export function redis(client, options = {}) {
         } while (cursor !== "0");
       }
     },
+    /** The seconds each key has left (undefined: none, or absent): Django's values carry no expiry. */
+    ttls(keys) {
+      return Promise.all(keys.map(async (key) => {
+        const ms = Number(await read(["PTTL", key]));
+        return ms >= 0 ? ms / 1000 : undefined;
+      }));
+    },
     async compareAndSwap(key, expected, value, { ttl, keepTtl } = {}) {
       const args = [expected === null ? "1" : "0", expected ?? "", value, keepTtl === true ? "keep" : ttl === undefined ? "" : String(ttl)];
       // The script answers the integer 1 or 0; anything else (a proxy's "OK", an array) is no answer.

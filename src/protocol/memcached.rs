@@ -41,6 +41,8 @@ pub enum Command {
     Noop,
     /// `flush_all`: empties the server; `OK`.
     FlushAll,
+    /// `mg <key> t`: the item's TTL left (`HD t<seconds>`, `t-1` for none), or `EN`.
+    Ttl,
 }
 
 /// The TTL flag's number for `ttl` seconds from `now` (Unix seconds): whole seconds rounded
@@ -104,7 +106,7 @@ pub fn command_line_with_flags(
 ) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(key.len() + 32);
     let verb: &[u8] = match command {
-        Command::Get | Command::GetCas => b"mg ",
+        Command::Get | Command::GetCas | Command::Ttl => b"mg ",
         Command::Set | Command::Add | Command::CompareAndSwap => b"ms ",
         Command::Delete => b"md ",
         Command::Noop => return Ok(b"mn\r\n".to_vec()),
@@ -126,6 +128,7 @@ pub fn command_line_with_flags(
         Command::Get => out.extend_from_slice(b" v f"),
         // `t`: the item's TTL left, for a write that keeps it (an incr in Django's format).
         Command::GetCas => out.extend_from_slice(b" v c f t"),
+        Command::Ttl => out.extend_from_slice(b" t"),
         Command::Add => out.extend_from_slice(b" ME"),
         Command::CompareAndSwap => {
             if cas.is_empty() || !cas.iter().all(u8::is_ascii_digit) {

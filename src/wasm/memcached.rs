@@ -7,7 +7,7 @@ use crate::protocol::rendezvous::server_for;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
-const COMMANDS: [Command; 8] = [
+const COMMANDS: [Command; 9] = [
     Command::Get,
     Command::GetCas,
     Command::Set,
@@ -16,6 +16,7 @@ const COMMANDS: [Command; 8] = [
     Command::Delete,
     Command::Noop,
     Command::FlushAll,
+    Command::Ttl,
 ];
 
 /// The command line of command `op` (an index of COMMANDS) on `key`; `ttl` in seconds (NaN:
@@ -63,7 +64,7 @@ thread_local! {
     static LAST_REPLY: Cell<[u32; 4]> = const { Cell::new([0; 4]) };
 }
 
-/// A reply line as one number, `length * 32 + hasCas * 16 + status` (status: 0 value, 1 done,
+/// A reply line as one number, `length * 64 + hasTtl * 32 + hasCas * 16 + status` (status: 0 value, 1 done,
 /// 2 not stored, 3 exists, 4 not found, 5 miss, 6 no-op, 7 OK, 8 server error), or a coded
 /// error. Its CAS token's place and its client flags are then `__mcReplyField(0 | 1 | 2)`: a
 /// number, not an array, crosses back for every reply (most need neither).
@@ -85,8 +86,9 @@ pub fn mc_reply(line: &[u8], max_value: u32) -> Result<f64, JsValue> {
     let ttl = reply.ttl.map_or(0, |t| t.saturating_add(1));
     LAST_REPLY.set([start as u32, end as u32, reply.client_flags, ttl]);
     let has_cas = u8::from(end > start);
+    let has_ttl = u8::from(ttl > 0);
     // A length is at most max_value (a u32): the sum is exact in an f64.
-    Ok(f64::from(reply.length as u32) * 32.0 + f64::from(has_cas * 16 + status))
+    Ok(f64::from(reply.length as u32) * 64.0 + f64::from(has_ttl * 32 + has_cas * 16 + status))
 }
 
 /// Field `i` of the last reply `__mcReply` parsed: 0 the CAS token's start, 1 its end, 2 the

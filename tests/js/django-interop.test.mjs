@@ -303,3 +303,25 @@ test("an incr keeps the counter's TTL, as Django's INCRBY and memcached incr do;
   await assert.rejects(mc.incr("hits", 1.5), { code: "INVALID_DELTA" });
   await assert.rejects(redisCache.incr("hits", 0.5), { code: "INVALID_DELTA" });
 });
+
+test("the memory tier never serves a Django value past the server's TTL (read beside the value), nor an incremented counter", async () => {
+  for (const [alias, store] of Object.entries(backends)) {
+    django([{ op: "set", alias, key: "fresh", value: { n: 1 }, timeout: 100 }, { op: "set", alias, key: "count", value: 1, timeout: 100 }]);
+    const clock = { t: Date.now(), now() { return this.t; } };
+    const cache = new Cache({ store: store(), format: "django", localTimeout: 1000, clock });
+    assert.deepEqual(await cache.get("fresh"), { n: 1 });
+    clock.t += 50_000;
+    assert.deepEqual(await cache.get("fresh"), { n: 1 });
+    assert.equal(cache.stats().storeReads, 1, `${alias}: served by the tier within the TTL`);
+    // Past the server's TTL (100 s) the tier no longer has it: the store is asked (here it
+    // still answers, the server's own clock not having moved).
+    clock.t += 51_000;
+    await cache.get("fresh");
+    assert.equal(cache.stats().storeReads, 2, `${alias}: the tier kept it past its TTL`);
+    // A counter the cache incremented is not kept in the tier (its TTL is the server's).
+    assert.equal(await cache.incr("count"), 2);
+    const reads = cache.stats().storeReads;
+    assert.equal(await cache.get("count"), 2);
+    assert.equal(cache.stats().storeReads, reads + 1, `${alias}: the counter came from the store`);
+  }
+});

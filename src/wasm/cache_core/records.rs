@@ -51,16 +51,30 @@ impl CacheCore {
     /// Decodes a record: `None` when absent or past its serve-stale window, `Err` when
     /// corrupt.
     pub(super) fn live(&self, made: &str, bytes: Option<Vec<u8>>) -> Result<Option<Live>, Error> {
+        self.live_for(made, bytes, None)
+    }
+
+    /// [`Self::live`] with the seconds the store says the key has left (`store_ttl`), the
+    /// expiry of a value in Django's format, whose bytes carry none.
+    fn live_for(
+        &self,
+        made: &str,
+        bytes: Option<Vec<u8>>,
+        store_ttl: Option<f64>,
+    ) -> Result<Option<Live>, Error> {
         let Some(bytes) = bytes else {
             return Ok(None);
         };
         let now = self.now_ms();
         let r = match self.django {
-            // Django's value has no envelope: the store's own TTL is its expiry.
+            // Django's value has no envelope: the store's own TTL is its expiry (unknown
+            // without one: then the memory tier's localTimeout bounds it).
             Some(backend) => Record::new(
                 django::value_of_with(backend, &bytes, args::JS_FLOATS)?,
                 now,
-                f64::INFINITY,
+                store_ttl
+                    .filter(|t| *t >= 0.0)
+                    .map_or(f64::INFINITY, |t| now + t * 1000.0),
             ),
             None => record::decode(&bytes, made)?,
         };
@@ -141,8 +155,9 @@ impl CacheCore {
         &self,
         made: &str,
         bytes: Option<Vec<u8>>,
+        store_ttl: Option<f64>,
     ) -> Result<Option<Live>, JsValue> {
-        let live = match self.live(made, bytes) {
+        let live = match self.live_for(made, bytes, store_ttl) {
             Ok(Some(l)) => l,
             Ok(None) => return Ok(None),
             Err(e) => return Err(Self::corrupt(e)),
@@ -179,9 +194,16 @@ impl CacheCore {
     /// [`CacheCore::assemble`]), `{ stamps }` (tag stamps to fetch, then
     /// [`CacheCore::learn_stamps`] and open again), `{ invalidated }` (a miss) or
     /// `{ corrupt }` (an Error to report; a miss). With getOrSet's `options`, a value is
-    /// `{ value, state }` and a stale one inside its windows is served too.
-    pub fn open(&self, made: &str, bytes: Option<Vec<u8>>, options: JsValue) -> JsValue {
-        let live = match self.judge(made, bytes) {
+    /// `{ value, state }` and a stale one inside its windows is served too. `store_ttl`: the
+    /// seconds the store says the key has left, the expiry of a value in Django's format.
+    pub fn open(
+        &self,
+        made: &str,
+        bytes: Option<Vec<u8>>,
+        options: JsValue,
+        store_ttl: Option<f64>,
+    ) -> JsValue {
+        let live = match self.judge(made, bytes, store_ttl) {
             Ok(Some(l)) => l,
             Ok(None) => return JsValue::UNDEFINED,
             Err(answer) => return answer,
@@ -202,7 +224,7 @@ impl CacheCore {
     /// Joins the chunks of a chunked record (`null` for a missing chunk): `{ value }`,
     /// `undefined` or `{ corrupt }` as [`CacheCore::open`].
     pub fn assemble(&self, made: &str, bytes: Vec<u8>, chunks: Array, options: JsValue) -> JsValue {
-        let live = match self.judge(made, Some(bytes)) {
+        let live = match self.judge(made, Some(bytes), None) {
             Ok(Some(l)) => l,
             Ok(None) => return JsValue::UNDEFINED,
             Err(answer) => return answer,
@@ -291,12 +313,16 @@ impl CacheCore {
         r.body = record::Body::Inline(value.clone());
         r.compressed = false;
         let out = self.seal_record(made, r.clone(), self.now_ms(), false)?;
-        self.fill(made, &value, &r);
         set(out.unchecked_ref(), "value", &args::numeric_value(&sum));
         if self.django.is_some() {
             // Django's bytes carry no expiry: the store keeps the key's own TTL, as Redis's
-            // INCRBY and memcached's incr do (a write without one made the key live for good).
+            // INCRBY and memcached's incr do (a write without one made the key live for good),
+            // and the memory tier, which does not know it, forgets the key (the next read asks
+            // the store, with its TTL).
             set(out.unchecked_ref(), "keepTtl", &JsValue::TRUE);
+            self.forget(made);
+        } else {
+            self.fill(made, &value, &r);
         }
         Ok(out)
     }
