@@ -10,7 +10,7 @@ prints one JSON result per command:
   {"op": "incr_version", "alias": A, "key": K}               -> the new version
   {"op": "ttl", "alias": A, "key": K}                         -> Redis's TTL of the made key
   {"op": "clear", "alias": A}
-  {"op": "sequences", "alias": A, "seed": S, "count": N}      -> N seeded op sequences on a cleared
+  {"op": "sequences", "alias": A, "seed": S, "count": N, "skip": [op, ...]?}      -> N seeded op sequences on a cleared
       cache, each step with its result (or error) and then every stored key with its TTL
 """
 
@@ -96,9 +96,10 @@ SEQ_VALUES = [0, 1, -3, 1.5, "s", "", None, [1, 2], {"k": [1]}, True, False, 10*
 SEQ_TIMEOUTS = ["DEFAULT", None, 0, -1, 1.5, 10, 300]
 
 
-def sequence_op(rng):
-    kind = rng.choice(["set", "set", "add", "get", "get", "get_or_set", "get_many", "set_many", "delete",
-                       "delete_many", "has_key", "touch", "incr", "decr", "incr_version", "decr_version"])
+def sequence_op(rng, skip=()):
+    kinds = ["set", "set", "add", "get", "get", "get_or_set", "get_many", "set_many", "delete",
+             "delete_many", "has_key", "touch", "incr", "decr", "incr_version", "decr_version"]
+    kind = rng.choice([k for k in kinds if k not in skip])
     op = {"op": kind, "key": rng.choice(SEQ_KEYS), "value": rng.choice(SEQ_VALUES),
           "timeout": rng.choice(SEQ_TIMEOUTS), "version": rng.choice([None, None, 2]),
           "default": rng.choice([None, "dflt"]), "delta": rng.choice([None, 1, 5, -2, 0])}
@@ -109,7 +110,7 @@ def sequence_op(rng):
     return op
 
 
-def sequences(alias, seed, count):
+def sequences(alias, seed, count, skip=()):
     cache = caches[alias]
     client = cache._cache.get_client(write=True) if alias == "redis" else None
     rng = random.Random(seed)
@@ -118,7 +119,7 @@ def sequences(alias, seed, count):
         cache.clear()
         steps = []
         for _ in range(rng.randint(3, 25)):
-            op = sequence_op(rng)
+            op = sequence_op(rng, skip)
             try:
                 op["result"] = ops.apply(cache, op)
             except Exception as error:  # noqa: BLE001 - the error's type is the result
@@ -160,7 +161,7 @@ def run(command):
         cache.clear()
         return True
     if op == "sequences":
-        return sequences(command["alias"], command["seed"], command["count"])
+        return sequences(command["alias"], command["seed"], command["count"], command.get("skip", ()))
     raise ValueError(op)
 
 

@@ -286,16 +286,21 @@ impl CacheCore {
         let Ok(Some(mut r)) = self.fresh(made, bytes) else {
             return Err(to_js(Error::KeyNotFound(made.to_string())));
         };
+        // Django's own Redis and memcached backends increment in the server (INCRBY, incr):
+        // only integers, by integers (a float or a boolean is pickled, and refused there).
+        // django-redis (its JSON format) falls back to a read and a write, as LocMemCache adds.
+        let in_server = matches!(
+            self.django,
+            Some(django::Backend::Redis | django::Backend::Memcached)
+        );
         let current = match persist::open(made, &r, &self.limits) {
-            // Django's Redis and memcached backends increment in the server (INCRBY, incr):
-            // only integers, by integers (a float or a boolean is pickled, and refused there).
-            Ok(Opened::Value(value)) if self.django.is_some() => {
+            Ok(Opened::Value(value)) if in_server => {
                 Numeric::from_value(&value).filter(Numeric::is_integer)
             }
             Ok(Opened::Value(value)) => Numeric::counter(&value),
             _ => None,
         };
-        if self.django.is_some() && !delta.is_integer() {
+        if in_server && !delta.is_integer() {
             return Err(to_js(Error::invalid(
                 "INVALID_DELTA",
                 "in Django's format a delta is an integer, as its backends' INCRBY and incr take",
