@@ -19,6 +19,7 @@ import decimal
 import json
 import os
 import random
+import socket
 import sys
 
 import django
@@ -110,9 +111,27 @@ def sequence_op(rng, skip=()):
     return op
 
 
+def memcached_ttls(keys):
+    """[key, TTL left] of each of `keys` memcached holds (-1: never expires), by meta commands
+    (pymemcache has no TTL read)."""
+    host, port = sys.argv[2].rsplit(":", 1)
+    with socket.create_connection((host, int(port))) as conn:
+        conn.sendall(b"".join(b"mg %s t\r\n" % k.encode() for k in keys) + b"mn\r\n")
+        data = b""
+        while not data.endswith(b"MN\r\n"):
+            data += conn.recv(65536)
+    out = []
+    for key, line in zip(keys, data.decode().split("\r\n")):
+        if line.startswith("HD"):
+            out.append([key, int(line.split(" t", 1)[1].split()[0])])
+    return out
+
+
 def sequences(alias, seed, count, skip=()):
     cache = caches[alias]
     client = cache._cache.get_client(write=True) if alias == "redis" else None
+    # The made keys a sequence can touch (versions 1 and 2), for memcached's TTL reads.
+    made = [":%d:%s" % (v, k) for v in (1, 2) for k in SEQ_KEYS]
     rng = random.Random(seed)
     out = []
     for _ in range(count):
@@ -128,6 +147,8 @@ def sequences(alias, seed, count, skip=()):
             # Every stored key and whether it expires (TTL -1: never; else seconds left).
             if client is not None:
                 op["stored"] = sorted([key.decode(), client.ttl(key)] for key in client.keys("*"))
+            elif alias == "memcached":
+                op["stored"] = memcached_ttls(made)
             steps.append(op)
         out.append(steps)
     return out
