@@ -50,8 +50,7 @@ impl SessionCookie {
     /// The `Set-Cookie` line for `key`: `maxAge` seconds (undefined: a browser-session cookie).
     #[wasm_bindgen(js_name = setCookie)]
     pub fn set_cookie(&self, key: &str, max_age: Option<f64>, now_seconds: f64) -> String {
-        self.settings
-            .set_cookie(key, max_age.map(|a| a as i64), now_seconds)
+        self.settings.set_cookie(key, max_age, now_seconds)
     }
 
     /// The `Set-Cookie` line deleting the cookie.
@@ -85,7 +84,7 @@ fn expiry(kind: u8, value: f64) -> SessionExpiry {
 /// Django's `get_expiry_age` in seconds.
 #[wasm_bindgen(js_name = __sessionExpiryAge, skip_typescript)]
 pub fn expiry_age(kind: u8, value: f64, cookie_age: f64, now_ms: f64) -> f64 {
-    expiry(kind, value).age(cookie_age as i64, now_ms) as f64
+    expiry(kind, value).age(cookie_age as i64, now_ms)
 }
 
 /// Django's `get_expire_at_browser_close`.

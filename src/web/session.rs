@@ -72,18 +72,20 @@ impl SessionExpiry {
     ///
     /// ```
     /// use edgecache::SessionExpiry;
-    /// assert_eq!(SessionExpiry::Default.age(1209600, 0.0), 1209600);
-    /// assert_eq!(SessionExpiry::Seconds(0.0).age(1209600, 0.0), 1209600);
-    /// assert_eq!(SessionExpiry::Seconds(60.0).age(1209600, 0.0), 60);
-    /// assert_eq!(SessionExpiry::At(90_500.0).age(1209600, 30_000.0), 60);
+    /// assert_eq!(SessionExpiry::Default.age(1209600, 0.0), 1209600.0);
+    /// assert_eq!(SessionExpiry::Seconds(0.0).age(1209600, 0.0), 1209600.0);
+    /// assert_eq!(SessionExpiry::Seconds(1.5).age(1209600, 0.0), 1.5);
+    /// assert_eq!(SessionExpiry::At(90_500.0).age(1209600, 30_000.0), 60.0);
     /// ```
-    pub fn age(self, cookie_age: i64, now_ms: f64) -> i64 {
+    pub fn age(self, cookie_age: i64, now_ms: f64) -> f64 {
         match self {
-            SessionExpiry::Default => cookie_age,
-            SessionExpiry::Seconds(0.0) => cookie_age,
-            SessionExpiry::Seconds(s) => s.trunc() as i64,
+            SessionExpiry::Default => cookie_age as f64,
+            SessionExpiry::Seconds(0.0) => cookie_age as f64,
+            // Django returns the number as it was set (a float stays a float; the cookie's
+            // Max-Age is its int(), the cache timeout the number itself).
+            SessionExpiry::Seconds(s) => s,
             // timedelta's days * 86400 + seconds: the floor of the difference.
-            SessionExpiry::At(at) => ((at - now_ms) / 1000.0).floor() as i64,
+            SessionExpiry::At(at) => ((at - now_ms) / 1000.0).floor(),
         }
     }
 
@@ -286,7 +288,7 @@ mod tests {
 
     #[test]
     fn expiry_at_a_past_moment_is_negative() {
-        assert_eq!(SessionExpiry::At(0.0).age(10, 1500.0), -2);
-        assert_eq!(SessionExpiry::Seconds(-5.0).age(10, 0.0), -5);
+        assert_eq!(SessionExpiry::At(0.0).age(10, 1500.0), -2.0);
+        assert_eq!(SessionExpiry::Seconds(-5.0).age(10, 0.0), -5.0);
     }
 }

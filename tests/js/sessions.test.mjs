@@ -158,6 +158,17 @@ test("expiry: the default age, setExpiry seconds/0/Date/null, all on the injecte
   assert.match(rd.headers.get("set-cookie"), /; Max-Age=90; /);
   const rn = await send(h, "/expiry?s=null", browser);
   assert.equal(await rn.text(), "3600");
+
+  // A fractional age, as Django: get_expiry_age() is the number set (1.5), the cookie's
+  // Max-Age its int() (1), its expires http_date(now + 1.5), the data kept for 1.5 s.
+  clock.advance(0.6); // now ends in .6 s: now + 1 and now + 1.5 fall in different seconds
+  const frac = cookieOf(await send(h, "/set?user=dee"));
+  const r15 = await send(h, "/expiry?s=1.5", frac);
+  assert.equal(await r15.text(), "1.5");
+  const expires = new Date(Math.floor((clock.now() + 1500) / 1000) * 1000).toUTCString();
+  assert.match(r15.headers.get("set-cookie"), new RegExp(`; expires=${expires}; HttpOnly; Max-Age=1; `));
+  clock.advance(1.4);
+  assert.notEqual(cache.get(PREFIX + frac.split("=")[1]), undefined, "kept for 1.5 s, not 1");
 });
 
 test("saveEveryRequest re-sends the cookie; 5xx responses never save; options are checked", async () => {

@@ -160,16 +160,18 @@ impl CookieSettings {
     /// use edgecache::http::CookieSettings;
     /// let s = CookieSettings::new("sessionid", None, "/", false, true, Some("Lax")).unwrap();
     /// assert_eq!(
-    ///     s.set_cookie("abc", Some(60), 0.0),
+    ///     s.set_cookie("abc", Some(60.5), 0.0),
     ///     "sessionid=abc; expires=Thu, 01 Jan 1970 00:01:00 GMT; HttpOnly; Max-Age=60; Path=/; SameSite=Lax"
     /// );
     /// assert_eq!(s.set_cookie("abc", None, 0.0), "sessionid=abc; HttpOnly; Path=/; SameSite=Lax");
     /// ```
-    pub fn set_cookie(&self, value: &str, max_age: Option<i64>, now: f64) -> String {
-        let expires = max_age.map(|age| super::http_date(now + age as f64));
+    pub fn set_cookie(&self, value: &str, max_age: Option<f64>, now: f64) -> String {
+        // SessionMiddleware's `http_date(time.time() + max_age)` with the age as it is, and
+        // `set_cookie`'s `int(max_age)` (a truncation) for Max-Age.
+        let expires = max_age.map(|age| super::http_date(now + age));
         self.line(
             value,
-            max_age,
+            max_age.map(|age| age.trunc() as i64),
             expires.as_deref(),
             self.secure,
             self.http_only,
@@ -279,7 +281,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.set_cookie("v", Some(10), 0.0),
+            s.set_cookie("v", Some(10.0), 0.0),
             "sid=v; Domain=example.com; expires=Thu, 01 Jan 1970 00:00:10 GMT; HttpOnly; \
              Max-Age=10; Path=/app; SameSite=Strict; Secure"
         );
