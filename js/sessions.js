@@ -169,8 +169,10 @@ export class Session {
     return __sessionExpiryAge(kind, value, this.#settings.maxAge, this.#settings.clock.now());
   }
 
-  /** When the session expires (Django's `get_expiry_date`). */
+  /** When the session expires (Django's `get_expiry_date`: a Date set is returned as it was). */
   getExpiryDate() {
+    const [kind, value] = expiryOf(this.#data[EXPIRY]);
+    if (kind === 2 && Number.isFinite(value)) return new Date(value);
     return new Date(this.#settings.clock.now() + this.getExpiryAge() * 1000);
   }
 

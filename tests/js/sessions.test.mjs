@@ -171,6 +171,26 @@ test("expiry: the default age, setExpiry seconds/0/Date/null, all on the injecte
   assert.notEqual(cache.get(PREFIX + frac.split("=")[1]), undefined, "kept for 1.5 s, not 1");
 });
 
+test("getExpiryDate of a Date set is that Date (Django returns the datetime), its age the floor of the seconds left", async () => {
+  const { clock, wrap } = setup();
+  clock.advance(0.6);
+  const seen = [];
+  const h = wrap(async (request) => {
+    const session = getSession(request);
+    session.set("a", 1);
+    for (const at of [new Date(clock.now() + 100_300), new Date(clock.now() - 100_300)]) {
+      session.setExpiry(at);
+      seen.push([session.getExpiryAge(), session.getExpiryDate().getTime() - at.getTime()]);
+    }
+    session.setExpiry(7);
+    seen.push([session.getExpiryAge(), session.getExpiryDate().getTime() - clock.now()]);
+    return new Response("");
+  });
+  await h(new Request("http://site/"));
+  // Django 5.2.19: get_expiry_age() 100 and -101, get_expiry_date() the datetime itself; 7 s: now + 7.
+  assert.deepEqual(seen, [[100, 0], [-101, 0], [7, 7000]]);
+});
+
 test("saveEveryRequest re-sends the cookie; 5xx responses never save; options are checked", async () => {
   const { cache, wrap } = setup({ saveEveryRequest: true, cookieName: "sid", secure: true, sameSite: "Strict", domain: "example.com" });
   const h = wrap(app);
