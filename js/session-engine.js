@@ -59,9 +59,20 @@ export class Engine {
     throw codedError("SESSION_CREATE_FAILED", "unable to create a new session key: the cache is likely unavailable");
   }
 
+  /**
+   * Writes `data` under an existing `key`; false, writing nothing, when the session is gone (it
+   * expired, or another request flushed it: a sign-out), as Django's UpdateError: a save must
+   * never bring a signed-out session back.
+   */
   async save(key, data, age) {
-    if (this.db) await this.db.set(this.#dbKey(key), this.#row(data, age), age);
+    if (this.db) {
+      if (!(await this.db.has(this.#dbKey(key)))) return false;
+      await this.db.set(this.#dbKey(key), this.#row(data, age), age);
+    } else if (!(await this.cache.has(this.prefix + key))) {
+      return false;
+    }
     await this.cache.set(this.prefix + key, data, age);
+    return true;
   }
 
   async delete(key) {

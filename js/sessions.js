@@ -2,7 +2,7 @@
 // engines, the session object, and SessionMiddleware's response handling. The rules (key
 // form and randomness, expiry, what to do with the response, cookie lines) are in Rust
 // (src/web/session.rs, src/web/http/cookie.rs); this file awaits the cache and the store.
-import { ownOptions, typeError } from "./errors.js";
+import { codedError, ownOptions, typeError } from "./errors.js";
 import {
   __SessionCookie,
   __newSessionKey,
@@ -163,22 +163,22 @@ export class Session {
     this.set(EXPIRY, value);
   }
 
-  /** Seconds until the session expires (Django's `get_expiry_age`). */
+  /** Seconds until the session expires (Django's `get_expiry_age`; it reads the session, as Django's does). */
   getExpiryAge() {
-    const [kind, value] = expiryOf(this.#data[EXPIRY]);
+    const [kind, value] = expiryOf(this.#touch()[EXPIRY]);
     return __sessionExpiryAge(kind, value, this.#settings.maxAge, this.#settings.clock.now());
   }
 
   /** When the session expires (Django's `get_expiry_date`: a Date set is returned as it was). */
   getExpiryDate() {
-    const [kind, value] = expiryOf(this.#data[EXPIRY]);
+    const [kind, value] = expiryOf(this.#touch()[EXPIRY]);
     if (kind === 2 && Number.isFinite(value)) return new Date(value);
     return new Date(this.#settings.clock.now() + this.getExpiryAge() * 1000);
   }
 
   /** Whether the cookie ends with the browser session (Django's `get_expire_at_browser_close`). */
   getExpireAtBrowserClose() {
-    const [kind, value] = expiryOf(this.#data[EXPIRY]);
+    const [kind, value] = expiryOf(this.#touch()[EXPIRY]);
     return __sessionAtBrowserClose(kind, value, this.#settings.expireAtBrowserClose);
   }
 
@@ -187,7 +187,9 @@ export class Session {
     await this.settled();
     const age = this.getExpiryAge();
     if (this.#key === null) this.#key = await this.#engine.create(this.#data, age);
-    else if (this.#storedAt !== this.#changes) await this.#engine.save(this.#key, this.#data, age);
+    else if (this.#storedAt !== this.#changes && !(await this.#engine.save(this.#key, this.#data, age))) {
+      throw codedError("SESSION_INTERRUPTED", "the session was deleted before the request completed (it expired, or a concurrent request signed out): it is not saved again");
+    }
     this.#storedAt = -1;
   }
 
@@ -263,13 +265,15 @@ export function sessions(options = {}) {
     const data = key === null ? null : await engine.load(key);
     const session = new Session(engine, settings, data === null ? null : key, data ?? {});
     bySession.set(request, session);
-    return { session, hadCookie: raw !== undefined };
+    // Django keeps a cookie value of 8 or more characters as the key until it loads.
+    return { session, hadCookie: raw !== undefined, cookieKey: raw !== undefined && raw.length >= 8 };
   }
 
-  async function close({ session, hadCookie }, response) {
+  async function close({ session, hadCookie, cookieKey }, response) {
     await session.settled();
     const plan = __sessionPlan(
       hadCookie,
+      cookieKey,
       session.sessionKey !== null,
       session[HAS_DATA](),
       session.accessed,
@@ -285,7 +289,13 @@ export function sessions(options = {}) {
     if (plan & DELETE) out.headers.append("Set-Cookie", cookie.deleteCookie());
     if (plan & SAVE) {
       const age = session.getExpireAtBrowserClose() ? undefined : session.getExpiryAge();
-      await session.save();
+      try {
+        await session.save();
+      } catch (error) {
+        // Django's SessionInterrupted: a 400, no cookie, rather than a signed-out session back.
+        if (error?.code === "SESSION_INTERRUPTED") return new Response("Bad Request (400)", { status: 400 });
+        throw error;
+      }
       out.headers.append("Set-Cookie", cookie.setCookie(session.sessionKey, age, settings.clock.now() / 1000));
     }
     return out;

@@ -96,8 +96,10 @@ pub fn at_browser_close(kind: u8, value: f64, default: bool) -> bool {
 /// `SessionMiddleware.process_response`'s decisions as bits: 1 vary, 2 delete cookie, 4 save,
 /// 8 delete the stored data.
 #[wasm_bindgen(js_name = __sessionPlan, skip_typescript)]
+#[allow(clippy::too_many_arguments)] // flat numbers across the boundary, not an object
 pub fn plan(
     had_cookie: bool,
+    cookie_key: bool,
     has_key: bool,
     has_data: bool,
     accessed: bool,
@@ -107,6 +109,7 @@ pub fn plan(
 ) -> u8 {
     let p = session_plan(SessionFacts {
         had_cookie,
+        cookie_key,
         has_key,
         has_data,
         accessed,

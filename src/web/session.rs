@@ -111,6 +111,9 @@ impl SessionExpiry {
 pub struct SessionFacts {
     /// The request carried the session cookie (any value).
     pub had_cookie: bool,
+    /// Its value is one Django keeps as the key until it loads the session (at least 8
+    /// characters), even when it names no session.
+    pub cookie_key: bool,
     /// The session has a key (loaded or created).
     pub has_key: bool,
     /// The session holds data.
@@ -143,19 +146,32 @@ pub struct SessionPlan {
 ///
 /// ```
 /// use edgecache::{session_plan, SessionFacts};
-/// let facts = SessionFacts { had_cookie: false, has_key: false, has_data: true, accessed: true,
-///     modified: true, save_every_request: false, status: 200 };
+/// let facts = SessionFacts { had_cookie: false, cookie_key: false, has_key: false, has_data: true,
+///     accessed: true, modified: true, save_every_request: false, status: 200 };
 /// let plan = session_plan(facts);
 /// assert!(plan.save && plan.vary_cookie && !plan.delete_cookie);
 /// assert!(!session_plan(SessionFacts { status: 500, ..facts }).save);
 /// let emptied = session_plan(SessionFacts { had_cookie: true, has_key: true, has_data: false, ..facts });
 /// assert!(emptied.delete_data && emptied.delete_cookie && !emptied.save);
+/// // An untouched request whose cookie names an expired session: Django never looks.
+/// let untouched = SessionFacts { had_cookie: true, cookie_key: true, has_key: false, has_data: false,
+///     accessed: false, modified: false, ..facts };
+/// assert_eq!(session_plan(untouched), session_plan(SessionFacts { had_cookie: false, ..untouched }));
 /// ```
 pub fn session_plan(f: SessionFacts) -> SessionPlan {
-    let emptied = f.modified && !f.has_data;
+    // The one rule beyond Django's, for a response Django would save: a session the handler
+    // emptied is deleted, not saved empty (on a 5xx, as Django, nothing changes).
+    let emptied = f.modified && !f.has_data && f.status < 500;
     // Django's `is_empty`: no key and no data; an emptied session counts as empty.
     let empty = emptied || (!f.has_key && !f.has_data);
-    if f.had_cookie && empty {
+    // Django loads a session lazily: a request that never touched it does not learn that the
+    // cookie names nothing, and keeps the cookie (unless Django's key check refused the value).
+    let seen_empty = if f.accessed || f.modified {
+        empty
+    } else {
+        !f.cookie_key
+    };
+    if f.had_cookie && seen_empty {
         return SessionPlan {
             vary_cookie: true,
             delete_cookie: true,
@@ -230,6 +246,7 @@ mod tests {
     fn middleware_decisions() {
         let base = SessionFacts {
             had_cookie: true,
+            cookie_key: true,
             has_key: true,
             has_data: true,
             accessed: false,
@@ -239,13 +256,16 @@ mod tests {
         };
         let untouched = session_plan(base);
         assert!(!untouched.vary_cookie && !untouched.save && !untouched.delete_cookie);
+        // flush() clears (accessed, modified) and drops the key.
         let flushed = session_plan(SessionFacts {
             has_key: false,
             has_data: false,
+            accessed: true,
+            modified: true,
             ..base
         });
         assert!(flushed.delete_cookie && flushed.vary_cookie && !flushed.save);
-        assert!(!flushed.delete_data);
+        assert!(!flushed.delete_data, "flush deleted it already");
         let emptied = session_plan(SessionFacts {
             has_data: false,
             modified: true,

@@ -388,3 +388,30 @@ test("sign-in writes the session once; a change after cycleKey is still saved", 
   assert.deepEqual(writes, ["add", "set"]);
   assert.deepEqual(cache.get(PREFIX + (await late.text())), { user: "ann", late: true });
 });
+
+test("a request that saves a session another request signed out meanwhile gets a 400, and the session stays gone (Django's SessionInterrupted)", async () => {
+  const { cache, wrap } = setup();
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  const h = wrap(async (request) => {
+    const session = getSession(request);
+    const path = new URL(request.url).pathname;
+    if (path === "/login") session.set("user", "ann");
+    if (path === "/logout") await session.flush();
+    if (path === "/slow") {
+      session.get("user"); // loaded while signed in
+      await gate; // meanwhile, another request signs out
+      session.set("seen", "1");
+    }
+    return new Response(path);
+  });
+  const c = cookieOf(await send(h, "/login"));
+  const slow = send(h, "/slow", c);
+  const out = await send(h, "/logout", c);
+  assert.match(out.headers.get("set-cookie"), /Max-Age=0/);
+  release();
+  const late = await slow;
+  assert.equal(late.status, 400);
+  assert.equal(late.headers.get("set-cookie"), null);
+  assert.equal(cache.get(PREFIX + c.split("=")[1]), undefined, "the signed-out session is not brought back");
+});
