@@ -67,7 +67,7 @@ export interface StoreAdapter {
    */
   compareAndSwap?(key: string, expected: Uint8Array | null, value: Uint8Array, options: StorePutOptions): Promise<boolean>;
   /**
-   * The seconds each key has left (undefined: no expiry, or absent). Read beside each store
+   * The seconds each key has left (Infinity: no expiry; undefined: absent). Read beside each store
    * read in `format: "django"` (whose values carry no expiry), so the memory tier never serves
    * a value past it; stores.redis (PTTL) and stores.memcached (`mg <key> t`) have it.
    */

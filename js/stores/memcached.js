@@ -374,9 +374,12 @@ export function memcached(servers, options = {}) {
       const [reply] = await one(key, line(DELETE, key));
       return reply.status === DONE;
     },
-    /** The seconds each key has left (undefined: none, or absent): Django's values carry no expiry. */
+    /** The seconds each key has left (Infinity: no expiry; undefined: absent): Django's values carry none. */
     ttls(keys) {
-      return Promise.all(keys.map(async (key) => (await one(key, line(TTL, key)))[0].ttl));
+      return Promise.all(keys.map(async (key) => {
+        const [reply] = await one(key, line(TTL, key));
+        return reply.status !== DONE ? undefined : reply.ttl ?? Infinity;
+      }));
     },
     async compareAndSwap(key, expected, value, { ttl, keepTtl } = {}) {
       if (expected === null) {

@@ -142,11 +142,11 @@ export function redis(client, options = {}) {
         } while (cursor !== "0");
       }
     },
-    /** The seconds each key has left (undefined: none, or absent): Django's values carry no expiry. */
+    /** The seconds each key has left (Infinity: no expiry; undefined: absent): Django's values carry none. */
     ttls(keys) {
       return Promise.all(keys.map(async (key) => {
         const ms = Number(await read(["PTTL", key]));
-        return ms >= 0 ? ms / 1000 : undefined;
+        return ms >= 0 ? ms / 1000 : ms === -1 ? Infinity : undefined;
       }));
     },
     async compareAndSwap(key, expected, value, { ttl, keepTtl } = {}) {

@@ -337,6 +337,18 @@ test("the memory tier never serves a Django value past the server's TTL (read be
     clock.t += 51_000;
     await cache.get("fresh");
     assert.equal(cache.stats().storeReads, 2, `${alias}: the tier kept it past its TTL`);
+    // A value an add found (its read asks no TTL) is not kept in the tier either.
+    django([{ op: "set", alias, key: "taken", value: "theirs", timeout: 100 }]);
+    assert.equal(await cache.add("taken", "mine"), false);
+    const before = cache.stats().storeReads;
+    assert.equal(await cache.get("taken"), "theirs");
+    assert.equal(cache.stats().storeReads, before + 1, `${alias}: add's read did not fill the tier`);
+    // A key without expiry is kept (for localTimeout).
+    django([{ op: "set", alias, key: "forever", value: 1, timeout: null }]);
+    await cache.get("forever");
+    const kept = cache.stats().storeReads;
+    await cache.get("forever");
+    assert.equal(cache.stats().storeReads, kept, `${alias}: a key without expiry stays in the tier`);
     // A counter the cache incremented is not kept in the tier (its TTL is the server's).
     assert.equal(await cache.incr("count"), 2);
     const reads = cache.stats().storeReads;

@@ -69,13 +69,21 @@ impl CacheCore {
         let r = match self.django {
             // Django's value has no envelope: the store's own TTL is its expiry (unknown
             // without one: then the memory tier's localTimeout bounds it).
-            Some(backend) => Record::new(
-                django::value_of_with(backend, &bytes, args::JS_FLOATS)?,
-                now,
-                store_ttl
-                    .filter(|t| *t >= 0.0)
-                    .map_or(f64::INFINITY, |t| now + t * 1000.0),
-            ),
+            Some(backend) => {
+                let mut r = Record::new(
+                    django::value_of_with(backend, &bytes, args::JS_FLOATS)?,
+                    now,
+                    store_ttl
+                        .filter(|t| *t >= 0.0)
+                        .map_or(f64::INFINITY, |t| now + t * 1000.0),
+                );
+                // The TTL unknown (not asked, or not answered): marked so that the memory tier
+                // does not keep it; a never-expiring key's TTL is an infinity.
+                if store_ttl.is_none() {
+                    r.expires = f64::NAN;
+                }
+                r
+            }
             None => record::decode(&bytes, made)?,
         };
         Ok(if !r.is_expired(now) {
@@ -121,6 +129,9 @@ impl CacheCore {
             Err(e) => return Self::corrupt(e),
         };
         let r = match live {
+            // A value in Django's format whose TTL the store did not say (an add's or a touch's
+            // read) is not kept: the tier would not know when it expires.
+            Live::Fresh(r) if self.django.is_some() && r.expires.is_nan() => r,
             Live::Fresh(r) => {
                 self.fill(made, &value, r);
                 r
