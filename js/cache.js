@@ -251,7 +251,7 @@ export class Cache {
   /** The store's records of `keys` and, in Django's format, their TTLs (undefined: unknown). */
   async #fetchTimed(op, made, keys) {
     if (this.#ttls === undefined) return [await this.#fetch(op, made, keys), []];
-    // A TTL that cannot be read is unknown (the tier's localTimeout bounds the value), never a failed read.
+    // A TTL that cannot be read is unknown (the value is then not kept in the tier), never a failed read.
     const [fetched, ttls] = await Promise.all([this.#fetch(op, made, keys), this.#call(op, made, () => this.#ttls(keys), false)]);
     return [fetched, Array.isArray(ttls) ? ttls : []];
   }
