@@ -402,6 +402,21 @@ pub fn is_plain_object(v: &JsValue) -> bool {
     proto.is_null() || OBJECT_PROTOTYPE.with(|p| proto == *p)
 }
 
+/// The class of an object made by one (`MemoryCache`, `Cache`, a user's class), or `None` for
+/// a plain object (of this realm or another: its constructor is named `Object`) and for
+/// anything that cannot be read.
+pub fn class_name(v: &JsValue) -> Option<String> {
+    if is_plain_object(v) {
+        return None;
+    }
+    let proto: JsValue = Reflect::get_prototype_of(v).ok()?.into();
+    let constructor = Reflect::get(&proto, &JsValue::from_str("constructor")).ok()?;
+    let name = Reflect::get(&constructor, &JsValue::from_str("name"))
+        .ok()?
+        .as_string()?;
+    (!name.is_empty() && name != "Object").then_some(name)
+}
+
 thread_local! {
     static OBJECT_PROTOTYPE: JsValue = Object::get_prototype_of(&Object::new()).into();
 }

@@ -80,6 +80,15 @@ pub fn configure_caches(
                 ),
             )));
         }
+        // A cache instance read as options named its internals ("unknown option '__wbg_ptr'").
+        if let Some(class) = super::args::class_name(&settings) {
+            return Err(to_js(Error::invalid(
+                "INVALID_ARGUMENT",
+                format!(
+                    "cache '{alias}' must be an options object (as a Django CACHES entry), got a {class}: give its options here, or pass the instance itself where a cache is asked for (cachePage's `cache`, cacheFragment's `using`)"
+                ),
+            )));
+        }
         let backend = backend(&settings).js()?;
         if matches!(backend, Backend::Kv) {
             if !prop(&settings, "store").js()?.is_object() {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
 import { createClient } from "redis";
 import IORedis from "ioredis";
-import { Cache, MemoryCache, cacheFragment, sessions, streamFragments, stores } from "../../pkg/node.js";
+import { Cache, MemoryCache, cacheFragment, configureCaches, getCache, sessions, streamFragments, stores } from "../../pkg/node.js";
 
 const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response(''); } }", kvNamespaces: ["KV"], d1Databases: ["DB"] });
 after(() => mf.dispose());
@@ -86,4 +86,17 @@ test("Django's settings names as options: UNKNOWN_OPTION saying which option the
   assert.throws(() => new MemoryCache({ OPTIONS: { MAX_ENTRIES: 5 } }), { code: "UNKNOWN_OPTION", message: /MAX_ENTRIES is maxEntries/ });
   assert.throws(() => new Cache({ store: stores.memory(), KEY_PREFIX: "x" }), { code: "UNKNOWN_OPTION", message: /use keyPrefix/ });
   assert.throws(() => new MemoryCache({ colour: 1 }), { code: "UNKNOWN_OPTION", message: /known: .*maxEntries/ });
+});
+
+test("configureCaches given cache instances instead of options: a clear error naming the class, the registry unchanged", () => {
+  configureCaches({ default: { keyPrefix: "before" } });
+  const registered = getCache("default");
+  // It said "unknown option '__wbg_ptr'" for a MemoryCache (its wasm handle read as an option).
+  for (const [instance, name] of [[new MemoryCache(), "MemoryCache"], [new Cache({ store: stores.memory() }), "Cache"]]) {
+    assert.throws(() => configureCaches({ default: instance }), (e) => e.code === "INVALID_ARGUMENT" && e.message.includes(`got a ${name}`) && e.message.includes("cachePage's `cache`"));
+  }
+  assert.equal(getCache("default"), registered);
+  // Plain objects, with or without a prototype, are options as before.
+  configureCaches({ default: {}, bare: Object.create(null) });
+  assert.equal(typeof getCache("bare").get, "function");
 });
