@@ -371,9 +371,17 @@ export function cacheMiddleware(handler, options = {}) {
 
 /** Django's `cache_page(timeout)`: the middleware with a page timeout that beats max-age. */
 export function cachePage(handler, options = {}) {
+  // Django's cache_page(timeout)(view) takes the timeout first: here the handler comes first.
+  if (typeof handler !== "function" && typeof options === "function") {
+    throw typeError("INVALID_ARGUMENT", "cachePage(handler, { timeout }) takes the handler first, then its options");
+  }
+  if (typeof options === "number") {
+    throw typeError("INVALID_TIMEOUT", `cachePage takes its timeout in an options object: cachePage(handler, { timeout: ${options} })`);
+  }
   const { timeout, cache, keyPrefix, ...rest } = ownOptions(options);
   if (typeof timeout !== "number" && timeout !== null) {
-    throw typeError("INVALID_TIMEOUT", "cachePage needs { timeout } in seconds");
+    const got = timeout === undefined ? "none" : `${typeof timeout} ${JSON.stringify(String(timeout))}`;
+    throw typeError("INVALID_TIMEOUT", `cachePage needs { timeout } in seconds (a number, or null for ever), got ${got}`);
   }
   return cacheMiddleware(handler, { ...rest, pageTimeout: timeout ?? undefined, cache, keyPrefix });
 }

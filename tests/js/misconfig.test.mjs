@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
 import { createClient } from "redis";
 import IORedis from "ioredis";
-import { Cache, MemoryCache, cacheFragment, configureCaches, getCache, sessions, streamFragments, stores } from "../../pkg/node.js";
+import { Cache, MemoryCache, cacheFragment, cachePage, configureCaches, getCache, sessions, streamFragments, stores } from "../../pkg/node.js";
 
 const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response(''); } }", kvNamespaces: ["KV"], d1Databases: ["DB"] });
 after(() => mf.dispose());
@@ -99,4 +99,12 @@ test("configureCaches given cache instances instead of options: a clear error na
   // Plain objects, with or without a prototype, are options as before.
   configureCaches({ default: {}, bare: Object.create(null) });
   assert.equal(typeof getCache("bare").get, "function");
+});
+
+test("cachePage called as Django's cache_page is called: errors that say how to call it", () => {
+  const handler = async () => new Response("x");
+  assert.throws(() => cachePage({ timeout: 60 }, handler), { code: "INVALID_ARGUMENT", message: /takes the handler first/ });
+  assert.throws(() => cachePage(handler, 60), { code: "INVALID_TIMEOUT", message: /cachePage\(handler, \{ timeout: 60 \}\)/ });
+  assert.throws(() => cachePage(handler, { timeout: "60" }), { code: "INVALID_TIMEOUT", message: /got string "60"/ });
+  assert.throws(() => cachePage(handler), { code: "INVALID_TIMEOUT", message: /got none/ });
 });
