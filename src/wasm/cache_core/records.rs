@@ -67,8 +67,7 @@ impl CacheCore {
         };
         let now = self.now_ms();
         let r = match self.django {
-            // Django's value has no envelope: the store's own TTL is its expiry (unknown
-            // without one: then the memory tier's localTimeout bounds it).
+            // Django's value has no envelope: the store's own TTL is its expiry.
             Some(backend) => {
                 let mut r = Record::new(
                     django::value_of_with(backend, &bytes, args::JS_FLOATS)?,
