@@ -12,14 +12,23 @@ import time
 import django
 from django.conf import settings
 
+# `python sessions_oracle.py SEED COUNT [cached_db]`: the cache engine, or cached_db over an
+# in-memory SQLite database.
+ENGINE = sys.argv[3] if len(sys.argv) > 3 else "cache"
 settings.configure(
     SECRET_KEY="differential",
-    SESSION_ENGINE="django.contrib.sessions.backends.cache",
+    SESSION_ENGINE="django.contrib.sessions.backends." + ENGINE,
     SESSION_COOKIE_AGE=3600,
     CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+    INSTALLED_APPS=["django.contrib.sessions"],
     USE_TZ=True,
 )
 django.setup()
+if ENGINE == "cached_db":
+    from django.core.management import call_command  # noqa: E402
+
+    call_command("migrate", "sessions", verbosity=0)
 
 from django.contrib.sessions.exceptions import SessionInterrupted  # noqa: E402
 from django.contrib.sessions.middleware import SessionMiddleware  # noqa: E402
@@ -87,6 +96,10 @@ def apply(session, op):
 
 def sequence(rng):
     cache.clear()
+    if ENGINE == "cached_db":
+        from django.contrib.sessions.models import Session
+
+        Session.objects.all().delete()
     now[0] = T0
     factory = RequestFactory()
     cookie = None

@@ -1,5 +1,6 @@
 // Sessions against the real Django 5.2.19: seeded request sequences through Django's
-// SessionMiddleware (cache engine, LocMemCache; tests/django/sessions_oracle.py) and through
+// SessionMiddleware (cache engine over LocMemCache, and cached_db over SQLite too;
+// tests/django/sessions_oracle.py) and through
 // sessions() on a MemoryCache, on the same fixed clock. Each request runs a script of session
 // calls (set, get, pop, has, keys, clear, flush, cycleKey, setExpiry, getExpiryAge,
 // getExpireAtBrowserClose) and answers 200 or 500; the results, the Set-Cookie line (the
@@ -8,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { MemoryCache, sessions, getSession } from "../../pkg/node.js";
+import { MemoryCache, sessions, getSession, stores } from "../../pkg/node.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 const python = `${root}.venv/bin/python`;
@@ -46,13 +47,16 @@ function cookieParts(line) {
   return [line.replace(/^sessionid=[^;]*/, "sessionid=<key>"), key ?? null];
 }
 
-test("sessions: seeded request sequences give Django's results, cookies and Vary", { skip: !existsSync(python) && "no Django venv" }, async () => {
-  const sequences = JSON.parse(execFileSync(python, [`${root}tests/django/sessions_oracle.py`, String(SEED), String(COUNT)], { maxBuffer: 1 << 28, encoding: "utf8" }));
+for (const engine of ["cache", "cachedDb"]) test(`sessions (${engine}): seeded request sequences give Django's results, cookies and Vary`, { skip: !existsSync(python) && "no Django venv" }, async () => {
+  const djangoEngine = engine === "cachedDb" ? "cached_db" : "cache";
+  const sequences = JSON.parse(execFileSync(python, [`${root}tests/django/sessions_oracle.py`, String(SEED), String(COUNT), djangoEngine], { maxBuffer: 1 << 28, encoding: "utf8" }));
   let requests = 0;
   let parted = 0;
   for (const [n, steps] of sequences.entries()) {
     const clock = { t: T0, now() { return this.t; } };
-    const wrap = sessions({ cache: new MemoryCache({ clock }), clock, maxAge: 3600 });
+    // cachedDb: Django's database is a durable store here (in memory, on the same clock).
+    const durable = engine === "cachedDb" ? { engine, store: stores.memory() } : {};
+    const wrap = sessions({ cache: new MemoryCache({ clock }), clock, maxAge: 3600, ...durable });
     let step;
     const results = [];
     const handler = wrap(async (request) => {
