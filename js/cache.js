@@ -302,26 +302,19 @@ export class Cache {
 
   /** The store's answer for a key the memory tier does not hold. */
   #fromStore(op, made, options, key = this.#core.storeKey(made)) {
-    if (this.#ttls !== undefined) return this.#fromStoreTimed(op, made, options, key);
-    return this.#fetch(op, made, [key]).then((fetched) => {
-      if (fetched === FAILED) return undefined;
-      if (fetched[0] === undefined) {
-        this.#counts.storeMisses++;
-        return undefined;
-      }
-      return this.#open(op, made, fetched[0], options);
-    });
+    // In Django's format the key's TTL is read beside it (#fetchTimed); else one read.
+    if (this.#ttls !== undefined) return this.#fetchTimed(op, made, [key]).then(([fetched, ttls]) => this.#answer(op, made, fetched, options, ttls[0]));
+    return this.#fetch(op, made, [key]).then((fetched) => this.#answer(op, made, fetched, options));
   }
 
-  /** #fromStore in Django's format: the record and its TTL. */
-  async #fromStoreTimed(op, made, options, key) {
-    const [fetched, ttls] = await this.#fetchTimed(op, made, [key]);
+  /** A one-key store read's answer: undefined for a failure or a miss, else the opened record. */
+  #answer(op, made, fetched, options, ttl) {
     if (fetched === FAILED) return undefined;
     if (fetched[0] === undefined) {
       this.#counts.storeMisses++;
       return undefined;
     }
-    return this.#open(op, made, fetched[0], options, ttls[0]);
+    return this.#open(op, made, fetched[0], options, ttl);
   }
 
   /**
