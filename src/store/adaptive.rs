@@ -1,7 +1,7 @@
 //! The adaptive policy: W-TinyLFU with a hill-climbing window (Einziger, Friedman & Manes;
 //! the adaptive window as in Caffeine). New entries enter a small LRU window; an entry
-//! leaving the window must have been used more often (by the [`Sketch`]) than the entry the
-//! main segment would give up, or it is dropped instead. The main segment is a segmented
+//! leaving the window must have been used more often (by the counts of `frequency.rs`: its
+//! slot's while resident, the [`Sketch`]'s while not) than the entry the main segment would give up, or it is dropped instead. The main segment is a segmented
 //! LRU (probation, then protected once hit again). The window's share follows miniature
 //! simulations of the same policy with other shares ([`Shadows`]): recency-heavy traces get
 //! a large window (towards LRU), frequency-heavy ones a small one. The sketch counts from half
@@ -112,7 +112,7 @@ impl Adaptive {
 }
 
 impl Store {
-    fn policy_state(&mut self) -> &mut Adaptive {
+    pub(super) fn policy_state(&mut self) -> &mut Adaptive {
         self.adaptive
             .as_deref_mut()
             .expect("adaptive policy calls need the adaptive state")
@@ -135,17 +135,11 @@ impl Store {
         }) as f64
     }
 
-    /// Entry `id` (its key's hash `hash`) was used, by a write or an incr (all count): count it
-    /// and move it up its segments.
+    /// Entry `id` of `hash` was used, by a read, a write or an incr (all count): counted in
+    /// its slot (a resident entry keeps its frequency there, so a hit touches no sketch line)
+    /// and moved up its segments.
     pub(super) fn adaptive_hit(&mut self, id: u32, hash: u32) {
-        if let Some(sketch) = self.policy_state().sketch.as_mut() {
-            sketch.increment(hash);
-        }
-        self.adaptive_used(id, hash);
-    }
-
-    /// [`Store::adaptive_hit`] for a read, which the sketch counted already.
-    pub(super) fn adaptive_used(&mut self, id: u32, hash: u32) {
+        self.count_resident(id);
         let a = self.policy_state();
         a.simulate(hash);
         a.last_miss = None;
@@ -170,16 +164,18 @@ impl Store {
         }
     }
 
-    /// A read missed the key of `hash`, which the sketch counted already.
+    /// A read missed the key of `hash`.
     pub(super) fn adaptive_miss(&mut self, hash: u32) {
+        self.count_absent(hash);
         let a = self.policy_state();
         a.simulate(hash);
         a.last_miss = Some(hash);
         self.climb();
     }
 
-    /// A new key of `hash` is being inserted (counted unless its read miss just was).
-    pub(super) fn adaptive_insert(&mut self, hash: u32) {
+    /// A new key of `hash` is being inserted (counted unless its read miss just was): the
+    /// frequency its slot starts from (the sketch's estimate, its history while absent).
+    pub(super) fn adaptive_insert(&mut self, hash: u32) -> u8 {
         // Half full with this insert (its bytes are not counted yet: by entries, it is).
         let half = if self.by_bytes() {
             self.bytes as f64 >= self.policy_state().capacity / 2.0
@@ -188,20 +184,25 @@ impl Store {
         };
         let a = self.policy_state();
         let missed = a.last_miss.take() == Some(hash);
-        match a.sketch.as_mut() {
+        if !missed {
+            a.simulate(hash);
+        }
+        let aged = match a.sketch.as_mut() {
             None if half => {
                 // The request that fills the cache to half is the first one counted. Where
                 // wasm memory cannot hold a full-size sketch, a small one still counts.
                 let sketch =
                     Sketch::try_new(a.sketch_entries).unwrap_or_else(|| Sketch::new(SKETCH_MIN));
-                a.sketch.insert(sketch).increment(hash);
+                a.sketch.insert(sketch).increment(hash)
             }
             Some(sketch) if !missed => sketch.increment(hash),
-            _ => {}
+            _ => false,
+        };
+        if aged {
+            self.age_residents();
         }
-        if !missed {
-            a.simulate(hash);
-        }
+        let a = self.policy_state();
+        a.sketch.as_ref().map_or(0, |s| s.frequency(hash))
     }
 
     /// Protected entries over the protected share go back to probation.
@@ -272,12 +273,11 @@ impl Store {
 
     /// TinyLFU's admission: the candidate replaces the victim only if used more often.
     fn admit(&mut self, candidate: u32, victim: u32) -> bool {
-        let (c, v) = (self.slot_hash(candidate), self.slot_hash(victim));
+        let (cf, vf) = (
+            self.slots[candidate as usize].frequency(),
+            self.slots[victim as usize].frequency(),
+        );
         let a = self.policy_state();
-        let (cf, vf) = a
-            .sketch
-            .as_ref()
-            .map_or((0, 0), |s| (s.frequency(c), s.frequency(v)));
         if cf > vf {
             return true;
         }

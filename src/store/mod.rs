@@ -7,11 +7,13 @@
 //!
 //! Over ~400 lines on purpose: the Store's methods keep one set of invariants together (each
 //! slot in the index and in exactly one list, `bytes` exact); the list mechanics are in
-//! `slots.rs`, the policies in `adaptive.rs`, `cull.rs` and `buckets.rs`.
+//! `slots.rs`, the policies in `adaptive.rs` (its counts in `frequency.rs`), `cull.rs` and
+//! `buckets.rs`.
 
 mod adaptive;
 mod buckets;
 mod cull;
+mod frequency;
 mod shadow;
 mod slots;
 use slots::join;
@@ -33,6 +35,11 @@ const PROBATION: u8 = 1;
 const PROTECTED: u8 = 2;
 /// Key lengths use the low 30 bits of `Slot::key_len`; the segment the top 2.
 const KEY_LEN_MASK: u32 = (1 << 30) - 1;
+/// Key hashes keep 28 bits: under the adaptive policy a slot's `bucket` holds the hash and,
+/// in its top 4 bits, the entry's frequency (so a hit counts without touching the sketch).
+const HASH_MASK: u32 = (1 << 28) - 1;
+/// Where a slot's 4-bit frequency starts in `bucket`.
+const FREQ_SHIFT: u32 = 28;
 
 /// Which entry a full store gives up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -93,8 +100,9 @@ struct Slot {
     expires: f64,
     prev: u32,
     next: u32,
-    /// The recency bucket under LRU (see [`Buckets`]); the key's hash under the adaptive
-    /// policy, whose admission and removals would otherwise hash the key again.
+    /// The recency bucket under LRU (see [`Buckets`]); under the adaptive policy the key's
+    /// hash (low 28 bits: admission and removals would otherwise hash the key again) and its
+    /// estimated frequency (top 4 bits, counted here while resident rather than in the sketch).
     bucket: u32,
     /// Key length (low 30 bits) and list segment (top 2 bits).
     key_len: u32,
@@ -122,6 +130,15 @@ impl Slot {
     fn size(&self) -> usize {
         entry_size(self.key_len(), self.data.len() - self.key_len())
     }
+    /// The adaptive policy's frequency of the entry (0-15).
+    fn frequency(&self) -> u8 {
+        (self.bucket >> FREQ_SHIFT) as u8
+    }
+}
+
+/// The 28-bit hash of `key` the index, the slots and the sketch use.
+fn short_hash(key: &[u8], seed: u64) -> u32 {
+    hash_key(key, seed) as u32 & HASH_MASK
 }
 
 /// A borrowed view of one stored entry.
@@ -281,20 +298,8 @@ impl Store {
     }
 
     fn hash(&self, key: &[u8]) -> u32 {
-        // Keep the low 32 bits: slots store a u32, and `widen` restores a full-width hash.
-        hash_key(key, self.seed) as u32
-    }
-
-    /// The hash of a key a read looks up. The adaptive policy counts every read, hit or miss,
-    /// and counts it here, before the look-up: the sketch's cache miss then overlaps the
-    /// look-up's instead of following it.
-    #[inline]
-    fn read_hash(&mut self, key: &[u8]) -> u32 {
-        let h = self.hash(key);
-        if let Some(sketch) = self.adaptive.as_deref_mut().and_then(|a| a.sketch.as_mut()) {
-            sketch.increment(h);
-        }
-        h
+        // Slots store 28 bits ([`HASH_MASK`]); `widen` restores a full-width hash.
+        short_hash(key, self.seed)
     }
 
     /// The hash of the entry in slot `id`: kept in the slot under the adaptive policy, else
@@ -302,7 +307,7 @@ impl Store {
     fn slot_hash(&self, id: u32) -> u32 {
         let slot = &self.slots[id as usize];
         if self.adaptive.is_some() {
-            slot.bucket
+            slot.bucket & HASH_MASK
         } else {
             self.hash(slot.key())
         }
@@ -341,12 +346,12 @@ impl Store {
 
     /// The entry for `key`, moved to the front (most recently used).
     pub fn get(&mut self, key: &[u8]) -> Option<Entry<'_>> {
-        let h = self.read_hash(key);
+        let h = self.hash(key);
         let Some(id) = self.find_hashed(key, h) else {
             self.record_miss(h);
             return None;
         };
-        self.on_read(id, h);
+        self.on_use(id, h);
         Some(self.entry(id))
     }
 
@@ -367,7 +372,7 @@ impl Store {
 
     /// [`Store::get_live`] reading the time only for an entry that can expire.
     pub fn get_live_with(&mut self, key: &[u8], now: impl FnOnce() -> f64) -> Lookup<'_> {
-        let h = self.read_hash(key);
+        let h = self.hash(key);
         let Some(id) = self.find_hashed(key, h) else {
             self.record_miss(h);
             return Lookup::Missing;
@@ -379,7 +384,7 @@ impl Store {
             self.record_miss(h);
             return Lookup::Expired;
         }
-        self.on_read(id, h);
+        self.on_use(id, h);
         Lookup::Hit(self.entry(id))
     }
 
@@ -405,16 +410,7 @@ impl Store {
         }
     }
 
-    /// [`Store::on_use`] for a read, which [`Store::read_hash`] counted already.
-    fn on_read(&mut self, id: u32, h: u32) {
-        if self.adaptive.is_some() {
-            self.adaptive_used(id, h);
-        } else {
-            self.move_to_front(id);
-        }
-    }
-
-    /// A read missed the key of hash `h` ([`Store::read_hash`] counted it).
+    /// A read missed the key of hash `h`.
     fn record_miss(&mut self, h: u32) {
         if self.adaptive.is_some() {
             self.adaptive_miss(h);
@@ -441,10 +437,7 @@ impl Store {
             }
             let (slots, seed) = (&self.slots, self.seed);
             self.index
-                .try_reserve(
-                    1,
-                    |&i| widen(hash_key(slots[i as usize].key(), seed) as u32),
-                )
+                .try_reserve(1, |&i| widen(short_hash(slots[i as usize].key(), seed)))
                 .ok()?;
             Some(data.into_boxed_slice())
         })
@@ -466,16 +459,22 @@ impl Store {
                 self.on_use(id, h);
             }
             None => {
-                if self.adaptive.is_some() {
-                    self.adaptive_insert(h);
-                }
+                let frequency = if self.adaptive.is_some() {
+                    self.adaptive_insert(h)
+                } else {
+                    0
+                };
                 self.free_culled(cull::FREED_PER_INSERT);
                 let slot = Slot {
                     data,
                     expires,
                     prev: NIL,
                     next: NIL,
-                    bucket: if self.adaptive.is_some() { h } else { DEAD },
+                    bucket: if self.adaptive.is_some() {
+                        h | u32::from(frequency) << FREQ_SHIFT
+                    } else {
+                        DEAD
+                    },
                     key_len: key.len() as u32,
                 };
                 self.bytes += slot.size();
@@ -483,7 +482,7 @@ impl Store {
                 let (slots, seed) = (&self.slots, self.seed);
                 // A resize rehashes from the keys (a slot has no room to keep its hash).
                 self.index.insert_unique(widen(h), id, |&i| {
-                    widen(hash_key(slots[i as usize].key(), seed) as u32)
+                    widen(short_hash(slots[i as usize].key(), seed))
                 });
                 self.link_front(id, WINDOW);
                 self.len += 1;
@@ -559,6 +558,7 @@ impl Store {
 
     /// Removes every entry and releases the memory (the adaptive policy's counts stay).
     pub fn clear(&mut self) {
+        self.keep_frequencies();
         self.slots = Vec::new();
         self.index = HashTable::new();
         self.lists = [EMPTY; 3];

@@ -123,13 +123,13 @@ impl Sketch {
             .unwrap_or(0)
     }
 
-    /// Counts one access of `hash`; ages the sketch when the sample is full.
+    /// Counts one access of `hash`; ages the sketch when the sample is full (then true).
     #[inline]
-    pub fn increment(&mut self, hash: u32) {
+    pub fn increment(&mut self, hash: u32) -> bool {
         let (block, c) = self.locate(hash);
         // One bounds check for the block; the rows' words are then within it by construction.
         let Some(Block(words)) = self.table.get_mut(block) else {
-            return;
+            return false;
         };
         let mut added = 0;
         for row in 0..DEPTH {
@@ -140,10 +140,53 @@ impl Sketch {
             *word += below << shift;
             added |= below;
         }
-        if added != 0 {
-            self.size += 1;
-            if self.size >= self.sample {
-                self.age();
+        added != 0 && self.tick()
+    }
+
+    /// Counts one increment made outside the table (a resident entry's own counter, see
+    /// `Store`); ages the sketch when the sample is full (then true: the caller halves its
+    /// counters too).
+    ///
+    /// ```
+    /// # use edgecache::Sketch;
+    /// let mut sketch = Sketch::new(16); // ages every 160 increments
+    /// assert!(!(0..159).any(|_| sketch.tick()));
+    /// assert!(sketch.tick());
+    /// ```
+    #[inline]
+    pub fn tick(&mut self) -> bool {
+        self.size += 1;
+        if self.size >= self.sample {
+            self.age();
+            return true;
+        }
+        false
+    }
+
+    /// Raises `hash`'s counters to at least `frequency` (a departing entry's own count; the
+    /// conservative update of a count-min sketch: no access is counted twice).
+    ///
+    /// ```
+    /// # use edgecache::Sketch;
+    /// let mut sketch = Sketch::new(100);
+    /// sketch.increment(42);
+    /// sketch.raise(42, 6);
+    /// assert_eq!(sketch.frequency(42), 6);
+    /// sketch.raise(42, 2);
+    /// assert_eq!(sketch.frequency(42), 6);
+    /// ```
+    pub fn raise(&mut self, hash: u32, frequency: u8) {
+        let (block, c) = self.locate(hash);
+        let Some(Block(words)) = self.table.get_mut(block) else {
+            return;
+        };
+        let frequency = u64::from(frequency.min(15));
+        for row in 0..DEPTH {
+            let (word, shift) = Self::counter(c, row);
+            let word = &mut words[word];
+            let old = (*word >> shift) & 15;
+            if old < frequency {
+                *word += (frequency - old) << shift;
             }
         }
     }

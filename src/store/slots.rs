@@ -18,6 +18,9 @@ impl Store {
 
     /// Takes slot `id` (already out of its list and counts) out of the index and frees it.
     pub(super) fn release(&mut self, id: u32) {
+        if self.adaptive.is_some() {
+            self.keep_frequency(id);
+        }
         let h = self.slot_hash(id);
         if let Ok(found) = self.index.find_entry(widen(h), |&i| i == id) {
             found.remove();
