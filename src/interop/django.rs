@@ -8,6 +8,7 @@ use super::json::{json_to_value, value_to_json, Floats};
 use super::{pickle_to_value, python_int, value_to_pickle, write_int};
 use crate::codec::{self, bigint, Encoder, Token, Value};
 use crate::error::{Error, Result};
+use crate::Timeout;
 
 /// Which of Django's backends shares the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,35 @@ pub enum Backend {
     /// `django.core.cache.backends.memcached.PyMemcacheCache`: store bytes are the item's
     /// client flags (4 bytes, big-endian) then its data, as the memcached adapter frames them.
     Memcached,
+}
+
+impl Backend {
+    /// The expiry (seconds) `backend` gives a write at `now`: Django's Redis and memcached
+    /// backends keep whole seconds (`int(timeout)`, the default timeout too), so a timeout of
+    /// 0.5 is already expired there (Redis deletes the key, memcached stores it with -1);
+    /// django-redis keeps milliseconds, as edgecache's own records.
+    ///
+    /// ```
+    /// use edgecache::interop::django::Backend;
+    /// use edgecache::Timeout;
+    /// assert_eq!(Backend::Redis.expires_at(Timeout::Seconds(1.9), None, 100.0), 101.0);
+    /// assert!(Backend::Memcached.expires_at(Timeout::Seconds(0.5), None, 100.0) <= 100.0); // expired
+    /// assert_eq!(Backend::Memcached.expires_at(Timeout::Default, Some(2.5), 100.0), 102.0);
+    /// assert_eq!(Backend::RedisJson.expires_at(Timeout::Seconds(0.5), None, 100.0), 100.5);
+    /// assert_eq!(Backend::Redis.expires_at(Timeout::Never, Some(5.0), 100.0), f64::INFINITY);
+    /// ```
+    pub fn expires_at(self, timeout: Timeout, default: Option<f64>, now: f64) -> f64 {
+        match self {
+            Backend::RedisJson => timeout.expires_at(default, now),
+            Backend::Redis | Backend::Memcached => {
+                let whole = match timeout {
+                    Timeout::Seconds(s) => Timeout::Seconds(s.trunc()),
+                    other => other,
+                };
+                whole.expires_at(default.map(f64::trunc), now)
+            }
+        }
+    }
 }
 
 /// The bytes the store keeps for a value (the codec's bytes) in `backend`'s format.

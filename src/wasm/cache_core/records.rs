@@ -273,7 +273,7 @@ impl CacheCore {
             return Ok(JsValue::NULL);
         };
         let now = self.clock.now();
-        r.expires = timeout.expires_at(self.config.default_timeout, now) * 1000.0;
+        r.expires = self.expires_at(timeout, now) * 1000.0;
         r.stale_until = r.expires;
         r.body = record::Body::Inline(value.clone());
         r.compressed = false;

@@ -43,6 +43,14 @@ fn django_sealed(
 }
 
 impl CacheCore {
+    /// The expiry (seconds) of a write at `now`: in Django's format, as its backend keeps it.
+    pub(super) fn expires_at(&self, timeout: Timeout, now: f64) -> f64 {
+        match self.django {
+            Some(backend) => backend.expires_at(timeout, self.config.default_timeout, now),
+            None => timeout.expires_at(self.config.default_timeout, now),
+        }
+    }
+
     /// The JS object of a sealed record: `{ key, record, chunks: [[key, bytes]], expired, ttl }`
     /// (`key`: the store key of `made`); the store keeps it until `keep_ms` (the end of its
     /// serve-stale window).
@@ -152,7 +160,7 @@ impl CacheCore {
             bytes.len().saturating_mul(4),
         )?);
         let now = self.clock.now();
-        let mut expires = timeout.expires_at(self.config.default_timeout, now);
+        let mut expires = self.expires_at(timeout, now);
         if self.config.jitter > 0.0 && expires.is_finite() && expires > now {
             expires = now
                 + crate::jittered(
