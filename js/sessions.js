@@ -10,6 +10,7 @@ import {
   __sessionExpiryAge,
   __sessionAtBrowserClose,
   __sessionPlan,
+  __sessionCookieKeepsKey,
 } from "./edgecache.js";
 import { Cache } from "./cache.js";
 import { patchVaryHeaders } from "./http/headers.js";
@@ -265,8 +266,7 @@ export function sessions(options = {}) {
     const data = key === null ? null : await engine.load(key);
     const session = new Session(engine, settings, data === null ? null : key, data ?? {});
     bySession.set(request, session);
-    // Django keeps a cookie value of 8 or more characters as the key until it loads.
-    return { session, hadCookie: raw !== undefined, cookieKey: raw !== undefined && raw.length >= 8 };
+    return { session, hadCookie: raw !== undefined, cookieKey: raw !== undefined && __sessionCookieKeepsKey(raw) };
   }
 
   async function close({ session, hadCookie, cookieKey }, response) {

@@ -47,8 +47,8 @@ pub use store::hash::hash_key;
 pub use store::{entry_size, Entry, Lookup, Policy, Sketch, Store, ENTRY_OVERHEAD};
 pub use web::fragment::{fragment_key, fragment_timeout, FragmentTimeout};
 pub use web::session::{
-    is_session_key, new_session_key, session_key_from, session_plan, SessionExpiry, SessionFacts,
-    SessionPlan, SESSION_KEY_CHARS, SESSION_KEY_LENGTH,
+    cookie_keeps_key, is_session_key, new_session_key, session_key_from, session_plan,
+    SessionExpiry, SessionFacts, SessionPlan, SESSION_KEY_CHARS, SESSION_KEY_LENGTH,
 };
 
 #[cfg(target_arch = "wasm32")]

@@ -222,11 +222,9 @@ export function cacheMiddleware(handler, options = {}) {
     if (!policy.store) return [withStatus(out, "BYPASS"), undefined];
     const stored = [...headers].filter(([n]) => !(policy.stripSetCookie && n === "set-cookie"));
     // Kept past its timeout for the stale windows; `fresh` says until when it is fresh.
-    const [swr, sie] = __staleWindows(headers.get("cache-control") ?? undefined, staleWhileRevalidate, staleIfError);
+    const [swr, sie, keep] = __staleWindows(headers.get("cache-control") ?? undefined, staleWhileRevalidate, staleIfError, policy.timeout);
     const page = new PageEntry({ status: response.status, statusText: response.statusText, headers: stored, fresh: nowSeconds(clock) + policy.timeout, swr, sie });
     const entry = { page, body: body ?? new Uint8Array(0) };
-    // A negative timeout (max-age=-5) stores expired entries, as Django does: later requests miss.
-    const keep = policy.timeout > 0 ? policy.timeout + Math.max(swr, sie) : policy.timeout;
     const learned = __learnList(headers.get("vary") ?? undefined, k.language !== undefined);
     const list = declared.length === 0 ? learned : [...new Set([...learned, ...declared])].sort();
     await c.set(headerKeyFor(request, k), list, keep);

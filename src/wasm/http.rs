@@ -250,9 +250,9 @@ pub fn freshness(now: f64, fresh_until: f64, swr: f64, sie: f64) -> u8 {
 
 /// `[staleWhileRevalidate, staleIfError]` of a response, the options as defaults.
 #[wasm_bindgen(js_name = __staleWindows, skip_typescript)]
-pub fn stale_windows(cache_control: Option<String>, swr: f64, sie: f64) -> Vec<f64> {
+pub fn stale_windows(cache_control: Option<String>, swr: f64, sie: f64, timeout: f64) -> Vec<f64> {
     let (swr, sie) = http::stale_windows(cache_control.as_deref(), swr, sie);
-    vec![swr, sie]
+    vec![swr, sie, http::kept_for(timeout, swr, sie)]
 }
 
 /// A strong ETag for a body.

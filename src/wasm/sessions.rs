@@ -3,7 +3,9 @@
 
 use super::errors::IntoJs;
 use crate::web::http::{cookie_value, CookieSettings};
-use crate::{is_session_key, new_session_key, session_plan, SessionExpiry, SessionFacts};
+use crate::{
+    cookie_keeps_key, is_session_key, new_session_key, session_plan, SessionExpiry, SessionFacts,
+};
 use wasm_bindgen::prelude::*;
 
 /// Plan bits returned by `plan`.
@@ -70,6 +72,12 @@ pub fn new_key() -> String {
 #[wasm_bindgen(js_name = __isSessionKey, skip_typescript)]
 pub fn is_key(key: &str) -> bool {
     is_session_key(key)
+}
+
+/// Whether Django keeps the cookie's `value` as the session key until it loads.
+#[wasm_bindgen(js_name = __sessionCookieKeepsKey, skip_typescript)]
+pub fn cookie_keeps(value: &str) -> bool {
+    cookie_keeps_key(value)
 }
 
 /// `kind` 0 default, 1 seconds, 2 a moment in ms (`value`).

@@ -56,6 +56,18 @@ pub fn is_session_key(key: &str) -> bool {
     key.len() == SESSION_KEY_LENGTH && key.bytes().all(|b| SESSION_KEY_CHARS.contains(&b))
 }
 
+/// Whether Django keeps a cookie's value as the session key until the session loads: at least
+/// 8 characters (`_validate_session_key`), counted as Python counts them, in code points.
+///
+/// ```
+/// assert!(edgecache::cookie_keeps_key("12345678"));
+/// assert!(!edgecache::cookie_keeps_key("1234567"));
+/// assert!(!edgecache::cookie_keeps_key("😀😀😀😀")); // 4 code points (8 UTF-16 units)
+/// ```
+pub fn cookie_keeps_key(value: &str) -> bool {
+    value.chars().count() >= 8
+}
+
 /// A session's `_session_expiry`, as `set_expiry` leaves it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum SessionExpiry {

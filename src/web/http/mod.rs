@@ -23,5 +23,5 @@ pub use keys::{header_key, learn_header_list, page_key, KeyFormat, KeySuffix};
 pub use policy::{
     age, age_at, age_origin, may_serve, store_policy, ResponseFacts, StorePolicy, NO_HTTP_DATE,
 };
-pub use stale::{freshness, stale_windows, Freshness};
+pub use stale::{freshness, kept_for, stale_windows, Freshness};
 pub use vary::{has_vary_header, patch_vary_headers, split_header};

@@ -42,6 +42,23 @@ pub fn freshness(
     }
 }
 
+/// How long (seconds) the cache keeps a page stored for `timeout` seconds with stale windows
+/// `swr` and `sie`: past its timeout by the longer window; a negative timeout as it is, since
+/// Django stores such a page already expired (later requests miss).
+///
+/// ```
+/// use edgecache::http::kept_for;
+/// assert_eq!(kept_for(60.0, 30.0, 5.0), 90.0);
+/// assert_eq!(kept_for(-5.0, 30.0, 5.0), -5.0);
+/// ```
+pub fn kept_for(timeout: f64, swr: f64, sie: f64) -> f64 {
+    if timeout > 0.0 {
+        timeout + swr.max(sie)
+    } else {
+        timeout
+    }
+}
+
 /// The stale windows (seconds) of a response: its `stale-while-revalidate` and
 /// `stale-if-error` directives, else the given defaults; negative values count as 0.
 ///
