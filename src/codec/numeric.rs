@@ -100,6 +100,64 @@ impl Numeric {
         })
     }
 
+    /// An integer as JS holds it: a number while exact (within 2^53 - 1), else a bigint.
+    ///
+    /// ```
+    /// use edgecache::codec::Numeric;
+    /// assert_eq!(Numeric::from_i128(42), Numeric::Float(42.0));
+    /// assert!(matches!(Numeric::from_i128(1 << 60), Numeric::Big(_)));
+    /// ```
+    pub fn from_i128(x: i128) -> Numeric {
+        if x.unsigned_abs() <= MAX_SAFE_INTEGER as u128 {
+            Numeric::Float(x as f64)
+        } else {
+            Numeric::Big(crate::codec::bigint::from_i128(x))
+        }
+    }
+
+    /// Python's `int + int`, for two integers (a number within 2^53 - 1, or a bigint): the sum
+    /// as [`Numeric::from_i128`] would give it, whatever its size. `None` if either is not one.
+    ///
+    /// ```
+    /// use edgecache::codec::Numeric::{self, Big, Float};
+    /// assert_eq!(Float(1.0).int_add(&Big(vec![2])), Some(Float(3.0)));
+    /// assert!(matches!(Float(9007199254740991.0).int_add(&Float(1.0)), Some(Big(_))));
+    /// assert_eq!(Float(1.5).int_add(&Float(1.0)), None);
+    /// ```
+    pub fn int_add(&self, delta: &Numeric) -> Option<Numeric> {
+        use crate::codec::bigint;
+        let big = |n: &Numeric| match n {
+            Numeric::Float(x) if x.fract() == 0.0 && x.abs() <= MAX_SAFE_INTEGER as f64 => {
+                Some(bigint::from_i64(*x as i64))
+            }
+            Numeric::Float(_) => None,
+            Numeric::Big(b) => Some(b.clone()),
+        };
+        let sum = bigint::add(&big(self)?, &big(delta)?);
+        Some(match bigint::to_i128(&sum) {
+            Some(x) => Numeric::from_i128(x),
+            None => Numeric::Big(sum),
+        })
+    }
+
+    /// Python's `+` of two numbers Django stored (ints any size, floats): [`Numeric::int_add`]
+    /// for two integers, else a float sum (Python turns the int into a float). `None` for a
+    /// bigint too large for a float.
+    ///
+    /// ```
+    /// use edgecache::codec::Numeric::{Big, Float};
+    /// assert_eq!(Float(0.5).python_add(&Big(vec![2])), Some(Float(2.5)));
+    /// assert_eq!(Float(1.0).python_add(&Float(2.0)), Some(Float(3.0)));
+    /// ```
+    pub fn python_add(&self, delta: &Numeric) -> Option<Numeric> {
+        let float = |n: &Numeric| match n {
+            Numeric::Float(x) => Some(*x),
+            Numeric::Big(b) => crate::codec::bigint::to_i128(b).map(|x| x as f64),
+        };
+        self.int_add(delta)
+            .or_else(|| Some(Numeric::Float(float(self)? + float(delta)?)))
+    }
+
     /// Encodes the number as a stored value.
     pub fn to_value(&self) -> Vec<u8> {
         let mut e = Encoder::new();

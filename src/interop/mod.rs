@@ -6,6 +6,7 @@
 //! a cache, a record or JS. Data read back is untrusted: anything outside the allowlist is an
 //! error, which the caller counts as a miss.
 
+pub mod counters;
 pub mod django;
 pub mod json;
 mod pickle_globals;

@@ -293,35 +293,32 @@ impl CacheCore {
     ) -> Result<JsValue, JsValue> {
         let delta = args::delta(&delta).js()?;
         let delta = if negate { delta.negated() } else { delta };
+        // Django's own Redis and memcached backends increment in the server (INCRBY, incr),
+        // which counts only what Django stored as an int: decided on the stored bytes.
+        let in_server = match (self.django, bytes.as_deref()) {
+            (Some(backend), Some(stored)) => {
+                crate::interop::counters::server_incr(backend, stored, &delta, made)
+            }
+            _ => None,
+        };
         let Ok(Some(mut r)) = self.fresh(made, bytes) else {
             return Err(to_js(Error::KeyNotFound(made.to_string())));
         };
-        // Django's own Redis and memcached backends increment in the server (INCRBY, incr):
-        // only integers, by integers (a float or a boolean is pickled, and refused there).
-        // django-redis (its JSON format) falls back to a read and a write, as LocMemCache adds.
-        let in_server = matches!(
-            self.django,
-            Some(django::Backend::Redis | django::Backend::Memcached)
-        );
-        let current = match persist::open(made, &r, &self.limits) {
-            Ok(Opened::Value(value)) if in_server => {
-                Numeric::from_value(&value).filter(Numeric::is_integer)
+        let sum = match in_server {
+            Some(sum) => sum.map_err(to_js)?,
+            None => {
+                let current = match persist::open(made, &r, &self.limits) {
+                    Ok(Opened::Value(value)) => Numeric::counter(&value),
+                    _ => None,
+                };
+                // django-redis reads, adds and writes Python numbers: ints of any size, an int
+                // added to a float is a float.
+                let python = current.as_ref().and_then(|c| c.python_add(&delta));
+                match (self.django, python) {
+                    (Some(_), Some(sum)) => sum,
+                    _ => Numeric::add_stored(current, &delta, made).map_err(to_js)?,
+                }
             }
-            Ok(Opened::Value(value)) => Numeric::counter(&value),
-            _ => None,
-        };
-        if in_server && !delta.is_integer() {
-            return Err(to_js(Error::invalid(
-                "INVALID_DELTA",
-                "in Django's format a delta is an integer, as its backends' INCRBY and incr take",
-            )));
-        }
-        let sum = match (self.django, current) {
-            // memcached adds in the server: only to unsigned 64-bit integers, never below 0.
-            (Some(django::Backend::Memcached), Some(current)) => current
-                .memcached_add(&delta)
-                .ok_or_else(|| to_js(Error::NotANumber(made.to_string())))?,
-            (_, current) => Numeric::add_stored(current, &delta, made).map_err(to_js)?,
         };
         let value = sum.to_value();
         r.value_type = value[0];
