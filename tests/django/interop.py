@@ -196,29 +196,4 @@ def run(command):
     raise ValueError(op)
 
 
-def tagged(value):
-    """`value` for JSON with the ints JavaScript's numbers cannot hold as {"$int": "digits"}
-    (the test reads them back as BigInts)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and abs(value) > 2**53 - 1:
-        return {"$int": str(value)}
-    if isinstance(value, dict):
-        return {k: tagged(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [tagged(v) for v in value]
-    return value
-
-
-def untagged(value):
-    """The inverse of `tagged`, for commands read from the test."""
-    if isinstance(value, dict):
-        if list(value) == ["$int"]:
-            return int(value["$int"])
-        return {k: untagged(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [untagged(v) for v in value]
-    return value
-
-
-print(json.dumps(tagged([run(c) for c in untagged(json.loads(sys.stdin.read()))])))
+print(json.dumps(ops.tagged([run(c) for c in ops.untagged(json.loads(sys.stdin.read()))])))
