@@ -163,6 +163,10 @@ pub struct SessionPlan {
 /// let plan = session_plan(facts);
 /// assert!(plan.save && plan.vary_cookie && !plan.delete_cookie);
 /// assert!(!session_plan(SessionFacts { status: 500, ..facts }).save);
+/// // Saved on every request: an untouched request sets the cookie, and varies on it.
+/// let every = SessionFacts { had_cookie: true, cookie_key: true, has_key: true, accessed: false,
+///     modified: false, save_every_request: true, ..facts };
+/// assert!(session_plan(every).save && session_plan(every).vary_cookie);
 /// let emptied = session_plan(SessionFacts { had_cookie: true, has_key: true, has_data: false, ..facts });
 /// assert!(emptied.delete_data && emptied.delete_cookie && !emptied.save);
 /// // An untouched request whose cookie names an expired session: Django never looks.
@@ -191,11 +195,14 @@ pub fn session_plan(f: SessionFacts) -> SessionPlan {
             save: false,
         };
     }
+    let save = (f.modified || f.save_every_request) && !empty && f.status < 500;
     SessionPlan {
-        vary_cookie: f.accessed,
+        // Django 5.2 varies on Cookie when the session was read, and whenever it sets the
+        // cookie (an untouched request under SESSION_SAVE_EVERY_REQUEST too).
+        vary_cookie: f.accessed || save,
         delete_cookie: false,
         delete_data: emptied && f.has_key,
-        save: (f.modified || f.save_every_request) && !empty && f.status < 500,
+        save,
     }
 }
 

@@ -12,13 +12,15 @@ import time
 import django
 from django.conf import settings
 
-# `python sessions_oracle.py SEED COUNT [cached_db]`: the cache engine, or cached_db over an
-# in-memory SQLite database.
+# `python sessions_oracle.py SEED COUNT [cached_db] [save_every_request] [expire_at_browser_close]`:
+# the cache engine, or cached_db over an in-memory SQLite database; the two settings off unless named.
 ENGINE = sys.argv[3] if len(sys.argv) > 3 else "cache"
 settings.configure(
     SECRET_KEY="differential",
     SESSION_ENGINE="django.contrib.sessions.backends." + ENGINE,
     SESSION_COOKIE_AGE=3600,
+    SESSION_SAVE_EVERY_REQUEST="save_every_request" in sys.argv[4:],
+    SESSION_EXPIRE_AT_BROWSER_CLOSE="expire_at_browser_close" in sys.argv[4:],
     CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
     INSTALLED_APPS=["django.contrib.sessions"],
