@@ -4,6 +4,12 @@ import { codedError } from "./errors.js";
 import { __newSessionKey } from "./edgecache.js";
 
 export const CREATE_ATTEMPTS = 10;
+/**
+ * Seconds a cachedDb row outlives its expiry. Django's database keeps expired rows until
+ * `clearsessions` (run daily, as its docs suggest), so a save of a session that expired during
+ * the request still updates its row there; a row that was deleted (a sign-out) is refused.
+ */
+export const EXPIRED_ROWS_KEPT = 86_400;
 export const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /** [kind, value] of `_session_expiry` for the Rust rules: 0 default, 1 seconds, 2 a moment in ms. */
@@ -12,6 +18,9 @@ export function expiryOf(value) {
   if (typeof value === "string") return [2, Date.parse(value)];
   return [0, 0];
 }
+
+/** How long the durable store keeps a row of `age` seconds: EXPIRED_ROWS_KEPT past its expiry. */
+const rowTimeout = (age) => Math.max(age, 0) + EXPIRED_ROWS_KEPT;
 
 /** Where session data lives: the cache alone, or a durable store behind it. */
 export class Engine {
@@ -50,7 +59,7 @@ export class Engine {
     for (let i = 0; i < CREATE_ATTEMPTS; i++) {
       const key = __newSessionKey();
       if (this.db) {
-        if (!(await this.db.add(this.#dbKey(key), this.#row(data, age), age))) continue;
+        if (!(await this.db.add(this.#dbKey(key), this.#row(data, age), rowTimeout(age)))) continue;
         await this.cache.set(this.prefix + key, data, age);
         return key;
       }
@@ -67,7 +76,7 @@ export class Engine {
   async save(key, data, age) {
     if (this.db) {
       if (!(await this.db.has(this.#dbKey(key)))) return false;
-      await this.db.set(this.#dbKey(key), this.#row(data, age), age);
+      await this.db.set(this.#dbKey(key), this.#row(data, age), rowTimeout(age));
     } else if (!(await this.cache.has(this.prefix + key))) {
       return false;
     }

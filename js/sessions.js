@@ -46,12 +46,20 @@ export class Session {
   /** True once the handler changed the session. */
   modified = false;
 
+  /**
+   * True until the session is first read: Django loads it lazily, and until then holds the
+   * cookie's value as its key (when Django keeps it: 8+ characters), so `is_empty()` is false
+   * even for a cookie that names no session.
+   */
+  #unread;
+
   /** @internal */
-  constructor(engine, settings, key, data) {
+  constructor(engine, settings, key, data, cookieKept = false) {
     this.#engine = engine;
     this.#settings = settings;
     this.#key = key;
     this.#data = data;
+    this.#unread = cookieKept;
   }
 
   /** The session key, or null before the session is first saved. */
@@ -61,6 +69,7 @@ export class Session {
 
   #touch() {
     this.accessed = true;
+    this.#unread = false;
     return this.#data;
   }
 
@@ -118,8 +127,9 @@ export class Session {
     return Object.keys(this.#data).length > 0;
   }
 
-  /** No key and no data (Django's `is_empty`). */
+  /** No key and no data (Django's `is_empty`; before the first read, the cookie counts as a key). */
   isEmpty() {
+    if (this.#unread) return false;
     return this.#key === null && Object.keys(this.#data).length === 0;
   }
 
@@ -128,6 +138,7 @@ export class Session {
     this.clear();
     const key = this.#key;
     this.#key = null;
+    this.#unread = false;
     return this.#track(key === null ? Promise.resolve() : this.#engine.delete(key));
   }
 
@@ -137,11 +148,13 @@ export class Session {
     const old = this.#key;
     const captured = this.#changes;
     const work = (async () => {
-      this.#key = await this.#engine.create(data, this.getExpiryAge());
+      const age = this.getExpiryAge();
+      this.#key = await this.#engine.create(data, age);
       this.modified = true;
       // Unless the handler changes the data afterwards, the wrapper's save would rewrite the
-      // same record (Workers KV allows one write per second per key).
-      this.#storedAt = this.#data === data ? captured : -1;
+      // same record (Workers KV allows one write per second per key). A session created
+      // already expired is not: the save finds it gone, as Django's does (a 400).
+      this.#storedAt = this.#data === data && age > 0 ? captured : -1;
       if (old !== null) await this.#engine.delete(old);
     })();
     return this.#track(work);
@@ -264,9 +277,10 @@ export function sessions(options = {}) {
     // A value not of the key form is never looked up; one naming no session is dropped.
     const key = raw !== undefined && __isSessionKey(raw) ? raw : null;
     const data = key === null ? null : await engine.load(key);
-    const session = new Session(engine, settings, data === null ? null : key, data ?? {});
+    const cookieKey = raw !== undefined && __sessionCookieKeepsKey(raw);
+    const session = new Session(engine, settings, data === null ? null : key, data ?? {}, cookieKey);
     bySession.set(request, session);
-    return { session, hadCookie: raw !== undefined, cookieKey: raw !== undefined && __sessionCookieKeepsKey(raw) };
+    return { session, hadCookie: raw !== undefined, cookieKey };
   }
 
   async function close({ session, hadCookie, cookieKey }, response) {

@@ -45,25 +45,28 @@ time.time = lambda: now[0]
 timezone.now = lambda: datetime.datetime.fromtimestamp(now[0], datetime.timezone.utc)
 
 NAMES = ["a", "b", "user"]
-# No negative expiry: Django then creates sessions that are gone before their own save (a 400
-# from cycle_key after set_expiry(-3)); edgecache's unit tests cover negative ages.
-EXPIRIES = [None, 0, 7, 1.5, 7200]
+# Negative ages and past moments too: Django then creates sessions that are gone before their
+# own save (a 400 from cycle_key after set_expiry(-3)), as edgecache does.
+# {"at": seconds}: a moment (an aware datetime in Django, a Date in edgecache), past or future.
+EXPIRIES = [None, 0, 7, 1.5, 7200, -3, {"at": T0 + 5000}, {"at": T0 + 100000.25}, {"at": T0 - 10}]
 
 
 def script(rng):
     ops = []
     for _ in range(rng.randint(0, 4)):
         kind = rng.choice(["set", "set", "get", "pop", "has", "keys", "clear", "flush", "cycle", "expiry",
-                           "age", "at_close"])
+                           "age", "at_close", "date", "empty"])
         op = {"op": kind, "name": rng.choice(NAMES)}
         if kind == "set":
             op["value"] = rng.choice([1, "x", [1, 2], {"k": None}, ""])
         if kind == "expiry":
             op["value"] = rng.choice(EXPIRIES)
         ops.append(op)
-    # Django loads a session lazily, and clear() does not load it: a script starting with clear()
-    # keeps an expired session's key, which edgecache (loading before the handler) drops.
-    if ops and ops[0]["op"] == "clear":
+    # Django loads a session lazily, and clear() does not load it (nor does is_empty()): a
+    # script whose first load would be clear() keeps an expired session's key, which edgecache
+    # (loading before the handler) drops (docs/sessions.md).
+    loading = [op for op in ops if op["op"] != "empty"]
+    if loading and loading[0]["op"] == "clear":
         ops.insert(0, {"op": "has", "name": "a"})
     return ops
 
@@ -88,7 +91,14 @@ def apply(session, op):
     if kind == "cycle":
         return session.cycle_key()
     if kind == "expiry":
-        return session.set_expiry(op["value"])
+        value = op["value"]
+        if isinstance(value, dict):
+            value = datetime.datetime.fromtimestamp(value["at"], datetime.timezone.utc)
+        return session.set_expiry(value)
+    if kind == "date":
+        return session.get_expiry_date().timestamp()
+    if kind == "empty":
+        return session.is_empty()
     if kind == "age":
         return session.get_expiry_age()
     if kind == "at_close":

@@ -31,7 +31,9 @@ async function call(session, op) {
     case "clear": return session.clear() ?? null;
     case "flush": return (await session.flush()) ?? null;
     case "cycle": return (await session.cycleKey()) ?? null;
-    case "expiry": return session.setExpiry(op.value) ?? null;
+    case "expiry": return session.setExpiry(op.value?.at === undefined ? op.value : new Date(op.value.at * 1000)) ?? null;
+    case "date": return session.getExpiryDate().getTime() / 1000;
+    case "empty": return session.isEmpty();
     case "age": return session.getExpiryAge();
     case "at_close": return session.getExpireAtBrowserClose();
     default: throw new Error(op.op);
