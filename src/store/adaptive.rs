@@ -1,11 +1,12 @@
 //! The adaptive policy: W-TinyLFU with a hill-climbing window (Einziger, Friedman & Manes;
 //! the adaptive window as in Caffeine). New entries enter a small LRU window; an entry
 //! leaving the window must have been used more often (by the counts of `frequency.rs`: its
-//! slot's while resident, the [`Sketch`]'s while not) than the entry the main segment would give up, or it is dropped instead. The main segment is a segmented
-//! LRU (probation, then protected once hit again). The window's share follows miniature
-//! simulations of the same policy with other shares ([`Shadows`]): recency-heavy traces get
-//! a large window (towards LRU), frequency-heavy ones a small one. The sketch counts from half
-//! full on, as Caffeine's. Every step is O(1) amortised.
+//! slot's while resident, the [`Sketch`]'s while not) than the entry the main segment would
+//! give up, or it is dropped instead. The main segment is a segmented LRU (probation, then
+//! protected once hit again). The window's share follows miniature simulations of the same
+//! policy with other shares ([`Shadows`]): recency-heavy traces get a large window (towards
+//! LRU), frequency-heavy ones a small one. The sketch counts from half full on, as Caffeine's.
+//! Every step is O(1) amortised.
 
 use super::shadow::Shadows;
 use super::{Policy, Sketch, Store, NIL, PROBATION, PROTECTED, WINDOW};

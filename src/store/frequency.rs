@@ -34,7 +34,7 @@ impl Store {
         }
     }
 
-    /// Counts an access of a key not resident in the sketch (aging the residents with it).
+    /// Counts, in the sketch, an access of a key not resident (aging the residents with it).
     pub(super) fn count_absent(&mut self, hash: u32) {
         let aged = self
             .adaptive
