@@ -92,7 +92,9 @@ def describe(value):
     return None if value is None else {"repr": repr(value), "type": type(value).__name__}
 
 
-SEQ_KEYS = ["a", "b", "c", "d", "e"]
+# Plain keys, a non-ASCII one (Django's pymemcache client sends UTF-8 keys as they are), one
+# with colons, and a long one (within memcached's 250 bytes with the ":1:" prefix).
+SEQ_KEYS = ["a", "b", "c", "d", "e", "ünï€", "x:y:1", "k" * 200]
 SEQ_VALUES = [0, 1, -3, 1.5, "s", "", None, [1, 2], {"k": [1]}, True, False, 10**12, "long" * 10,
               2**63 - 1, 2**63, -2**63, 2**64 + 1, "ünï€😀", {"a": {"b": [1, {"c": None}]}}, 0.1, 1e300]
 # Fractional timeouts Django truncates (0.5: gone at once, 20.5: 20 s); none short enough

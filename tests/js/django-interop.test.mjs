@@ -244,6 +244,9 @@ async function replay(cache, op) {
   }
 }
 
+// interop.py's SEQ_KEYS: the keys a sequence can make (memcached's TTLs are read key by key).
+const SEQ_KEYS = ["a", "b", "c", "d", "e", "ünï€", "x:y:1", "k".repeat(200)];
+
 // Django's error for each failing step, as edgecache's code: a missing key (ValueError), and
 // an incr of what cannot be added (Python's TypeError, Redis's ResponseError, pymemcache's client error).
 const SEQUENCE_ERRORS = { ValueError: ["KEY_NOT_FOUND"], TypeError: ["NOT_A_NUMBER"], ResponseError: ["NOT_A_NUMBER", "INVALID_DELTA"], MemcacheClientError: ["NOT_A_NUMBER", "INVALID_DELTA"] };
@@ -290,7 +293,7 @@ for (const alias of ["redis", "memcached", "redis_json"]) {
           const stored = [];
           if (alias === "memcached") {
             for (const version of [1, 2]) {
-              for (const key of ["a", "b", "c", "d", "e"]) {
+              for (const key of SEQ_KEYS) {
                 const ttl = await memcachedTtl(`:${version}:${key}`);
                 if (!Number.isNaN(ttl)) stored.push([`:${version}:${key}`, ttl]);
               }
