@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { MemoryCache, makeTemplateFragmentKey, patchCacheControl, getMaxAge, learnCacheKey, getCacheKey, cacheMiddleware } from "../../pkg/node.js";
+import { MemoryCache, makeTemplateFragmentKey, patchCacheControl, getMaxAge, learnCacheKey, getCacheKey, cacheMiddleware, Cache, stores } from "../../pkg/node.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const python = `${root}.venv/bin/python`;
@@ -143,7 +143,7 @@ test("django.utils.cache, make_template_fragment_key and learn_cache_key/get_cac
   assert.ok(count >= 90);
 });
 
-test(`CacheMiddleware: ${data.middleware.length} request sequences as the real Django`, async () => {
+for (const kind of ["MemoryCache", "Cache", "Cache without its memory tier"]) test(`CacheMiddleware over a ${kind}: ${data.middleware.length} request sequences as the real Django`, async () => {
   let requests = 0;
   for (const [n, c] of data.middleware.entries()) {
     const clock = { t: T0, now() { return this.t; }, advance(s) { this.t += s * 1000; } };
@@ -162,7 +162,9 @@ test(`CacheMiddleware: ${data.middleware.length} request sequences as the real D
       cacheTimeout: s.cache_timeout ?? undefined,
       pageTimeout: s.page_timeout ?? undefined,
       keyPrefix: s.key_prefix,
-      cache: new MemoryCache({ clock }),
+      // The async Cache over a store too, with its memory tier and without (every step then
+      // reads the store).
+      cache: kind === "MemoryCache" ? new MemoryCache({ clock }) : new Cache({ store: stores.memory({ clock }), memory: kind === "Cache" ? undefined : false, clock }),
       clock,
       keyFormat: "django",
     });
