@@ -1,8 +1,9 @@
 // Sessions against the real Django 5.2.19: seeded request sequences through Django's
 // SessionMiddleware (cache engine over LocMemCache, and cached_db over SQLite too;
 // tests/django/sessions_oracle.py) and through
-// sessions() on a MemoryCache (and an async Cache over a store), on the same fixed clock. Each request runs a script of session
-// calls (set, get, pop, has, keys, clear, flush, cycleKey, setExpiry, getExpiryAge,
+// sessions() on a MemoryCache (and an async Cache over a store), on the same fixed clock.
+// Each request runs a script of session calls (set, get, pop, has, keys, clear, flush,
+// cycleKey, setExpiry with seconds or a Date, getExpiryAge, getExpiryDate, isEmpty,
 // getExpireAtBrowserClose) and answers 200 or 500; the results, the Set-Cookie line (the
 // random key compared by whether it changed) and Vary must be Django's.
 import { test } from "node:test";
