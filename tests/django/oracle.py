@@ -37,10 +37,14 @@ from django.middleware.cache import CacheMiddleware  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils.cache import (  # noqa: E402
+    add_never_cache_headers,
     get_cache_key,
     get_max_age,
+    has_vary_header,
     learn_cache_key,
     patch_cache_control,
+    patch_response_headers,
+    patch_vary_headers,
 )
 
 T0 = 1_700_000_000.0
@@ -179,6 +183,42 @@ def helper_cases(rng):
     for v in vary_on:
         out.append({"kind": "fragment_key", "name": "frag", "vary_on": v,
                     "key": make_template_fragment_key("frag", v)})
+    # patch_vary_headers / has_vary_header on odd Vary values; patch_response_headers and
+    # add_never_cache_headers over existing Cache-Control and Expires, at a fixed time.
+    # (No outer whitespace: fetch Headers trim it on the way in, docs/http.md.)
+    vary_before = [None, "", "Accept-Encoding", "accept-encoding, Cookie", "*", "A,,B", "a , b", "Cookie, *"]
+    vary_new = [["Cookie"], ["accept-encoding"], ["*"], ["Cookie", "cookie"], [], ["X-A", "x-b", "X-A"]]
+    for before in vary_before:
+        for names in vary_new:
+            response = HttpResponse()
+            if before is not None:
+                response["Vary"] = before
+            patch_vary_headers(response, names)
+            out.append({"kind": "patch_vary_headers", "before": before, "names": names,
+                        "after": response["Vary"] if response.has_header("Vary") else None})
+        for name in ["Cookie", "cookie", "Accept-Encoding", "*", "a", "B"]:
+            response = HttpResponse()
+            if before is not None:
+                response["Vary"] = before
+            out.append({"kind": "has_vary_header", "before": before, "name": name,
+                        "result": has_vary_header(response, name)})
+    now[0] = T0
+    for cc in [None, "", "private", "max-age=5", "public, max-age=100", "no-cache"]:
+        for expires in [None, "Wed, 21 Oct 2015 07:28:00 GMT"]:
+            for timeout in [None, 0, 5, -5, 2.5, 86400 * 365, "never"]:
+                response = HttpResponse()
+                if cc is not None:
+                    response["Cache-Control"] = cc
+                if expires is not None:
+                    response["Expires"] = expires
+                if timeout == "never":
+                    add_never_cache_headers(response)
+                elif timeout is None:
+                    patch_response_headers(response)
+                else:
+                    patch_response_headers(response, timeout)
+                out.append({"kind": "response_headers", "cache_control": cc, "expires": expires, "timeout": timeout,
+                            "after": {h: response[h] for h in ["Cache-Control", "Expires"] if response.has_header(h)}})
     factory = RequestFactory()
     urls = ["/p", "/p?", "/p?b=2&a=1", "/ü/x", "/q?x=%20"]
     varies = [None, "", "Cookie", "Accept-Encoding, Accept-Language", "Cookie, X-Missing", "*"]

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { MemoryCache, makeTemplateFragmentKey, patchCacheControl, getMaxAge, learnCacheKey, getCacheKey, cacheMiddleware, Cache, stores } from "../../pkg/node.js";
+import { MemoryCache, makeTemplateFragmentKey, patchCacheControl, getMaxAge, learnCacheKey, getCacheKey, cacheMiddleware, Cache, stores, patchVaryHeaders, hasVaryHeader, patchResponseHeaders, addNeverCacheHeaders } from "../../pkg/node.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const python = `${root}.venv/bin/python`;
@@ -106,8 +106,9 @@ test(`LocMemCache: ${data.cases.length} seeded sequences (${data.cases.reduce((n
   }
 });
 
-test("django.utils.cache, make_template_fragment_key and learn_cache_key/get_cache_key as the real Django", async () => {
+test("django.utils.cache (patch_cache_control, get_max_age, patch_vary_headers, has_vary_header, patch_response_headers, add_never_cache_headers), make_template_fragment_key and learn_cache_key/get_cache_key as the real Django", async () => {
   let count = 0;
+  const kinds = new Set();
   for (const h of data.helpers) {
     if (h.kind === "patch_cache_control") {
       const headers = new Headers();
@@ -128,6 +129,22 @@ test("django.utils.cache, make_template_fragment_key and learn_cache_key/get_cac
       };
       assert.equal(setOrder(headers.get("cache-control")), setOrder(h.after), JSON.stringify(h));
       assert.equal(getMaxAge(headers) ?? null, h.max_age, JSON.stringify(h));
+    } else if (h.kind === "patch_vary_headers") {
+      const headers = new Headers(h.before === null ? {} : { vary: h.before });
+      patchVaryHeaders(headers, h.names);
+      assert.equal(headers.get("vary"), h.after === null ? null : h.after.trim(), JSON.stringify(h));
+    } else if (h.kind === "has_vary_header") {
+      assert.equal(hasVaryHeader(new Headers(h.before === null ? {} : { vary: h.before }), h.name), h.result, JSON.stringify(h));
+    } else if (h.kind === "response_headers") {
+      const headers = new Headers();
+      if (h.cache_control !== null) headers.set("cache-control", h.cache_control);
+      if (h.expires !== null) headers.set("expires", h.expires);
+      const clock = { now: () => T0 };
+      if (h.timeout === "never") addNeverCacheHeaders(headers, { clock });
+      else patchResponseHeaders(headers, h.timeout ?? undefined, { clock });
+      const after = {};
+      for (const name of ["Cache-Control", "Expires"]) if (headers.get(name) !== null) after[name] = headers.get(name);
+      assert.deepEqual(after, h.after, JSON.stringify(h));
     } else if (h.kind === "fragment_key") {
       assert.equal(makeTemplateFragmentKey(h.name, h.vary_on), h.key, JSON.stringify(h));
     } else if (h.kind === "learn_cache_key") {
@@ -137,10 +154,14 @@ test("django.utils.cache, make_template_fragment_key and learn_cache_key/get_cac
       const key = await learnCacheKey(request, response, { cache, keyPrefix: "pfx", keyFormat: "django" });
       assert.equal(key, h.key, JSON.stringify(h));
       assert.equal(await getCacheKey(request, { cache, keyPrefix: "pfx", keyFormat: "django" }), h.again, JSON.stringify(h));
+    } else {
+      assert.fail(`unknown helper case ${h.kind}`);
     }
     count++;
+    kinds.add(h.kind);
   }
   assert.ok(count >= 90);
+  assert.equal(kinds.size, 6, [...kinds].join());
 });
 
 for (const kind of ["MemoryCache", "Cache", "Cache without its memory tier"]) test(`CacheMiddleware over a ${kind}: ${data.middleware.length} request sequences as the real Django`, async () => {
