@@ -113,6 +113,8 @@ def sequence_op(rng, skip=()):
         # Versions are JS numbers: past 2^53 - 1 edgecache refuses them (INVALID_VERSION,
         # a documented divergence), where Django moves the key on.
         op["delta"] = 1
+    if kind == "get_or_set":
+        op["callable"] = rng.random() < 0.5
     if kind in ("get_many", "delete_many"):
         op["keys"] = rng.choices(SEQ_KEYS, k=rng.randint(0, 4))
     if kind == "set_many":

@@ -16,7 +16,8 @@ def apply(cache, op):
     if kind == "get":
         return cache.get(k, op["default"], **kw)
     if kind == "get_or_set":
-        return cache.get_or_set(k, v, **tkw, **kw)
+        # A callable default is called only on a miss, as Django's get_or_set does.
+        return cache.get_or_set(k, (lambda: v) if op.get("callable") else v, **tkw, **kw)
     if kind == "get_many":
         return [[key, value] for key, value in cache.get_many(op["keys"], **kw).items()]
     if kind == "set_many":

@@ -97,6 +97,8 @@ def operation(rng):
         op["seconds"] = rng.choice([0.5, 1, 2.5, 9, 301])
     if kind == "get":
         op["default"] = rng.choice([None, "dflt"])
+    if kind == "get_or_set":
+        op["callable"] = rng.random() < 0.5
     return op
 
 

@@ -56,7 +56,7 @@ function run(cache, op, clock) {
     case "set": return cache.set(op.key, op.value, write);
     case "add": return cache.add(op.key, op.value, write);
     case "get": return cache.get(op.key, op.default, kw);
-    case "get_or_set": return cache.getOrSet(op.key, op.value, write);
+    case "get_or_set": return cache.getOrSet(op.key, op.callable ? () => op.value : op.value, write);
     case "get_many": return cache.getMany(op.keys, kw);
     case "set_many": return cache.setMany(new Map(op.pairs), write); // a dict, as Django takes
     case "delete": return cache.delete(op.key, kw);

@@ -125,12 +125,19 @@ for (const [alias, store] of Object.entries(backends)) {
     assert.deepEqual(django([{ op: "get", alias, keys: ["mine"], version: 2 }, { op: "get", alias, keys: ["mine"] }]), [{ mine: { repr: "[1]", type: "list" } }, { mine: null }]);
   });
 
-  test(`${alias}: what format "django" cannot keep is refused`, async () => {
+  test(`${alias}: what format "django" cannot keep is refused; getOrSet's factories and leases work`, async () => {
     const cache = new Cache({ store: store(), format: "django", memory: false });
     await assert.rejects(cache.set("t", 1, { tags: ["a"] }), { code: "UNSUPPORTED_OPERATION" });
     await assert.rejects(cache.invalidateTags(["a"]), { code: "UNSUPPORTED_OPERATION" });
     await assert.rejects(cache.getOrSet("never-set", () => 1, { staleWhileRevalidate: 10 }), { code: "UNSUPPORTED_OPERATION" });
+    await assert.rejects(cache.getOrSet("never-set", () => 1, { beta: 1 }), { code: "UNSUPPORTED_OPERATION" });
     assert.equal(await cache.get("t"), undefined);
+    assert.equal(await cache.get("never-set"), undefined);
+    // A factory (its measured cost is a hint a record keeps for early refresh) is fine.
+    assert.equal(await cache.getOrSet("made", () => 41 + 1), 42);
+    assert.equal(await cache.getOrSet("made", () => 0), 42);
+    assert.equal(await cache.getOrSet("locked", async () => 7, { lock: true, timeout: 30 }), 7);
+    assert.deepEqual(django([{ op: "get", alias, keys: ["made", "locked"] }]), [{ made: { repr: "42", type: "int" }, locked: { repr: "7", type: "int" } }]);
   });
 }
 
@@ -224,7 +231,7 @@ async function replay(cache, op) {
     set: () => cache.set(op.key, op.value, write),
     add: () => cache.add(op.key, op.value, write),
     get: () => cache.get(op.key, op.default ?? undefined, kw),
-    get_or_set: () => cache.getOrSet(op.key, op.value, write),
+    get_or_set: () => cache.getOrSet(op.key, op.callable ? () => op.value : op.value, write),
     get_many: () => cache.getMany(op.keys, kw),
     set_many: () => cache.setMany(new Map(op.pairs), write),
     delete: () => cache.delete(op.key, kw),

@@ -12,13 +12,14 @@ use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 /// Django's bytes for a record's value: no envelope, so what a record carries beyond the value
-/// (tags, a serve-stale window, chunks) cannot be kept and is refused.
+/// (tags, a serve-stale window, chunks) cannot be kept and is refused. A factory's measured
+/// cost (`delta`, kept for early refresh) is only a hint: left out (`beta` is refused instead).
 fn django_sealed(
     backend: Backend,
     record: &Record,
     limits: &persist::StoreLimits,
 ) -> Result<Sealed, Error> {
-    if !record.tags.is_empty() || record.stale_until > record.expires || record.delta > 0.0 {
+    if !record.tags.is_empty() || record.stale_until > record.expires {
         return Err(Error::invalid(
             "UNSUPPORTED_OPERATION",
             "format \"django\" stores Django's own values: tags, serve-stale windows and early refresh have nowhere to go",
@@ -148,6 +149,18 @@ impl CacheCore {
         echo: bool,
     ) -> Result<JsValue, JsValue> {
         let meta = args::write_meta(timeout_or_options).js()?;
+        // Early refresh reads the factory's cost from the record, which Django's bytes lack.
+        if self.django.is_some()
+            && args::refresh_policy(timeout_or_options)
+                .js()?
+                .beta
+                .is_some()
+        {
+            return Err(to_js(Error::invalid(
+                "UNSUPPORTED_OPERATION",
+                "format \"django\" stores Django's own values: early refresh (beta) needs the factory's cost, which they cannot carry",
+            )));
+        }
         let bytes = match super::super::boundary::encode(value, usize::MAX)? {
             super::super::boundary::Encoded::Bytes(bytes) => bytes,
             super::super::boundary::Encoded::TooLarge(size) => {
