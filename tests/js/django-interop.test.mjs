@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { connect } from "node:net";
 import { createClient } from "redis";
-import { Cache, stores } from "../../pkg/node.js";
+import { Cache, stores, cacheFragment, makeTemplateFragmentKey } from "../../pkg/node.js";
 import { startRedis } from "./redis-server.mjs";
 import { startMemcached } from "./memcached-server.mjs";
 
@@ -125,6 +125,20 @@ for (const [alias, store] of Object.entries(backends)) {
     assert.deepEqual(django([{ op: "get", alias, keys: ["mine"], version: 2 }, { op: "get", alias, keys: ["mine"] }]), [{ mine: { repr: "[1]", type: "list" } }, { mine: null }]);
   });
 
+  test(`${alias}: {% cache %} fragments are shared both ways (make_template_fragment_key)`, async () => {
+    const cache = new Cache({ store: store(), format: "django", memory: false });
+    let renders = 0;
+    const render = () => `<b>${++renders}</b>`;
+    assert.equal(await cacheFragment("sidebar", ["u1", 2], 60, render, { using: cache }), "<b>1</b>");
+    const ours = makeTemplateFragmentKey("sidebar", ["u1", 2]);
+    assert.deepEqual(django([{ op: "get", alias, keys: [ours] }]), [{ [ours]: { repr: "'<b>1</b>'", type: "str" } }]);
+    // Django's tag renders and stores a fragment: edgecache serves it without rendering.
+    const theirs = makeTemplateFragmentKey("footer", []);
+    django([{ op: "set", alias, key: theirs, value: "<i>django</i>", timeout: 60 }]);
+    assert.equal(await cacheFragment("footer", [], 60, render, { using: cache }), "<i>django</i>");
+    assert.equal(renders, 1);
+  });
+
   test(`${alias}: what format "django" cannot keep is refused; getOrSet's factories and leases work`, async () => {
     const cache = new Cache({ store: store(), format: "django", memory: false });
     await assert.rejects(cache.set("t", 1, { tags: ["a"] }), { code: "UNSUPPORTED_OPERATION" });
@@ -174,11 +188,19 @@ test("django-json: django-redis's JSONSerializer, both ways", async () => {
 
 /** memcached's remaining TTL of `key` (a meta get with the `t` flag). */
 function memcachedTtl(key) {
+  return memcachedTtls([key]).then(([ttl]) => ttl);
+}
+
+/** The TTLs memcached holds for `keys` (NaN: not there), by meta commands on one connection. */
+function memcachedTtls(keys, command = `${keys.map((k) => `mg ${k} t\r\n`).join("")}mn\r\n`) {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port: memcached.port }, () => socket.write(`mg ${key} t\r\n`));
+    const socket = connect({ host: "127.0.0.1", port: memcached.port }, () => socket.write(command));
+    let text = "";
     socket.on("data", (d) => {
+      text += d.toString();
+      if (!text.endsWith("MN\r\n")) return;
       socket.destroy();
-      resolve(Number(/ t(-?\d+)/.exec(d.toString())?.[1]));
+      resolve(text.split("\r\n").slice(0, keys.length).map((line) => Number(/ t(-?\d+)/.exec(line)?.[1])));
     });
     socket.on("error", reject);
   });
@@ -274,8 +296,10 @@ for (const alias of ["redis", "memcached", "redis_json"]) {
     const [sequences] = django([{ op: "sequences", alias, seed, count: 60, skip }]);
     let steps = 0;
     for (const [n, sequence] of sequences.entries()) {
+      // Django's clear() is FLUSHDB / flush_all: sent directly (a Python process per sequence
+      // costs seconds).
       if (alias !== "memcached") await client.flushAll();
-      else django([{ op: "clear", alias }]);
+      else await memcachedTtls([], "flush_all\r\nmn\r\n");
       const store = alias === "memcached" ? mcStore : stores.redis(client);
       const cache = new Cache({ store, format, memory: false, keyPrefix: alias === "redis_json" ? "json" : "" });
       for (const [i, op] of sequence.entries()) {
@@ -299,12 +323,8 @@ for (const alias of ["redis", "memcached", "redis_json"]) {
           // seconds, as edgecache's are. (memcached: the keys a sequence can make.)
           const stored = [];
           if (alias === "memcached") {
-            for (const version of [1, 2]) {
-              for (const key of SEQ_KEYS) {
-                const ttl = await memcachedTtl(`:${version}:${key}`);
-                if (!Number.isNaN(ttl)) stored.push([`:${version}:${key}`, ttl]);
-              }
-            }
+            const made = [1, 2].flatMap((version) => SEQ_KEYS.map((key) => `:${version}:${key}`));
+            for (const [i, ttl] of (await memcachedTtls(made)).entries()) if (!Number.isNaN(ttl)) stored.push([made[i], ttl]);
           } else {
             for (const key of (await client.keys("*")).sort()) stored.push([key, await client.ttl(key)]);
           }
