@@ -29,6 +29,9 @@ import ops  # noqa: E402 - beside this file
 
 settings.configure(
     USE_TZ=True,
+    # Sessions in the Redis cache (for the session-sharing test).
+    SESSION_ENGINE="django.contrib.sessions.backends.cache",
+    SESSION_CACHE_ALIAS="redis",
     CACHES={
         "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": sys.argv[1]},
         "memcached": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": sys.argv[2]},
@@ -195,6 +198,18 @@ def run(command):
     if op == "clear":
         cache.clear()
         return True
+    if op == "session_load":
+        from django.contrib.sessions.backends.cache import SessionStore
+
+        store = SessionStore(session_key=command["key"])
+        return {"data": dict(store.load()), "key": store.session_key}
+    if op == "session_create":
+        from django.contrib.sessions.backends.cache import SessionStore
+
+        store = SessionStore()
+        store.update(command["data"])
+        store.save()
+        return store.session_key
     if op == "sequences":
         return sequences(command["alias"], command["seed"], command["count"], command.get("skip", ()))
     raise ValueError(op)

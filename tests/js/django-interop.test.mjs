@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { connect } from "node:net";
 import { createClient } from "redis";
-import { Cache, stores, cacheFragment, makeTemplateFragmentKey } from "../../pkg/node.js";
+import { Cache, stores, cacheFragment, makeTemplateFragmentKey, sessions, getSession } from "../../pkg/node.js";
 import { startRedis } from "./redis-server.mjs";
 import { startMemcached } from "./memcached-server.mjs";
 
@@ -235,6 +235,24 @@ test("the memory tier works in format \"django\": a second read stays in the iso
   assert.equal(await cache.get("hot2"), "v");
   assert.equal(cache.stats().storeReads, 1);
   assert.deepEqual(django([{ op: "get", alias: "redis", keys: ["hot2"] }]), [{ hot2: { repr: "'v'", type: "str" } }]);
+});
+
+test("sessions are shared with a Django site (cache engine over Django's Redis cache, both ways)", async () => {
+  const cache = new Cache({ store: stores.redis(client), format: "django", memory: false });
+  const app = sessions({ cache })(async (request) => {
+    const session = getSession(request);
+    const seen = session.get("user") ?? null;
+    if (new URL(request.url).pathname === "/login") session.set("user", { id: 7, name: "Ada" });
+    return Response.json({ seen });
+  });
+  const login = await app(new Request("https://site.test/login"));
+  const key = /sessionid=([a-z0-9]+)/.exec(login.headers.get("set-cookie"))[1];
+  // Django's SessionStore (cache engine, SESSION_CACHE_ALIAS "redis") loads what the edge saved.
+  assert.deepEqual(django([{ op: "session_load", alias: "redis", key }]), [{ data: { user: { id: 7, name: "Ada" } }, key }]);
+  // A session Django created is read at the edge.
+  const [theirs] = django([{ op: "session_create", alias: "redis", data: { user: { id: 9 } } }]);
+  const read = await app(new Request("https://site.test/", { headers: { cookie: `sessionid=${theirs}` } }));
+  assert.deepEqual(await read.json(), { seen: { id: 9 } });
 });
 
 test("format \"django\" needs a Redis or memcached store", () => {
