@@ -151,7 +151,11 @@ for (const [alias, store] of Object.entries(backends)) {
     assert.equal(await cache.getOrSet("made", () => 41 + 1), 42);
     assert.equal(await cache.getOrSet("made", () => 0), 42);
     assert.equal(await cache.getOrSet("locked", async () => 7, { lock: true, timeout: 30 }), 7);
-    assert.deepEqual(django([{ op: "get", alias, keys: ["made", "locked"] }]), [{ made: { repr: "42", type: "int" }, locked: { repr: "7", type: "int" } }]);
+    // With the memory tier (the default) too.
+    const tiered = new Cache({ store: store(), format: "django" });
+    assert.equal(await tiered.getOrSet("tiered", () => "t"), "t");
+    assert.equal(await tiered.getOrSet("tiered", () => "other"), "t");
+    assert.deepEqual(django([{ op: "get", alias, keys: ["made", "locked", "tiered"] }]), [{ made: { repr: "42", type: "int" }, locked: { repr: "7", type: "int" }, tiered: { repr: "'t'", type: "str" } }]);
   });
 }
 
