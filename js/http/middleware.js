@@ -376,6 +376,10 @@ export function cachePage(handler, options = {}) {
   if (typeof options === "number") {
     throw typeError("INVALID_TIMEOUT", `cachePage takes its timeout in an options object: cachePage(handler, { timeout: ${options} })`);
   }
+  if (typeof handler === "number") {
+    // Django's cache_page(60)(view): a decorator factory; here one call takes both.
+    throw typeError("INVALID_ARGUMENT", `cachePage takes the handler first and the timeout in options: cachePage(handler, { timeout: ${handler} })`);
+  }
   const { timeout, cache, keyPrefix, ...rest } = ownOptions(options);
   if (typeof timeout !== "number" && timeout !== null) {
     const got = timeout === undefined ? "none" : `${typeof timeout} ${JSON.stringify(String(timeout))}`;

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { connect } from "node:net";
 import { createClient } from "redis";
-import { Cache, stores, cacheFragment, makeTemplateFragmentKey, sessions, getSession } from "../../pkg/node.js";
+import { Cache, stores, cacheFragment, makeTemplateFragmentKey, sessions, getSession, cachePage } from "../../pkg/node.js";
 import { startRedis } from "./redis-server.mjs";
 import { startMemcached } from "./memcached-server.mjs";
 
@@ -155,6 +155,13 @@ for (const [alias, store] of Object.entries(backends)) {
     const tiered = new Cache({ store: store(), format: "django" });
     assert.equal(await tiered.getOrSet("tiered", () => "t"), "t");
     assert.equal(await tiered.getOrSet("tiered", () => "other"), "t");
+    let n = 0;
+    const page = cachePage(async () => new Response(`p${++n}`), { timeout: 60, cache: tiered, lock: true });
+    // A page cached over Django's format (its entry is edgecache's, under Django's page key).
+    for (let i = 0; i < 3; i++) {
+      const r = await page(new Request("https://site.test/x"));
+      assert.deepEqual([r.status, await r.text()], [200, "p1"]);
+    }
     assert.deepEqual(django([{ op: "get", alias, keys: ["made", "locked", "tiered"] }]), [{ made: { repr: "42", type: "int" }, locked: { repr: "7", type: "int" }, tiered: { repr: "'t'", type: "str" } }]);
   });
 }

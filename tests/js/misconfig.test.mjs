@@ -105,6 +105,9 @@ test("cachePage called as Django's cache_page is called: errors that say how to 
   const handler = async () => new Response("x");
   assert.throws(() => cachePage({ timeout: 60 }, handler), { code: "INVALID_ARGUMENT", message: /takes the handler first/ });
   assert.throws(() => cachePage(handler, 60), { code: "INVALID_TIMEOUT", message: /cachePage\(handler, \{ timeout: 60 \}\)/ });
+  // Django's cache_page(60)(view), as a first try.
+  assert.throws(() => cachePage(60), { code: "INVALID_ARGUMENT", message: /cachePage\(handler, \{ timeout: 60 \}\)/ });
+  assert.throws(() => cachePage(60, { cache: new MemoryCache() }), { code: "INVALID_ARGUMENT", message: /handler first/ });
   assert.throws(() => cachePage(handler, { timeout: "60" }), { code: "INVALID_TIMEOUT", message: /got string "60"/ });
   assert.throws(() => cachePage(handler), { code: "INVALID_TIMEOUT", message: /got none/ });
 });
