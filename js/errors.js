@@ -37,7 +37,8 @@ function hookFailed(name, counts, error) {
 
 /** Refuses an options object with a key not in `known` (a typo would silently do nothing). */
 export function knownOptions(options, known, what) {
-  if (options === null || typeof options !== "object") return;
+  if (options === undefined || options === null) return;
+  checkObject(options, what);
   const names = reading(() => Object.keys(options), "INVALID_OPTIONS", `${what}: the options could not be read`);
   const unknown = names.find((name) => !known.includes(name));
   if (unknown !== undefined) throw typeError("UNKNOWN_OPTION", `${what} has no option '${unknown}' (known: ${known.join(", ")})`);
@@ -49,8 +50,16 @@ export function knownOptions(options, known, what) {
  * bug elsewhere in an app may have put `stripSetCookie` or `language`, which decide what a
  * cached page may be served to).
  */
-export function ownOptions(options) {
+export function ownOptions(options, what = "this call") {
+  if (options !== undefined && options !== null) checkObject(options, what);
   return reading(() => Object.assign({ __proto__: null }, options), "INVALID_OPTIONS", "the options could not be read");
+}
+
+/** Options given as a number, string or function were ignored before: refused, saying so. */
+function checkObject(options, what) {
+  if (typeof options === "object") return;
+  const got = typeof options === "function" ? "a function" : typeof options === "string" ? `string ${JSON.stringify(options)}` : `${typeof options} ${String(options)}`;
+  throw typeError("INVALID_OPTIONS", `${what} takes its options as an object, got ${got}`);
 }
 
 /**

@@ -109,7 +109,7 @@ function variantId(method, values) {
  * URL, or null when nothing was learned.
  */
 export async function getCacheKey(request, options) {
-  const { keyPrefix, method = "GET", cache, language, timeZone, keyFormat } = ownOptions(options);
+  const { keyPrefix, method = "GET", cache, language, timeZone, keyFormat } = ownOptions(options, "getCacheKey(request, options)");
   requestOf(request, "getCacheKey");
   if (typeof method !== "string") throw typeError("INVALID_OPTION", `option 'method' must be a string, got ${describeType(method)}`);
   const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
@@ -131,7 +131,7 @@ export function pageKeyFor(request, method, list, k) {
  * and returns the page key for the request's method.
  */
 export async function learnCacheKey(request, response, options) {
-  const { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone, keyFormat } = ownOptions(options);
+  const { timeout = DEFAULT_SECONDS, keyPrefix, cache, language, timeZone, keyFormat } = ownOptions(options, "learnCacheKey(request, response, options)");
   requestOf(request, "learnCacheKey");
   const k = keyOptions({ keyPrefix, language, timeZone, keyFormat });
   const list = __learnList(header(headersOf(response), "vary"), k.language !== undefined);

@@ -77,7 +77,10 @@ const NOT_MODIFIED_HEADERS = ["cache-control", "content-location", "date", "etag
  */
 export function cacheMiddleware(handler, options = {}) {
   if (typeof handler !== "function") throw typeError("INVALID_ARGUMENT", "cacheMiddleware needs a handler function");
-  options = ownOptions(options);
+  if (typeof options === "number") {
+    throw typeError("INVALID_OPTIONS", `cacheMiddleware takes its timeout in an options object: cacheMiddleware(handler, { cacheTimeout: ${options} })`);
+  }
+  options = ownOptions(options, "cacheMiddleware(handler, options)");
   const {
     cacheTimeout = DEFAULT_SECONDS,
     pageTimeout,
@@ -380,7 +383,7 @@ export function cachePage(handler, options = {}) {
     // Django's cache_page(60)(view): a decorator factory; here one call takes both.
     throw typeError("INVALID_ARGUMENT", `cachePage takes the handler first and the timeout in options: cachePage(handler, { timeout: ${handler} })`);
   }
-  const { timeout, cache, keyPrefix, ...rest } = ownOptions(options);
+  const { timeout, cache, keyPrefix, ...rest } = ownOptions(options, "cachePage(handler, options)");
   if (typeof timeout !== "number" && timeout !== null) {
     const got = timeout === undefined ? "none" : `${typeof timeout} ${JSON.stringify(String(timeout))}`;
     throw typeError("INVALID_TIMEOUT", `cachePage needs { timeout } in seconds (a number, or null for ever), got ${got}`);
@@ -393,7 +396,10 @@ export function cachePage(handler, options = {}) {
  * `timeout` makes it cachePage; without it, cacheMiddleware (max-age, then `cacheTimeout`).
  */
 export function honoCache(options = {}) {
-  const { timeout, cache, ...rest } = ownOptions(options);
+  if (typeof options === "number") {
+    throw typeError("INVALID_OPTIONS", `honoCache takes its timeout in an options object: honoCache({ timeout: ${options} })`);
+  }
+  const { timeout, cache, ...rest } = ownOptions(options, "honoCache(options)");
   // `cache: (c) => cache` picks the cache from Hono's context (its env) per request.
   const perRequest = typeof cache === "function" ? (request, run, ctx, context) => cache(context) : cache;
   const settings = timeout === undefined ? { ...rest, cache: perRequest } : { ...rest, cache: perRequest, pageTimeout: timeout ?? undefined };

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
 import { createClient } from "redis";
 import IORedis from "ioredis";
-import { Cache, MemoryCache, cacheFragment, cachePage, configureCaches, getCache, sessions, streamFragments, stores } from "../../pkg/node.js";
+import { Cache, MemoryCache, cacheFragment, cacheMiddleware, cachePage, configureCaches, getCache, getCacheKey, honoCache, sessions, streamFragments, stores } from "../../pkg/node.js";
 
 const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response(''); } }", kvNamespaces: ["KV"], d1Databases: ["DB"] });
 after(() => mf.dispose());
@@ -101,13 +101,20 @@ test("configureCaches given cache instances instead of options: a clear error na
   assert.equal(typeof getCache("bare").get, "function");
 });
 
-test("cachePage called as Django's cache_page is called: errors that say how to call it", () => {
+test("cachePage called as Django's cache_page is called: errors that say how to call it", async () => {
   const handler = async () => new Response("x");
   assert.throws(() => cachePage({ timeout: 60 }, handler), { code: "INVALID_ARGUMENT", message: /takes the handler first/ });
   assert.throws(() => cachePage(handler, 60), { code: "INVALID_TIMEOUT", message: /cachePage\(handler, \{ timeout: 60 \}\)/ });
   // Django's cache_page(60)(view), as a first try.
   assert.throws(() => cachePage(60), { code: "INVALID_ARGUMENT", message: /cachePage\(handler, \{ timeout: 60 \}\)/ });
   assert.throws(() => cachePage(60, { cache: new MemoryCache() }), { code: "INVALID_ARGUMENT", message: /handler first/ });
+  // A timeout where options go was ignored (the page then cached for max-age or the default).
+  assert.throws(() => honoCache(60), { code: "INVALID_OPTIONS", message: /honoCache\(\{ timeout: 60 \}\)/ });
+  assert.throws(() => cacheMiddleware(handler, 60), { code: "INVALID_OPTIONS", message: /cacheTimeout: 60/ });
+  for (const call of [() => cacheMiddleware(handler, "60"), () => stores.memory(5)]) {
+    assert.throws(call, { code: "INVALID_OPTIONS", message: /takes its options as an object/ });
+  }
+  await assert.rejects(async () => getCacheKey(new Request("https://site.test/"), 5), { code: "INVALID_OPTIONS", message: /takes its options as an object/ });
   assert.throws(() => cachePage(handler, { timeout: "60" }), { code: "INVALID_TIMEOUT", message: /got string "60"/ });
   assert.throws(() => cachePage(handler), { code: "INVALID_TIMEOUT", message: /got none/ });
 });
