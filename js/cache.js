@@ -121,6 +121,10 @@ export class Cache {
       return [store, memory, onError, onEvict, storeTimeout, strict, format, name, rest];
     }, "INVALID_OPTIONS", "the Cache options could not be read");
     if (name !== undefined && typeof name !== "string") throw typeError("INVALID_OPTION", "option 'name' must be a string");
+    // `new Cache(stores.redis(client))`: the adapter itself where the options go.
+    if (store === undefined && typeof options.get === "function" && typeof options.put === "function") {
+      throw typeError("INVALID_STORE", "new Cache() takes options: pass the store adapter as new Cache({ store })");
+    }
     this.#name = name ?? (typeof rest.keyPrefix === "string" && rest.keyPrefix !== "" ? rest.keyPrefix : "default");
     const [adapter, coreOptions] = storeFormat(checkStore(store), format, rest);
     this.#store = adapter;

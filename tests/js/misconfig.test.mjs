@@ -101,6 +101,10 @@ test("configureCaches given cache instances instead of options: a clear error na
   assert.equal(typeof getCache("bare").get, "function");
 });
 
+test("an adapter passed where Cache's options go says to pass { store }", () => {
+  assert.throws(() => new Cache(stores.memory()), { code: "INVALID_STORE", message: /new Cache\(\{ store \}\)/ });
+});
+
 test("cachePage called as Django's cache_page is called: errors that say how to call it", async () => {
   const handler = async () => new Response("x");
   assert.throws(() => cachePage({ timeout: 60 }, handler), { code: "INVALID_ARGUMENT", message: /takes the handler first/ });
