@@ -63,6 +63,10 @@ function renderFragment(name, varyOn, timeout, render, options) {
  * time). Synchronous over a MemoryCache with a synchronous render; a Promise otherwise.
  */
 export function cacheFragment(name, varyOn, timeout, render, options) {
+  // Django's tag reads `{% cache 500 sidebar ... %}`: the timeout first.
+  if (typeof name === "number" && typeof varyOn === "string") {
+    throw typeError("INVALID_ARGUMENT", `cacheFragment takes the name first: cacheFragment(${JSON.stringify(varyOn)}, varyOn, ${name}, render) for Django's {% cache ${name} ${varyOn} %}`);
+  }
   return then(renderFragment(name, varyOn, timeout, render, options), (r) => r.html);
 }
 

@@ -219,6 +219,7 @@ export class Session {
 }
 
 function checkOptions(options) {
+  if (typeof options === "function") throw typeError("INVALID_ARGUMENT", "sessions(options) makes the wrapper: sessions(options)(handler)");
   if (options === null || typeof options !== "object") throw typeError("INVALID_OPTIONS", "sessions() options must be an object");
   const {
     cache,

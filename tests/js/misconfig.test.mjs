@@ -101,8 +101,10 @@ test("configureCaches given cache instances instead of options: a clear error na
   assert.equal(typeof getCache("bare").get, "function");
 });
 
-test("an adapter passed where Cache's options go says to pass { store }", () => {
+test("an adapter passed where Cache's options go says to pass { store }; Django's argument orders say how to call", () => {
   assert.throws(() => new Cache(stores.memory()), { code: "INVALID_STORE", message: /new Cache\(\{ store \}\)/ });
+  assert.throws(() => cacheFragment(500, "sidebar", [], () => "x"), { code: "INVALID_ARGUMENT", message: /cacheFragment\("sidebar", varyOn, 500, render\)/ });
+  assert.throws(() => sessions(async () => new Response("x")), { code: "INVALID_ARGUMENT", message: /sessions\(options\)\(handler\)/ });
 });
 
 test("cachePage called as Django's cache_page is called: errors that say how to call it", async () => {
