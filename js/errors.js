@@ -55,11 +55,19 @@ export function ownOptions(options, what = "this call") {
   return reading(() => Object.assign({ __proto__: null }, options), "INVALID_OPTIONS", "the options could not be read");
 }
 
-/** Options given as a number, string or function were ignored before: refused, saying so. */
+/**
+ * Options given as a number, string or function, or a class instance (a cache where its options
+ * go) were ignored or misread before: refused, saying so. A plain object from any realm passes.
+ */
 function checkObject(options, what) {
-  if (typeof options === "object") return;
-  const got = typeof options === "function" ? "a function" : typeof options === "string" ? `string ${JSON.stringify(options)}` : `${typeof options} ${String(options)}`;
-  throw typeError("INVALID_OPTIONS", `${what} takes its options as an object, got ${got}`);
+  if (typeof options !== "object") {
+    const got = typeof options === "function" ? "a function" : typeof options === "string" ? `string ${JSON.stringify(options)}` : `${typeof options} ${String(options)}`;
+    throw typeError("INVALID_OPTIONS", `${what} takes its options as an object, got ${got}`);
+  }
+  const proto = reading(() => Object.getPrototypeOf(options), "INVALID_OPTIONS", `${what}: the options could not be read`);
+  if (proto === null || reading(() => Object.getPrototypeOf(proto), "INVALID_OPTIONS", `${what}: the options could not be read`) === null) return;
+  const name = reading(() => proto.constructor?.name, "INVALID_OPTIONS", `${what}: the options could not be read`) || "object";
+  throw typeError("INVALID_ARGUMENT", `${what} got ${Array.isArray(options) ? "an array" : `a ${name}`} where its options object goes (a cache goes in its own option: { cache }, or { using } for cacheFragment)`);
 }
 
 /**

@@ -239,7 +239,7 @@ function checkOptions(options) {
     ...unknown
     // Own options only: an `httpOnly: false` a prototype-pollution bug put on Object.prototype
     // must not hand the session cookie to scripts.
-  } = ownOptions(options);
+  } = ownOptions(options, "sessions(options)");
   const typo = Object.keys(unknown)[0];
   if (typo !== undefined) throw typeError("UNKNOWN_OPTION", `sessions() has no option '${typo}'`);
   if (!Object.hasOwn(PREFIXES, engine)) throw typeError("INVALID_OPTION", `option 'engine' must be "cache" or "cachedDb", got ${String(engine)}`);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
 import { createClient } from "redis";
 import IORedis from "ioredis";
-import { Cache, MemoryCache, cacheFragment, cacheMiddleware, cachePage, configureCaches, getCache, getCacheKey, honoCache, sessions, streamFragments, stores } from "../../pkg/node.js";
+import { Cache, MemoryCache, cacheFragment, cacheMiddleware, cachePage, configureCaches, getCache, getCacheKey, honoCache, makeTemplateFragmentKey, sessions, streamFragments, stores } from "../../pkg/node.js";
 
 const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response(''); } }", kvNamespaces: ["KV"], d1Databases: ["DB"] });
 after(() => mf.dispose());
@@ -105,6 +105,13 @@ test("an adapter passed where Cache's options go says to pass { store }; Django'
   assert.throws(() => new Cache(stores.memory()), { code: "INVALID_STORE", message: /new Cache\(\{ store \}\)/ });
   assert.throws(() => cacheFragment(500, "sidebar", [], () => "x"), { code: "INVALID_ARGUMENT", message: /cacheFragment\("sidebar", varyOn, 500, render\)/ });
   assert.throws(() => sessions(async () => new Response("x")), { code: "INVALID_ARGUMENT", message: /sessions\(options\)\(handler\)/ });
+  // A cache where the options go was read as no options: the default cache used instead.
+  const memory = new MemoryCache();
+  assert.throws(() => cacheFragment("n", [], 60, () => "x", new Cache({ store: stores.memory() })), { code: "INVALID_ARGUMENT", message: /got a Cache where its options object goes/ });
+  assert.throws(() => cachePage(async () => new Response("x"), memory), { code: "INVALID_ARGUMENT", message: /got a MemoryCache/ });
+  assert.throws(() => sessions(memory), { code: "INVALID_ARGUMENT", message: /sessions\(options\) got a MemoryCache/ });
+  assert.throws(() => honoCache(memory), { code: "INVALID_ARGUMENT", message: /honoCache\(options\) got a MemoryCache/ });
+  assert.equal(getCache("default").get(makeTemplateFragmentKey("n", [])), undefined);
 });
 
 test("cachePage called as Django's cache_page is called: errors that say how to call it", async () => {
