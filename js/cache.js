@@ -6,7 +6,7 @@
 // flights) cannot be reached from another module; the adapter contract is store-answers.js.
 import { itemsOf, pairsOf } from "./boundary.js";
 import { field } from "./encode.js";
-import { callHook, codedError, reading, typeError } from "./errors.js";
+import { callHook, checkObject, codedError, reading, typeError } from "./errors.js";
 import { CacheCore, MemoryCache, __localFast, __lastMade, __lastStoreKey, __take } from "./edgecache.js";
 import { fastKey, payload } from "./fast.js";
 import { asBytes, checkStore, describe, protocolError, timeoutError } from "./store-answers.js";
@@ -115,6 +115,7 @@ export class Cache {
     if (options === null || typeof options !== "object") {
       throw typeError("INVALID_OPTIONS", "Cache options must be an object with at least a 'store'");
     }
+    checkObject(options, "new Cache(options)");
     // Read as JavaScript reads them; a revoked Proxy is a coded error.
     const [store, memory, onError, onEvict, storeTimeout, strict, format, name, rest] = reading(() => {
       const { store, memory, onError, onEvict, storeTimeout = 1, strict = false, format, name, ...rest } = options;

@@ -59,7 +59,7 @@ export function ownOptions(options, what = "this call") {
  * Options given as a number, string or function, or a class instance (a cache where its options
  * go) were ignored or misread before: refused, saying so. A plain object from any realm passes.
  */
-function checkObject(options, what) {
+export function checkObject(options, what) {
   if (typeof options !== "object") {
     const got = typeof options === "function" ? "a function" : typeof options === "string" ? `string ${JSON.stringify(options)}` : `${typeof options} ${String(options)}`;
     throw typeError("INVALID_OPTIONS", `${what} takes its options as an object, got ${got}`);

@@ -155,7 +155,25 @@ pub fn known_options(v: &JsValue, known: &[&str]) -> Result<(), Error> {
     let keys = js_sys::Reflect::own_keys(v)
         .map_err(|_| Error::invalid("INVALID_OPTIONS", "the options object could not be read"))?;
     // Symbols are not options.
-    refuse_unknown(keys.iter().filter_map(|k| k.as_string()), known)
+    let names: Vec<String> = keys.iter().filter_map(|k| k.as_string()).collect();
+    refuse_instance(v, &names, known)?;
+    refuse_unknown(names, known)
+}
+
+/// `INVALID_ARGUMENT` for an instance (a Map, a Date, a cache) where an options object goes:
+/// it read as no options (a Map's `version` is not a property) or named its internals. Asked
+/// only when the names are none or unknown, so well-formed options cost nothing more.
+pub fn refuse_instance(v: &JsValue, names: &[String], known: &[&str]) -> Result<(), Error> {
+    if !names.is_empty() && names.iter().all(|n| known.contains(&n.as_str())) {
+        return Ok(());
+    }
+    match class_name(v) {
+        Some(class) => Err(Error::invalid(
+            "INVALID_ARGUMENT",
+            format!("options must be a plain object, got an instance of {class} (a cache goes in its own option: cache, using or store)"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// `UNKNOWN_OPTION` for the first of `names` not in `known`.

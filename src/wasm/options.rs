@@ -135,10 +135,9 @@ pub fn parse_with(options: &JsValue, known: &[&str]) -> Result<Options, Error> {
         ));
     }
     // Object.keys here (enumerable names only), where known_options takes every own name.
-    super::args::refuse_unknown(
-        super::args::option_names(options, "INVALID_OPTIONS")?,
-        known,
-    )?;
+    let names = super::args::option_names(options, "INVALID_OPTIONS")?;
+    super::args::refuse_instance(options, &names, known)?;
+    super::args::refuse_unknown(names, known)?;
     let timeout = prop(options, "timeout")?;
     let default_timeout = if timeout.is_undefined() {
         defaults.default_timeout

@@ -112,6 +112,15 @@ test("an adapter passed where Cache's options go says to pass { store }; Django'
   assert.throws(() => sessions(memory), { code: "INVALID_ARGUMENT", message: /sessions\(options\) got a MemoryCache/ });
   assert.throws(() => honoCache(memory), { code: "INVALID_ARGUMENT", message: /honoCache\(options\) got a MemoryCache/ });
   assert.equal(getCache("default").get(makeTemplateFragmentKey("n", [])), undefined);
+  // Per-call and constructor options read in Rust: a Map's `version` is no property, so the
+  // read answered version 1's value.
+  memory.set("k", "v2", { version: 2 });
+  memory.set("k", "v1");
+  assert.throws(() => memory.get("k", "d", new Map([["version", 2]])), { code: "INVALID_ARGUMENT", message: /instance of Map/ });
+  assert.throws(() => memory.set("k", 1, new Date(Date.now() + 60_000)), { code: "INVALID_ARGUMENT", message: /instance of Date/ });
+  assert.throws(() => new MemoryCache(new Map([["maxEntries", 2]])), { code: "INVALID_ARGUMENT", message: /instance of Map/ });
+  assert.throws(() => new Cache(new Map([["store", stores.memory()]])), { code: "INVALID_ARGUMENT", message: /got a Map/ });
+  assert.equal(memory.get("k", "d", Object.assign(Object.create(null), { version: 2 })), "v2");
 });
 
 test("cachePage called as Django's cache_page is called: errors that say how to call it", async () => {
