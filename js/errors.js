@@ -64,9 +64,11 @@ export function checkObject(options, what) {
     const got = typeof options === "function" ? "a function" : typeof options === "string" ? `string ${JSON.stringify(options)}` : `${typeof options} ${String(options)}`;
     throw typeError("INVALID_OPTIONS", `${what} takes its options as an object, got ${got}`);
   }
-  const proto = reading(() => Object.getPrototypeOf(options), "INVALID_OPTIONS", `${what}: the options could not be read`);
-  if (proto === null || reading(() => Object.getPrototypeOf(proto), "INVALID_OPTIONS", `${what}: the options could not be read`) === null) return;
-  const name = reading(() => proto.constructor?.name, "INVALID_OPTIONS", `${what}: the options could not be read`) || "object";
+  const name = reading(() => {
+    const proto = Object.getPrototypeOf(options);
+    return proto === null || Object.getPrototypeOf(proto) === null ? undefined : proto.constructor?.name || "object";
+  }, "INVALID_OPTIONS", `${what}: the options could not be read`);
+  if (name === undefined) return;
   throw typeError("INVALID_ARGUMENT", `${what} got ${Array.isArray(options) ? "an array" : `a ${name}`} where its options object goes (a cache goes in its own option: { cache }, or { using } for cacheFragment)`);
 }
 

@@ -79,25 +79,37 @@ impl Numeric {
     /// assert_eq!(Float(1.5).memcached_add(&Float(1.0)), None);
     /// ```
     pub fn memcached_add(&self, delta: &Numeric) -> Option<Numeric> {
-        use crate::codec::bigint;
-        let wide = |n: &Numeric| match n {
-            Numeric::Float(x) if x.is_finite() && x.fract() == 0.0 => Some(*x as i128),
-            Numeric::Float(_) => None,
-            Numeric::Big(b) => bigint::to_i128(b),
-        };
-        let value = wide(self).filter(|v| (0..=i128::from(u64::MAX)).contains(v))?;
-        let delta = wide(delta)?;
+        let value = self
+            .to_i128()
+            .filter(|v| (0..=i128::from(u64::MAX)).contains(v))?;
+        let delta = delta.to_i128()?;
         let sum = if delta < 0 {
             (value + delta).max(0)
         } else {
             (value + delta) % (1i128 << 64)
         };
         // A number while JS holds it exactly, else a bigint (as a read of the item gives).
-        Some(if sum <= i128::from(MAX_SAFE_INTEGER) {
-            Numeric::Float(sum as f64)
-        } else {
-            Numeric::Big(bigint::from_i128(sum))
-        })
+        Some(Numeric::from_i128(sum))
+    }
+
+    /// The integer as an `i128`: a bigint that fits, or an integral number (`None` for a
+    /// fraction, an infinity, NaN or a magnitude past 2^126).
+    ///
+    /// ```
+    /// use edgecache::codec::Numeric::{Big, Float};
+    /// assert_eq!(Float(-3.0).to_i128(), Some(-3));
+    /// assert_eq!(Float(1.5).to_i128(), None);
+    /// assert_eq!(Float(1e300).to_i128(), None);
+    /// assert_eq!(Big(vec![5]).to_i128(), Some(5));
+    /// ```
+    pub fn to_i128(&self) -> Option<i128> {
+        match self {
+            Numeric::Float(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 2f64.powi(126) => {
+                Some(*x as i128)
+            }
+            Numeric::Float(_) => None,
+            Numeric::Big(b) => crate::codec::bigint::to_i128(b),
+        }
     }
 
     /// An integer as JS holds it: a number while exact (within 2^53 - 1), else a bigint.

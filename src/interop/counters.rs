@@ -41,13 +41,7 @@ pub fn server_incr(
     use codec::Numeric;
     let not_a_number = || Error::NotANumber(key.to_string());
     let refused = |why: &str| Error::invalid("INVALID_DELTA", format!("key '{key}': {why}"));
-    let delta = match delta {
-        Numeric::Float(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 2f64.powi(100) => {
-            Some(*x as i128)
-        }
-        Numeric::Float(_) => None,
-        Numeric::Big(b) => bigint::to_i128(b),
-    };
+    let delta = delta.to_i128();
     Some(match backend {
         Backend::RedisJson => return None,
         Backend::Redis => redis_counter(stored)

@@ -46,6 +46,7 @@ settings.configure(
 )
 django.setup()
 
+from django.contrib.sessions.backends.cache import SessionStore  # noqa: E402
 from django.core.cache import caches  # noqa: E402
 from django.utils.safestring import mark_safe  # noqa: E402
 
@@ -199,13 +200,9 @@ def run(command):
         cache.clear()
         return True
     if op == "session_load":
-        from django.contrib.sessions.backends.cache import SessionStore
-
         store = SessionStore(session_key=command["key"])
         return {"data": dict(store.load()), "key": store.session_key}
     if op == "session_create":
-        from django.contrib.sessions.backends.cache import SessionStore
-
         store = SessionStore()
         store.update(command["data"])
         store.save()

@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MemoryCache, makeTemplateFragmentKey, patchCacheControl, getMaxAge, learnCacheKey, getCacheKey, cacheMiddleware, Cache, stores, patchVaryHeaders, hasVaryHeader, patchResponseHeaders, addNeverCacheHeaders } from "../../pkg/node.js";
+import { parseTagged, showBig } from "./helpers.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const python = `${root}.venv/bin/python`;
@@ -21,8 +22,7 @@ const T0 = 1_700_000_000_000;
 function oracle() {
   if (!existsSync(python)) throw new Error("no Django venv: run scripts/setup.sh (make test does)");
   const out = execFileSync(python, [`${root}tests/django/oracle.py`, String(SEED), String(CASES)], { maxBuffer: 1 << 30, encoding: "utf8" });
-  // Ints past 2^53 - 1 come tagged (ops.py's `tagged`): read back as BigInts.
-  return JSON.parse(out, (_, v) => (v !== null && typeof v === "object" && Object.keys(v).length === 1 && typeof v.$int === "string" ? BigInt(v.$int) : v));
+  return parseTagged(out);
 }
 
 const data = oracle();
@@ -82,7 +82,7 @@ test(`LocMemCache: ${data.cases.length} seeded sequences (${data.cases.reduce((n
     const warnings = [];
     const cache = cacheFor(c.settings, clock, warnings);
     for (const [i, op] of c.steps.entries()) {
-      const where = `case ${n} step ${i}: ${JSON.stringify({ ...op, order: undefined, warnings: undefined }, (_, v) => (typeof v === "bigint" ? `${v}n` : v))} with ${JSON.stringify(c.settings)}`;
+      const where = `case ${n} step ${i}: ${showBig({ ...op, order: undefined, warnings: undefined })} with ${JSON.stringify(c.settings)}`;
       warnings.length = 0;
       let result;
       let error;

@@ -10,6 +10,7 @@ import { createClient } from "redis";
 import { Cache, stores, cacheFragment, makeTemplateFragmentKey, sessions, getSession, cachePage } from "../../pkg/node.js";
 import { startRedis } from "./redis-server.mjs";
 import { startMemcached } from "./memcached-server.mjs";
+import { parseTagged, showBig } from "./helpers.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 let redis, memcached, client, mcStore;
@@ -27,8 +28,7 @@ after(async () => {
 /** Runs commands in the real Django (tests/django/interop.py) and returns their results. */
 function django(commands) {
   const out = execFileSync(`${root}.venv/bin/python`, [`${root}tests/django/interop.py`, `redis://127.0.0.1:${redis.port}`, memcached.address], { input: JSON.stringify(commands), encoding: "utf8" });
-  // Ints past 2^53 - 1 come tagged (interop.py's `tagged`): read back as BigInts.
-  return JSON.parse(out, (_, v) => (v !== null && typeof v === "object" && Object.keys(v).length === 1 && typeof v.$int === "string" ? BigInt(v.$int) : v));
+  return parseTagged(out);
 }
 
 const backends = {
@@ -332,7 +332,7 @@ for (const alias of ["redis", "memcached", "redis_json"]) {
       const store = alias === "memcached" ? mcStore : stores.redis(client);
       const cache = new Cache({ store, format, memory: false, keyPrefix: alias === "redis_json" ? "json" : "" });
       for (const [i, op] of sequence.entries()) {
-        const where = `${alias} sequence ${n} step ${i}: ${JSON.stringify({ ...op, stored: undefined }, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}`;
+        const where = `${alias} sequence ${n} step ${i}: ${showBig({ ...op, stored: undefined })}`;
         const { result, error } = await replay(cache, op);
         if (op.error !== undefined) {
           assert.ok(SEQUENCE_ERRORS[op.error]?.includes(error?.code), `${where}: expected ${op.error}, got ${error ?? JSON.stringify(result)}`);

@@ -46,3 +46,13 @@ export function seeded(seed) {
     return (x >>> 0) / 2 ** 32;
   };
 }
+
+/** JSON from the Django oracles, whose ints past 2^53 - 1 come tagged as {"$int": "digits"} (tests/django/ops.py's `tagged`): read back as BigInts. */
+export function parseTagged(text) {
+  return JSON.parse(text, (_, v) => (v !== null && typeof v === "object" && Object.keys(v).length === 1 && typeof v.$int === "string" ? BigInt(v.$int) : v));
+}
+
+/** JSON.stringify for a failure message: a bigint as `5n`. */
+export function showBig(value) {
+  return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `${v}n` : v));
+}
